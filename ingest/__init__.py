@@ -1,0 +1,1 @@
+"""Sources → one validated RDF graph → an atomic build. One module per source."""

@@ -1,0 +1,174 @@
+"""The official geography of France from the npm package ``@etalab/decoupage-administratif``.
+
+The package is installed by name at a pinned version (``package.json``); its version and the SHA-256 of
+each data file become the provenance of every territory. Current communes only (``commune-actuelle``):
+delegated and associated communes and municipal arrondissements are not places a scheme covers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from maillage.namespaces import BASE, IGEO, M, PROV, DCTERMS, iri
+from maillage.text import fold
+
+from ._ntriples import lit, ref, triple, typed
+
+__all__ = ["Commune", "Geography", "load", "triples", "node_triples"]
+
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+
+#: The data vintage of each supported package version: the COG of 1 January of that year.
+VINTAGES = {"6.0.0": "2025-01-01"}
+FILES = ("communes.json", "epci.json", "departements.json", "regions.json")
+
+
+@dataclass(frozen=True)
+class Commune:
+    code: str
+    name: str
+    departement: str
+    region: str
+    population: int | None
+    epci: str | None
+
+
+@dataclass
+class Geography:
+    """The official territories, indexed by code, with the provenance of the package they came from."""
+
+    version: str
+    vintage: str
+    checksums: dict[str, str]
+    communes: dict[str, Commune] = field(default_factory=dict)
+    epcis: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)  # siren -> name, kind, members
+    departements: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> name, region
+    regions: dict[str, str] = field(default_factory=dict)  # code -> name
+
+    @property
+    def source_iri(self) -> str:
+        return iri("source", f"decoupage-administratif-{self.version}")
+
+    def exists(self, kind: str, code: str) -> bool:
+        table = {"commune": self.communes, "epci": self.epcis, "departement": self.departements, "region": self.regions}
+        return code in table[kind]
+
+    def communes_of(self, kind: str, code: str) -> Iterable[str]:
+        """Codes of the current communes inside an official territory."""
+        if kind == "commune":
+            return (code,) if code in self.communes else ()
+        if kind == "epci":
+            return self.epcis[code][2] if code in self.epcis else ()
+        if kind == "departement":
+            return (c.code for c in self.communes.values() if c.departement == code)
+        if kind == "region":
+            return (c.code for c in self.communes.values() if c.region == code)
+        raise ValueError(f"unknown kind of territory: {kind!r}")
+
+
+def load(package_dir: Path) -> Geography:
+    """Read the package's data files; fail with the path if the package is not installed."""
+    try:
+        manifest = json.loads((package_dir / "package.json").read_text())
+    except FileNotFoundError as err:
+        raise FileNotFoundError(
+            f"{package_dir}: le paquet @etalab/decoupage-administratif n'est pas installé (lancez `npm ci`)"
+        ) from err
+    version = manifest["version"]
+    if version not in VINTAGES:
+        raise ValueError(f"{package_dir}: version {version} non prise en charge ({', '.join(VINTAGES)})")
+    raw = {name: (package_dir / "data" / name).read_bytes() for name in FILES}
+    geo = Geography(
+        version=version,
+        vintage=VINTAGES[version],
+        checksums={name: hashlib.sha256(data).hexdigest() for name, data in raw.items()},
+    )
+    for r in json.loads(raw["regions.json"]):
+        geo.regions[r["code"]] = r["nom"]
+    for d in json.loads(raw["departements.json"]):
+        geo.departements[d["code"]] = (d["nom"], d["region"])
+    epci_of: dict[str, str] = {}
+    for e in json.loads(raw["epci.json"]):
+        members = tuple(m["code"] for m in e["membres"])
+        geo.epcis[e["code"]] = (e["nom"], e["type"], members)
+        epci_of.update((code, e["code"]) for code in members)
+    for c in json.loads(raw["communes.json"]):
+        if c["type"] != "commune-actuelle":
+            continue
+        geo.communes[c["code"]] = Commune(
+            code=c["code"],
+            name=c["nom"],
+            departement=c["departement"],
+            region=c["region"],
+            population=c.get("population"),
+            epci=epci_of.get(c["code"]),
+        )
+    return geo
+
+
+def _p(term) -> str:
+    return ref(str(term))
+
+
+def source_triples(geo: Geography) -> Iterator[str]:
+    s = ref(geo.source_iri)
+    yield triple(s, RDF_TYPE, _p(M.SourceDocument))
+    yield triple(s, _p(DCTERMS.title), lit(f"Découpage administratif (paquet @etalab/decoupage-administratif {geo.version}, COG {geo.vintage[:4]})", "fr"))
+    yield triple(s, _p(DCTERMS.date), typed(geo.vintage, "date"))
+    yield triple(s, _p(M.version), lit(geo.version))
+    yield triple(s, _p(M.url), lit("npm:@etalab/decoupage-administratif@" + geo.version))
+    for name, digest in sorted(geo.checksums.items()):
+        yield triple(s, _p(M.sha256), lit(f"{name}:{digest}"))
+
+
+def node_triples(geo: Geography, kind: str, code: str) -> Iterator[str]:
+    """The triples describing one official territory (used whole, and for SHACL stubs)."""
+    s = ref(iri(kind, code))
+    src = ref(geo.source_iri)
+    if kind == "commune":
+        c = geo.communes[code]
+        yield triple(s, RDF_TYPE, _p(IGEO.Commune))
+        yield triple(s, _p(IGEO.codeINSEE), lit(code))
+        yield triple(s, RDFS_LABEL, lit(c.name, "fr"))
+        yield triple(s, _p(M.nameKey), lit(fold(c.name)))
+        if c.population is not None:
+            yield triple(s, _p(M.population), typed(c.population, "integer"))
+        yield triple(s, _p(M.inDepartement), ref(iri("departement", c.departement)))
+        yield triple(s, _p(M.within), s)
+        yield triple(s, _p(M.within), ref(iri("departement", c.departement)))
+        yield triple(s, _p(M.within), ref(iri("region", c.region)))
+        if c.epci:
+            yield triple(s, _p(M.inEpci), ref(iri("epci", c.epci)))
+            yield triple(s, _p(M.within), ref(iri("epci", c.epci)))
+    elif kind == "epci":
+        name, epci_kind, _members = geo.epcis[code]
+        yield triple(s, RDF_TYPE, _p(IGEO.Intercommunalite))
+        yield triple(s, _p(M.siren), lit(code))
+        yield triple(s, RDFS_LABEL, lit(name, "fr"))
+        yield triple(s, _p(M.territoryKind), lit(epci_kind))
+    elif kind == "departement":
+        name, region = geo.departements[code]
+        yield triple(s, RDF_TYPE, _p(IGEO.Departement))
+        yield triple(s, _p(IGEO.codeINSEE), lit(code))
+        yield triple(s, RDFS_LABEL, lit(name, "fr"))
+        yield triple(s, _p(M.inRegion), ref(iri("region", region)))
+    elif kind == "region":
+        yield triple(s, RDF_TYPE, _p(IGEO.Region))
+        yield triple(s, _p(IGEO.codeINSEE), lit(code))
+        yield triple(s, RDFS_LABEL, lit(geo.regions[code], "fr"))
+    else:
+        raise ValueError(f"unknown kind of territory: {kind!r}")
+    yield triple(s, _p(PROV.wasDerivedFrom), src)
+
+
+def triples(geo: Geography) -> Iterator[str]:
+    """The whole geography as N-Triples lines."""
+    yield from source_triples(geo)
+    for kind, table in (("region", geo.regions), ("departement", geo.departements), ("epci", geo.epcis), ("commune", geo.communes)):
+        for code in table:
+            yield from node_triples(geo, kind, code)

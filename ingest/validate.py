@@ -1,0 +1,147 @@
+"""SHACL validation with pySHACL, reported where a planner fixes things: file, entry, field, rule.
+
+The national graph is validated in two parts that together cover every node:
+
+* the registry, with the description of every official territory it references (so that "every
+  referenced territory exists" holds), validated at every build;
+* the official geography, validated once per (package checksums, shapes, vocabulary, ingest code) and
+  remembered in the data folder: the same bytes through the same rules give the same verdict.
+
+The naive alternative (the whole graph in one rdflib Graph, pySHACL over all of it) is the baseline of
+``bench/bench_build.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pyshacl
+from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib.namespace import SH
+
+from maillage.errors import Problem
+from maillage.namespaces import DCTERMS, M, PROV
+from maillage.ontology import SHAPES_FILE, VOCABULARY_FILES
+
+from . import geography
+from .geography import Geography
+from .registry import RegistryGraph
+
+__all__ = ["validate_registry", "validate_geography", "vocabulary", "problems_from_report"]
+
+# Registry field named by each property, so a report speaks the file's words ("ages", not m:minAge).
+FIELD_OF = {
+    M.territory: "territory", M.minAge: "ages", M.maxAge: "ages", M.public: "publics",
+    M.schemeType: "type", RDFS.label: "name", M.hasCoverage: "coverage", M.roleKind: "role",
+    M.actor: "actor", M.function: "function", M.status: "value", M.validFrom: "from",
+    M.validTo: "to", PROV.qualifiedDerivation: "source", PROV.entity: "ref", M.excerpt: "excerpt",
+    M.actorKind: "kind", M.sector: "sector", M.member: "members", M.level: "level",
+    DCTERMS.title: "title", DCTERMS.date: "date",
+}
+
+
+def vocabulary() -> Graph:
+    g = Graph()
+    for path in VOCABULARY_FILES:
+        g.parse(path)
+    return g
+
+
+def _shapes() -> Graph:
+    return Graph().parse(SHAPES_FILE)
+
+
+def _local(term: object) -> str:
+    text = str(term)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def problems_from_report(report: Graph, locate) -> list[Problem]:
+    """Turn a SHACL results graph into problems; ``locate(focus)`` gives (file, entry, field prefix)."""
+    problems = []
+    # Only top-level results: nested sh:detail results repeat their parent in other words.
+    for result in report.objects(None, SH.result):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        component = _local(report.value(result, SH.sourceConstraintComponent)).removesuffix("ConstraintComponent")
+        message = str(report.value(result, SH.resultMessage) or component)
+        value = report.value(result, SH.value)
+        file, entry, prefix = locate(focus)
+        name = FIELD_OF.get(path, _local(path)) if path is not None else ""
+        field = ".".join(part for part in (prefix, name) if part)
+        if value is not None and not isinstance(value, URIRef):
+            message += f" (valeur : « {value} »)"
+        elif isinstance(value, URIRef) and component in ("Class", "Or", "Node"):
+            message += f" (« {_local(value)} »)"
+        rule = f"{component} {_local(path)}" if path is not None else component
+        problems.append(Problem(file, entry, field, rule, message))
+    return sorted(set(problems), key=lambda p: (p.file, p.entry, p.field, p.rule))
+
+
+def validate_registry(reg: RegistryGraph, geo: Geography) -> list[Problem]:
+    """Validate the registry with the description of each official territory it references."""
+    data = Graph()
+    data += reg.graph
+    data += vocabulary()
+    stubs: list[str] = list(geography.source_triples(geo))
+    seen: set[tuple[str, str]] = set()
+    for kind, code in sorted(reg.referenced):
+        if not geo.exists(kind, code):
+            continue  # left dangling on purpose: the shapes report "territoire inconnu"
+        for k, c in _with_parents(geo, kind, code):
+            if (k, c) not in seen:
+                seen.add((k, c))
+                stubs.extend(geography.node_triples(geo, k, c))
+    data.parse(data="".join(stubs), format="nt")
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=_shapes(), inference="none")
+    if conforms:
+        return []
+
+    def locate(focus):
+        where = reg.where.get(str(focus))
+        if where is None:
+            return ("géographie", _local(focus), "")
+        return (where.file, where.entry, where.field)
+
+    return problems_from_report(report, locate)
+
+
+def _with_parents(geo: Geography, kind: str, code: str):
+    """A territory and the ones its shape requires to exist (its département and région)."""
+    yield kind, code
+    if kind == "commune":
+        c = geo.communes[code]
+        yield "departement", c.departement
+        yield "region", c.region
+        if c.epci:
+            yield "epci", c.epci
+    elif kind == "departement":
+        yield "region", geo.departements[code][1]
+
+
+def geography_key(geo: Geography) -> str:
+    """What the geography's verdict depends on: its bytes, the rules, and the code that maps them."""
+    h = hashlib.sha256(json.dumps(geo.checksums, sort_keys=True).encode())
+    for path in (SHAPES_FILE, *VOCABULARY_FILES, Path(geography.__file__)):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:32]
+
+
+def validate_geography(geo: Geography, cache_dir: Path | None) -> list[Problem]:
+    """Validate every official territory, unless this exact geography already passed these rules."""
+    key = geography_key(geo)
+    marker = cache_dir / f"geography-{key}.valid" if cache_dir else None
+    if marker is not None and marker.exists():
+        return []
+    data = vocabulary()
+    data.parse(data="".join(geography.triples(geo)), format="nt")
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=_shapes(), inference="none")
+    if not conforms:
+        label = f"@etalab/decoupage-administratif@{geo.version}"
+        return problems_from_report(report, lambda focus: (label, _local(focus), ""))
+    if marker is not None:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(json.dumps({"version": geo.version, "checksums": geo.checksums}, indent=1))
+    return []

@@ -1,0 +1,122 @@
+"""The ``maillage`` command: build the graph, ask it questions, serve it.
+
+Each command parses its options, builds the settings and calls one library function; errors Maillage
+raises on purpose are printed in French with no traceback (set MAILLAGE_DEBUG=1 to see one).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+
+import click
+
+from maillage import jsonable, render
+from maillage.errors import AmbiguousPlace, MaillageError, PlaceNotFound, RegistryInvalid
+from maillage.settings import Settings
+
+__all__ = ["main", "cli"]
+
+
+def _progress(text: str) -> None:
+    click.echo(text, err=True)
+
+
+@contextmanager
+def _backend(settings: Settings):
+    from maillage.queries.backend import open_backend
+
+    backend = open_backend(settings)
+    try:
+        yield backend
+    finally:
+        backend.close()
+
+
+@click.group(help="Maillage : qui couvre quel territoire, pour qui, dans la coordination sanitaire et sociale.")
+@click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default=None,
+              help="Magasin interrogé (défaut : MAILLAGE_BACKEND ou embedded).")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None, help="Dossier des constructions.")
+@click.option("--registry", type=click.Path(file_okay=False), default=None, help="Dossier du registre.")
+@click.pass_context
+def cli(ctx: click.Context, backend: str | None, data_dir: str | None, registry: str | None) -> None:
+    ctx.obj = Settings.from_env(backend=backend, data_dir=data_dir, registry=registry)
+
+
+@cli.command(help="Lit les sources, valide (SHACL) et publie un nouveau graphe ; l'ancien reste en service en cas d'échec.")
+@click.pass_obj
+def build(settings: Settings) -> None:
+    from maillage.ingest.build import build as run_build
+
+    run_build(settings, progress=_progress)
+
+
+@cli.command(help="Valide le registre sans rien publier.")
+@click.pass_obj
+def check(settings: Settings) -> None:
+    from maillage.ingest.build import check as run_check
+
+    run_check(settings, progress=_progress)
+    click.echo("Registre valide.")
+
+
+@cli.command("who-covers", help="Qui couvre une commune (nom ou code INSEE) pour ces âges, ce public, à cette date ?")
+@click.argument("place")
+@click.option("--age", "ages", default=None, help="Tranche d'âges, par exemple 0-12 (défaut : tous âges).")
+@click.option("--public", default=None, help="Public, par exemple enfants, personnes-sans-domicile.")
+@click.option("--on", "on", default=None, help="Date AAAA-MM-JJ (défaut : aujourd'hui).")
+@click.option("--json", "as_json", is_flag=True, help="Réponse en JSON.")
+@click.pass_obj
+def who_covers(settings: Settings, place: str, ages: str | None, public: str | None, on: str | None, as_json: bool) -> None:
+    from maillage.queries.coverage import who_covers as ask
+
+    with _backend(settings) as backend:
+        answer = ask(backend, place, ages=ages, public=public, on=on)
+    click.echo(jsonable.dumps(answer) if as_json else render.coverage_text(answer).rstrip("\n"))
+
+
+@cli.command(help="Sert l'API HTTP (et la carte) sur MAILLAGE_HOST:MAILLAGE_PORT.")
+@click.option("--host", default=None)
+@click.option("--port", type=int, default=None)
+@click.pass_obj
+def serve(settings: Settings, host: str | None, port: int | None) -> None:
+    import uvicorn
+
+    from maillage.api.app import create_app
+
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+@cli.command(help="Construit le graphe national puis le sert : la commande de démarrage.")
+@click.option("--host", default=None)
+@click.option("--port", type=int, default=None)
+@click.pass_context
+def up(ctx: click.Context, host: str | None, port: int | None) -> None:
+    ctx.invoke(build)
+    ctx.invoke(serve, host=host, port=port)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Interrompu.", err=True)
+        sys.exit(130)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except RegistryInvalid as err:
+        click.echo(render.problems_text(err.problems), err=True)
+        sys.exit(1)
+    except (AmbiguousPlace, PlaceNotFound) as err:
+        click.echo(str(err), err=True)
+        sys.exit(3)
+    except MaillageError as err:
+        click.echo(f"Erreur : {err}", err=True)
+        sys.exit(2)
+    except Exception as err:  # a planner never sees a traceback; a developer can ask for one
+        if os.environ.get("MAILLAGE_DEBUG"):
+            raise
+        click.echo(f"Erreur interne : {type(err).__name__}: {err}\n(MAILLAGE_DEBUG=1 pour le détail)", err=True)
+        sys.exit(70)

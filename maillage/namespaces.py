@@ -1,0 +1,27 @@
+"""IRIs of the Maillage graph, shared by ingest (which mints them) and queries (which read them)."""
+
+from rdflib import Namespace
+
+__all__ = ["BASE", "M", "IGEO", "ORG", "PROV", "SKOS", "DCTERMS", "TYPE", "PUBLIC", "ROLE", "STATUS", "iri"]
+
+BASE = "https://w3id.org/maillage/"
+M = Namespace(BASE + "ontology#")
+IGEO = Namespace("http://rdf.insee.fr/def/geo#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+TYPE = Namespace(BASE + "type/")
+PUBLIC = Namespace(BASE + "public/")
+ROLE = Namespace(BASE + "role/")
+STATUS = Namespace(BASE + "status/")
+
+#: Path segment of each kind of node; a registry reference "epci:200068641" uses the same words.
+KINDS = ("commune", "epci", "departement", "region", "territoire", "instance", "actor", "source")
+
+
+def iri(kind: str, key: str) -> str:
+    """The IRI of a node of ``kind`` ("commune", "epci", "instance"…) with local key ``key``."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of node: {kind!r}")
+    return f"{BASE}{kind}/{key}"

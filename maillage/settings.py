@@ -1,0 +1,63 @@
+"""Every setting of Maillage in one table: name, default, help. Each is read from ``MAILLAGE_<NAME>``."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+__all__ = ["Settings", "SETTINGS", "PROJECT_ROOT"]
+
+#: The checkout: the registry, the npm data package and the shared documents are found from here.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS = (
+    Setting("data_dir", str(PROJECT_ROOT / "var"), "Where builds are stored; `current` points at the live one."),
+    Setting("registry", str(PROJECT_ROOT / "registry"), "Folder of registry files (YAML and CSV)."),
+    Setting(
+        "geography",
+        str(PROJECT_ROOT / "node_modules" / "@etalab" / "decoupage-administratif"),
+        "The installed npm package @etalab/decoupage-administratif.",
+    ),
+    Setting("shared", str(PROJECT_ROOT.parent / "shared"), "Folder the registry's `file:` sources are relative to."),
+    Setting("backend", "embedded", "`embedded` (no server) or `neo4j`."),
+    Setting("neo4j_uri", "bolt://127.0.0.1:7687", "Bolt URI of the Neo4j backend."),
+    Setting("neo4j_user", "neo4j", "Neo4j user name."),
+    Setting("neo4j_password", "", "Neo4j password (empty when authentication is off)."),
+    Setting("host", "127.0.0.1", "Address the HTTP service listens on."),
+    Setting("port", "8000", "Port the HTTP service listens on."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    registry: Path
+    geography: Path
+    shared: Path
+    backend: str
+    neo4j_uri: str
+    neo4j_user: str
+    neo4j_password: str
+    host: str
+    port: int
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> "Settings":
+        """Defaults, then ``MAILLAGE_*`` variables, then explicit ``overrides`` (CLI options)."""
+        values: dict[str, object] = {s.name: os.environ.get(f"MAILLAGE_{s.name.upper()}", s.default) for s in SETTINGS}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        for f in fields(cls):
+            if f.type == "Path":
+                values[f.name] = Path(str(values[f.name]))
+            elif f.type == "int":
+                values[f.name] = int(str(values[f.name]))
+        return cls(**values)  # type: ignore[arg-type]

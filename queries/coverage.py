@@ -1,0 +1,256 @@
+"""The question planners ask first: which schemes, run by whom, cover this commune, for these ages and
+this public, on this date?
+
+The named question ``who_covers`` finds the coverages; ``instance_card`` reads what a planner needs to
+trust each answer (history, roles, sources). Cards do not change within a build, so the build runs
+``instance_card`` once and stores each card on its coverage node; the status in force on the asked
+date is computed from the card's history at answer time. The CLI and the HTTP route both call
+:func:`who_covers`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from maillage import jsonable
+from maillage.errors import InvalidQuery
+from maillage.namespaces import IGEO, M, PUBLIC, ROLE
+
+from .backend import Backend
+from .places import Place, commune_iri, resolve_commune
+
+__all__ = ["AgeRange", "Source", "Role", "Status", "Coverage", "CoverageAnswer", "who_covers", "parse_ages", "parse_date"]
+
+LEVELS = {
+    str(IGEO.Commune): ("commune", "commune"),
+    str(IGEO.Intercommunalite): ("epci", "EPCI"),
+    str(M.CustomTerritory): ("territoire", "territoire de projet"),
+    str(IGEO.Departement): ("departement", "département"),
+    str(IGEO.Region): ("region", "région"),
+}
+LEVEL_ORDER = [key for key, _ in LEVELS.values()]
+
+
+@dataclass(frozen=True)
+class AgeRange:
+    min: int
+    max: int
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    date: dt.date
+    excerpt: str
+    file: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Role:
+    role: str
+    label: str
+    actor_id: str | None
+    actor: str | None
+    function: str | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+
+@dataclass(frozen=True)
+class Status:
+    value: str
+    label: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+@dataclass
+class Coverage:
+    instance_id: str
+    type: str
+    type_label: str
+    name: str
+    level: str
+    level_label: str
+    territory: str
+    territory_name: str
+    ages: AgeRange
+    publics: list[str]
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    status: Status | None
+    history: list[Status] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+
+
+@dataclass
+class CoverageAnswer:
+    commune: Place
+    ages: AgeRange
+    public: str | None
+    on: dt.date
+    coverages: list[Coverage]
+
+
+def parse_ages(text: str | None) -> AgeRange:
+    """``"0-12"`` → 0..12, ``"15"`` → 15..15, nothing → every age. 0 ≤ min ≤ max ≤ 120."""
+    if text is None or not str(text).strip():
+        return AgeRange(0, 120)
+    low, sep, high = str(text).strip().partition("-")
+    try:
+        ages = AgeRange(int(low), int(high) if sep else int(low))
+    except ValueError:
+        raise InvalidQuery(f"Âges « {text} » illisibles : écrivez par exemple 0-12 ou 15.") from None
+    if not 0 <= ages.min <= ages.max <= 120:
+        raise InvalidQuery(f"Âges « {text} » invalides : il faut 0 ≤ minimum ≤ maximum ≤ 120.")
+    return ages
+
+
+def parse_date(text: str | dt.date | None) -> dt.date:
+    if text is None or text == "":
+        return dt.date.today()
+    if isinstance(text, dt.date):
+        return text
+    try:
+        return dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise InvalidQuery(f"Date « {text} » illisible : écrivez AAAA-MM-JJ.") from None
+
+
+def concepts(backend: Backend) -> dict[str, dict]:
+    """IRI → notation, label and scheme of every SKOS concept, read once per backend."""
+    cached = getattr(backend, "_concepts", None)
+    if cached is None:
+        cached = {}
+        for row in backend.run("concepts"):
+            cached.setdefault(row["concept"], {"notation": row["notation"], "label": row["label"], "scheme": row["scheme"], "broader": []})
+            if row.get("broader"):
+                cached[row["concept"]]["broader"].append(row["broader"])
+        backend._concepts = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _public_iri(backend: Backend, public: str | None) -> str | None:
+    if not public:
+        return None
+    candidate = str(PUBLIC[public.strip()])
+    if concepts(backend).get(candidate, {}).get("scheme") != str(M.Publics):
+        known = sorted(c["notation"] for c in concepts(backend).values() if c["scheme"] == str(M.Publics))
+        raise InvalidQuery(f"Public « {public} » inconnu. Publics connus : {', '.join(known)}.")
+    return candidate
+
+
+def status_on(history: list[Status], on: dt.date) -> Status | None:
+    """The status in force on ``on``: the latest one begun by then and not yet ended."""
+    current = None
+    for status in sorted(history, key=lambda s: s.valid_from):
+        if status.valid_from <= on and (status.valid_to is None or status.valid_to >= on):
+            current = status
+    return current
+
+
+def card_facts(backend: Backend, pairs: list[dict]) -> dict[str, dict]:
+    """Run ``instance_card`` for (instance, coverage) pairs → coverage IRI → the card as plain data.
+
+    The build stores each card on its coverage node (``m:card``), so that answering needs one query.
+    """
+    labels = concepts(backend)
+    grouped: dict[str, list[dict]] = {}
+    for f in backend.run_rows("instance_card", pairs):
+        grouped.setdefault(f["coverage"], []).append(f)
+    return {coverage: _card(labels, facts) for coverage, facts in grouped.items()}
+
+
+def _card(labels: dict[str, dict], facts: list[dict]) -> dict:
+    head = next(f for f in facts if f["kind"] == "instance")
+    history = sorted(
+        {(f["a"], f["b"], f["from"], f["to"]) for f in facts if f["kind"] == "status"},
+        key=lambda s: (s[2], s[3] or dt.date.max),
+    )
+    roles = sorted(
+        {
+            (f["a"], labels.get(str(ROLE[f["a"]]), {}).get("label", f["a"]), f["c"],
+             f["b"] if f["c"] else None, None if f["c"] else f["b"], f["from"], f["to"])
+            for f in facts
+            if f["kind"] == "role"
+        },
+        key=lambda r: (r[0], r[5] or dt.date.min, r[3] or r[4] or ""),
+    )
+    sources = sorted(
+        {(f["title"], f["date"], f["excerpt"], f["file"], f["url"]) for f in facts if f["kind"] == "source"},
+        key=lambda s: (s[1], s[0], s[2]),
+    )
+    return {
+        "instance_id": head["c"],
+        "type": head["b"],
+        "type_label": labels.get(head["node"], {}).get("label", head["b"]),
+        "name": head["a"],
+        "publics": sorted({f["a"] for f in facts if f["kind"] == "coverage-public"}),
+        "history": [jsonable.plain(Status(*s)) for s in history],
+        "roles": [jsonable.plain(Role(*r)) for r in roles],
+        "sources": [jsonable.plain(Source(*s)) for s in sources],
+    }
+
+
+def _date_or_none(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _coverage(row: dict, on: dt.date) -> Coverage:
+    card = json.loads(row["card"])
+    history = [Status(h["value"], h["label"], dt.date.fromisoformat(h["valid_from"]), _date_or_none(h["valid_to"])) for h in card["history"]]
+    level, level_label = LEVELS[row["level"]]
+    return Coverage(
+        instance_id=card["instance_id"],
+        type=card["type"],
+        type_label=card["type_label"],
+        name=card["name"],
+        level=level,
+        level_label=level_label,
+        territory=row["territory"].rsplit("/", 1)[-1],
+        territory_name=row["territoryName"],
+        ages=AgeRange(row["min"], row["max"]),
+        publics=card["publics"],
+        valid_from=row["from"],
+        valid_to=row["to"],
+        status=status_on(history, on),
+        history=history,
+        roles=[Role(r["role"], r["label"], r["actor_id"], r["actor"], r["function"],
+                    _date_or_none(r["valid_from"]), _date_or_none(r["valid_to"])) for r in card["roles"]],
+        sources=[Source(s["title"], dt.date.fromisoformat(s["date"]), s["excerpt"], s["file"], s["url"]) for s in card["sources"]],
+    )
+
+
+def who_covers(
+    backend: Backend,
+    place: str,
+    ages: str | AgeRange | None = None,
+    public: str | None = None,
+    on: str | dt.date | None = None,
+) -> CoverageAnswer:
+    """Every scheme instance covering the commune ``place`` for ``ages`` and ``public`` on ``on``.
+
+    Ages overlap rather than contain: a 11-21 scheme is listed for 0-12, with its ages shown.
+    A coverage with no start or end date is taken as valid on that side.
+    """
+    age_range = ages if isinstance(ages, AgeRange) else parse_ages(ages)
+    day = parse_date(on)
+    public_iri = _public_iri(backend, public)
+    commune = resolve_commune(backend, place)
+    rows = backend.run(
+        "who_covers",
+        commune=commune_iri(commune),
+        minAge=age_range.min,
+        maxAge=age_range.max,
+        on=day,
+        public=public_iri,
+    )
+    # A territory has one level class; other types it may carry are not levels.
+    rows = [r for r in rows if r["level"] in LEVELS]
+    items = [_coverage(row, day) for row in rows]
+    items.sort(key=lambda c: (LEVEL_ORDER.index(c.level), c.type, c.name, c.instance_id))
+    return CoverageAnswer(commune=commune, ages=age_range, public=public, on=day, coverages=items)

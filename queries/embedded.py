@@ -1,0 +1,96 @@
+"""The embedded backend: the live build's Oxigraph store, opened read-only, queried in SPARQL.
+
+Oxigraph (Rust, on-disk, SPARQL 1.1) is chosen over an rdflib Graph because it opens a national build in
+milliseconds instead of parsing it again, and answers the coverage question in well under a millisecond;
+see the README for the measurements.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from maillage.errors import StoreMissing
+from maillage.ingest.build import current_build
+
+from .backend import Row
+from .named import stored
+
+__all__ = ["EmbeddedBackend"]
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+MARK = "# @parameters"
+
+
+def _term(value: Any) -> ox.NamedNode | ox.Literal:
+    if isinstance(value, bool):
+        return ox.Literal(str(value).lower(), datatype=ox.NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    if isinstance(value, dt.date):
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        return ox.NamedNode(value)
+    return ox.Literal(str(value))
+
+
+def _value(term: Any) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype == XSD + "integer":
+            return int(term.value)
+        if datatype == XSD + "date":
+            return dt.date.fromisoformat(term.value)
+        return term.value
+    return str(term)
+
+
+class EmbeddedBackend:
+    name = "embedded"
+
+    def __init__(self, store: ox.Store, build: Path):
+        self.store = store
+        self.build = build
+
+    @classmethod
+    def open(cls, data_dir: Path) -> "EmbeddedBackend":
+        build = current_build(data_dir)
+        if build is None:
+            raise StoreMissing(f"Aucun graphe construit dans {data_dir} : lancez `maillage build`.")
+        return cls(ox.Store.read_only(str(build / "oxigraph")), build)
+
+    def run(self, query: str, **params: Any) -> list[Row]:
+        return self.run_rows(query, [params] if params else [])
+
+    def run_rows(self, query: str, rows: list[dict[str, Any]]) -> list[Row]:
+        """Run ``query`` once per binding row, in one evaluation.
+
+        Parameters are bound by a SPARQL ``VALUES`` block placed on each ``# @parameters`` line of the
+        query (or, without one, at the top of its ``WHERE`` group), so that the group's patterns and
+        filters see them; its terms are serialised (and escaped) by Oxigraph: a value never becomes
+        query syntax. Oxigraph's own substitution mechanism would do the same, but its
+        optimiser does not plan joins from substituted values (measured: 260 ms instead of 0.16 ms to
+        find a commune by code).
+        """
+        text = stored(query, "sparql").text
+        if rows:
+            names = sorted({k for row in rows for k in row})
+            cells = (" ".join(str(_term(row[n])) if row.get(n) is not None else "UNDEF" for n in names) for row in rows)
+            block = "VALUES (" + " ".join("?" + n for n in names) + ") {" + " ".join(f"({c})" for c in cells) + "}"
+            if MARK in text:
+                text = text.replace(MARK, block)
+            else:
+                text = text.replace("WHERE {", "WHERE {\n  " + block, 1)
+        solutions = self.store.query(text)
+        names = [v.value for v in solutions.variables]
+        return [{n: _value(s[n]) for n in names} for s in solutions]
+
+    def close(self) -> None:
+        del self.store
