@@ -147,7 +147,7 @@ def _public_iri(backend: Backend, public: str | None) -> str | None:
 def status_on(history: list[Status], on: dt.date) -> Status | None:
     """The status in force on ``on``: the latest one begun by then and not yet ended."""
     current = None
-    for status in sorted(history, key=lambda s: s.valid_from):
+    for status in history:  # already in order: by start, then as listed
         if status.valid_from <= on and (status.valid_to is None or status.valid_to >= on):
             current = status
     return current
@@ -167,10 +167,11 @@ def card_facts(backend: Backend, pairs: list[dict]) -> dict[str, dict]:
 
 def _card(labels: dict[str, dict], facts: list[dict]) -> dict:
     head = next(f for f in facts if f["kind"] == "instance")
-    history = sorted(
-        {(f["a"], f["b"], f["from"], f["to"]) for f in facts if f["kind"] == "status"},
-        key=lambda s: (s[2], s[3] or dt.date.max),
+    # Sources often give only a year: statuses of one year keep the order the registry lists them in.
+    ordered = sorted(
+        {(f["from"], int(f["node"].rsplit("/", 1)[1]), f["a"], f["b"], f["to"]) for f in facts if f["kind"] == "status"}
     )
+    history = [(value, label, start, end) for start, _, value, label, end in ordered]
     roles = sorted(
         {
             (f["a"], labels.get(str(ROLE[f["a"]]), {}).get("label", f["a"]), f["c"],

@@ -47,12 +47,12 @@ needs_build() {
 }
 
 cmd_build() {
-  command -v mvn >/dev/null || die "mvn not found (needed once to fetch Neo4j jars)"
   mkdir -p "$TARGET"
   # Serialise concurrent builds (e.g. parallel test workers); flock is optional.
   exec 9>"$TARGET/.build.lock"
   if command -v flock >/dev/null; then flock 9; fi
   if needs_build; then
+    command -v mvn >/dev/null || die "mvn not found (needed once to fetch the Neo4j jars)"
     log "building Neo4j launcher (first run downloads ~125 MB of jars into ~/.m2) ..."
     rm -rf "$TARGET/lib" # drop jars of a previously pinned version
     # stdout -> stderr: `start` must print nothing on stdout but the URI.
@@ -95,7 +95,8 @@ alive() { kill -0 "$1" 2>/dev/null && [[ "$(sed 's/.*) //' "/proc/$1/stat" 2>/de
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Real Bolt handshake + query via the official driver (when available) rather than trusting the socket.
+# An open socket is not enough (the port may be bound before Bolt serves): do a real Bolt handshake
+# with the official driver when the venv has it.
 bolt_ok() {
   [[ -x "$PYTHON" ]] || return 0
   "$PYTHON" - "$1" <<'PY' 2>/dev/null
@@ -150,6 +151,7 @@ cmd_start() {
   port_open "$PORT" && die "port $PORT on 127.0.0.1 is already in use"
   cmd_build
 
+  # shellcheck disable=SC2086 # MAILLAGE_NEO4J_JAVA_OPTS is deliberately word-split into flags
   nohup "$JAVA" "${JVM_FLAGS[@]}" ${MAILLAGE_NEO4J_JAVA_OPTS:-} \
     -cp "$TARGET/classes:$TARGET/lib/*" "$MAIN_CLASS" "$DATA" "$PORT" \
     >"$OUT" 2>&1 </dev/null &

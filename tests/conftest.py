@@ -1,0 +1,55 @@
+"""Shared fixtures: one national build of the real registry, and one of a small registry for fault tests.
+
+Both builds share a geography cache folder so the national geography is validated once per session.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from maillage.ingest.build import build
+from maillage.queries.backend import open_backend
+from maillage.settings import PROJECT_ROOT, Settings
+
+RESOURCES = Path(__file__).parent / "resources"
+
+
+@pytest.fixture(scope="session")
+def geography_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("geography-cache")
+
+
+def _settings(data_dir: Path, registry: Path, cache: Path) -> Settings:
+    (data_dir / "cache").parent.mkdir(parents=True, exist_ok=True)
+    link = data_dir / "cache"
+    if not link.exists():
+        link.symlink_to(cache, target_is_directory=True)
+    return Settings.from_env(data_dir=data_dir, registry=registry, backend="embedded")
+
+
+@pytest.fixture(scope="session")
+def national(tmp_path_factory, geography_cache) -> Settings:
+    """Settings of a national build of the real registry (registry/)."""
+    settings = _settings(tmp_path_factory.mktemp("national"), PROJECT_ROOT / "registry", geography_cache)
+    build(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def backend(national):
+    b = open_backend(national)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def small(tmp_path, geography_cache) -> Settings:
+    """A built copy of the small test registry, in its own data folder, that a test may break."""
+    registry = tmp_path / "registry"
+    shutil.copytree(RESOURCES / "registry-small", registry)
+    settings = _settings(tmp_path / "var", registry, geography_cache)
+    build(settings)
+    return settings

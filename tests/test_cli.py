@@ -1,0 +1,47 @@
+"""The maillage command, run as a planner would, in a subprocess: French output, no traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+
+def _run(settings, *args):
+    env = dict(os.environ, MAILLAGE_DATA_DIR=str(settings.data_dir), MAILLAGE_REGISTRY=str(settings.registry))
+    return subprocess.run([sys.executable, "-m", "maillage", *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_who_covers_json(national):
+    done = _run(national, "who-covers", "Muret", "--age", "0-12", "--on", "2024-06-01", "--json")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["commune"]["code"] == "31395"
+    assert "ilc-toulouse-sud" in {c["instance_id"] for c in answer["coverages"]}
+
+
+def test_who_covers_text(national):
+    done = _run(national, "who-covers", "muret", "--age", "0-12")
+    assert done.returncode == 0
+    assert "ILC Toulouse-Sud" in done.stdout and "Porteur administratif : RESO" in done.stdout
+
+
+def test_errors_are_french_without_traceback(national):
+    ambiguous = _run(national, "who-covers", "Sainte-Colombe")
+    assert ambiguous.returncode == 3 and "précisez le code INSEE" in ambiguous.stderr
+    unknown = _run(national, "who-covers", "Murret")
+    assert unknown.returncode == 3 and "Vouliez-vous dire : Muret" in unknown.stderr
+    bad = _run(national, "who-covers", "Muret", "--age", "12-3")
+    assert bad.returncode == 2 and "Âges" in bad.stderr
+    for done in (ambiguous, unknown, bad):
+        assert "Traceback" not in done.stderr
+
+
+def test_build_refusal_prints_the_report(small):
+    path = small.registry / "31.yaml"
+    path.write_text(path.read_text().replace("ages: [0, 12]", "ages: [12, 0]"))
+    done = _run(small, "build")
+    assert done.returncode == 1
+    assert "31.yaml · entrée « ilc-toulouse-sud » · champ « coverage[0].ages »" in done.stderr
+    assert "Traceback" not in done.stderr
