@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def backend():
         # Opened on first use, so that the service starts (and says why) even before a build exists.
         if getattr(app.state, "backend", None) is None:
-            app.state.backend = open_backend(settings)
+            app.state.backend = open_backend(settings, long_lived=True)
         return app.state.backend
 
     @app.exception_handler(PlaceNotFound)

@@ -52,9 +52,15 @@ SELECT DISTINCT ?coverage WHERE {
 """
 
 
+#: Communes put first, so that the naive comparison meets every level: commune (Toulouse, Colomiers),
+#: EPCI (Florac, CC Gorges Causses Cévennes), custom territory through an EPCI member (Muret, Langogne).
+LANDMARKS = ["31555", "31149", "48061", "31395", "48080", "48095"]
+
+
 def workload(geo) -> list[tuple[str, str, dt.date]]:
-    """(commune code, age band, date): 40 % in the 31, 30 % in the 48, 30 % anywhere else."""
+    """(commune code, age band, date): the landmarks, then 40 % in the 31, 30 % in the 48, 30 % elsewhere."""
     rng = random.Random(0)
+    head = [(c, rng.choice(AGES), dt.date.fromisoformat(rng.choice(DATES))) for c in LANDMARKS]
     codes = sorted(geo.communes)
     pools = [
         ([c for c in codes if geo.communes[c].departement == "31"], 0.4),
@@ -66,7 +72,7 @@ def workload(geo) -> list[tuple[str, str, dt.date]]:
         for _ in range(round(CASES * share)):
             cases.append((rng.choice(pool), rng.choice(AGES), dt.date.fromisoformat(rng.choice(DATES))))
     rng.shuffle(cases)
-    return cases
+    return head + cases
 
 
 def ms(seconds: list[float], q: float) -> float:
@@ -177,7 +183,8 @@ def main() -> None:
 
     print()
     print(f"Machine load average (1 min) at start / end: {load[0]:.2f} / {os.getloadavg()[0]:.2f}")
-    print(f"Workload: {len(cases)} cases (31, 48, rest of France × {len(AGES)} age bands × {len(DATES)} dates), "
+    print(f"Workload: {len(cases)} cases ({len(LANDMARKS)} landmark communes, then 31, 48, rest of France × "
+          f"{len(AGES)} age bands × {len(DATES)} dates), "
           f"{answers} coverages answered in all; Maillage timed over {ROUNDS} passes.")
     print(f"Naive baseline on the first {len(subset)} cases ({nonempty} with at least one coverage); "
           f"its graph: {len(graph):,} triples, read and parsed in {load_s:.1f} s.")

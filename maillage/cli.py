@@ -76,6 +76,22 @@ def who_covers(settings: Settings, place: str, ages: str | None, public: str | N
     click.echo(jsonable.dumps(answer) if as_json else render.coverage_text(answer).rstrip("\n"))
 
 
+@cli.command("load-neo4j", help="Charge le graphe publié (déjà validé) dans Neo4j, comme nouvelle version rendue courante d'un coup.")
+@click.option("--neo4j-uri", default=None, help="URI Bolt (défaut : MAILLAGE_NEO4J_URI).")
+@click.pass_obj
+def load_neo4j(settings: Settings, neo4j_uri: str | None) -> None:
+    import dataclasses
+
+    from maillage.queries.neo4j import driver_for
+    from maillage.queries.neo4j_load import load
+
+    if neo4j_uri:
+        settings = dataclasses.replace(settings, neo4j_uri=neo4j_uri)
+    with driver_for(settings) as driver:
+        pg = load(settings, driver, progress=_progress)
+    click.echo(f"Neo4j : build {pg.build} courant ({pg.node_count} nœuds, {pg.relationship_count} relations).")
+
+
 @cli.command(help="Sert l'API HTTP (et la carte) sur MAILLAGE_HOST:MAILLAGE_PORT.")
 @click.option("--host", default=None)
 @click.option("--port", type=int, default=None)

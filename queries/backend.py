@@ -28,13 +28,15 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
-def open_backend(settings: Settings) -> Backend:
+def open_backend(settings: Settings, long_lived: bool = False) -> Backend:
+    """The backend the settings name; ``long_lived`` (a server) may trade start time for speed."""
     if settings.backend == "embedded":
         from .embedded import EmbeddedBackend
 
-        return EmbeddedBackend.open(settings.data_dir)
+        in_memory = {"yes": True, "no": False}.get(settings.store_in_memory, long_lived)
+        return EmbeddedBackend.open(settings.data_dir, in_memory=in_memory)
     if settings.backend == "neo4j":
-        from .neo4j import Neo4jBackend  # type: ignore[import-not-found]
+        from .neo4j import Neo4jBackend
 
         return Neo4jBackend.open(settings)
     raise ValueError(f"backend inconnu « {settings.backend} » (embedded ou neo4j)")

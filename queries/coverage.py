@@ -31,6 +31,7 @@ LEVELS = {
     str(IGEO.Region): ("region", "région"),
 }
 LEVEL_ORDER = [key for key, _ in LEVELS.values()]
+LEVEL_LABELS = dict(LEVELS.values())
 
 
 @dataclass(frozen=True)
@@ -185,8 +186,13 @@ def _card(labels: dict[str, dict], facts: list[dict]) -> dict:
         {(f["title"], f["date"], f["excerpt"], f["file"], f["url"]) for f in facts if f["kind"] == "source"},
         key=lambda s: (s[1], s[0], s[2]),
     )
+    level, territory_name = next(
+        (LEVELS[f["a"]][0], f["b"]) for f in facts if f["kind"] == "territory" and f["a"] in LEVELS
+    )
     return {
         "instance_id": head["c"],
+        "level": level,
+        "territory_name": territory_name,
         "type": head["b"],
         "type_label": labels.get(head["node"], {}).get("label", head["b"]),
         "name": head["a"],
@@ -204,16 +210,16 @@ def _date_or_none(text: str | None) -> dt.date | None:
 def _coverage(row: dict, on: dt.date) -> Coverage:
     card = json.loads(row["card"])
     history = [Status(h["value"], h["label"], dt.date.fromisoformat(h["valid_from"]), _date_or_none(h["valid_to"])) for h in card["history"]]
-    level, level_label = LEVELS[row["level"]]
+    level = card["level"]
     return Coverage(
         instance_id=card["instance_id"],
         type=card["type"],
         type_label=card["type_label"],
         name=card["name"],
         level=level,
-        level_label=level_label,
+        level_label=LEVEL_LABELS[level],
         territory=row["territory"].rsplit("/", 1)[-1],
-        territory_name=row["territoryName"],
+        territory_name=card["territory_name"],
         ages=AgeRange(row["min"], row["max"]),
         publics=card["publics"],
         valid_from=row["from"],
@@ -250,8 +256,6 @@ def who_covers(
         on=day,
         public=public_iri,
     )
-    # A territory has one level class; other types it may carry are not levels.
-    rows = [r for r in rows if r["level"] in LEVELS]
     items = [_coverage(row, day) for row in rows]
     items.sort(key=lambda c: (LEVEL_ORDER.index(c.level), c.type, c.name, c.instance_id))
     return CoverageAnswer(commune=commune, ages=age_range, public=public, on=day, coverages=items)

@@ -1,0 +1,62 @@
+"""The Neo4j backend: the same named questions in Cypher, over Bolt, with parameters.
+
+Every Cypher question starts from ``(:Maillage)-[:CURRENT]->(:Build)``, so a reader sees one whole build
+(see ``neo4j_load``). Values come back as plain Python (Neo4j dates as ``datetime.date``), like the
+embedded backend's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import neo4j
+
+from maillage.errors import StoreMissing
+from maillage.settings import Settings
+
+from .backend import Row
+from .named import stored
+
+__all__ = ["Neo4jBackend", "driver_for"]
+
+
+def driver_for(settings: Settings) -> neo4j.Driver:
+    auth = (settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password else None
+    return neo4j.GraphDatabase.driver(settings.neo4j_uri, auth=auth)
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "to_native"):
+        return value.to_native()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class Neo4jBackend:
+    name = "neo4j"
+
+    def __init__(self, driver: neo4j.Driver):
+        self.driver = driver
+
+    @classmethod
+    def open(cls, settings: Settings) -> "Neo4jBackend":
+        driver = driver_for(settings)
+        try:
+            driver.verify_connectivity()
+        except neo4j.exceptions.ServiceUnavailable as err:
+            driver.close()
+            raise StoreMissing(f"Neo4j injoignable à {settings.neo4j_uri} : {err}") from err
+        return cls(driver)
+
+    def run(self, query: str, **params: Any) -> list[Row]:
+        records, _, _ = self.driver.execute_query(
+            stored(query, "cypher").text, parameters_=params, routing_=neo4j.RoutingControl.READ
+        )
+        return [{k: _plain(v) for k, v in record.items()} for record in records]
+
+    def run_rows(self, query: str, rows: list[dict[str, Any]]) -> list[Row]:
+        return [row for params in rows for row in self.run(query, **params)]
+
+    def close(self) -> None:
+        self.driver.close()

@@ -1,0 +1,17 @@
+// who_covers: the coverage of one commune for an age range, a public and a date (twin of who_covers.rq).
+// Parameters: $commune (IRI), $minAge, $maxAge (integers), $on (date), $public (IRI of a public, or null).
+MATCH (:Maillage {name: 'maillage'})-[:CURRENT]->(b:Build)
+MATCH (:Resource {key: b.id + '|' + $commune})-[:WITHIN]->(territory)
+MATCH (coverage:Coverage)-[:TERRITORY]->(territory)
+WHERE coverage.minAge <= $maxAge AND coverage.maxAge >= $minAge
+  AND (coverage.validFrom IS NULL OR coverage.validFrom <= $on)
+  AND (coverage.validTo IS NULL OR coverage.validTo >= $on)
+  AND ($public IS NULL OR EXISTS {
+    MATCH (coverage)-[:PUBLIC]->(covered)
+    WHERE covered.uri = 'https://w3id.org/maillage/public/tout-public'
+       OR EXISTS { MATCH (:Resource {key: b.id + '|' + $public})-[:BROADER*0..]->(covered) }
+  })
+MATCH (instance:SchemeInstance)-[:HAS_COVERAGE]->(coverage)
+RETURN instance.uri AS instance, coverage.uri AS coverage, territory.uri AS territory,
+       coverage.minAge AS min, coverage.maxAge AS max,
+       coverage.validFrom AS from, coverage.validTo AS to, coverage.card AS card
