@@ -48,6 +48,7 @@ class Status(BaseModel):
 
 class Coverage(BaseModel):
     instance_id: str
+    coverage_id: str = Field(description="Identifiant de la couverture : <dispositif>/coverage/<n>")
     type: str
     type_label: str
     name: str

@@ -71,6 +71,7 @@ class Status:
 @dataclass
 class Coverage:
     instance_id: str
+    coverage_id: str
     type: str
     type_label: str
     name: str
@@ -213,6 +214,7 @@ def _coverage(row: dict, on: dt.date) -> Coverage:
     level = card["level"]
     return Coverage(
         instance_id=card["instance_id"],
+        coverage_id=row["coverage"].split("/instance/", 1)[1],
         type=card["type"],
         type_label=card["type_label"],
         name=card["name"],
@@ -257,5 +259,5 @@ def who_covers(
         public=public_iri,
     )
     items = [_coverage(row, day) for row in rows]
-    items.sort(key=lambda c: (LEVEL_ORDER.index(c.level), c.type, c.name, c.instance_id))
+    items.sort(key=lambda c: (LEVEL_ORDER.index(c.level), c.type, c.name, c.coverage_id))
     return CoverageAnswer(commune=commune, ages=age_range, public=public, on=day, coverages=items)

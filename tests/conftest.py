@@ -5,6 +5,7 @@ Both builds share a geography cache folder so the national geography is validate
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -53,3 +54,38 @@ def small(tmp_path, geography_cache) -> Settings:
     settings = _settings(tmp_path / "var", registry, geography_cache)
     build(settings)
     return settings
+
+
+# --- Neo4j: one real server for the session, started by the tests themselves -----------------------
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory):
+    from neo4j_server import free_port, running_neo4j
+
+    with running_neo4j(tmp_path_factory.mktemp("neo4j"), free_port()) as uri:
+        yield uri
+
+
+@pytest.fixture(scope="session")
+def neo4j_loaded(national, neo4j_uri):
+    """Settings whose Neo4j holds the national build, loaded once."""
+    import dataclasses
+
+    from maillage.queries.neo4j import driver_for
+    from maillage.queries.neo4j_load import load
+
+    settings = dataclasses.replace(national, backend="neo4j", neo4j_uri=neo4j_uri)
+    with driver_for(settings) as driver:
+        load(settings, driver)
+    return settings
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    """In CI the Neo4j tests must run: a skipped one fails the session."""
+    if os.environ.get("CI"):
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        skipped = [r for r in (reporter.stats.get("skipped", []) if reporter else []) if "neo4j" in getattr(r, "keywords", {})]
+        if skipped:
+            print(f"\nÉCHEC : {len(skipped)} test(s) Neo4j sautés alors que CI est défini.")
+            session.exitstatus = 1

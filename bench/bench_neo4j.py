@@ -1,0 +1,208 @@
+"""Benchmark: loading the national graph into Neo4j (Maillage's loader vs Neo4j's LOAD CSV), then the
+coverage question over Bolt.
+
+Run: ``.venv/bin/python bench/bench_neo4j.py [--data-dir DIR]``
+
+One national build (made in a temporary data folder, or the one given by ``--data-dir``) is mapped once
+with ``to_property_graph``; one real Neo4j 5.26 (``tests/neo4j_server.running_neo4j``) runs in a temporary
+folder. Between loads the database is emptied with ``MATCH (n) CALL (n) { DETACH DELETE n } IN
+TRANSACTIONS``; constraints and indexes stay, so every load meets the same unique constraint on ``key``.
+
+* **Maillage** — ``neo4j_load.write(driver, pg)``: constraints and indexes, then nodes by batches of
+  5,000 ``UNWIND … MERGE (n:Resource {key}) SET n += props, uri, build, labels`` with ALL their
+  properties (literals, the ``types`` list, the coverage cards), then relationships by batches of
+  ``UNWIND … MATCH a … MATCH b … MERGE (a)-[:T]->(b)``, then the CURRENT switch. Run twice: first on the
+  cold server, then again after the baseline, on a JVM as warm as the baseline's; the warm run is compared.
+* **Baseline: LOAD CSV** — the same rows written (untimed) as CSV in the server's import directory: one
+  file per label set (``key``, ``uri``) and one per relationship type (``s``, ``o``). Timed: ``LOAD CSV WITH
+  HEADERS … CALL (row) { … } IN TRANSACTIONS OF 5000 ROWS`` doing ``MERGE (n:Resource {key}) SET n.uri,
+  n.build, labels`` and ``MATCH`` both ends by ``key``, ``MERGE`` the relationship. It writes no other
+  property, so it does less than Maillage.
+* **Coverage over Bolt** — with the Maillage-loaded build current, ``Neo4jBackend``: p50/p99 of
+  ``who_covers(backend, code, ages, on=date)`` and of ``backend.run("who_covers", ...)`` over the workload
+  of ``bench_who_covers.py`` (landmarks, then communes of 31, 48 and the rest of France × age bands ×
+  dates, ``random.Random(0)``), after a warm-up pass; the embedded backend on the same cases for reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "bench")]
+ROUNDS = 3
+GOAL = 0.5
+WIPE = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+CSV_NODES = ("LOAD CSV WITH HEADERS FROM $url AS row CALL (row) {{ MERGE (n:Resource {{key: row.key}}) "
+             "SET n.uri = row.uri, n.build = $build{labels} }} IN TRANSACTIONS OF 5000 ROWS")
+CSV_RELS = ("LOAD CSV WITH HEADERS FROM $url AS row CALL (row) {{ MATCH (a:Resource {{key: row.s}}) "
+            "MATCH (b:Resource {{key: row.o}}) MERGE (a)-[:{kind}]->(b) }} IN TRANSACTIONS OF 5000 ROWS")
+
+
+def counts(session) -> tuple[int, int]:
+    nodes = session.run("MATCH (n:Resource) RETURN count(n) AS c").single()["c"]
+    rels = session.run("MATCH (:Resource)-[r]->(:Resource) RETURN count(r) AS c").single()["c"]
+    return nodes, rels
+
+
+def maillage_load(driver, pg, write) -> dict:
+    """Time ``write``; its progress messages (one per batch) mark the end of the node and relationship phases."""
+    marks: dict[str, float] = {}
+    cpu, started = time.process_time(), time.perf_counter()
+    write(driver, pg, progress=lambda text: marks.__setitem__("nodes" if "nœuds" in text else "rels", time.perf_counter()))
+    ended = time.perf_counter()
+    return {"total": ended - started, "nodes": marks["nodes"] - started, "rels": marks["rels"] - marks["nodes"],
+            "switch": ended - marks["rels"], "client_cpu": time.process_time() - cpu}
+
+
+def write_csv(folder: Path, pg) -> tuple[list, list]:
+    folder.mkdir(parents=True, exist_ok=True)
+    node_files, rel_files = [], []
+    for i, (labels, rows) in enumerate(sorted(pg.nodes.items())):
+        with open(folder / f"nodes-{i}.csv", "w", newline="") as f:
+            out = csv.writer(f)
+            out.writerow(["key", "uri"])
+            out.writerows((r["key"], r["uri"]) for r in rows)
+        node_files.append((f"nodes-{i}.csv", labels))
+    for kind, rows in sorted(pg.relationships.items()):
+        with open(folder / f"rels-{kind}.csv", "w", newline="") as f:
+            out = csv.writer(f)
+            out.writerow(["s", "o"])
+            out.writerows((r["s"], r["o"]) for r in rows)
+        rel_files.append((f"rels-{kind}.csv", kind))
+    return node_files, rel_files
+
+
+def csv_urls(session, folder: Path, probe: str):
+    """``file:///`` URLs are relative to ``server.directories.import`` when the server sets it; embedded
+    Neo4j leaves it unset by default, and then they are absolute paths."""
+    for url_of in (lambda name: f"file:///{folder.name}/{name}", lambda name: (folder / name).as_uri()):
+        try:
+            session.run("LOAD CSV FROM $url AS row RETURN count(row)", url=url_of(probe)).consume()
+            return url_of
+        except Exception:  # noqa: BLE001 - Neo.ClientError.Statement.ExternalResourceFailed
+            continue
+    raise RuntimeError(f"LOAD CSV cannot read {folder}")
+
+
+def load_csv(session, url_of, node_files, rel_files, build: str) -> dict:
+    started = time.perf_counter()
+    for name, labels in node_files:
+        extra = "".join(f", n:{label}" for label in labels)
+        session.run(CSV_NODES.format(labels=extra), url=url_of(name), build=build).consume()
+    middle = time.perf_counter()
+    for name, kind in rel_files:
+        session.run(CSV_RELS.format(kind=kind), url=url_of(name)).consume()
+    ended = time.perf_counter()
+    return {"total": ended - started, "nodes": middle - started, "rels": ended - middle}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, help="an existing data folder with a build (default: build one)")
+    args = parser.parse_args()
+
+    import neo4j
+    import pyoxigraph as ox
+    from bench_who_covers import ms, timed, workload
+    from neo4j_server import free_port, running_neo4j
+
+    from maillage.ingest import geography
+    from maillage.ingest.build import build, current_build
+    from maillage.namespaces import iri
+    from maillage.queries.backend import open_backend
+    from maillage.queries.coverage import parse_ages, who_covers
+    from maillage.queries.neo4j import Neo4jBackend
+    from maillage.queries.neo4j_load import to_property_graph, write
+
+    load = os.getloadavg()
+    tmp = Path(tempfile.mkdtemp(prefix="maillage-bench-neo4j-"))
+    data_dir = args.data_dir or tmp / "var"
+    from maillage.settings import Settings
+    settings = Settings.from_env(data_dir=data_dir, registry=ROOT / "registry", backend="embedded")
+    try:
+        if args.data_dir is None:
+            print("Building the national graph in a temporary data folder…", flush=True)
+            build(settings)
+        live = current_build(settings.data_dir)
+        started = time.perf_counter()
+        pg = to_property_graph(ox.Store.read_only(str(Path(live) / "oxigraph")), live.name)
+        convert_s = time.perf_counter() - started
+        cases = workload(geography.load(settings.geography))
+        print("Starting Neo4j…", flush=True)
+        with running_neo4j(tmp / "neo4j", free_port()) as uri, neo4j.GraphDatabase.driver(
+                uri, auth=None, notifications_min_severity="OFF") as driver:
+            with driver.session() as session:
+                print("Maillage load, cold server…", flush=True)
+                cold = maillage_load(driver, pg, write)
+                cold_db = counts(session)
+                node_files, rel_files = write_csv(tmp / "neo4j" / "import" / "bench-csv", pg)
+                url_of = csv_urls(session, tmp / "neo4j" / "import" / "bench-csv", node_files[0][0])
+                session.run(WIPE).consume()
+                print("LOAD CSV baseline…", flush=True)
+                base = load_csv(session, url_of, node_files, rel_files, pg.build)
+                base_db = counts(session)
+                session.run(WIPE).consume()
+                print("Maillage load, warm server…", flush=True)
+                warm = maillage_load(driver, pg, write)
+                warm_db = counts(session)
+            print("Coverage question over Bolt…", flush=True)
+            bolt, embedded = Neo4jBackend(driver), open_backend(settings)
+
+            def runner(backend):
+                def full(code, ages, on):
+                    return who_covers(backend, code, ages, on=on)
+
+                def raw(code, ages, on):
+                    band = parse_ages(ages)
+                    return backend.run("who_covers", commune=iri("commune", code), minAge=band.min,
+                                       maxAge=band.max, on=on, public=None)
+                return full, raw
+
+            fns = [*runner(bolt), *runner(embedded)]
+            timed(fns, cases)  # warm-up
+            times = timed(fns, cases, ROUNDS)
+            same = all({r["coverage"] for r in fns[1](*c)} == {r["coverage"] for r in fns[3](*c)} for c in cases)
+            answers = sum(len(fns[0](*c).coverages) for c in cases)
+            embedded.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    items = pg.node_count + pg.relationship_count
+    print()
+    print(f"Machine: {os.cpu_count()} CPUs; load average (1 min) at start / end: {load[0]:.2f} / {os.getloadavg()[0]:.2f}")
+    print(f"Graph {pg.build}: {pg.node_count:,} nodes in {len(pg.nodes)} label sets, {pg.relationship_count:,} "
+          f"relationships of {len(pg.relationships)} types; to_property_graph took {convert_s:.1f} s (not counted).")
+    print("Maillage writes every property (literals, types list, coverage cards) + uri, build, labels; "
+          "LOAD CSV writes key, uri, build and labels only.")
+    print()
+    print(f"{'load into an empty database':<34}{'total s':>9}{'nodes s':>9}{'rels s':>9}{'(n+r)/s':>10}"
+          f"{'  in database (nodes / rels)'}")
+    for name, r, db in (("Maillage write(), cold server", cold, cold_db), ("LOAD CSV baseline", base, base_db),
+                        ("Maillage write(), warm server", warm, warm_db)):
+        print(f"{name:<34}{r['total']:>9.1f}{r['nodes']:>9.1f}{r['rels']:>9.1f}{items / r['total']:>10,.0f}"
+              f"  {db[0]:,} / {db[1]:,}")
+    for name, r in (("cold", cold), ("warm", warm)):
+        print(f"Maillage {name}: CURRENT switch + prune {r['switch']:.2f} s; Python client CPU {r['client_cpu']:.1f} s "
+              f"of {r['total']:.1f} s wall")
+    ratio = (items / warm["total"]) / (items / base["total"])
+    print(f"rate Maillage (warm) / LOAD CSV = {ratio:.2f}×   (goal ≥ {GOAL}×: {'met' if ratio >= GOAL else 'NOT met'}); "
+          f"cold: {(items / cold['total']) / (items / base['total']):.2f}×")
+    print()
+    print(f"Workload: {len(cases)} cases × {ROUNDS} passes after a warm-up pass, {answers} coverages answered in all; "
+          f"same coverages from Neo4j and embedded: {'yes' if same else 'NO'}.")
+    print(f"{'':<46}{'p50 (ms)':>10}{'p99 (ms)':>10}")
+    for name, t in zip(("Neo4j over Bolt, who_covers() (full question)", "Neo4j over Bolt, backend.run(who_covers)",
+                        "embedded, who_covers() (full question)", "embedded, backend.run(who_covers)"), times):
+        print(f"{name:<46}{ms(t, .5):>10.3f}{ms(t, .99):>10.3f}")
+
+
+if __name__ == "__main__":
+    main()
