@@ -30,6 +30,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        try:  # open (and copy into memory) at start, so the first request is not the slow one
+            backend()
+        except StoreMissing:
+            pass  # answered as 503 until a build exists
         yield
         backend = getattr(app.state, "backend", None)
         if backend is not None:
