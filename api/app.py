@@ -35,9 +35,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except StoreMissing:
             pass  # answered as 503 until a build exists
         yield
-        backend = getattr(app.state, "backend", None)
-        if backend is not None:
-            backend.close()
+        opened = getattr(app.state, "backend", None)
+        if opened is not None:
+            opened.close()
 
     app = FastAPI(
         title="Maillage",
