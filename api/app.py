@@ -13,7 +13,9 @@ from maillage.queries.backend import open_backend
 from maillage.queries.coverage import who_covers
 from maillage.settings import Settings
 
-from .models import CoverageAnswer, ErrorBody
+from maillage.queries.coverage import CoverageAnswer
+
+from .models import ErrorBody
 
 __all__ = ["create_app"]
 

@@ -190,13 +190,27 @@ class _Reader:
             if entry.get(name):
                 self.g.add((s, prop, Literal(str(entry[name]))))
 
-    def actor(self, ident: str, entry: dict, file: str) -> None:
+    def entry(self, kind: str, cls: URIRef, ident: str, entry: dict, file: str) -> tuple[URIRef, Where]:
+        """The node of an actor, territory or instance, with its id and name."""
         where = Where(file, ident, "")
-        s = self.node(iri("actor", ident), where)
-        self.g.add((s, RDF.type, ORG.Organization))
+        s = self.node(iri(kind, ident), where)
+        self.g.add((s, RDF.type, cls))
         self.g.add((s, M.entryId, Literal(ident)))
         if entry.get("name"):
             self.g.add((s, RDFS.label, Literal(str(entry["name"]), lang="fr")))
+        return s, where
+
+    def part(self, s: URIRef, link: URIRef, cls: URIRef, kind: str, section: str, i: int, item: object, where: Where):
+        """A status, role or coverage of an instance: its own node, reported as ``section[i]``."""
+        here = Where(where.file, where.entry, f"{section}[{i}]")
+        item = self.fields(item, kind, here)
+        n = self.node(f"{s}/{kind}/{i}", here)
+        self.g.add((s, link, n))
+        self.g.add((n, RDF.type, cls))
+        return n, item, here
+
+    def actor(self, ident: str, entry: dict, file: str) -> None:
+        s, where = self.entry("actor", ORG.Organization, ident, entry, file)
         if entry.get("kind"):
             self.g.add((s, M.actorKind, Literal(str(entry["kind"]))))
         sectors = entry.get("sector") or []
@@ -210,12 +224,7 @@ class _Reader:
         self.citation(s, entry.get("source"), where)
 
     def territory(self, ident: str, entry: dict, file: str) -> None:
-        where = Where(file, ident, "")
-        s = self.node(iri("territoire", ident), where)
-        self.g.add((s, RDF.type, M.CustomTerritory))
-        self.g.add((s, M.entryId, Literal(ident)))
-        if entry.get("name"):
-            self.g.add((s, RDFS.label, Literal(str(entry["name"]), lang="fr")))
+        s, where = self.entry("territoire", M.CustomTerritory, ident, entry, file)
         if entry.get("kind"):
             self.g.add((s, M.territoryKind, Literal(str(entry["kind"]))))
         members = entry.get("members") or []
@@ -233,14 +242,9 @@ class _Reader:
         self.citation(s, entry.get("source"), where)
 
     def instance(self, ident: str, entry: dict, file: str) -> None:
-        where = Where(file, ident, "")
-        s = self.node(iri("instance", ident), where)
+        s, where = self.entry("instance", M.SchemeInstance, ident, entry, file)
         g = self.g
-        g.add((s, RDF.type, M.SchemeInstance))
-        g.add((s, M.entryId, Literal(ident)))
         g.add((s, M.registryFile, Literal(file)))
-        if entry.get("name"):
-            g.add((s, RDFS.label, Literal(str(entry["name"]), lang="fr")))
         if entry.get("type") is not None:
             g.add((s, M.schemeType, TYPE[str(entry["type"])]))
         if entry.get("level"):
@@ -249,50 +253,41 @@ class _Reader:
             g.add((s, RDFS.comment, Literal(str(entry["description"]), lang="fr")))
         self.notes(s, entry)
         self.citation(s, entry.get("source"), where)
-        for i, item in enumerate(_list(entry.get("status"))):
-            here = Where(file, ident, f"status[{i}]")
-            item = self.fields(item, "status", here)
-            n = self.node(f"{s}/status/{i}", here)
-            g.add((s, M.hasStatus, n))
-            g.add((n, RDF.type, M.StatusPeriod))
-            if item.get("value") is not None:
-                g.add((n, M.status, STATUS[str(item["value"])]))
-            self.period(n, item)
-            self.notes(n, item)
-            self.citation(n, item.get("source"), here)
-        for i, item in enumerate(_list(entry.get("roles"))):
-            here = Where(file, ident, f"roles[{i}]")
-            item = self.fields(item, "role", here)
-            n = self.node(f"{s}/role/{i}", here)
-            g.add((s, M.hasRole, n))
-            g.add((n, RDF.type, M.Role))
-            if item.get("role") is not None:
-                g.add((n, M.roleKind, ROLE[str(item["role"])]))
-            if item.get("actor") is not None:
-                g.add((n, M.actor, URIRef(iri("actor", str(item["actor"])))))
-            if item.get("function"):
-                g.add((n, M.function, Literal(str(item["function"]), lang="fr")))
-            self.period(n, item)
-            self.notes(n, item)
-            self.citation(n, item.get("source"), here)
-        for i, item in enumerate(_list(entry.get("coverage"))):
-            here = Where(file, ident, f"coverage[{i}]")
-            item = self.fields(item, "coverage", here)
-            n = self.node(f"{s}/coverage/{i}", here)
-            g.add((s, M.hasCoverage, n))
-            g.add((n, RDF.type, M.Coverage))
-            t = self.territory_ref(item.get("territory"), Where(file, ident, f"coverage[{i}].territory"))
-            if t is not None:
-                g.add((n, M.territory, t))
-                self.out.coverage_refs.append((Where(file, ident, f"coverage[{i}].territory"), file, str(item.get("territory"))))
-            low, high = _ages(item.get("ages"))
-            g.add((n, M.minAge, _int(low)))
-            g.add((n, M.maxAge, _int(high)))
-            for public in _list(item.get("publics")) or ["tout-public"]:
-                g.add((n, M.public, PUBLIC[str(public)]))
-            self.period(n, item)
-            self.notes(n, item)
-            self.citation(n, item.get("source"), here)
+        for section, kind, link, cls, fill in (
+            ("status", "status", M.hasStatus, M.StatusPeriod, self.status),
+            ("roles", "role", M.hasRole, M.Role, self.role),
+            ("coverage", "coverage", M.hasCoverage, M.Coverage, self.coverage),
+        ):
+            for i, item in enumerate(_list(entry.get(section))):
+                n, item, here = self.part(s, link, cls, kind, section, i, item, where)
+                fill(n, item, here)
+                self.period(n, item)
+                self.notes(n, item)
+                self.citation(n, item.get("source"), here)
+
+    def status(self, n: URIRef, item: dict, here: Where) -> None:
+        if item.get("value") is not None:
+            self.g.add((n, M.status, STATUS[str(item["value"])]))
+
+    def role(self, n: URIRef, item: dict, here: Where) -> None:
+        if item.get("role") is not None:
+            self.g.add((n, M.roleKind, ROLE[str(item["role"])]))
+        if item.get("actor") is not None:
+            self.g.add((n, M.actor, URIRef(iri("actor", str(item["actor"])))))
+        if item.get("function"):
+            self.g.add((n, M.function, Literal(str(item["function"]), lang="fr")))
+
+    def coverage(self, n: URIRef, item: dict, here: Where) -> None:
+        at = Where(here.file, here.entry, f"{here.field}.territory")
+        t = self.territory_ref(item.get("territory"), at)
+        if t is not None:
+            self.g.add((n, M.territory, t))
+            self.out.coverage_refs.append((at, here.file, str(item.get("territory"))))
+        low, high = _ages(item.get("ages"))
+        self.g.add((n, M.minAge, _int(low)))
+        self.g.add((n, M.maxAge, _int(high)))
+        for public in _list(item.get("publics")) or ["tout-public"]:
+            self.g.add((n, M.public, PUBLIC[str(public)]))
 
 
 def _list(value: object) -> list:

@@ -15,6 +15,7 @@ __all__ = [
     "StoreMissing",
     "RegistryInvalid",
     "Problem",
+    "PlaceCandidate",
 ]
 
 
