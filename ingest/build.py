@@ -66,7 +66,7 @@ def check(settings: Settings, progress: Callable[[str], None] | None = None) -> 
     _say(progress, f"  {_n(len(geo.communes))} communes, {_n(len(geo.epcis))} EPCI, {len(geo.departements)} départements, "
                    f"{len(geo.regions)} régions (paquet {geo.version})")
     _say(progress, f"Lecture du registre {settings.registry}…")
-    reg = read_registry(settings.registry, geo, csv_import.read_folder(settings.registry))
+    reg = read_registry(settings.registry, geo, csv_import.read_folder(settings.registry), settings.shared)
     _say(progress, "Validation SHACL du registre…")
     problems = list(reg.problems) + validate_registry(reg, geo)
     _say(progress, "Validation SHACL de la géographie (mémorisée tant que le paquet et les règles ne changent pas)…")

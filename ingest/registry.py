@@ -340,8 +340,13 @@ def read_entries(out: RegistryGraph, file: str, data: object) -> None:
                 method(ident, entry, file)
 
 
-def read_registry(folder: Path, geo: Geography, extra: Iterable[tuple[str, object]] = ()) -> RegistryGraph:
-    """Read every ``*.yaml`` (and, through ``extra``, already-parsed CSV documents) of ``folder``."""
+def read_registry(
+    folder: Path, geo: Geography, extra: Iterable[tuple[str, object]] = (), shared: Path | None = None
+) -> RegistryGraph:
+    """Read every ``*.yaml`` (and, through ``extra``, already-parsed CSV documents) of ``folder``.
+
+    With ``shared`` (the folder of the project's documents), a source's ``file`` must exist there.
+    """
     out = RegistryGraph()
     for path in sorted(folder.glob("*.yaml")):
         out.files.append(path.name)
@@ -358,7 +363,17 @@ def read_registry(folder: Path, geo: Geography, extra: Iterable[tuple[str, objec
         read_entries(out, name, data)
     _resolve_custom_territories(out, geo)
     _check_scopes(out, geo)
+    if shared is not None and shared.is_dir():
+        _check_files(out, shared)
     return out
+
+
+def _check_files(out: RegistryGraph, shared: Path) -> None:
+    for key, (file, entry) in sorted(out.sources.items()):
+        name = entry.get("file") if isinstance(entry, dict) else None
+        if name and not (shared / str(name)).is_file():
+            out.problem(Where(file, f"sources.{key}", "file"), "fichier-source",
+                        f"fichier source introuvable : {name} (cherché dans {shared})")
 
 
 def _resolve_custom_territories(out: RegistryGraph, geo: Geography) -> None:

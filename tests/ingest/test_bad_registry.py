@@ -73,6 +73,7 @@ CASES = [
     ("unknown EPCI in a custom territory", _set(["territories", 0, "members"], ["epci:999999999"]), "toulouse-sud", "members", "Or member"),
     ("missing name", _delete(["instances", 0, "name"]), "ilc-toulouse-sud", "name", "MinCount label"),
     ("source without date", _delete(["sources", "rap31-2019", "date"]), "sources.rap31-2019", "date", "MinCount date"),
+    ("missing source file", _set(["sources", "rap31-2019", "file"], "seeds/absent.txt"), "sources.rap31-2019", "file", "fichier-source"),
     ("unknown actor kind", _set(["actors", 0, "kind"], "secte"), "rap31", "kind", "In actorKind"),
 ]
 
