@@ -76,6 +76,44 @@ def who_covers(settings: Settings, place: str, ages: str | None, public: str | N
     click.echo(jsonable.dumps(answer) if as_json else render.coverage_text(answer).rstrip("\n"))
 
 
+@cli.command(help="Les territoires qui contiennent une commune : EPCI, territoires de projet, département, région.")
+@click.argument("place")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def territories(settings: Settings, place: str, as_json: bool) -> None:
+    from maillage.queries.territories import territories_of
+
+    with _backend(settings) as backend:
+        found = territories_of(backend, place)
+    click.echo(jsonable.dumps(found) if as_json else "\n".join(f"{t.level:<12} {t.id:<14} {t.name}" for t in found))
+
+
+@cli.command(help="Les dispositifs qui couvrent au moins une commune d'un territoire (departement:48, epci:…, territoire:…, ou une commune).")
+@click.argument("territory")
+@click.option("--type", "type_", default=None, help="Type de dispositif, par exemple CPTS.")
+@click.option("--on", "on", default=None, help="Date AAAA-MM-JJ (défaut : aujourd'hui).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def instances(settings: Settings, territory: str, type_: str | None, on: str | None, as_json: bool) -> None:
+    from maillage.queries.territories import instances_in
+
+    with _backend(settings) as backend:
+        found = instances_in(backend, territory, type=type_, on=on)
+    click.echo(jsonable.dumps(found) if as_json else "\n".join(f"{i.type:<7} {i.id:<36} {i.name}" for i in found))
+
+
+@cli.command(help="Les acteurs d'un dispositif et leurs rôles.")
+@click.argument("instance")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def actors(settings: Settings, instance: str, as_json: bool) -> None:
+    from maillage.queries.territories import actors_of
+
+    with _backend(settings) as backend:
+        found = actors_of(backend, instance)
+    click.echo(jsonable.dumps(found) if as_json else "\n".join(f"{a.role:<12} {a.name or a.function + ' (fonction)'}" for a in found))
+
+
 @cli.command("load-neo4j", help="Charge le graphe publié (déjà validé) dans Neo4j, comme nouvelle version rendue courante d'un coup.")
 @click.option("--neo4j-uri", default=None, help="URI Bolt (défaut : MAILLAGE_NEO4J_URI).")
 @click.pass_obj

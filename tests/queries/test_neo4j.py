@@ -68,6 +68,9 @@ def test_parity_on_every_named_question(national, backends):
         from maillage.text import fold
 
         assert _rows(embedded.run("place_by_name", key=fold(key))) == _rows(graph.run("place_by_name", key=fold(key)))
+        commune = f"https://w3id.org/maillage/commune/{code}"
+        assert _rows(embedded.run("territories_of_commune", commune=commune)) == _rows(
+            graph.run("territories_of_commune", commune=commune))
         for j in range(2):
             ages, on = AGES[(i + j) % len(AGES)], DATES[(i * 3 + j) % len(DATES)]
             public = "enfants" if (i + j) % 7 == 0 else None
@@ -78,6 +81,13 @@ def test_parity_on_every_named_question(national, backends):
     assert compared >= 600 and geo.communes
     pairs = embedded.run("coverages")
     assert _rows(embedded.run_rows("instance_card", pairs)) == _rows(graph.run_rows("instance_card", pairs))
+    for instance in sorted({p["instance"] for p in pairs}):
+        assert _rows(embedded.run("instance_actors", instance=instance)) == _rows(graph.run("instance_actors", instance=instance))
+    departements = sorted({geo.communes[c].departement for c in communes})
+    for k, dep in enumerate(departements):
+        params = dict(territory=f"https://w3id.org/maillage/departement/{dep}", on=dt.date.fromisoformat(DATES[k % 4]),
+                      type="https://w3id.org/maillage/type/CPTS" if k % 3 == 0 else None)
+        assert _rows(embedded.run("instances_in_territory", **params)) == _rows(graph.run("instances_in_territory", **params))
 
 
 def test_backend_switch_answers_the_same_from_the_cli(national, neo4j_loaded):
