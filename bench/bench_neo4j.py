@@ -37,7 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "bench")]
-ROUNDS = 3
+PASSES = 3
 GOAL = 0.5
 WIPE = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 CSV_NODES = ("LOAD CSV WITH HEADERS FROM $url AS row CALL (row) {{ MERGE (n:Resource {{key: row.key}}) "
@@ -168,7 +168,7 @@ def main() -> None:
 
             fns = [*runner(bolt), *runner(embedded)]
             timed(fns, cases)  # warm-up
-            times = timed(fns, cases, ROUNDS)
+            times = timed(fns, cases, PASSES)
             same = all({r["coverage"] for r in fns[1](*c)} == {r["coverage"] for r in fns[3](*c)} for c in cases)
             answers = sum(len(fns[0](*c).coverages) for c in cases)
             embedded.close()
@@ -198,7 +198,7 @@ def main() -> None:
         print(f"round {n}: rate Maillage / LOAD CSV = {ratio:.2f}×   (goal ≥ {GOAL}×: {'met' if ratio >= GOAL else 'NOT met'})"
               + ("   ← round 1 runs on a cold JVM: compare the last round" if n == 1 < args.rounds else ""))
     print()
-    print(f"Workload: {len(cases)} cases × {ROUNDS} passes after a warm-up pass, {answers} coverages answered in all; "
+    print(f"Workload: {len(cases)} cases × {PASSES} passes after a warm-up pass, {answers} coverages answered in all; "
           f"same coverages from Neo4j and embedded: {'yes' if same else 'NO'}.")
     print(f"{'':<46}{'p50 (ms)':>10}{'p99 (ms)':>10}")
     for name, t in zip(("Neo4j over Bolt, who_covers() (full question)", "Neo4j over Bolt, backend.run(who_covers)",

@@ -2,7 +2,10 @@
 // a territory, on a date (twin of instances_in_territory.rq).
 // Parameters: $territory (IRI), $on (date), $type (IRI of a scheme type, or null for every type).
 MATCH (:Maillage {name: 'maillage'})-[:CURRENT]->(b:Build)
-MATCH (place:Resource {key: b.id + '|' + $territory})<-[:WITHIN]-(:Commune)-[:WITHIN]->(covered)
+// Two MATCH clauses: within one pattern Cypher never walks the same relationship twice, which would
+// hide the territory asked for itself (a département's own coverage).
+MATCH (:Resource {key: b.id + '|' + $territory})<-[:WITHIN]-(commune:Commune)
+MATCH (commune)-[:WITHIN]->(covered)
 WITH DISTINCT covered
 MATCH (coverage:Coverage)-[:TERRITORY]->(covered)
 WHERE (coverage.validFrom IS NULL OR coverage.validFrom <= $on)

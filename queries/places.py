@@ -2,11 +2,16 @@
 
 Homonyms raise :class:`AmbiguousPlace` with the list to choose from; unknown names raise
 :class:`PlaceNotFound` with the closest names (rapidfuzz over the folded names of every commune).
+
+The named question ``place_names`` is read once per backend into an index by code and by folded name
+(35,000 communes, a fraction of a second): the place table does not change within a build, and every
+question starts by resolving a place.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
@@ -23,8 +28,26 @@ CODE = re.compile(r"^(?:[0-9]{5}|2[AB][0-9]{3})$", re.IGNORECASE)
 SUGGESTIONS = 5
 
 
-def _candidate(row: dict, code: str | None = None) -> Place:
-    return Place(code=code or row["code"], name=row["name"], departement=row["departement"], population=row.get("population"))
+def _candidate(row: dict) -> Place:
+    return Place(code=row["code"], name=row["name"], departement=row["departement"], population=row.get("population"))
+
+
+@dataclass(frozen=True)
+class PlaceIndex:
+    by_code: dict[str, dict]
+    by_key: dict[str, list[dict]]
+
+
+def _index(backend: Backend) -> PlaceIndex:
+    index = getattr(backend, "_place_index", None)
+    if index is None:
+        by_code: dict[str, dict] = {}
+        by_key: dict[str, list[dict]] = {}
+        for row in backend.run("place_names"):
+            by_code[row["code"]] = row
+            by_key.setdefault(row["key"], []).append(row)
+        index = backend._place_index = PlaceIndex(by_code, by_key)  # type: ignore[attr-defined]
+    return index
 
 
 def resolve_commune(backend: Backend, text: str) -> Place:
@@ -32,41 +55,28 @@ def resolve_commune(backend: Backend, text: str) -> Place:
     text = (text or "").strip()
     if not text:
         raise InvalidQuery("Indiquez une commune : un nom ou un code INSEE.")
+    index = _index(backend)
     if CODE.match(text):
-        code = text.upper()
-        rows = backend.run("place_by_code", code=code)
-        if rows:
-            return _candidate(rows[0], code)
-        raise PlaceNotFound(text, [])
-    rows = backend.run("place_by_name", key=fold(text))
+        row = index.by_code.get(text.upper())
+        if row is None:
+            raise PlaceNotFound(text, [])
+        return _candidate(row)
+    rows = index.by_key.get(fold(text), [])
     if len(rows) == 1:
         return _candidate(rows[0])
     if rows:
-        candidates = sorted((_candidate(r) for r in rows), key=lambda c: (-(c.population or 0), c.code))
-        raise AmbiguousPlace(text, candidates)
-    raise PlaceNotFound(text, _closest(backend, fold(text)))
+        raise AmbiguousPlace(text, sorted((_candidate(r) for r in rows), key=lambda c: (-(c.population or 0), c.code)))
+    raise PlaceNotFound(text, _closest(index, fold(text)))
 
 
-def _closest(backend: Backend, key: str) -> list[Place]:
-    names = _all_names(backend)
-    matches = process.extract(key, list(names), scorer=fuzz.ratio, limit=SUGGESTIONS * 3)
-    seen: list[Place] = []
-    for found, _score, _ in matches:
-        for row in names[found]:
-            if len(seen) < SUGGESTIONS:
-                seen.append(_candidate(row))
-    return seen
-
-
-def _all_names(backend: Backend) -> dict[str, list[dict]]:
-    # Read once per backend: 35,000 names are needed only when a name is not found.
-    cached = getattr(backend, "_place_names", None)
-    if cached is None:
-        cached = {}
-        for row in backend.run("place_names"):
-            cached.setdefault(row["key"], []).append(row)
-        backend._place_names = cached  # type: ignore[attr-defined]
-    return cached
+def _closest(index: PlaceIndex, key: str) -> list[Place]:
+    matches = process.extract(key, list(index.by_key), scorer=fuzz.ratio, limit=SUGGESTIONS * 3)
+    found: list[Place] = []
+    for name, _score, _ in matches:
+        for row in index.by_key[name]:
+            if len(found) < SUGGESTIONS:
+                found.append(_candidate(row))
+    return found
 
 
 def commune_iri(place: Place) -> str:

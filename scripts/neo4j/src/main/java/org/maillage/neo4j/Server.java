@@ -57,6 +57,8 @@ public final class Server {
                 .setConfig(GraphDatabaseSettings.tx_state_memory_allocation, TransactionStateMemoryAllocation.ON_HEAP)
                 // Dev data: don't accumulate days of transaction logs on disk.
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "keep_none")
+                // LOAD CSV reads file:/// URLs from <home>/import only (unset, embedded Neo4j reads any path).
+                .setConfig(GraphDatabaseSettings.load_csv_file_url_root, home.resolve("import"))
                 // Netty's default 5 s quiet period, paid twice (boss + worker loops), made every stop take
                 // >10 s. Internal setting: if a version bump removes it, this line fails to compile.
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
