@@ -55,22 +55,14 @@ def phase_naive(_data_dir: Path) -> dict:
     import pyshacl
     from rdflib import Graph
 
-    from maillage.ingest import csv_import, geography
-    from maillage.ingest.build import _custom_within  # commune → custom territory, as N-Triples
-    from maillage.ingest.registry import read_registry
-    from maillage.ontology import SHAPES_FILE, VOCABULARY_FILES
+    from _naive import naive_graph
+
+    from maillage.ontology import SHAPES_FILE
     from maillage.settings import Settings
 
     settings = Settings.from_env(registry=REGISTRY)
     started = time.perf_counter()
-    geo = geography.load(settings.geography)
-    reg = read_registry(settings.registry, geo, csv_import.read_folder(settings.registry))
-    data = Graph()
-    data.parse(data="".join(geography.triples(geo)), format="nt")
-    data += reg.graph
-    for path in VOCABULARY_FILES:
-        data.parse(path)
-    data.parse(data=_custom_within(reg), format="nt")
+    data = naive_graph(settings)
     loaded = time.perf_counter() - started
     conforms, _report, _text = pyshacl.validate(data, shacl_graph=Graph().parse(SHAPES_FILE), inference="none")
     seconds = time.perf_counter() - started

@@ -93,31 +93,13 @@ def timed(fns, cases, rounds: int = 1) -> list[list[float]]:
     return out
 
 
-def naive_graph(settings):
-    from rdflib import Graph
-
-    from maillage.ingest import csv_import, geography
-    from maillage.ingest.build import _custom_within
-    from maillage.ingest.registry import read_registry
-    from maillage.ontology import VOCABULARY_FILES
-
-    geo = geography.load(settings.geography)
-    reg = read_registry(settings.registry, geo, csv_import.read_folder(settings.registry))
-    g = Graph()
-    g.parse(data="".join(geography.triples(geo)), format="nt")
-    g += reg.graph
-    for path in VOCABULARY_FILES:
-        g.parse(path)
-    g.parse(data=_custom_within(reg), format="nt")
-    return g
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, help="an existing data folder with a build (default: build one)")
     parser.add_argument("--naive", type=int, default=30, help="cases run on the naive baseline (default 30)")
     args = parser.parse_args()
 
+    from _naive import naive_graph
     from rdflib import Literal, URIRef
     from rdflib.plugins.sparql import prepareQuery
 

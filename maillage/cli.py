@@ -34,6 +34,13 @@ def _backend(settings: Settings):
         backend.close()
 
 
+def _show(settings: Settings, ask, as_json: bool, line) -> None:
+    """Ask the backend for a list, print it as JSON or one line per item."""
+    with _backend(settings) as backend:
+        found = ask(backend)
+    click.echo(jsonable.dumps(found) if as_json else "\n".join(line(item) for item in found))
+
+
 @click.group(help="Maillage : qui couvre quel territoire, pour qui, dans la coordination sanitaire et sociale.")
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default=None,
               help="Magasin interrogé (défaut : MAILLAGE_BACKEND ou embedded).")
@@ -83,9 +90,7 @@ def who_covers(settings: Settings, place: str, ages: str | None, public: str | N
 def territories(settings: Settings, place: str, as_json: bool) -> None:
     from maillage.queries.territories import territories_of
 
-    with _backend(settings) as backend:
-        found = territories_of(backend, place)
-    click.echo(jsonable.dumps(found) if as_json else "\n".join(f"{t.level:<12} {t.id:<14} {t.name}" for t in found))
+    _show(settings, lambda b: territories_of(b, place), as_json, lambda t: f"{t.level:<12} {t.id:<14} {t.name}")
 
 
 @cli.command(help="Les dispositifs qui couvrent au moins une commune d'un territoire (departement:48, epci:…, territoire:…, ou une commune).")
@@ -97,9 +102,8 @@ def territories(settings: Settings, place: str, as_json: bool) -> None:
 def instances(settings: Settings, territory: str, type_: str | None, on: str | None, as_json: bool) -> None:
     from maillage.queries.territories import instances_in
 
-    with _backend(settings) as backend:
-        found = instances_in(backend, territory, type=type_, on=on)
-    click.echo(jsonable.dumps(found) if as_json else "\n".join(f"{i.type:<7} {i.id:<36} {i.name}" for i in found))
+    _show(settings, lambda b: instances_in(b, territory, type=type_, on=on), as_json,
+          lambda i: f"{i.type:<7} {i.id:<36} {i.name}")
 
 
 @cli.command(help="Les acteurs d'un dispositif et leurs rôles.")
@@ -109,9 +113,8 @@ def instances(settings: Settings, territory: str, type_: str | None, on: str | N
 def actors(settings: Settings, instance: str, as_json: bool) -> None:
     from maillage.queries.territories import actors_of
 
-    with _backend(settings) as backend:
-        found = actors_of(backend, instance)
-    click.echo(jsonable.dumps(found) if as_json else "\n".join(f"{a.role:<12} {a.name or a.function + ' (fonction)'}" for a in found))
+    _show(settings, lambda b: actors_of(b, instance), as_json,
+          lambda a: f"{a.role:<12} {a.name or a.function + ' (fonction)'}")
 
 
 @cli.command("load-neo4j", help="Charge le graphe publié (déjà validé) dans Neo4j, comme nouvelle version rendue courante d'un coup.")
