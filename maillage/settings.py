@@ -33,7 +33,7 @@ SETTINGS = (
         "store_in_memory",
         "auto",
         "`auto`: the HTTP service copies the embedded store into memory at start (about 4 s, then queries "
-        "3 times faster), one-shot commands read it on disk; `yes` or `no` to force.",
+        "2-3 times faster), one-shot commands read it on disk; `yes` or `no` to force.",
     ),
     Setting("neo4j_uri", "bolt://127.0.0.1:7687", "Bolt URI of the Neo4j backend."),
     Setting("neo4j_user", "neo4j", "Neo4j user name."),

@@ -1,8 +1,8 @@
 """The embedded backend: the live build's Oxigraph store, opened read-only, queried in SPARQL.
 
 Oxigraph (Rust, on-disk, SPARQL 1.1) is chosen over an rdflib Graph because it opens a national build in
-milliseconds instead of parsing it again, and answers the coverage question in well under a millisecond;
-see the README for the measurements.
+milliseconds instead of parsing it again, and answers the coverage query in about 0.7 ms from memory
+(2 ms from disk), against 23-37 ms for naive SPARQL over rdflib; see the README and ``bench/``.
 """
 
 from __future__ import annotations
