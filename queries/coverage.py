@@ -129,9 +129,7 @@ def concepts(backend: Backend) -> dict[str, dict]:
     if cached is None:
         cached = {}
         for row in backend.run("concepts"):
-            cached.setdefault(row["concept"], {"notation": row["notation"], "label": row["label"], "scheme": row["scheme"], "broader": []})
-            if row.get("broader"):
-                cached[row["concept"]]["broader"].append(row["broader"])
+            cached[row["concept"]] = {"notation": row["notation"], "label": row["label"], "scheme": row["scheme"]}
         backend._concepts = cached  # type: ignore[attr-defined]
     return cached
 

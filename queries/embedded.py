@@ -26,8 +26,6 @@ MARK = "# @parameters"
 
 
 def _term(value: Any) -> ox.NamedNode | ox.Literal:
-    if isinstance(value, bool):
-        return ox.Literal(str(value).lower(), datatype=ox.NamedNode(XSD + "boolean"))
     if isinstance(value, int):
         return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
     if isinstance(value, dt.date):

@@ -22,16 +22,6 @@ class StoredQuery:
     language: str
     text: str
 
-    @property
-    def description(self) -> str:
-        """The comment block at the top of the file."""
-        lines = []
-        for line in self.text.splitlines():
-            if not (line.startswith("#") or line.startswith("//")):
-                break
-            lines.append(line.lstrip("#/ "))
-        return " ".join(lines).strip()
-
 
 @cache
 def stored(name: str, language: str) -> StoredQuery:
