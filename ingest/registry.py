@@ -26,7 +26,7 @@ __all__ = ["Where", "RegistryGraph", "read_registry", "read_entries", "parse_ter
 
 # The fields each kind of entry may have: a typo ("agse") is reported, not silently ignored.
 FIELDS = {
-    "file": {"scope", "sources", "actors", "territories", "instances"},
+    "file": {"scope", "synthetic", "sources", "actors", "territories", "instances", "inventories"},
     "source": {"title", "file", "url", "date", "confidence"},
     "actor": {"id", "name", "kind", "sector", "based_in", "source", "note", "confidence"},
     "territory": {"id", "name", "kind", "members", "from", "to", "confidence", "note", "source"},
@@ -35,6 +35,7 @@ FIELDS = {
     "role": {"role", "actor", "function", "from", "to", "source", "note"},
     "coverage": {"territory", "ages", "publics", "from", "to", "source", "note", "confidence"},
     "citation": {"ref", "excerpt", "confidence"},
+    "inventory": {"id", "type", "territory", "as_of", "source", "note", "confidence"},
 }
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TERRITORY_REF = re.compile(r"^(commune|epci|departement|region|territoire):([0-9A-Za-z][0-9A-Za-z-]*)$")
@@ -68,6 +69,8 @@ class RegistryGraph:
     #: "kind:id" -> file that declared it, and source key -> (file, entry): duplicates across files
     seen_ids: dict[str, str] = field(default_factory=dict)
     sources: dict[str, tuple[str, dict]] = field(default_factory=dict)
+    #: files marked ``synthetic: true``; a registry may not mix them with real files
+    synthetic_files: set[str] = field(default_factory=set)
 
     def problem(self, where: Where, rule: str, message: str) -> None:
         self.problems.append(Problem(where.file, where.entry, where.field, rule, message))
@@ -265,6 +268,22 @@ class _Reader:
                 self.notes(n, item)
                 self.citation(n, item.get("source"), here)
 
+    def inventory(self, ident: str, entry: dict, file: str) -> None:
+        """A sourced statement that this registry lists every instance of a type in a territory."""
+        where = Where(file, ident, "")
+        s = self.node(iri("inventory", ident), where)
+        self.g.add((s, RDF.type, M.Inventory))
+        self.g.add((s, M.entryId, Literal(ident)))
+        if entry.get("type") is not None:
+            self.g.add((s, M.schemeType, TYPE[str(entry["type"])]))
+        t = self.territory_ref(entry.get("territory"), Where(file, ident, "territory"))
+        if t is not None:
+            self.g.add((s, M.territory, t))
+        if entry.get("as_of") is not None:
+            self.g.add((s, M.asOf, _date(entry["as_of"])))
+        self.notes(s, entry)
+        self.citation(s, entry.get("source"), where)
+
     def status(self, n: URIRef, item: dict, here: Where) -> None:
         if item.get("value") is not None:
             self.g.add((n, M.status, STATUS[str(item["value"])]))
@@ -330,6 +349,7 @@ def read_entries(out: RegistryGraph, file: str, data: object) -> None:
         ("actors", "actor", reader.actor),
         ("territories", "territory", reader.territory),
         ("instances", "instance", reader.instance),
+        ("inventories", "inventory", reader.inventory),
     ):
         for i, entry in enumerate(_list(data.get(section))):
             entry = reader.fields(entry, kind, Where(file, f"{section}[{i}]", ""))
@@ -338,6 +358,12 @@ def read_entries(out: RegistryGraph, file: str, data: object) -> None:
             ident = reader.entry_id(entry, kind, file, i, seen)
             if ident is not None:
                 method(ident, entry, file)
+    if data.get("synthetic") is True:
+        # Every record of a generated file says so, down to its statuses, roles and citations.
+        out.synthetic_files.add(file)
+        for node, where in out.where.items():
+            if where.file == file:
+                out.graph.add((URIRef(node), M.synthetic, Literal(True)))
 
 
 def read_registry(
@@ -361,6 +387,11 @@ def read_registry(
     for name, data in extra:
         out.files.append(name)
         read_entries(out, name, data)
+    if out.synthetic_files and set(out.files) - out.synthetic_files:
+        real = sorted(set(out.files) - out.synthetic_files)
+        out.problem(Where(real[0], "(fichier)", "synthetic"), "melange-synthetique",
+                    "un registre ne mélange pas données réelles et synthétiques : fichiers synthétiques "
+                    f"{', '.join(sorted(out.synthetic_files))} à côté de {', '.join(real)}")
     _resolve_custom_territories(out, geo)
     _check_scopes(out, geo)
     if shared is not None and shared.is_dir():

@@ -117,6 +117,73 @@ def actors(settings: Settings, instance: str, as_json: bool) -> None:
           lambda a: f"{a.role:<12} {a.name or a.function + ' (fonction)'}")
 
 
+def _answer(as_json: bool, as_csv: bool, answer, rows, text) -> None:
+    """Print an analysis as JSON, CSV (``rows``) or text."""
+    from maillage.tabular import to_csv
+
+    if as_json:
+        click.echo(jsonable.dumps(answer))
+    elif as_csv:
+        click.echo(to_csv(rows()), nl=False)
+    else:
+        click.echo(text(answer))
+
+
+def _analysis_options(command):
+    command = click.option("--csv", "as_csv", is_flag=True, help="Réponse en CSV.")(command)
+    command = click.option("--json", "as_json", is_flag=True, help="Réponse en JSON.")(command)
+    return click.argument("territory", required=False)(command)
+
+
+@cli.command(help="Dispositifs qui se chevauchent (mêmes fonctions, territoire × âges × publics × période communs) "
+                  "dans un territoire (departement:31, territoire:comminges…, défaut : la France).")
+@click.option("--on", "on", default=None, help="Seulement ceux qui coexistent à cette date AAAA-MM-JJ.")
+@_analysis_options
+@click.pass_obj
+def overlaps(settings: Settings, territory: str | None, on: str | None, as_json: bool, as_csv: bool) -> None:
+    from maillage.analysis.ask import overlaps_in
+    from maillage.render_analysis import overlaps_text
+
+    _progress("Analyse des chevauchements…")
+    with _backend(settings) as backend:
+        answer = overlaps_in(backend, territory, on)
+    _answer(as_json, as_csv, answer, lambda: answer.overlaps, overlaps_text)
+
+
+@cli.command(help="Communes couvertes, en lacune ou inconnues pour les types attendus (ou --type), par département.")
+@click.option("--type", "type_", default=None, help="Type de dispositif (défaut : les types attendus par l'ontologie).")
+@click.option("--age", "ages", default=None, help="Tranche d'âges, par exemple 0-12.")
+@click.option("--public", default=None, help="Public, par exemple enfants.")
+@click.option("--on", "on", default=None, help="Date AAAA-MM-JJ (défaut : aujourd'hui).")
+@_analysis_options
+@click.pass_obj
+def gaps(settings: Settings, territory: str | None, type_: str | None, ages: str | None, public: str | None,
+         on: str | None, as_json: bool, as_csv: bool) -> None:
+    from maillage.analysis.ask import gap_rows, gaps_in
+    from maillage.render_analysis import gaps_text
+
+    _progress("Analyse des lacunes de couverture…")
+    with _backend(settings) as backend:
+        answer = gaps_in(backend, territory, type_, ages, public, on)
+        rows = gap_rows(backend, answer) if as_csv else []
+    _answer(as_json, as_csv, answer, lambda: rows, gaps_text)
+
+
+@cli.command(help="Réseau des acteurs d'un territoire : intermédiarité, courtiers entre secteurs, communautés, redondances.")
+@click.option("--threshold", default=3, show_default=True, help="Nombre de dispositifs d'un même département à partir "
+              "duquel un acteur est signalé.")
+@_analysis_options
+@click.pass_obj
+def network(settings: Settings, territory: str | None, threshold: int, as_json: bool, as_csv: bool) -> None:
+    from maillage.analysis.ask import network_of
+    from maillage.render_analysis import network_text
+
+    _progress("Analyse du réseau des acteurs…")
+    with _backend(settings) as backend:
+        answer = network_of(backend, territory, threshold)
+    _answer(as_json, as_csv, answer, lambda: answer.actors, network_text)
+
+
 @cli.command("load-neo4j", help="Charge le graphe publié (déjà validé) dans Neo4j, comme nouvelle version rendue courante d'un coup.")
 @click.option("--neo4j-uri", default=None, help="URI Bolt (défaut : MAILLAGE_NEO4J_URI).")
 @click.pass_obj

@@ -17,7 +17,7 @@ ROLE = Namespace(BASE + "role/")
 STATUS = Namespace(BASE + "status/")
 
 #: Path segment of each kind of node; a registry reference "epci:200068641" uses the same words.
-KINDS = ("commune", "epci", "departement", "region", "territoire", "instance", "actor", "source")
+KINDS = ("commune", "epci", "departement", "region", "territoire", "instance", "actor", "source", "inventory")
 
 
 def iri(kind: str, key: str) -> str:

@@ -17,6 +17,7 @@ from maillage.errors import StoreMissing
 from maillage.ingest.build import current_build
 
 from .backend import Row
+from .snapshot import cached_rows
 from .named import stored
 
 __all__ = ["EmbeddedBackend"]
@@ -53,9 +54,10 @@ def _value(term: Any) -> Any:
 class EmbeddedBackend:
     name = "embedded"
 
-    def __init__(self, store: ox.Store, build: Path):
+    def __init__(self, store: ox.Store, build: Path, in_memory: bool = False):
         self.store = store
         self.build = build
+        self.in_memory = in_memory
 
     @classmethod
     def open(cls, data_dir: Path, in_memory: bool = False) -> "EmbeddedBackend":
@@ -72,9 +74,11 @@ class EmbeddedBackend:
             return cls(disk, build)
         memory = ox.Store()
         memory.bulk_extend(disk.quads_for_pattern(None, None, None))
-        return cls(memory, build)
+        return cls(memory, build, in_memory=True)
 
     def run(self, query: str, **params: Any) -> list[Row]:
+        if not params and not self.in_memory:
+            return cached_rows(self.build, query, lambda: self.run_rows(query, []))
         return self.run_rows(query, [params] if params else [])
 
     def run_rows(self, query: str, rows: list[dict[str, Any]]) -> list[Row]:

@@ -1,0 +1,82 @@
+"""The three analyses as questions about a territory: what the CLI, the API and the notebooks call.
+
+``territory`` is a registry reference (``departement:31``, ``region:76``, ``territoire:comminges``…)
+or None for all of France; dates and ages are parsed like the coverage question's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from maillage.errors import InvalidQuery
+from maillage.queries.coverage import parse_ages, parse_date
+
+from . import gaps as _gaps
+from . import network as _network
+from . import overlaps as _overlaps
+from .table import load, scope_communes
+
+__all__ = ["OverlapAnswer", "GapAnswer", "NetworkAnswer", "overlaps_in", "gaps_in", "network_of", "gap_rows"]
+
+
+@dataclass
+class OverlapAnswer:
+    territory: str
+    on: dt.date | None
+    overlaps: list[_overlaps.Overlap]
+
+
+@dataclass
+class GapAnswer:
+    territory: str
+    on: dt.date
+    reports: list[_gaps.GapReport]
+
+
+@dataclass
+class NetworkAnswer:
+    territory: str
+    actors: list[_network.ActorScore]
+    redundancies: list[_network.Redundancy]
+
+
+def overlaps_in(backend, territory: str | None = None, on: str | dt.date | None = None) -> OverlapAnswer:
+    """Overlapping instances in ``territory``; at any time, or only those coexisting on ``on``."""
+    data = load(backend)
+    label, communes = scope_communes(backend, data, territory)
+    day = parse_date(on) if on else None
+    return OverlapAnswer(label, day, _overlaps.overlaps(data, communes, day))
+
+
+def gaps_in(backend, territory: str | None = None, type: str | None = None, ages: str | None = None,
+            public: str | None = None, on: str | dt.date | None = None) -> GapAnswer:
+    """Gaps in ``territory`` for ``type`` (default: every expected type), by département."""
+    data = load(backend)
+    label, communes = scope_communes(backend, data, territory)
+    known_types = {c.type for c in data.coverages} | {e.type for e in data.expectations}
+    if type is not None and type.strip().upper() not in known_types:
+        raise InvalidQuery(f"Type « {type} » : aucun dispositif de ce type dans le graphe. Types présents : "
+                           f"{', '.join(sorted(known_types))}.")
+    age_range = parse_ages(ages) if ages else None
+    specs = _gaps.specs_for(data, type.strip().upper() if type else None,
+                            (age_range.min, age_range.max) if age_range else None, public)
+    return GapAnswer(label, parse_date(on), _gaps.gaps(data, communes, specs, parse_date(on)))
+
+
+def network_of(backend, territory: str | None = None, threshold: int = 3) -> NetworkAnswer:
+    """The actors' network of the instances covering ``territory``: scores and redundancies."""
+    data = load(backend)
+    label, communes = scope_communes(backend, data, territory)
+    actors, redundancies = _network.measures(data, communes, threshold)
+    return NetworkAnswer(label, actors, redundancies)
+
+
+def gap_rows(backend, answer: GapAnswer) -> list[dict]:
+    """One row per commune and spec, for CSV and maps: the commune, its population and its status."""
+    communes = load(backend).communes
+    return [
+        {"departement": r.departement, "type": r.type, "ages": f"{r.ages[0]}-{r.ages[1]}", "public": r.public or "",
+         "code": code, "commune": communes[code].name, "population": communes[code].population, "statut": status}
+        for r in answer.reports for status, codes in r.communes.items() for code in codes
+    ]

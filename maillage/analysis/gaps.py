@@ -1,0 +1,113 @@
+"""Coverage gaps: which communes an expected scheme type does not cover, weighed by population.
+
+A commune not covered is a **gap** only where the registry declares it lists every instance of that
+type (an *inventory*: ``inventories:`` in a registry file, with its source). Elsewhere the commune is
+**unknown**: the registry may simply not know the instance that covers it. A commune is never counted
+covered, nor silently a gap, for want of data.
+
+What is expected comes from ``ontology/expectations.ttl`` (every commune by a DAC, a SIAO, a PTSM, a
+CPTS by 2026); any other type can be asked for explicitly (the ILC for 0-12, say).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .table import AnalysisData, Expectation
+
+__all__ = ["COVERED", "GAP", "UNKNOWN", "Spec", "GapReport", "gaps", "commune_status", "specs_for"]
+
+COVERED, GAP, UNKNOWN = "couvert", "lacune", "inconnu"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What should cover: a scheme type, for ages and a public, and the rule that expects it if any."""
+
+    type: str
+    min_age: int = 0
+    max_age: int = 120
+    #: None: any public (a question about a type, not about a public)
+    public: str | None = None
+    expectation: Expectation | None = None
+
+
+@dataclass
+class GapReport:
+    """One département × one spec: populations and communes by status."""
+
+    departement: str
+    departement_name: str
+    type: str
+    ages: tuple[int, int]
+    public: str | None
+    on: dt.date
+    expected: bool
+    due: dt.date | None
+    rule: str | None
+    population: dict[str, int]
+    communes: dict[str, list[str]]
+    inventories: list[dict] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)
+
+    @property
+    def covered_share(self) -> float:
+        total = sum(self.population.values())
+        return round(self.population[COVERED] / total, 4) if total else 0.0
+
+
+def specs_for(data: AnalysisData, type: str | None = None, ages: tuple[int, int] | None = None,
+              public: str | None = None) -> list[Spec]:
+    """The specs to report: the one asked for, else every expectation of the ontology."""
+    if type is None:
+        return [Spec(e.type, e.min_age, e.max_age, e.public, e) for e in data.expectations]
+    rule = next((e for e in data.expectations if e.type == type), None)
+    low, high = ages or ((rule.min_age, rule.max_age) if rule else (0, 120))
+    return [Spec(type, low, high, public or (rule.public if rule else None), rule)]
+
+
+def commune_status(data: AnalysisData, spec: Spec, communes: frozenset[str], on: dt.date) -> dict[str, str]:
+    """Each commune of ``communes`` → covered, gap or unknown for ``spec`` on ``on``.
+
+    Covered: a coverage of the type valid on ``on``, whose ages overlap the spec's and which serves its
+    public (the same, a broader one, or everyone). Gap: not covered, inside an inventory of the type.
+    """
+    covered: set[str] = set()
+    for c in data.coverages:
+        if (c.type == spec.type and c.valid_on(on) and c.min_age <= spec.max_age and spec.min_age <= c.max_age
+                and (spec.public is None or data.public_served(c.publics, spec.public))):
+            covered |= data.communes_of(c.territory)
+    inventoried: set[str] = set()
+    for inv in data.inventories:
+        if inv.type == spec.type:
+            inventoried |= data.communes_of(inv.territory)
+    return {code: COVERED if code in covered else GAP if code in inventoried else UNKNOWN for code in communes}
+
+
+def gaps(data: AnalysisData, communes: frozenset[str], specs: list[Spec], on: dt.date) -> list[GapReport]:
+    """For each département touched by ``communes`` and each spec: covered, gap and unknown population
+    and communes, the inventories that make a gap a gap, and the rule's source."""
+    out = []
+    for spec in specs:
+        status = commune_status(data, spec, communes, on)
+        by_dep: dict[str, dict[str, list[str]]] = defaultdict(lambda: {COVERED: [], GAP: [], UNKNOWN: []})
+        for code in sorted(status):
+            by_dep[data.communes[code].departement][status[code]].append(code)
+        inventories = [
+            {"id": i.id, "territory": i.territory, "as_of": i.as_of, "confidence": i.confidence, **i.source}
+            for i in data.inventories if i.type == spec.type
+        ]
+        for dep, lists in sorted(by_dep.items()):
+            first = data.communes[next(c for group in lists.values() for c in group)]
+            rule = spec.expectation
+            out.append(GapReport(
+                departement=dep, departement_name=first.departement_name, type=spec.type,
+                ages=(spec.min_age, spec.max_age), public=spec.public, on=on, expected=rule is not None,
+                due=rule.due if rule else None, rule=rule.label if rule else None,
+                population={k: data.population(v) for k, v in lists.items()}, communes=lists,
+                inventories=[i for i in inventories if set(lists[GAP]) & data.communes_of(i["territory"])],
+                sources=[rule.source] if rule else [],
+            ))
+    return out

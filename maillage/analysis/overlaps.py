@@ -1,0 +1,140 @@
+"""Overlapping instances: two instances whose functions overlap and whose coverage intersects in
+territory × ages × publics × time.
+
+Functions overlap when the instances have the same scheme type or types the ontology relates
+(``skos:related`` in ``ontology/scheme-types.ttl``: DAC ~ PTA, MAIA, health networks; EMPP ~ EMSP; CIAP ~
+interinstitutional coordination).
+
+Candidates come from an inverted index commune → coverages of each type, so only coverages that share a
+commune are ever compared (the naive method compares every pair of instances; ``bench/bench_analysis.py``
+measures both).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .table import AnalysisData, CoverageRow, ages_overlap, periods_overlap
+
+__all__ = ["Overlap", "overlaps", "overlap_score"]
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Two overlapping instances, why they overlap, and how much."""
+
+    a: str
+    a_name: str
+    a_type: str
+    b: str
+    b_name: str
+    b_type: str
+    reason: str
+    score: float
+    population: int
+    communes: tuple[str, ...]
+    ages: tuple[int, int]
+    start: dt.date | None
+    end: dt.date | None
+    sources: tuple[dict, ...]
+
+
+def overlap_score(shared_population: int, population_a: int, population_b: int,
+                  ages: tuple[int, int], ages_a: tuple[int, int], ages_b: tuple[int, int]) -> float:
+    """Share of the smaller instance's people also served by the other, for the shared ages.
+
+    The overlap coefficient (Szymkiewicz–Simpson: |A ∩ B| / min(|A|, |B|)) of the two populations,
+    times the same coefficient of the two age ranges (in years, bounds included). 1 means the smaller
+    instance is entirely inside the larger one; a small score, a fringe.
+    """
+    smaller = min(population_a, population_b)
+    people = shared_population / smaller if smaller else 0.0
+    span = lambda r: r[1] - r[0] + 1  # noqa: E731
+    years = span(ages) / min(span(ages_a), span(ages_b))
+    return round(people * years, 4)
+
+
+def _pair_ok(data: AnalysisData, x: CoverageRow, y: CoverageRow, on: dt.date | None):
+    """(shared ages, shared period) when two coverages of overlapping functions coexist; else None."""
+    if x.instance == y.instance or not (x.valid_on(on) and y.valid_on(on)):
+        return None
+    ages = ages_overlap((x.min_age, x.max_age), (y.min_age, y.max_age))
+    if ages is None or not data.publics_overlap(x.publics, y.publics):
+        return None
+    period = periods_overlap(x, y)
+    return None if period is None else (ages, period)
+
+
+def overlaps(data: AnalysisData, communes: frozenset[str] | None = None, on: dt.date | None = None) -> list[Overlap]:
+    """Every pair of instances whose functions overlap and whose coverages intersect, in ``communes``
+    (default: all of France), coexisting on ``on`` (default: at any time), highest score first.
+    """
+    by_type: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i, c in enumerate(data.coverages):
+        members = data.communes_of(c.territory)
+        for code in members if communes is None else members & communes:
+            by_type[c.type][code].append(i)
+    shared: dict[tuple[int, int], set[str]] = defaultdict(set)
+    verdicts: dict[tuple[int, int], object] = {}
+    for t, index in by_type.items():
+        for u in sorted({t} | set(data.related.get(t, ()))):
+            if u < t or u not in by_type:
+                continue
+            other = by_type[u]
+            for code in index.keys() & other.keys() if u != t else index.keys():
+                left, right = index[code], other[code]
+                for i in left:
+                    for j in right:
+                        if (u == t and j <= i) or i == j:
+                            continue
+                        key = (i, j) if i < j else (j, i)
+                        if key not in verdicts:
+                            verdicts[key] = _pair_ok(data, data.coverages[key[0]], data.coverages[key[1]], on)
+                        if verdicts[key] is not None:
+                            shared[key].add(code)
+    return _by_instance_pair(data, shared, verdicts)
+
+
+def _instance_population(data: AnalysisData) -> dict[str, int]:
+    members: dict[str, set[str]] = defaultdict(set)
+    for c in data.coverages:
+        members[c.instance] |= data.communes_of(c.territory)
+    return {instance: data.population(codes) for instance, codes in members.items()}
+
+
+def _by_instance_pair(data: AnalysisData, shared, verdicts) -> list[Overlap]:
+    """Merge coverage pairs into instance pairs: communes united, ages and period spanned."""
+    merged: dict[tuple[str, str], dict] = {}
+    for (i, j), codes in shared.items():
+        x, y = data.coverages[i], data.coverages[j]
+        if (x.instance, x.type) > (y.instance, y.type):
+            x, y = y, x
+        (ages, (start, end)) = verdicts[(i, j)]  # type: ignore[misc]
+        m = merged.setdefault((x.instance, y.instance), {"x": x, "y": y, "communes": set(), "ages": ages,
+                                                         "start": start, "end": end, "sources": {}})
+        m["communes"] |= codes
+        m["ages"] = (min(m["ages"][0], ages[0]), max(m["ages"][1], ages[1]))
+        m["start"] = None if None in (m["start"], start) else min(m["start"], start)
+        m["end"] = None if None in (m["end"], end) else max(m["end"], end)
+        for s in x.sources + y.sources:
+            m["sources"][(s["title"], s["excerpt"])] = s
+    population = _instance_population(data)
+    ages_of: dict[str, tuple[int, int]] = {}
+    for c in data.coverages:
+        low, high = ages_of.get(c.instance, (c.min_age, c.max_age))
+        ages_of[c.instance] = (min(low, c.min_age), max(high, c.max_age))
+    out = []
+    for (a, b), m in merged.items():
+        x, y = m["x"], m["y"]
+        shared_pop = data.population(m["communes"])
+        out.append(Overlap(
+            a=a, a_name=x.name, a_type=x.type, b=b, b_name=y.name, b_type=y.type,
+            reason="même type" if x.type == y.type else f"types apparentés ({x.type} ~ {y.type})",
+            score=overlap_score(shared_pop, population[a], population[b], m["ages"], ages_of[a], ages_of[b]),
+            population=shared_pop, communes=tuple(sorted(m["communes"])), ages=m["ages"],
+            start=m["start"], end=m["end"], sources=tuple(m["sources"].values()),
+        ))
+    out.sort(key=lambda o: (-o.score, -o.population, o.a, o.b))
+    return out
