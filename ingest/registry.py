@@ -39,6 +39,8 @@ FIELDS = {
 }
 ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TERRITORY_REF = re.compile(r"^(commune|epci|departement|region|territoire):([0-9A-Za-z][0-9A-Za-z-]*)$")
+#: libyaml's safe loader when present: 10 times faster on a national (synthetic) registry.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SCOPE_FILE = re.compile(r"^(?:region-)?([0-9]{2,3}|2A|2B)(?:-[a-z0-9-]+)?$")
 
 
@@ -377,7 +379,7 @@ def read_registry(
     for path in sorted(folder.glob("*.yaml")):
         out.files.append(path.name)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
         except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)
             line = f"ligne {mark.line + 1}" if mark else "(fichier)"
@@ -424,6 +426,7 @@ def _communes(geo: Geography, out: RegistryGraph, kind: str, code: str) -> set[s
 
 def _check_scopes(out: RegistryGraph, geo: Geography) -> None:
     """A file covers only territories inside its scope (the 31 file cannot cover Lozère)."""
+    inside_of: dict[tuple[str, str], set[str]] = {}  # a scope's communes, computed once per scope
     for where, file, text in out.coverage_refs:
         scope = out.scopes.get(file)
         parsed = parse_territory(text)
@@ -435,7 +438,9 @@ def _check_scopes(out: RegistryGraph, geo: Geography) -> None:
         if kind == "region" or (kind == "departement" and scope[0] == "departement"):
             outside = True
         else:
-            inside = set(geo.communes_of(*scope)) if geo.exists(*scope) else set()
+            if scope not in inside_of:
+                inside_of[scope] = set(geo.communes_of(*scope)) if geo.exists(*scope) else set()
+            inside = inside_of[scope]
             outside = bool(_communes(geo, out, kind, code) - inside)
         if outside:
             out.problem(where, "portee", f"« {text} » sort de la portée du fichier ({scope[0]} {scope[1]})")

@@ -184,6 +184,25 @@ def network(settings: Settings, territory: str | None, threshold: int, as_json: 
     _answer(as_json, as_csv, answer, lambda: answer.actors, network_text)
 
 
+@cli.command(help="Génère le registre synthétique national (données fictives, jamais mêlées au registre réel) "
+                  "et sa vérité terrain, dans DOSSIER/registry et DOSSIER/truth.json.")
+@click.argument("folder", default="var/synthetic", type=click.Path(file_okay=False))
+@click.option("--seed", default=2026, show_default=True, help="Graine : même graine, même registre.")
+@click.option("--region", "regions", multiple=True, help="Limiter à ces régions (code INSEE), répétable.")
+@click.pass_obj
+def synthetic(settings: Settings, folder: str, seed: int, regions: tuple[str, ...]) -> None:
+    from pathlib import Path
+
+    from maillage.ingest.geography import load
+    from maillage.ingest.synthetic import generate, write
+
+    docs, truth = generate(load(settings.geography), seed=seed, regions=list(regions) or None)
+    write(docs, truth, Path(folder))
+    click.echo(f"{truth.instances} dispositifs synthétiques dans {folder}/registry ; {len(truth.overlaps)} chevauchements "
+               f"et {len(truth.gaps) + len(truth.unknown)} lacunes plantés (vérité : {folder}/truth.json).\n"
+               f"Construire : maillage --registry {folder}/registry --data-dir {folder}/data build")
+
+
 @cli.command("load-neo4j", help="Charge le graphe publié (déjà validé) dans Neo4j, comme nouvelle version rendue courante d'un coup.")
 @click.option("--neo4j-uri", default=None, help="URI Bolt (défaut : MAILLAGE_NEO4J_URI).")
 @click.pass_obj

@@ -1,5 +1,5 @@
-// territory_communes: the current communes of every territory a coverage or an inventory names
-// (twin of territory_communes.rq). No parameters.
+// analysis_territory_communes: the current communes of every territory a coverage or an inventory names
+// (twin of analysis_territory_communes.rq). No parameters.
 MATCH (:Maillage {name: 'maillage'})-[:CURRENT]->(b:Build)
 MATCH (x {build: b.id})-[:TERRITORY]->(territory)
 WITH DISTINCT territory

@@ -1,0 +1,75 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Occitanie : lacunes de couverture des dispositifs attendus
+#
+# Pour chaque département et chaque type attendu par l'ontologie (`ontology/expectations.ttl` : DAC,
+# SIAO, PTSM, CPTS), la population couverte, en lacune (non couverte là où le registre déclare un
+# recensement complet) et inconnue (non couverte, sans recensement). Une commune sans donnée n'est
+# jamais comptée couverte, ni silencieusement en lacune.
+
+# %%
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+from maillage.analysis.ask import gap_rows, gaps_in
+from maillage.analysis.gaps import COVERED, GAP, UNKNOWN
+from maillage.queries.backend import open_backend
+from maillage.settings import Settings
+
+FIGURES = Path(os.environ.get("MAILLAGE_FIGURES", "figures"))
+FIGURES.mkdir(parents=True, exist_ok=True)
+backend = open_backend(Settings.from_env())
+ON = os.environ.get("MAILLAGE_ON", "2024-06-01")
+answer = gaps_in(backend, "region:76", on=ON)
+
+# %%
+print(f"{'dép.':<5}{'type':<6}{'couvert':>12}{'lacune':>12}{'inconnu':>12}")
+for r in answer.reports:
+    print(f"{r.departement:<5}{r.type:<6}{r.population[COVERED]:>12,}{r.population[GAP]:>12,}{r.population[UNKNOWN]:>12,}")
+
+# %% [markdown]
+# ## Part de la population par statut, par type attendu et par département
+
+# %%
+types = sorted({r.type for r in answer.reports})
+fig, axes = plt.subplots(1, len(types), figsize=(4 * len(types), 5), sharey=True)
+colours = {COVERED: "tab:green", GAP: "tab:red", UNKNOWN: "lightgrey"}
+for ax, type_ in zip(axes, types):
+    reports = [r for r in answer.reports if r.type == type_]
+    names = [r.departement for r in reports]
+    left = [0.0] * len(reports)
+    for status in (COVERED, GAP, UNKNOWN):
+        shares = [r.population[status] / max(1, sum(r.population.values())) for r in reports]
+        ax.barh(names, shares, left=left, color=colours[status], label=status)
+        left = [a + b for a, b in zip(left, shares)]
+    ax.set_title(type_)
+    ax.set_xlim(0, 1)
+axes[0].legend(loc="lower left")
+fig.suptitle(f"Occitanie, au {ON} : part de la population couverte, en lacune, inconnue")
+fig.savefig(FIGURES / "occitanie-lacunes.png", dpi=110, bbox_inches="tight")
+
+# %% [markdown]
+# ## Communes non couvertes par une CPTS connue, Lozère
+# Aucune source ne dit que les CPTS connues de Lozère sont les seules : les communes non couvertes
+# sont « inconnues », pas « en lacune ».
+
+# %%
+lozere = gaps_in(backend, "departement:48", type="CPTS", on=ON)
+rows = gap_rows(backend, lozere)
+uncovered = [r for r in rows if r["statut"] != COVERED]
+print(f"{len(uncovered)} communes de Lozère sans CPTS connue ({sum(r['population'] for r in uncovered):,} hab.), par exemple :")
+print(", ".join(r["commune"] for r in uncovered[:15]))

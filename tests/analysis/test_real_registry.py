@@ -1,0 +1,64 @@
+"""What the seeds say is visible in the analyses of the real registry."""
+
+from __future__ import annotations
+
+import pytest
+
+from maillage.analysis.ask import gap_rows, gaps_in, network_of, overlaps_in
+from maillage.analysis.gaps import COVERED, GAP, UNKNOWN
+from maillage.errors import InvalidQuery
+
+
+def _status(backend, answer) -> dict[str, str]:
+    return {row["code"]: row["statut"] for row in gap_rows(backend, answer)}
+
+
+def test_ilc_pilots_versus_the_rest_of_haute_garonne_for_0_12(backend):
+    answer = gaps_in(backend, "departement:31", type="ILC", ages="0-12", on="2020-06-01")
+    [report] = answer.reports
+    status = _status(backend, answer)
+    # Toulouse-Sud (Muret), Lauragais (Villefranche) and Comminges (Saint-Gaudens) have their ILC ...
+    assert status["31395"] == status["31582"] == status["31483"] == COVERED
+    # ... the rest of the département has none, and the RAP 31's report lists them all (an inventory).
+    assert status["31555"] == GAP
+    assert report.population[UNKNOWN] == 0
+    assert 0 < report.population[COVERED] < report.population[GAP]
+    assert [i["id"] for i in report.inventories] == ["ilc-31-2019"]
+
+
+def test_without_an_inventory_uncovered_communes_are_unknown(backend):
+    [report] = gaps_in(backend, "departement:48", type="CPTS", on="2024-06-01").reports
+    # Lozère: the CPTS the sources name cover part of it; nothing says the list is complete.
+    assert report.population[COVERED] > 0 and report.population[UNKNOWN] > 0 and report.population[GAP] == 0
+    assert report.expected and str(report.due) == "2026-12-31"
+
+
+def test_expected_types_by_default(backend):
+    types = {r.type for r in gaps_in(backend, "departement:31", on="2024-06-01").reports}
+    assert types == {"DAC", "SIAO", "PTSM", "CPTS"}
+
+
+def test_overlaps_around_saint_gaudens_are_explained(backend):
+    found = overlaps_in(backend, "commune:31483").overlaps
+    dac = next(o for o in found if {o.a, o.b} == {"dac-31", "rap-31"})
+    assert dac.reason == "types apparentés (DAC ~ RESEAU)" and dac.start is not None and dac.sources
+    assert all(0 < o.score <= 1 for o in found)
+
+
+def test_actors_network_of_haute_garonne(backend):
+    answer = network_of(backend, "departement:31")
+    by = {a.actor: a for a in answer.actors}
+    top = answer.actors[0]
+    assert top.betweenness > 0 and top.betweenness == max(a.betweenness for a in answer.actors)
+    # The RAP 31 and the CD 31 work together on the ILC: one community.
+    assert by["rap31"].community == by["cd31"].community
+    assert all(r.departement == "31" for r in answer.redundancies)
+
+
+def test_bad_territory_is_a_clear_error(backend):
+    with pytest.raises(InvalidQuery, match="mal écrit"):
+        overlaps_in(backend, "Haute-Garonne")
+    with pytest.raises(InvalidQuery, match="inconnu"):
+        gaps_in(backend, "departement:00")
+    with pytest.raises(InvalidQuery, match="Type"):
+        gaps_in(backend, "departement:31", type="XYZ")
