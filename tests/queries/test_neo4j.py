@@ -85,6 +85,28 @@ def test_parity_on_every_named_question(national, backends):
         assert _rows(embedded.run("instances_in_territory", **params)) == _rows(graph.run("instances_in_territory", **params))
 
 
+ANALYSIS_QUESTIONS = ("analysis_coverages", "analysis_territory_communes", "commune_table", "analysis_roles",
+                      "expectations", "inventories", "public_broader", "related_types")
+
+
+def test_parity_of_the_analyses(backends):
+    from maillage import jsonable
+    from maillage.analysis.ask import gaps_in, network_of, overlaps_in
+
+    embedded, graph = backends
+    for name in ANALYSIS_QUESTIONS:
+        assert _rows(embedded.run(name)) == _rows(graph.run(name)), name
+    for territory in ("territoire:toulouse-sud", "epci:200068641", "departement:48"):
+        uri = "https://w3id.org/maillage/" + territory.replace(":", "/")
+        assert _rows(embedded.run("communes_in_territory", territory=uri)) == _rows(
+            graph.run("communes_in_territory", territory=uri))
+    for territory in (None, "departement:31", "departement:48", "commune:31483"):
+        same = lambda ask, **kw: jsonable.plain(ask(embedded, territory, **kw)) == jsonable.plain(ask(graph, territory, **kw))  # noqa: E731
+        assert same(overlaps_in) and same(overlaps_in, on="2024-06-01"), territory
+        assert same(gaps_in, on="2024-06-01") and same(gaps_in, type="ILC", ages="0-12", on="2020-06-01"), territory
+        assert same(network_of), territory
+
+
 def test_backend_switch_answers_the_same_from_the_cli(national, neo4j_loaded):
     def ask(backend):
         env = dict(os.environ, MAILLAGE_DATA_DIR=str(national.data_dir), MAILLAGE_BACKEND=backend,
