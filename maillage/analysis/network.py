@@ -53,16 +53,21 @@ def actor_instance_graph(data: AnalysisData, communes: frozenset[str] | None = N
     if communes is not None:
         inside = {c.instance for c in data.coverages if data.communes_of(c.territory) & communes}
     names = {c.instance: (c.name, c.type) for c in data.coverages}
-    g = nx.Graph()
+    actors: dict[str, dict] = {}
+    instances: dict[str, dict] = {}
+    roles: dict[tuple[str, str], set[str]] = defaultdict(set)
     for r in data.roles:
         if inside is not None and r.instance not in inside:
             continue
         a, i = f"actor:{r.actor}", f"instance:{r.instance}"
-        g.add_node(a, bipartite=0, name=r.name, kind=r.kind, sectors=tuple(sorted(r.sectors)))
+        actors[a] = {"bipartite": 0, "name": r.name, "kind": r.kind, "sectors": tuple(sorted(r.sectors))}
         name, type_ = names.get(r.instance, (r.instance, ""))
-        g.add_node(i, bipartite=1, name=name, type=type_)
-        roles = g.edges[a, i]["roles"] if g.has_edge(a, i) else ()
-        g.add_edge(a, i, roles=tuple(sorted(set(roles) | {r.role})))
+        instances[i] = {"bipartite": 1, "name": name, "type": type_}
+        roles[(a, i)].add(r.role)
+    g = nx.Graph()
+    g.add_nodes_from(actors.items())
+    g.add_nodes_from(instances.items())
+    g.add_edges_from((a, i, {"roles": tuple(sorted(found))}) for (a, i), found in roles.items())
     return g
 
 
@@ -121,9 +126,11 @@ def redundancy(data: AnalysisData, g: nx.Graph, threshold: int = 3, communes: fr
     ``communes``, default all): the "redundant interventions" the seeds describe. Counts instances."""
     wanted = None if communes is None else {data.communes[c].departement for c in communes}
     deps_of: dict[str, set[str]] = defaultdict(set)
+    deps_of_territory: dict[str, set[str]] = {}
     for c in data.coverages:
-        for code in data.communes_of(c.territory):
-            deps_of[c.instance].add(data.communes[code].departement)
+        if c.territory not in deps_of_territory:
+            deps_of_territory[c.territory] = {data.communes[code].departement for code in data.communes_of(c.territory)}
+        deps_of[c.instance] |= deps_of_territory[c.territory]
     found: dict[tuple[str, str], set[str]] = defaultdict(set)
     for a, d in g.nodes(data=True):
         if d["bipartite"] != 0:

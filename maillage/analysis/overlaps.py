@@ -70,38 +70,44 @@ def _pair_ok(data: AnalysisData, x: CoverageRow, y: CoverageRow, on: dt.date | N
 def overlaps(data: AnalysisData, communes: frozenset[str] | None = None, on: dt.date | None = None) -> list[Overlap]:
     """Every pair of instances whose functions overlap and whose coverages intersect, in ``communes``
     (default: all of France), coexisting on ``on`` (default: at any time), highest score first.
+
+    Coverages are grouped by territory, and territories by the communes they share: only coverages on
+    touching territories are compared (a tile of EPCI is compared with its département, never with the
+    rest of France).
     """
-    by_type: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    by_territory: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(data.coverages):
-        members = data.communes_of(c.territory)
-        for code in members if communes is None else members & communes:
-            by_type[c.type][code].append(i)
+        if c.valid_on(on):
+            by_territory[c.territory].append(i)
+    members = {t: data.communes_of(t) if communes is None else data.communes_of(t) & communes for t in by_territory}
+    # Communes sharing the same territories need looking at once: group them by that signature.
+    territories_at: dict[str, list[str]] = defaultdict(list)
+    for t, codes in members.items():
+        for code in codes:
+            territories_at[code].append(t)
+    touching = {(a, b) for ts in {tuple(sorted(ts)) for ts in territories_at.values()}
+                for k, a in enumerate(ts) for b in ts[k:]}
     shared: dict[tuple[int, int], set[str]] = defaultdict(set)
     verdicts: dict[tuple[int, int], object] = {}
-    for t, index in by_type.items():
-        for u in sorted({t} | set(data.related.get(t, ()))):
-            if u < t or u not in by_type:
-                continue
-            other = by_type[u]
-            for code in index.keys() & other.keys() if u != t else index.keys():
-                left, right = index[code], other[code]
-                for i in left:
-                    for j in right:
-                        if (u == t and j <= i) or i == j:
-                            continue
-                        key = (i, j) if i < j else (j, i)
-                        if key not in verdicts:
-                            verdicts[key] = _pair_ok(data, data.coverages[key[0]], data.coverages[key[1]], on)
-                        if verdicts[key] is not None:
-                            shared[key].add(code)
+    for t, u in touching:
+        for i in by_territory[t]:
+            for j in by_territory[u]:
+                if (t == u and j <= i) or not data.functions_overlap(data.coverages[i].type, data.coverages[j].type):
+                    continue
+                key = (i, j) if i < j else (j, i)
+                verdict = _pair_ok(data, data.coverages[key[0]], data.coverages[key[1]], on)
+                if verdict is not None:
+                    verdicts[key] = verdict
+                    shared[key] |= members[t] & members[u]
     return _by_instance_pair(data, shared, verdicts)
 
 
-def _instance_population(data: AnalysisData) -> dict[str, int]:
-    members: dict[str, set[str]] = defaultdict(set)
+def _instance_population(data: AnalysisData, instances: set[str]) -> dict[str, int]:
+    codes: dict[str, set[str]] = defaultdict(set)
     for c in data.coverages:
-        members[c.instance] |= data.communes_of(c.territory)
-    return {instance: data.population(codes) for instance, codes in members.items()}
+        if c.instance in instances:
+            codes[c.instance] |= data.communes_of(c.territory)
+    return {instance: data.population(found) for instance, found in codes.items()}
 
 
 def _by_instance_pair(data: AnalysisData, shared, verdicts) -> list[Overlap]:
@@ -120,7 +126,7 @@ def _by_instance_pair(data: AnalysisData, shared, verdicts) -> list[Overlap]:
         m["end"] = None if None in (m["end"], end) else max(m["end"], end)
         for s in x.sources + y.sources:
             m["sources"][(s["title"], s["excerpt"])] = s
-    population = _instance_population(data)
+    population = _instance_population(data, {i for pair in merged for i in pair})
     ages_of: dict[str, tuple[int, int]] = {}
     for c in data.coverages:
         low, high = ages_of.get(c.instance, (c.min_age, c.max_age))
