@@ -21,13 +21,13 @@ import pyoxigraph as ox
 
 from maillage.errors import RegistryInvalid
 from maillage.namespaces import M, iri
-from maillage.ontology import VOCABULARY_FILES
 from maillage.settings import Settings
 
 from . import csv_import, geography
 from ._ntriples import ref, triple
 from .registry import RegistryGraph, read_registry
-from .validate import geography_key, validate_geography, validate_registry
+from .geography_store import GeographyStore
+from .validate import validate_geography, validate_registry
 
 __all__ = ["BuildInfo", "build", "check", "current_build", "KEEP"]
 
@@ -59,8 +59,8 @@ def _say(progress: Callable[[str], None] | None, text: str) -> None:
         progress(text)
 
 
-def check(settings: Settings, progress: Callable[[str], None] | None = None) -> tuple[geography.Geography, RegistryGraph]:
-    """Read and validate every source; raise :class:`RegistryInvalid` with every problem found."""
+def _read(settings: Settings, progress) -> tuple[geography.Geography, RegistryGraph, list]:
+    """Read every source and validate the registry; the problems found so far."""
     _say(progress, "Lecture de la géographie officielle…")
     geo = geography.load(settings.geography)
     _say(progress, f"  {_n(len(geo.communes))} communes, {_n(len(geo.epcis))} EPCI, {len(geo.departements)} départements, "
@@ -68,11 +68,20 @@ def check(settings: Settings, progress: Callable[[str], None] | None = None) -> 
     _say(progress, f"Lecture du registre {settings.registry}…")
     reg = read_registry(settings.registry, geo, csv_import.read_folder(settings.registry), settings.shared)
     _say(progress, "Validation SHACL du registre…")
-    problems = list(reg.problems) + validate_registry(reg, geo)
+    return geo, reg, list(reg.problems) + validate_registry(reg, geo)
+
+
+def _validate_geography(geo, problems: list, cache: Path, progress, facts: bytes | None = None) -> None:
     _say(progress, "Validation SHACL de la géographie (mémorisée tant que le paquet et les règles ne changent pas)…")
-    problems += validate_geography(geo, settings.data_dir / "cache")
+    problems += validate_geography(geo, cache, facts)
     if problems:
         raise RegistryInvalid(problems)
+
+
+def check(settings: Settings, progress: Callable[[str], None] | None = None) -> tuple[geography.Geography, RegistryGraph]:
+    """Read and validate every source; raise :class:`RegistryInvalid` with every problem found."""
+    geo, reg, problems = _read(settings, progress)
+    _validate_geography(geo, problems, settings.data_dir / "cache", progress)
     return geo, reg
 
 
@@ -89,7 +98,17 @@ def _custom_within(reg: RegistryGraph) -> str:
 def build(settings: Settings, progress: Callable[[str], None] | None = None) -> BuildInfo:
     """Build, validate and publish a new store; the previous one stays live until the switch."""
     started = time.perf_counter()
-    geo, reg = check(settings, progress)
+    cache = settings.data_dir / "cache"
+    geo, reg, problems = _read(settings, progress)
+    # A first build for this geography writes its store while SHACL validates it (Oxigraph's loader
+    # runs outside the GIL, on the other core); the store is kept only if the geography passes.
+    writer = GeographyStore(geo, cache, progress)
+    try:
+        _validate_geography(geo, problems, cache, progress, writer.facts)
+        base = writer.finish()
+    except BaseException:
+        writer.abandon()
+        raise
     builds = settings.data_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     for stale in builds.glob("*.tmp"):
@@ -98,7 +117,6 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None) -> 
     tmp = builds / f"{stamp}.tmp"
     tmp.mkdir()
     _say(progress, "Écriture du graphe dans le magasin embarqué…")
-    base = _geography_store(geo, settings.data_dir / "cache", progress)
     ox.Store.read_only(str(base)).backup(str(tmp / "oxigraph"))
     store = ox.Store(str(tmp / "oxigraph"))
     store.bulk_load(reg.graph.serialize(format="nt", encoding="utf-8") + _custom_within(reg).encode(),
@@ -129,32 +147,6 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None) -> 
     _say(progress, f"Graphe publié : {_n(info.triples)} triplets, {info.instances} dispositifs, "
                    f"{info.coverages} couvertures, en {info.seconds} s.")
     return info
-
-
-def _geography_store(geo: geography.Geography, cache: Path, progress) -> Path:
-    """The store of the official geography and the vocabulary, made once per geography key.
-
-    Builds start from a checkpoint of it (hard links, milliseconds) instead of loading half a million
-    triples each time; the key changes with the package's bytes, the vocabulary and the mapping code.
-    """
-    path = cache / f"geography-{geography_key(geo)}.store"
-    if path.exists():
-        return path
-    _say(progress, "  première construction de la géographie pour cette version (mémorisée ensuite)…")
-    tmp = cache / f"{path.name}.{os.getpid()}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    store = ox.Store(str(tmp))
-    store.bulk_load("".join(geography.triples(geo)).encode(), format=ox.RdfFormat.N_TRIPLES)
-    for vocabulary in VOCABULARY_FILES:
-        store.bulk_load(path=str(vocabulary), format=ox.RdfFormat.TURTLE)
-    store.optimize()
-    del store
-    try:
-        tmp.rename(path)
-    except OSError:  # another build made it meanwhile: same key, same content
-        shutil.rmtree(tmp, ignore_errors=True)
-    return path
 
 
 def _store_cards(store: ox.Store, folder: Path) -> None:

@@ -18,7 +18,7 @@ from maillage.text import fold
 
 from ._ntriples import lit, ref, triple, typed
 
-__all__ = ["Commune", "Geography", "load", "triples", "node_triples"]
+__all__ = ["Commune", "Geography", "load", "triples", "fact_triples", "derived_triples", "node_triples"]
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
@@ -127,7 +127,10 @@ def source_triples(geo: Geography) -> Iterator[str]:
 
 
 def node_triples(geo: Geography, kind: str, code: str) -> Iterator[str]:
-    """The triples describing one official territory (used whole, and for SHACL stubs)."""
+    """The facts read from the package about one official territory (used whole, and for SHACL stubs).
+
+    A commune's EPCI is not among them: membership is the EPCI's fact (:func:`membership_triples`).
+    """
     s = ref(iri(kind, code))
     src = ref(geo.source_iri)
     if kind == "commune":
@@ -135,16 +138,9 @@ def node_triples(geo: Geography, kind: str, code: str) -> Iterator[str]:
         yield triple(s, RDF_TYPE, _p(IGEO.Commune))
         yield triple(s, _p(IGEO.codeINSEE), lit(code))
         yield triple(s, RDFS_LABEL, lit(c.name, "fr"))
-        yield triple(s, _p(M.nameKey), lit(fold(c.name)))
         if c.population is not None:
             yield triple(s, _p(M.population), typed(c.population, "integer"))
         yield triple(s, _p(M.inDepartement), ref(iri("departement", c.departement)))
-        yield triple(s, _p(M.within), s)
-        yield triple(s, _p(M.within), ref(iri("departement", c.departement)))
-        yield triple(s, _p(M.within), ref(iri("region", c.region)))
-        if c.epci:
-            yield triple(s, _p(M.inEpci), ref(iri("epci", c.epci)))
-            yield triple(s, _p(M.within), ref(iri("epci", c.epci)))
     elif kind == "epci":
         name, epci_kind, _members = geo.epcis[code]
         yield triple(s, RDF_TYPE, _p(IGEO.Intercommunalite))
@@ -166,9 +162,46 @@ def node_triples(geo: Geography, kind: str, code: str) -> Iterator[str]:
     yield triple(s, _p(PROV.wasDerivedFrom), src)
 
 
-def triples(geo: Geography) -> Iterator[str]:
-    """The whole geography as N-Triples lines."""
+def membership_triples(geo: Geography) -> Iterator[str]:
+    """``commune m:inEpci epci`` for every member each EPCI lists, as the package lists them.
+
+    Written from the EPCI's side so that a member which is not a current commune reaches the shapes
+    (and is rejected) instead of being dropped on the way.
+    """
+    in_epci = _p(M.inEpci)
+    for siren, (_name, _kind, members) in geo.epcis.items():
+        epci = ref(iri("epci", siren))
+        for code in members:
+            yield triple(ref(iri("commune", code)), in_epci, epci)
+
+
+def fact_triples(geo: Geography) -> Iterator[str]:
+    """What the package says, as N-Triples lines: this is what SHACL validates."""
     yield from source_triples(geo)
     for kind, table in (("region", geo.regions), ("departement", geo.departements), ("epci", geo.epcis), ("commune", geo.communes)):
         for code in table:
             yield from node_triples(geo, kind, code)
+    yield from membership_triples(geo)
+
+
+def derived_triples(geo: Geography) -> Iterator[str]:
+    """What our code computes from the facts, for the queries: each commune's folded name
+    (``m:nameKey``) and its reflexive-transitive ``m:within`` closure (itself, EPCI, département,
+    région), so that coverage is one hop from any commune. Not validated by SHACL (it is a function
+    of validated facts); ``tests/ingest/test_geography.py`` checks it against the facts.
+    """
+    name_key, within = _p(M.nameKey), _p(M.within)
+    for c in geo.communes.values():
+        s = ref(iri("commune", c.code))
+        yield triple(s, name_key, lit(fold(c.name)))
+        yield triple(s, within, s)
+        if c.epci:
+            yield triple(s, within, ref(iri("epci", c.epci)))
+        yield triple(s, within, ref(iri("departement", c.departement)))
+        yield triple(s, within, ref(iri("region", c.region)))
+
+
+def triples(geo: Geography) -> Iterator[str]:
+    """The whole geography as N-Triples lines: the facts and what is derived from them."""
+    yield from fact_triples(geo)
+    yield from derived_triples(geo)

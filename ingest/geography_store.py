@@ -1,0 +1,83 @@
+"""The Oxigraph store of the official geography and the vocabulary, made once per geography key.
+
+Builds start from a checkpoint of it (hard links, milliseconds) instead of loading half a million
+triples each time; the key changes with the package's bytes, the shapes, the vocabulary and the mapping
+code (``validate.geography_key``).
+
+A first build writes it in a thread while the main thread validates the geography with SHACL: Oxigraph's
+bulk loader releases the GIL, so on two cores the ~5 s of writing hide behind the validation. It is
+written into a temporary folder and renamed to its key only once the geography has passed; if it fails,
+the folder is removed. Nothing unvalidated reaches a store that a build starts from.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from maillage.ontology import VOCABULARY_FILES
+
+from . import geography
+from .validate import geography_key, geography_verdict_known
+
+__all__ = ["GeographyStore"]
+
+
+class GeographyStore:
+    """Start writing the store if it is not cached yet; :meth:`finish` gives its path."""
+
+    def __init__(self, geo: geography.Geography, cache: Path, progress=None):
+        self.path = cache / f"geography-{geography_key(geo)}.store"
+        self.facts: bytes | None = None  # the N-Triples of the facts, shared with the validation
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        need_store = not self.path.exists()
+        if need_store or not geography_verdict_known(geo, cache):
+            self.facts = "".join(geography.fact_triples(geo)).encode()
+        if not need_store:
+            return
+        if progress:
+            progress("  première construction de la géographie pour cette version (mémorisée ensuite)…")
+        self._tmp = cache / f"{self.path.name}.{os.getpid()}.tmp"
+        shutil.rmtree(self._tmp, ignore_errors=True)
+        self._tmp.mkdir(parents=True)
+        data = self.facts + "".join(geography.derived_triples(geo)).encode()
+        self._thread = threading.Thread(target=self._write, args=(data,), name="geography-store")
+        self._thread.start()
+
+    def _write(self, data: bytes) -> None:
+        try:
+            store = ox.Store(str(self._tmp))
+            store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+            for vocabulary in VOCABULARY_FILES:
+                store.bulk_load(path=str(vocabulary), format=ox.RdfFormat.TURTLE)
+            store.optimize()
+            del store
+        except BaseException as err:  # re-raised in the main thread by finish()
+            self._error = err
+
+    def finish(self) -> Path:
+        """Wait for the writing (once the geography has passed) and publish the store under its key."""
+        if self._thread is None:
+            return self.path
+        self._thread.join()
+        self._thread = None
+        if self._error is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            raise self._error
+        try:
+            self._tmp.rename(self.path)
+        except OSError:  # another build made it meanwhile: same key, same content
+            shutil.rmtree(self._tmp, ignore_errors=True)
+        return self.path
+
+    def abandon(self) -> None:
+        """The geography failed (or the build stopped): wait for the writer, then remove its folder."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+            shutil.rmtree(self._tmp, ignore_errors=True)
