@@ -2,11 +2,11 @@
 
 rdflib's default ``Memory`` store keeps every triple's contexts and costs about 20 µs per ``add``;
 with the terms built by rdflib's N-Triples parser, the geography's quarter-million facts took
-15-25 s to load before pySHACL even started. Here Oxigraph's parser (Rust) reads the N-Triples, each
-distinct term is made into an rdflib term once, and the triples go into two plain indexes
-(subject → predicate → objects, predicate → object → subjects): the lookups pySHACL makes
-(objects of a focus node along a path, subjects of a type) are dictionary reads. Contexts are not
-kept: the data graph is one graph. It is filled once, then only read.
+15-25 s to load before pySHACL even started. Here each distinct term is made into an rdflib term once
+(by Oxigraph's parser), and the triples go into plain indexes (subject → predicate → objects,
+predicate → object → subjects): the lookups pySHACL makes (objects of a focus node along a path,
+subjects of a type) are dictionary reads. Contexts are not kept: the data graph is one graph. It is
+built whole, then only read.
 """
 
 from __future__ import annotations
@@ -29,19 +29,25 @@ class _Index(Store):
     context_aware = True
     graph_aware = True
 
-    def __init__(self) -> None:
+    def __init__(self, triples: Iterable[tuple]) -> None:
+        """``triples`` must be distinct (a graph is a set): the caller removes duplicates."""
         super().__init__()
+        # rdflib hashes a Literal anew at every use (µs each), so literals are never keys here:
+        # subject → predicate → objects, predicate → IRI object → subjects, predicate → (s, literal).
         self.spo: dict = {}
         self.pos: dict = {}
+        self.ps_literal: dict = {}
         self.size = 0
+        for s, p, o in triples:
+            self.spo.setdefault(s, {}).setdefault(p, []).append(o)
+            if isinstance(o, Literal):
+                self.ps_literal.setdefault(p, []).append((s, o))
+            else:
+                self.pos.setdefault(p, {}).setdefault(o, []).append(s)
+            self.size += 1
 
     def add(self, triple, context=None, quoted=False) -> None:
-        s, p, o = triple
-        objects = self.spo.setdefault(s, {}).setdefault(p, set())
-        if o not in objects:
-            objects.add(o)
-            self.pos.setdefault(p, {}).setdefault(o, set()).add(s)
-            self.size += 1
+        raise TypeError("this graph is read-only: it is built whole from its triples")
 
     def triples(self, pattern, context=None) -> Iterator:
         s, p, o = pattern
@@ -52,19 +58,25 @@ class _Index(Store):
         if s is not None:
             by_predicate = self.spo.get(s, {})
             for pp in (p,) if p is not None else tuple(by_predicate):
-                objects = by_predicate.get(pp, ())
-                for oo in _pick(objects, o):
-                    yield s, pp, oo
+                for oo in by_predicate.get(pp, ()):
+                    if o is None or oo == o:
+                        yield s, pp, oo
         elif p is not None:
-            by_object = self.pos.get(p, {})
-            for oo in _pick(by_object, o):
-                for ss in tuple(by_object[oo]):
-                    yield ss, p, oo
+            if not isinstance(o, Literal):
+                by_object = self.pos.get(p, {})
+                for oo in (tuple(by_object) if o is None else (o,) if o in by_object else ()):
+                    for ss in by_object[oo]:
+                        yield ss, p, oo
+            if o is None or isinstance(o, Literal):
+                for ss, oo in self.ps_literal.get(p, ()):
+                    if o is None or oo == o:
+                        yield ss, p, oo
         else:
-            for ss, by_predicate in tuple(self.spo.items()):
+            for ss, by_predicate in self.spo.items():
                 for pp, objects in by_predicate.items():
-                    for oo in _pick(objects, o):
-                        yield ss, pp, oo
+                    for oo in objects:
+                        if o is None or oo == o:
+                            yield ss, pp, oo
 
     def __len__(self, context=None) -> int:
         return self.size
@@ -88,13 +100,6 @@ class _Index(Store):
         return iter(_NO_CONTEXTS)
 
 
-def _pick(values: Iterable, wanted) -> Iterable:
-    """All of ``values``, or just ``wanted`` if it is among them."""
-    if wanted is None:
-        return tuple(values)
-    return (wanted,) if wanted in values else ()
-
-
 def _rdflib(term) -> URIRef | Literal | BNode:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
@@ -106,16 +111,33 @@ def _rdflib(term) -> URIRef | Literal | BNode:
     return BNode(term.value)
 
 
-def graph_from_ntriples(data: bytes, extra: Iterable[tuple] = ()) -> Graph:
-    """An rdflib graph of the N-Triples ``data`` and the rdflib triples ``extra`` (the vocabulary)."""
-    index = _Index()
-    terms: dict = {}  # each distinct term converted once: IRIs and codes repeat across the facts
-    add = index.add
-    for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
-        s, p, o = t.subject, t.predicate, t.object
-        add((terms.get(s) or terms.setdefault(s, _rdflib(s)),
-             terms.get(p) or terms.setdefault(p, _rdflib(p)),
-             terms.get(o) or terms.setdefault(o, _rdflib(o))))
-    for triple in extra:
-        add(triple)
-    return Graph(store=index)
+def _decode(token: str) -> URIRef | Literal | BNode:
+    """One N-Triples term, read by Oxigraph's parser (escapes and all), as an rdflib term."""
+    line = f"<x:s> <x:p> {token} .\n".encode()
+    return _rdflib(next(iter(ox.parse(line, format=ox.RdfFormat.N_TRIPLES))).object)
+
+
+def graph_from_ntriples(data: str) -> Graph:
+    """A read-only rdflib graph of ``data``: N-Triples as written by ``ingest._ntriples`` or rdflib,
+    one triple per line, its terms separated by single spaces.
+
+    Each distinct term is decoded once, keyed by its text: IRIs and codes repeat across the facts,
+    and a string is hashed far faster than an rdflib or Oxigraph term.
+    """
+    terms: dict[str, URIRef | Literal | BNode] = {}
+
+    def term(token: str):
+        found = terms.get(token)
+        if found is None:
+            found = terms[token] = _decode(token)
+        return found
+
+    triples = []
+    for line in set(data.splitlines()):  # a graph is a set: a repeated line is one triple
+        if not line:
+            continue
+        s, p, rest = line.split(" ", 2)
+        if not rest.endswith(" ."):
+            raise ValueError(f"not an N-Triples line of the expected form: {line!r}")
+        triples.append((term(s), term(p), term(rest[:-2])))
+    return Graph(store=_Index(triples))

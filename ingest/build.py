@@ -71,7 +71,7 @@ def _read(settings: Settings, progress) -> tuple[geography.Geography, RegistryGr
     return geo, reg, list(reg.problems) + validate_registry(reg, geo)
 
 
-def _validate_geography(geo, problems: list, cache: Path, progress, facts: bytes | None = None) -> None:
+def _validate_geography(geo, problems: list, cache: Path, progress, facts: str | None = None) -> None:
     _say(progress, "Validation SHACL de la géographie (mémorisée tant que le paquet et les règles ne changent pas)…")
     problems += validate_geography(geo, cache, facts)
     if problems:

@@ -32,12 +32,12 @@ class GeographyStore:
 
     def __init__(self, geo: geography.Geography, cache: Path, progress=None):
         self.path = cache / f"geography-{geography_key(geo)}.store"
-        self.facts: bytes | None = None  # the N-Triples of the facts, shared with the validation
+        self.facts: str | None = None  # the N-Triples of the facts, shared with the validation
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         need_store = not self.path.exists()
         if need_store or not geography_verdict_known(geo, cache):
-            self.facts = "".join(geography.fact_triples(geo)).encode()
+            self.facts = "".join(geography.fact_triples(geo))
         if not need_store:
             return
         if progress:
@@ -45,7 +45,7 @@ class GeographyStore:
         self._tmp = cache / f"{self.path.name}.{os.getpid()}.tmp"
         shutil.rmtree(self._tmp, ignore_errors=True)
         self._tmp.mkdir(parents=True)
-        data = self.facts + "".join(geography.derived_triples(geo)).encode()
+        data = (self.facts + "".join(geography.derived_triples(geo))).encode()
         self._thread = threading.Thread(target=self._write, args=(data,), name="geography-store")
         self._thread.start()
 

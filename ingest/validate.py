@@ -168,7 +168,7 @@ def _marker(geo: Geography, cache_dir: Path) -> Path:
     return cache_dir / f"geography-{geography_key(geo)}.valid"
 
 
-def validate_geography(geo: Geography, cache_dir: Path | None, facts: bytes | None = None) -> list[Problem]:
+def validate_geography(geo: Geography, cache_dir: Path | None, facts: str | None = None) -> list[Problem]:
     """Validate every official territory, unless this exact geography already passed these rules.
 
     ``facts``: the geography's facts as N-Triples, if the caller already wrote them.
@@ -176,8 +176,8 @@ def validate_geography(geo: Geography, cache_dir: Path | None, facts: bytes | No
     if geography_verdict_known(geo, cache_dir):
         return []
     if facts is None:
-        facts = "".join(geography.fact_triples(geo)).encode()
-    data = graph_from_ntriples(facts, vocabulary())
+        facts = "".join(geography.fact_triples(geo))
+    data = graph_from_ntriples(facts + vocabulary().serialize(format="nt"))
     conforms, report, _ = pyshacl.validate(data, shacl_graph=compiled_shapes(), inference="none")
     if not conforms:
         label = f"@etalab/decoupage-administratif@{geo.version}"

@@ -45,3 +45,70 @@ def test_every_territory_carries_its_source(backend):
         "?c a <http://rdf.insee.fr/def/geo#Commune> FILTER NOT EXISTS { ?c prov:wasDerivedFrom ?s } }"
     )
     assert int(next(iter(rows))["n"].value) == 0
+
+
+def test_derived_triples_follow_from_the_facts():
+    """``m:within`` and ``m:nameKey`` are computed, not validated: they must equal what the
+    validated facts imply (itself, its EPCI, its département and that département's région)."""
+    import pyoxigraph as ox
+    from maillage.text import fold
+
+    geo = geography.load(Settings.from_env().geography)
+    facts = ox.Store()
+    facts.load("".join(geography.fact_triples(geo)).encode(), format=ox.RdfFormat.N_TRIPLES)
+    implied = {
+        (r["c"].value, r["t"].value)
+        for r in facts.query(
+            "PREFIX m: <https://w3id.org/maillage/ontology#> SELECT ?c ?t WHERE {"
+            " ?c a <http://rdf.insee.fr/def/geo#Commune> ; (m:inEpci | m:inDepartement | m:inDepartement/m:inRegion)? ?t }"
+        )
+    }
+    derived = ox.Store()
+    derived.load("".join(geography.derived_triples(geo)).encode(), format=ox.RdfFormat.N_TRIPLES)
+    within = {(q.subject.value, q.object.value) for q in derived.quads_for_pattern(None, ox.NamedNode("https://w3id.org/maillage/ontology#within"), None)}
+    assert within == implied and len(within) > 3 * 34969
+    labels = {q.subject.value: q.object.value for q in facts.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None)}
+    keys = list(derived.quads_for_pattern(None, ox.NamedNode("https://w3id.org/maillage/ontology#nameKey"), None))
+    assert len(keys) == 34969 and all(q.object.value == fold(labels[q.subject.value]) for q in keys)
+
+
+def _tiny_geography(**changes) -> geography.Geography:
+    """Two communes of Lozère in one EPCI, with ``changes`` applied (a corrupted package)."""
+    geo = geography.Geography(version="6.0.0", vintage="2025-01-01", checksums={"communes.json": "0" * 64})
+    geo.regions["76"] = "Occitanie"
+    geo.departements["48"] = ("Lozère", "76")
+    geo.epcis["200069300"] = ("CC Gorges Causses Cévennes", "CC", ("48061", "48080"))
+    for code, name in (("48061", "Florac Trois Rivières"), ("48080", "Ispagnac")):
+        geo.communes[code] = geography.Commune(code, name, "48", "76", 1000, "200069300")
+    for table, entries in changes.items():
+        getattr(geo, table).update(entries)
+    return geo
+
+
+def test_a_sound_geography_passes():
+    from maillage.ingest.validate import validate_geography
+
+    assert validate_geography(_tiny_geography(), None) == []
+
+
+def test_a_corrupted_geography_is_rejected():
+    from maillage.ingest.validate import validate_geography
+
+    bad_code = geography.Commune("48X99", "Nulle-Part", "48", "76", 10, None)
+    geo = _tiny_geography(
+        communes={"48X99": bad_code},
+        epcis={"200069301": ("CC Fantôme", "CC", ("48999",))},  # a member that is no current commune
+    )
+    problems = validate_geography(geo, None)
+    found = {(p.entry, p.rule) for p in problems}
+    assert ("48X99", "Pattern codeINSEE") in found
+    assert ("48999", "Class") in found
+    assert any("membre d'EPCI inconnu" in p.message for p in problems)
+
+
+def test_a_commune_of_an_unknown_departement_is_rejected():
+    from maillage.ingest.validate import validate_geography
+
+    lost = geography.Commune("48001", "Perdue", "99", "76", 10, None)
+    problems = validate_geography(_tiny_geography(communes={"48001": lost}), None)
+    assert [(p.entry, p.rule) for p in problems] == [("48001", "Class inDepartement")]
