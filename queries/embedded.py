@@ -36,19 +36,23 @@ def _term(value: Any) -> ox.NamedNode | ox.Literal:
     return ox.Literal(str(value))
 
 
+_INTEGER = XSD + "integer"
+_DATE = XSD + "date"
+
+
 def _value(term: Any) -> Any:
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.Literal):
+    # Called for every cell of every answer: exact type tests, the commonest kinds first.
+    kind = type(term)
+    if kind is ox.Literal:
         datatype = term.datatype.value
-        if datatype == XSD + "integer":
+        if datatype == _INTEGER:
             return int(term.value)
-        if datatype == XSD + "date":
+        if datatype == _DATE:
             return dt.date.fromisoformat(term.value)
         return term.value
-    return str(term)
+    if kind is ox.NamedNode:
+        return term.value
+    return None if term is None else str(term)
 
 
 class EmbeddedBackend:
@@ -102,7 +106,7 @@ class EmbeddedBackend:
                 text = text.replace("WHERE {", "WHERE {\n  " + block, 1)
         solutions = self.store.query(text)
         names = [v.value for v in solutions.variables]
-        return [{n: _value(s[n]) for n in names} for s in solutions]
+        return [dict(zip(names, map(_value, solution))) for solution in solutions]
 
     def close(self) -> None:
         del self.store
