@@ -11,7 +11,7 @@ minutes; it is not what this bench measures.
 Two runs, each in a fresh Python process (so each peak RSS, ``ru_maxrss``, is its own), both on the
 same analysis tables read from the same build (the read is timed apart):
 
-* **Maillage** — ``overlaps(data)`` (inverted index commune → coverages of each type), ``gaps`` for every
+* **Maillage** — ``overlaps(data)`` (coverages grouped by territory, territories by shared communes), ``gaps`` for every
   expectation over all of France, and ``network.measures`` over all of France;
 * **Naive** — every pair of instances compared: for each pair whose types overlap, each pair of their
   coverages is tested (commune sets intersected, then ages, publics, period); the gaps and network
@@ -151,7 +151,7 @@ def main() -> None:
     print(f"Tables read from the store (in memory), not counted below: {ours['read']:.2f} s")
     print()
     print(f"{'run':<38}{'overlaps (s)':>13}{'total (s)':>11}{'peak RSS (MiB)':>16}")
-    for label, f in (("Maillage (index commune → coverages)", ours), ("Naive (every pair of instances)", naive)):
+    for label, f in (("Maillage (touching territories)", ours), ("Naive (every pair of instances)", naive)):
         print(f"{label:<38}{f['overlap_seconds']:>13.2f}{f['seconds']:>11.2f}{f['peak_mib']:>16.0f}")
     print()
     print("Maillage: " + check(ours, truth))

@@ -5,9 +5,9 @@ Functions overlap when the instances have the same scheme type or types the onto
 (``skos:related`` in ``ontology/scheme-types.ttl``: DAC ~ PTA, MAIA, health networks; EMPP ~ EMSP; CIAP ~
 interinstitutional coordination).
 
-Candidates come from an inverted index commune → coverages of each type, so only coverages that share a
-commune are ever compared (the naive method compares every pair of instances; ``bench/bench_analysis.py``
-measures both).
+Only coverages on territories that share a commune are ever compared (the naive method compares every
+pair of instances; ``bench/bench_analysis.py`` measures both: 0.27 s against 139 s on the synthetic
+national registry).
 """
 
 from __future__ import annotations
