@@ -29,6 +29,7 @@ __all__ = ["OutlinesMissing", "outlines_folder", "departement_outlines", "depart
            "parse_wkb", "simplify"]
 
 DEPARTEMENT = re.compile(r"^(?:[0-9]{2,3}|2A|2B)$")
+LAYOUT = 2  # bumped when the files' content changes for the same package version
 TOLERANCE = 0.001  # degrees: about 80 m in latitude, below one pixel on a département's map
 DECIMALS = 4
 _lock = threading.Lock()
@@ -125,7 +126,8 @@ def _write_all(folder: Path, source: Path, version: str) -> None:
             # Current communes only: delegated (COMD) and associated (COMA) communes and municipal
             # arrondissements (ARM) lie inside a current commune's outline.
             if row["type"] == "COM" and row["geometry"] not in ("", "\\N"):
-                by_departement.setdefault(row["departement_id"], []).append(_feature(row["code"], row["nom"], row["geometry"]))
+                # departement_id is the package's database key, not the INSEE code: use the code's rule.
+                by_departement.setdefault(departement_of(row["code"]), []).append(_feature(row["code"], row["nom"], row["geometry"]))
     tmp = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -143,7 +145,7 @@ def _write_all(folder: Path, source: Path, version: str) -> None:
 def outlines_folder(data_dir: Path) -> Path:
     """The folder of per-département outlines for the installed package, made on first use."""
     source, version = package_file()
-    folder = data_dir / "cache" / f"outlines-{version}"
+    folder = data_dir / "cache" / f"outlines-{version}-{LAYOUT}"
     with _lock:
         if not (folder / "source.json").exists():
             _write_all(folder, source, version)
