@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from maillage.errors import NotFound
-from maillage.namespaces import iri
+from maillage.namespaces import entry_iri
 
 from .backend import Backend
 
@@ -47,7 +47,7 @@ def list_actors(backend: Backend) -> list[ActorInfo]:
 
 
 def actor(backend: Backend, actor_id: str) -> ActorInfo:
-    found = _actors(backend.run("actor_roles", actor=iri("actor", actor_id)))
+    found = _actors(backend.run("actor_roles", actor=entry_iri("actor", actor_id)))
     if not found:
         raise NotFound(f"Aucun acteur « {actor_id} ».")
     return found[0]

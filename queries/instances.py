@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 
 from maillage.errors import InvalidQuery, NotFound
-from maillage.namespaces import TYPE, iri
+from maillage.namespaces import TYPE, entry_iri
 
 from .backend import Backend
 from .coverage import (AgeRange, Role, Source, Status, concepts, coverage_of, parse_date, public_iri,
@@ -63,7 +63,7 @@ class InstanceDetail:
 
 
 def _rows(backend: Backend, instance: str | None = None) -> list[dict]:
-    return backend.run("instance_coverages", instance=iri("instance", instance) if instance else None)
+    return backend.run("instance_coverages", instance=entry_iri("instance", instance) if instance else None)
 
 
 def _in_force(row: dict, on: dt.date) -> bool:
