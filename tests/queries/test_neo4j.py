@@ -85,8 +85,8 @@ def test_parity_on_every_named_question(national, backends):
         assert _rows(embedded.run("actor_roles", actor=actor)) == _rows(graph.run("actor_roles", actor=actor))
     territories = sorted({r["territory"] for r in embedded.run("territory_names")})
     for territory in territories[::7] + [t for t in territories if "/territoire/" in t]:
-        assert _rows(embedded.run("territory_communes", territory=territory)) == _rows(
-            graph.run("territory_communes", territory=territory)), territory
+        assert _rows(embedded.run("communes_in_territory", territory=territory)) == _rows(
+            graph.run("communes_in_territory", territory=territory)), territory
     departements = sorted({geo.communes[c].departement for c in communes})
     for k, dep in enumerate(departements):
         params = dict(territory=f"https://w3id.org/maillage/departement/{dep}", on=dt.date.fromisoformat(DATES[k % 4]),
