@@ -28,6 +28,7 @@ class Service:
     def __init__(self, settings: Settings):
         self.settings = settings
         self._backend: Backend | None = None
+        self._previous: Backend | None = None
         self._lock = threading.Lock()
         #: one write (rebuild) at a time; readers are never blocked by it
         self.writing = threading.Lock()
@@ -41,17 +42,21 @@ class Service:
         return self._backend
 
     def reopen(self) -> Backend:
-        """Answer from the build just published. The old backend is not closed: requests still using
-        it finish on it, and it is freed when the last one drops it."""
+        """Answer from the build just published. The replaced backend stays open, so that requests
+        still using it finish on it; it is closed at the next reopen (a build later), which bounds what
+        stays open (a Neo4j driver's connections) to one previous backend."""
         fresh = warm(open_backend(self.settings, long_lived=True))
         with self._lock:
-            self._backend = fresh
+            stale, self._previous, self._backend = self._previous, self._backend, fresh
+        if stale is not None:
+            stale.close()
         return fresh
 
     def close(self) -> None:
-        if self._backend is not None:
-            self._backend.close()
-            self._backend = None
+        for opened in (self._backend, self._previous):
+            if opened is not None:
+                opened.close()
+        self._backend = self._previous = None
 
 
 def service(request: Request) -> Service:

@@ -225,7 +225,7 @@ def load_neo4j(settings: Settings, neo4j_uri: str | None) -> None:
     click.echo(f"Neo4j : build {pg.build} courant ({pg.node_count} nœuds, {pg.relationship_count} relations).")
 
 
-@cli.command(help="Sert l'API HTTP (OpenAPI sur /docs) sur MAILLAGE_HOST:MAILLAGE_PORT.")
+@cli.command(help="Sert l'API HTTP (OpenAPI sur /docs) et la carte (/carte/) sur MAILLAGE_HOST:MAILLAGE_PORT.")
 @click.option("--host", default=None)
 @click.option("--port", type=int, default=None)
 @click.pass_obj
