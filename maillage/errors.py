@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 __all__ = [
     "MaillageError",
     "InvalidQuery",
+    "NotFound",
     "PlaceNotFound",
     "AmbiguousPlace",
     "StoreMissing",
@@ -25,6 +26,10 @@ class MaillageError(Exception):
 
 class InvalidQuery(MaillageError, ValueError):
     """A question's parameters are malformed (ages, dates, publics)."""
+
+
+class NotFound(MaillageError, LookupError):
+    """No instance, actor or territory has this identifier."""
 
 
 class StoreMissing(MaillageError, FileNotFoundError):

@@ -1,8 +1,10 @@
 """IRIs of the Maillage graph, shared by ingest (which mints them) and queries (which read them)."""
 
+import re
+
 from rdflib import Namespace
 
-__all__ = ["BASE", "M", "IGEO", "ORG", "PROV", "SKOS", "DCTERMS", "TYPE", "PUBLIC", "ROLE", "STATUS", "iri"]
+__all__ = ["BASE", "M", "IGEO", "ORG", "PROV", "SKOS", "DCTERMS", "TYPE", "PUBLIC", "ROLE", "STATUS", "iri", "entry_iri"]
 
 BASE = "https://w3id.org/maillage/"
 M = Namespace(BASE + "ontology#")
@@ -25,3 +27,16 @@ def iri(kind: str, key: str) -> str:
     if kind not in KINDS:
         raise ValueError(f"unknown kind of node: {kind!r}")
     return f"{BASE}{kind}/{key}"
+
+
+#: what an id of the registry looks like (see ingest/registry.py): anything else names nothing
+ENTRY_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def entry_iri(kind: str, key: str) -> str:
+    """The IRI of a registry entry a user named; :class:`NotFound` when ``key`` cannot be an id."""
+    if not ENTRY_ID.match(key or ""):
+        from maillage.errors import NotFound
+
+        raise NotFound(f"Aucun {'dispositif' if kind == 'instance' else 'acteur' if kind == 'actor' else kind} « {key} ».")
+    return iri(kind, key)

@@ -23,6 +23,7 @@ def _item(c: Coverage, on) -> list[str]:
     lines = [
         f"■ {c.type} · {c.name}",
         f"    couvre via {c.level_label} : {c.territory_name}",
+        "    chemin : " + " ∈ ".join(s.name for s in c.path),
         f"    âges {c.ages.min}-{c.ages.max} · publics : {', '.join(c.publics)} · {_period(c.valid_from, c.valid_to)}",
         f"    statut au {on} : {status}",
     ]

@@ -40,6 +40,7 @@ SETTINGS = (
     Setting("neo4j_password", "", "Neo4j password (empty when authentication is off)."),
     Setting("host", "127.0.0.1", "Address the HTTP service listens on."),
     Setting("port", "8000", "Port the HTTP service listens on."),
+    Setting("api_token", "", "Bearer token the write endpoints (/v1/admin) require; empty: writes are off."),
 )
 
 
@@ -56,6 +57,7 @@ class Settings:
     neo4j_password: str
     host: str
     port: int
+    api_token: str
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":

@@ -16,24 +16,17 @@ from dataclasses import dataclass, field
 
 from maillage import jsonable
 from maillage.errors import InvalidQuery
-from maillage.namespaces import IGEO, M, PUBLIC, ROLE
+from maillage.namespaces import M, PUBLIC, ROLE
 
 from .backend import Backend
+from .paths import LEVEL_LABELS, LEVEL_ORDER, LEVELS, Step, commune_territories
 from .places import Place, commune_iri, resolve_commune
 
-__all__ = ["AgeRange", "Source", "Role", "Status", "Coverage", "CoverageAnswer", "who_covers", "parse_ages", "parse_date"]
+__all__ = ["AgeRange", "Source", "Role", "Status", "Coverage", "CoverageAnswer", "who_covers", "parse_ages", "parse_date", "public_iri",
+           "public_matches", "coverage_of", "concepts", "status_on"]
 
-LEVELS = {
-    str(IGEO.Commune): ("commune", "commune"),
-    str(IGEO.Intercommunalite): ("epci", "EPCI"),
-    str(M.CustomTerritory): ("territoire", "territoire de projet"),
-    str(IGEO.Departement): ("departement", "département"),
-    str(IGEO.Region): ("region", "région"),
-}
 #: Coverages per ``instance_card`` evaluation at build time.
 CARD_CHUNK = 200
-LEVEL_ORDER = [key for key, _ in LEVELS.values()]
-LEVEL_LABELS = dict(LEVELS.values())
 
 
 @dataclass(frozen=True)
@@ -89,6 +82,8 @@ class Coverage:
     history: list[Status] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
+    #: why it covers the commune: the territories from the commune to the one covered
+    path: list[Step] = field(default_factory=list)
 
 
 @dataclass
@@ -131,12 +126,15 @@ def concepts(backend: Backend) -> dict[str, dict]:
     if cached is None:
         cached = {}
         for row in backend.run("concepts"):
-            cached[row["concept"]] = {"notation": row["notation"], "label": row["label"], "scheme": row["scheme"]}
+            entry = cached.setdefault(row["concept"], {"notation": row["notation"], "label": row["label"],
+                                                       "scheme": row["scheme"], "broader": set()})
+            if row.get("broader"):
+                entry["broader"].add(row["broader"])
         backend._concepts = cached  # type: ignore[attr-defined]
     return cached
 
 
-def _public_iri(backend: Backend, public: str | None) -> str | None:
+def public_iri(backend: Backend, public: str | None) -> str | None:
     if not public:
         return None
     candidate = str(PUBLIC[public.strip()])
@@ -211,7 +209,23 @@ def _date_or_none(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def _coverage(row: dict, on: dt.date) -> Coverage:
+def public_matches(backend: Backend, public_iri: str | None, publics: list[str]) -> bool:
+    """Python twin of the public filter of ``who_covers``: for everyone, that public or a broader one."""
+    if public_iri is None or "tout-public" in publics:
+        return True
+    labels, seen, todo = concepts(backend), set(), [public_iri]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if labels.get(current, {}).get("notation") in publics:
+            return True
+        todo += labels.get(current, {}).get("broader", ())
+    return False
+
+
+def coverage_of(row: dict, on: dt.date) -> Coverage:
     card = json.loads(row["card"])
     history = [Status(h["value"], h["label"], dt.date.fromisoformat(h["valid_from"]), _date_or_none(h["valid_to"])) for h in card["history"]]
     level = card["level"]
@@ -251,7 +265,7 @@ def who_covers(
     """
     age_range = ages if isinstance(ages, AgeRange) else parse_ages(ages)
     day = parse_date(on)
-    public_iri = _public_iri(backend, public)
+    wanted = public_iri(backend, public)
     commune = resolve_commune(backend, place)
     rows = backend.run(
         "who_covers",
@@ -259,8 +273,11 @@ def who_covers(
         minAge=age_range.min,
         maxAge=age_range.max,
         on=day,
-        public=public_iri,
+        public=wanted,
     )
-    items = [_coverage(row, day) for row in rows]
+    territories = commune_territories(backend, commune_iri(commune))
+    items = [coverage_of(row, day) for row in rows]
+    for item, row in zip(items, rows):
+        item.path = territories.path(row["territory"])
     items.sort(key=lambda c: (LEVEL_ORDER.index(c.level), c.type, c.name, c.coverage_id))
     return CoverageAnswer(commune=commune, ages=age_range, public=public, on=day, coverages=items)

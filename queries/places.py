@@ -21,7 +21,7 @@ from maillage.text import fold
 
 from .backend import Backend
 
-__all__ = ["resolve_commune", "Place"]
+__all__ = ["resolve_commune", "Place", "PlaceIndex", "place_index", "closest", "commune_iri", "CODE"]
 
 Place = PlaceCandidate
 CODE = re.compile(r"^(?:[0-9]{5}|2[AB][0-9]{3})$", re.IGNORECASE)
@@ -38,7 +38,7 @@ class PlaceIndex:
     by_key: dict[str, list[dict]]
 
 
-def _index(backend: Backend) -> PlaceIndex:
+def place_index(backend: Backend) -> PlaceIndex:
     index = getattr(backend, "_place_index", None)
     if index is None:
         by_code: dict[str, dict] = {}
@@ -55,7 +55,7 @@ def resolve_commune(backend: Backend, text: str) -> Place:
     text = (text or "").strip()
     if not text:
         raise InvalidQuery("Indiquez une commune : un nom ou un code INSEE.")
-    index = _index(backend)
+    index = place_index(backend)
     if CODE.match(text):
         row = index.by_code.get(text.upper())
         if row is None:
@@ -66,10 +66,10 @@ def resolve_commune(backend: Backend, text: str) -> Place:
         return _candidate(rows[0])
     if rows:
         raise AmbiguousPlace(text, sorted((_candidate(r) for r in rows), key=lambda c: (-(c.population or 0), c.code)))
-    raise PlaceNotFound(text, _closest(index, fold(text)))
+    raise PlaceNotFound(text, closest(index, fold(text)))
 
 
-def _closest(index: PlaceIndex, key: str) -> list[Place]:
+def closest(index: PlaceIndex, key: str) -> list[Place]:
     matches = process.extract(key, list(index.by_key), scorer=fuzz.ratio, limit=SUGGESTIONS * 3)
     found: list[Place] = []
     for name, _score, _ in matches:

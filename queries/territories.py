@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from maillage.errors import InvalidQuery
 from maillage.ingest.registry import parse_territory
-from maillage.namespaces import TYPE, iri
+from maillage.namespaces import TYPE, entry_iri, iri
 
 from .backend import Backend
-from .coverage import LEVELS, LEVEL_ORDER, concepts, parse_date
+from .coverage import concepts, parse_date
+from .paths import LEVEL_ORDER, LEVELS
 from .places import commune_iri, resolve_commune
 
 __all__ = ["Territory", "InstanceRef", "Actor", "territories_of", "instances_in", "actors_of"]
@@ -74,7 +75,7 @@ def instances_in(backend: Backend, territory: str, type: str | None = None, on: 
 
 
 def actors_of(backend: Backend, instance_id: str) -> list[Actor]:
-    rows = backend.run("instance_actors", instance=iri("instance", instance_id))
+    rows = backend.run("instance_actors", instance=entry_iri("instance", instance_id))
     found = {
         Actor(r["role"], r["actor"].rsplit("/", 1)[1] if r["actor"] else None, r["name"], r["kind"], r["function"], r["from"], r["to"])
         for r in rows

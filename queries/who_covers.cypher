@@ -12,6 +12,6 @@ WHERE coverage.minAge <= $maxAge AND coverage.maxAge >= $minAge
        OR EXISTS { MATCH (:Resource {key: b.id + '|' + $public})-[:BROADER*0..]->(covered) }
   })
 MATCH (instance:SchemeInstance)-[:HAS_COVERAGE]->(coverage)
-RETURN instance.uri AS instance, coverage.uri AS coverage, territory.uri AS territory,
+RETURN $commune AS commune, instance.uri AS instance, coverage.uri AS coverage, territory.uri AS territory,
        coverage.minAge AS min, coverage.maxAge AS max,
        coverage.validFrom AS from, coverage.validTo AS to, coverage.card AS card

@@ -58,8 +58,10 @@ def test_parity_on_every_named_question(national, backends):
     embedded, graph = backends
     communes = _sample_communes(national)
     assert len(communes) >= 300
-    for name in ("concepts", "coverages", "place_names"):
+    for name in ("concepts", "coverages", "place_names", "territory_names"):
         assert _rows(embedded.run(name)) == _rows(graph.run(name)), name
+    for name, params in (("instance_coverages", {"instance": None}), ("actor_roles", {"actor": None})):
+        assert _rows(embedded.run(name, **params)) == _rows(graph.run(name, **params)), name
     geo = geography.load(national.geography)
     compared = 0
     for i, code in enumerate(communes):
@@ -78,6 +80,13 @@ def test_parity_on_every_named_question(national, backends):
     assert _rows(embedded.run_rows("instance_card", pairs)) == _rows(graph.run_rows("instance_card", pairs))
     for instance in sorted({p["instance"] for p in pairs}):
         assert _rows(embedded.run("instance_actors", instance=instance)) == _rows(graph.run("instance_actors", instance=instance))
+        assert _rows(embedded.run("instance_coverages", instance=instance)) == _rows(graph.run("instance_coverages", instance=instance))
+    for actor in sorted({r["actor"] for r in embedded.run("actor_roles", actor=None)}):
+        assert _rows(embedded.run("actor_roles", actor=actor)) == _rows(graph.run("actor_roles", actor=actor))
+    territories = sorted({r["territory"] for r in embedded.run("territory_names")})
+    for territory in territories[::7] + [t for t in territories if "/territoire/" in t]:
+        assert _rows(embedded.run("communes_in_territory", territory=territory)) == _rows(
+            graph.run("communes_in_territory", territory=territory)), territory
     departements = sorted({geo.communes[c].departement for c in communes})
     for k, dep in enumerate(departements):
         params = dict(territory=f"https://w3id.org/maillage/departement/{dep}", on=dt.date.fromisoformat(DATES[k % 4]),

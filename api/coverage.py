@@ -1,0 +1,74 @@
+"""Routes of the coverage question: who covers a commune, and the same for every commune of a territory."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+
+from maillage import jsonable
+from maillage.errors import InvalidQuery
+from maillage.ingest.registry import parse_territory
+from maillage.queries.backend import Backend
+from maillage.queries.coverage import CoverageAnswer, who_covers
+from maillage.queries.layer import Layer, coverage_layer
+
+from .models import ERRORS
+from .pages import CSV_CONTENT, FORMAT, csv_response, wants_csv
+from .service import backend
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["couverture"])
+
+AGES = Query(None, description="Tranche d'âges, par exemple 0-12 (défaut : tous âges)", examples=["0-12"])
+PUBLIC = Query(None, description="Public, par exemple enfants (défaut : tous publics)", examples=["enfants"])
+ON = Query(None, description="Date AAAA-MM-JJ (défaut : aujourd'hui)", examples=["2024-06-01"])
+
+
+@router.get("/who-covers", response_model=CoverageAnswer, responses={**ERRORS, **CSV_CONTENT},
+            summary="Qui couvre cette commune ?")
+def get_who_covers(
+    request: Request,
+    place: str = Query(description="Nom de commune ou code INSEE", examples=["Muret", "31395"]),
+    ages: str | None = AGES,
+    public: str | None = PUBLIC,
+    on: str | None = ON,
+    format: str | None = FORMAT,
+    b: Backend = Depends(backend),
+):
+    """Chaque dispositif qui couvre la commune, avec le chemin (commune ∈ EPCI ∈ territoire…), le statut
+    en vigueur à la date, l'historique, les rôles et les sources."""
+    answer = who_covers(b, place, ages=ages, public=public, on=on)
+    if wants_csv(request, format):
+        return csv_response(answer.coverages, f"couverture-{answer.commune.code}")
+    # Returned as is: the answer is already the typed dataclass of the schema, and revalidating it on
+    # every request is the service's main cost under load.
+    return JSONResponse(jsonable.plain(answer))
+
+
+@router.get("/layers/coverage", response_model=Layer, responses={**ERRORS, **CSV_CONTENT},
+            summary="Couverture de chaque commune d'un territoire (couche de carte)")
+def get_coverage_layer(
+    request: Request,
+    territory: str = Query(description="Territoire : departement:31, epci:200068641, territoire:toulouse-sud…",
+                           examples=["departement:31"]),
+    type: str | None = Query(None, description="Type de dispositif, par exemple ILC", examples=["ILC"]),
+    ages: str | None = AGES,
+    public: str | None = PUBLIC,
+    on: str | None = ON,
+    format: str | None = FORMAT,
+    b: Backend = Depends(backend),
+):
+    """Pour chaque commune : `couverte` ou `non-couverte`, et par quels dispositifs."""
+    kind, code = _territory(territory)
+    layer = coverage_layer(b, kind, code, type=type, ages=ages, public=public, on=on)
+    if wants_csv(request, format):
+        return csv_response(layer.communes, f"couverture-{kind}-{code}")
+    return JSONResponse(jsonable.plain(layer))
+
+
+def _territory(text: str) -> tuple[str, str]:
+    parsed = parse_territory(text)
+    if parsed is None:
+        raise InvalidQuery(f"Territoire « {text} » illisible : écrivez par exemple departement:31 ou epci:200068641.")
+    return parsed

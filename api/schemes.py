@@ -1,0 +1,96 @@
+"""Routes of scheme types, instances and actors."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse
+
+from maillage import jsonable
+from maillage.queries.actors import ActorInfo, actor, list_actors
+from maillage.queries.areas import instance_areas
+from maillage.queries.backend import Backend
+from maillage.queries.catalogue import SchemeType, publics, scheme_types
+from maillage.queries.instances import InstanceDetail, InstanceSummary, instance_detail, list_instances
+from maillage.queries.territories import Actor, actors_of
+
+from .coverage import ON, PUBLIC
+from .models import ERRORS
+from .pages import CSV_CONTENT, CURSOR, FORMAT, LIMIT, Page, csv_response, paginate, wants_csv
+from .places import GEOJSON
+from .service import Service, backend, service
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["dispositifs"])
+
+INSTANCE = Path(description="Identifiant du dispositif", examples=["ilc-toulouse-sud"])
+
+
+def _list(request: Request, items, name: str, cursor: str | None, limit: int, format: str | None):
+    return csv_response(items, name) if wants_csv(request, format) else paginate(request, items, cursor, limit)
+
+
+@router.get("/scheme-types", response_model=Page[SchemeType], responses={**ERRORS, **CSV_CONTENT},
+            summary="Types de dispositifs (schéma SKOS)")
+def get_scheme_types(request: Request, cursor: str | None = CURSOR, limit: int = LIMIT, format: str | None = FORMAT,
+                     b: Backend = Depends(backend)):
+    return _list(request, scheme_types(b), "types-de-dispositifs", cursor, limit, format)
+
+
+@router.get("/publics", response_model=Page[SchemeType], responses={**ERRORS, **CSV_CONTENT},
+            summary="Publics (schéma SKOS, avec les publics plus larges)")
+def get_publics(request: Request, cursor: str | None = CURSOR, limit: int = LIMIT, format: str | None = FORMAT,
+                b: Backend = Depends(backend)):
+    return _list(request, publics(b), "publics", cursor, limit, format)
+
+
+@router.get("/instances", response_model=Page[InstanceSummary], responses={**ERRORS, **CSV_CONTENT},
+            summary="Dispositifs, filtrés par type, territoire, public et date")
+def get_instances(
+    request: Request,
+    type: str | None = Query(None, description="Type de dispositif, par exemple CPTS", examples=["ILC"]),
+    territory: str | None = Query(None, description="Territoire (departement:31, epci:…, territoire:…) ou commune",
+                                  examples=["departement:31"]),
+    public: str | None = PUBLIC,
+    on: str | None = ON,
+    cursor: str | None = CURSOR,
+    limit: int = LIMIT,
+    format: str | None = FORMAT,
+    b: Backend = Depends(backend),
+):
+    """Les dispositifs dont au moins une couverture est en vigueur à la date et répond aux filtres."""
+    found = list_instances(b, type=type, territory=territory, public=public, on=on)
+    return _list(request, found, "dispositifs", cursor, limit, format)
+
+
+@router.get("/instances/{instance_id}", response_model=InstanceDetail, responses=ERRORS,
+            summary="Un dispositif : couvertures, historique, acteurs, sources")
+def get_instance(instance_id: str = INSTANCE, on: str | None = ON, b: Backend = Depends(backend)):
+    return JSONResponse(jsonable.plain(instance_detail(b, instance_id, on=on)))
+
+
+@router.get("/instances/{instance_id}/actors", response_model=Page[Actor], responses={**ERRORS, **CSV_CONTENT},
+            summary="Les acteurs d'un dispositif et leurs rôles")
+def get_instance_actors(request: Request, instance_id: str = INSTANCE, cursor: str | None = CURSOR,
+                        limit: int = LIMIT, format: str | None = FORMAT, b: Backend = Depends(backend)):
+    instance_detail(b, instance_id)  # 404 for an unknown instance rather than an empty list
+    return _list(request, actors_of(b, instance_id), f"acteurs-{instance_id}", cursor, limit, format)
+
+
+@router.get("/instances/{instance_id}/area", responses={**ERRORS, **GEOJSON}, response_class=JSONResponse,
+            summary="Aires couvertes par un dispositif (GeoJSON, contours des communes)")
+def get_instance_area(instance_id: str = INSTANCE, b: Backend = Depends(backend), svc: Service = Depends(service)):
+    """Une entité par couverture : le MultiPolygone des contours de ses communes, avec âges, publics et période."""
+    return JSONResponse(instance_areas(b, svc.settings.data_dir, instance_id), media_type="application/geo+json")
+
+
+@router.get("/actors", response_model=Page[ActorInfo], responses={**ERRORS, **CSV_CONTENT},
+            summary="Acteurs (organisations) et leurs rôles")
+def get_actors(request: Request, cursor: str | None = CURSOR, limit: int = LIMIT, format: str | None = FORMAT,
+               b: Backend = Depends(backend)):
+    return _list(request, list_actors(b), "acteurs", cursor, limit, format)
+
+
+@router.get("/actors/{actor_id}", response_model=ActorInfo, responses=ERRORS, summary="Un acteur et ses rôles")
+def get_actor(actor_id: str = Path(examples=["rap31"]), b: Backend = Depends(backend)):
+    return actor(b, actor_id)

@@ -1,0 +1,67 @@
+"""The service's state: its settings and the backend it answers from, reopened after a new build."""
+
+from __future__ import annotations
+
+import threading
+
+from fastapi import Request
+
+from maillage.queries.backend import Backend, open_backend
+from maillage.settings import Settings
+
+__all__ = ["Service", "backend", "service", "warm"]
+
+
+def warm(b: Backend) -> Backend:
+    """Read the per-backend indexes (communes, territories, concepts) that every question starts with."""
+    from maillage.queries.catalogue import territories_of_kind
+    from maillage.queries.coverage import concepts
+    from maillage.queries.places import place_index
+
+    place_index(b)
+    concepts(b)
+    territories_of_kind(b, "departement")
+    return b
+
+
+class Service:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._backend: Backend | None = None
+        self._previous: Backend | None = None
+        self._lock = threading.Lock()
+        #: one write (rebuild) at a time; readers are never blocked by it
+        self.writing = threading.Lock()
+
+    def backend(self) -> Backend:
+        # Opened on first use, so that the service starts (and says why) even before a build exists.
+        if self._backend is None:
+            with self._lock:
+                if self._backend is None:
+                    self._backend = open_backend(self.settings, long_lived=True)
+        return self._backend
+
+    def reopen(self) -> Backend:
+        """Answer from the build just published. The replaced backend stays open, so that requests
+        still using it finish on it; it is closed at the next reopen (a build later), which bounds what
+        stays open (a Neo4j driver's connections) to one previous backend."""
+        fresh = warm(open_backend(self.settings, long_lived=True))
+        with self._lock:
+            stale, self._previous, self._backend = self._previous, self._backend, fresh
+        if stale is not None:
+            stale.close()
+        return fresh
+
+    def close(self) -> None:
+        for opened in (self._backend, self._previous):
+            if opened is not None:
+                opened.close()
+        self._backend = self._previous = None
+
+
+def service(request: Request) -> Service:
+    return request.app.state.service
+
+
+def backend(request: Request) -> Backend:
+    return request.app.state.service.backend()

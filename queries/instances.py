@@ -1,0 +1,125 @@
+"""Scheme instances as a planner browses them: a filtered list, and one instance in full.
+
+Both read the named question ``instance_coverages`` (the coverages with the card the build stored on
+each), so an instance's type, name, history, roles and sources are the ones ``who_covers`` shows.
+Filters by type, public and date are applied to those few hundred rows in Python with the same rules
+as ``who_covers``; a territory filter intersects with ``instances_in_territory``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from maillage.errors import InvalidQuery, NotFound
+from maillage.namespaces import TYPE, entry_iri
+
+from .backend import Backend
+from .coverage import (AgeRange, Role, Source, Status, concepts, coverage_of, parse_date, public_iri,
+                       public_matches, status_on)
+from .paths import LEVEL_LABELS
+from .territories import Actor, actors_of, instances_in
+
+__all__ = ["InstanceSummary", "CoverageArea", "InstanceDetail", "list_instances", "instance_detail"]
+
+
+@dataclass(frozen=True)
+class InstanceSummary:
+    id: str
+    type: str
+    type_label: str
+    name: str
+    status: Status | None
+    coverages: int
+
+
+@dataclass(frozen=True)
+class CoverageArea:
+    coverage_id: str
+    level: str
+    level_label: str
+    territory: str
+    territory_name: str
+    ages: AgeRange
+    publics: list[str]
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+
+@dataclass(frozen=True)
+class InstanceDetail:
+    id: str
+    type: str
+    type_label: str
+    name: str
+    on: dt.date
+    status: Status | None
+    history: list[Status]
+    coverages: list[CoverageArea]
+    actors: list[Actor]
+    roles: list[Role]
+    sources: list[Source]
+
+
+def _rows(backend: Backend, instance: str | None = None) -> list[dict]:
+    return backend.run("instance_coverages", instance=entry_iri("instance", instance) if instance else None)
+
+
+def _in_force(row: dict, on: dt.date) -> bool:
+    return (row["from"] is None or row["from"] <= on) and (row["to"] is None or row["to"] >= on)
+
+
+def list_instances(
+    backend: Backend,
+    type: str | None = None,
+    territory: str | None = None,
+    public: str | None = None,
+    on: str | dt.date | None = None,
+) -> list[InstanceSummary]:
+    """Instances with at least one coverage in force on ``on`` (default today) matching the filters.
+
+    ``territory`` is a registry reference (``departement:31``) or a commune; ``public`` matches as in
+    ``who_covers`` (that public, a broader one, or everyone).
+    """
+    day = parse_date(on)
+    wanted = public_iri(backend, public)
+    type_code = type.strip().upper() if type else None
+    if type_code and str(TYPE[type_code]) not in concepts(backend):
+        raise InvalidQuery(f"Type de dispositif « {type} » inconnu.")
+    inside = {i.id for i in instances_in(backend, territory, type=type_code, on=day)} if territory else None
+    grouped: dict[str, list] = {}
+    for row in _rows(backend):
+        card = json.loads(row["card"])
+        if type_code and card["type"] != type_code:
+            continue
+        if inside is not None and card["instance_id"] not in inside:
+            continue
+        if _in_force(row, day) and public_matches(backend, wanted, card["publics"]):
+            grouped.setdefault(card["instance_id"], []).append(coverage_of(row, day))
+    found = [
+        InstanceSummary(ident, items[0].type, items[0].type_label, items[0].name, items[0].status, len(items))
+        for ident, items in grouped.items()
+    ]
+    return sorted(found, key=lambda i: (i.type, i.name, i.id))
+
+
+def instance_detail(backend: Backend, instance_id: str, on: str | dt.date | None = None) -> InstanceDetail:
+    """One instance with every coverage (in force or not), its history, actors, roles and sources."""
+    day = parse_date(on)
+    rows = _rows(backend, instance_id)
+    if not rows:
+        raise NotFound(f"Aucun dispositif « {instance_id} ».")
+    items = sorted((coverage_of(row, day) for row in rows), key=lambda c: c.coverage_id)
+    first = items[0]
+    areas = [
+        CoverageArea(c.coverage_id, c.level, LEVEL_LABELS[c.level], c.territory, c.territory_name, c.ages,
+                     c.publics, c.valid_from, c.valid_to)
+        for c in items
+    ]
+    sources = sorted({s for c in items for s in c.sources}, key=lambda s: (s.date, s.title, s.excerpt))
+    return InstanceDetail(
+        id=instance_id, type=first.type, type_label=first.type_label, name=first.name, on=day,
+        status=first.status, history=first.history, coverages=areas, actors=actors_of(backend, instance_id),
+        roles=first.roles, sources=sources,
+    )

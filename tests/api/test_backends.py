@@ -1,0 +1,38 @@
+"""The API runs unchanged on the embedded store and on Neo4j, and answers the same."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from maillage.api.app import create_app
+
+pytestmark = pytest.mark.neo4j
+
+QUESTIONS = [
+    ("/v1/who-covers", {"place": "Muret", "ages": "0-12", "on": "2024-06-01"}),
+    ("/v1/who-covers", {"place": "48095", "public": "enfants", "on": "2022-01-01"}),
+    ("/v1/who-covers", {"place": "Saint-Gaudens", "format": "csv", "on": "2024-06-01"}),
+    ("/v1/places", {"q": "53"}),
+    ("/v1/places", {"q": "sainte colombe", "kind": "commune", "limit": 5}),
+    ("/v1/territories/territoire/toulouse-sud", {}),
+    ("/v1/territories/epci/200068641/communes", {"limit": 500}),
+    ("/v1/scheme-types", {"limit": 500}),
+    ("/v1/instances", {"type": "CLS", "territory": "departement:48", "on": "2024-06-01"}),
+    ("/v1/instances", {"public": "enfants", "on": "2024-06-01", "limit": 500}),
+    ("/v1/instances/ilc-toulouse-sud", {"on": "2024-06-01"}),
+    ("/v1/instances/ilc-toulouse-sud/area", {}),
+    ("/v1/actors", {"limit": 500}),
+    ("/v1/actors/rap31", {}),
+    ("/v1/layers/coverage", {"territory": "departement:48", "type": "CPTS", "on": "2024-06-01"}),
+    ("/v1/instances/nope", {}),
+]
+
+
+def test_same_answers_from_both_backends(client, neo4j_loaded):
+    with TestClient(create_app(neo4j_loaded)) as graph:
+        assert graph.get("/v1/health").json()["backend"] == "neo4j"
+        for url, params in QUESTIONS:
+            a, b = client.get(url, params=params), graph.get(url, params=params)
+            assert (a.status_code, a.headers["content-type"]) == (b.status_code, b.headers["content-type"]), url
+            assert a.content == b.content, (url, params)
