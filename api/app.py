@@ -21,7 +21,7 @@ from maillage.errors import (AmbiguousPlace, InvalidQuery, MaillageError, NotFou
 from maillage.ingest.outlines import OutlinesMissing
 from maillage.settings import Settings
 
-from . import admin, carte, coverage, places, schemes
+from . import admin, analysis, carte, coverage, places, schemes
 from .service import Service, warm
 
 __all__ = ["create_app"]
@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         detail = f" ({type(err).__name__}: {err})" if os.environ.get("MAILLAGE_DEBUG") else ""
         return JSONResponse({"error": "InternalError", "message": f"Erreur interne du service.{detail}"}, status_code=500)
 
-    for module in (coverage, places, schemes, admin):
+    for module in (coverage, places, schemes, analysis, admin):
         app.include_router(module.router)
 
     @app.get("/v1/health", summary="État du service et du graphe servi", tags=["service"])

@@ -9,9 +9,7 @@ per request, so an offset is exact within a build.
 from __future__ import annotations
 
 import base64
-import csv
 import hashlib
-import io
 import json
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
@@ -22,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from maillage import jsonable
 from maillage.errors import InvalidQuery
+from maillage.tabular import to_csv
 
 __all__ = ["Page", "paginate", "wants_csv", "csv_response", "FORMAT", "CURSOR", "LIMIT", "CSV_CONTENT"]
 
@@ -75,27 +74,6 @@ def wants_csv(request: Request, format: str | None) -> bool:
     return "text/csv" in request.headers.get("accept", "")
 
 
-def _flat(value: Any, prefix: str = "") -> dict[str, str]:
-    """One CSV row from a nested answer: ``ages.min``, lists joined with " | "."""
-    if isinstance(value, dict):
-        out: dict[str, str] = {}
-        for key, inner in value.items():
-            out.update(_flat(inner, f"{prefix}{key}."))
-        return out
-    key = prefix.rstrip(".")
-    if isinstance(value, list):
-        parts = [next((v[k] for k in ("name", "title", "label", "code") if isinstance(v, dict) and v.get(k)), None)
-                 if isinstance(v, dict) else v for v in value]
-        return {key: " | ".join("" if p is None else str(p) for p in parts)}
-    return {key: "" if value is None else str(value)}
-
-
 def csv_response(items: Sequence[Any], filename: str) -> Response:
-    rows = [_flat(jsonable.plain(item)) for item in items]
-    columns = list(dict.fromkeys(k for row in rows for k in row))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns)
-    writer.writeheader()
-    writer.writerows(rows)
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+    return Response(to_csv(items), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})

@@ -1,30 +1,39 @@
-"""Answers as CSV: one row per item, nested values flattened (lists joined by « ; »)."""
+"""Answers as CSV for a planner's spreadsheet, the same from the CLI and the API: one row per item,
+nested fields flattened (``ages.min``), lists joined with " | " (by their name, title, label or code)."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from maillage import jsonable
 
-__all__ = ["to_csv"]
+__all__ = ["to_csv", "flat"]
 
 
-def _cell(value: Any) -> Any:
+def flat(value: Any, prefix: str = "") -> dict[str, str]:
+    """One CSV row from a nested answer."""
     if isinstance(value, dict):
-        return "; ".join(f"{k}={_cell(v)}" for k, v in value.items())
+        out: dict[str, str] = {}
+        for key, inner in value.items():
+            out.update(flat(inner, f"{prefix}{key}."))
+        return out
+    key = prefix.rstrip(".")
     if isinstance(value, list):
-        return "; ".join(str(_cell(v)) for v in value)
-    return "" if value is None else value
+        parts = [next((v[k] for k in ("name", "title", "label", "code") if isinstance(v, dict) and v.get(k)), None)
+                 if isinstance(v, dict) else v for v in value]
+        return {key: " | ".join("" if p is None else str(p) for p in parts)}
+    return {key: "" if value is None else str(value)}
 
 
-def to_csv(items: list[Any]) -> str:
-    """``items`` (dataclasses or dicts) as CSV with a header row; nested values flattened."""
-    rows = [jsonable.plain(item) for item in items]
+def to_csv(items: Sequence[Any]) -> str:
+    """``items`` (dataclasses or dicts) as CSV text with a header row."""
+    rows = [flat(jsonable.plain(item)) for item in items]
+    columns = list(dict.fromkeys(k for row in rows for k in row))
     out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
+    writer = csv.DictWriter(out, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(rows)
     return out.getvalue()

@@ -10,14 +10,22 @@ import datetime as dt
 from dataclasses import dataclass
 
 from maillage.errors import InvalidQuery
-from maillage.queries.coverage import parse_ages, parse_date
+from maillage.queries.coverage import AgeRange, parse_ages, parse_date, public_iri
+from maillage.queries.layer import CommuneStatus, Layer
 
 from . import gaps as _gaps
 from . import network as _network
 from . import overlaps as _overlaps
 from .table import load, scope_communes
 
-__all__ = ["OverlapAnswer", "GapAnswer", "NetworkAnswer", "overlaps_in", "gaps_in", "network_of", "gap_rows"]
+__all__ = ["OverlapAnswer", "GapAnswer", "NetworkAnswer", "overlaps_in", "gaps_in", "network_of", "gap_rows",
+           "gap_layer", "GAP_LEGEND"]
+
+GAP_LEGEND = {
+    _gaps.COVERED: "Couverte par un dispositif du type",
+    _gaps.GAP: "Lacune : non couverte, le recensement du type est complet",
+    _gaps.UNKNOWN: "Inconnue : non couverte, sans recensement complet",
+}
 
 
 @dataclass
@@ -54,14 +62,34 @@ def gaps_in(backend, territory: str | None = None, type: str | None = None, ages
     """Gaps in ``territory`` for ``type`` (default: every expected type), by département."""
     data = load(backend)
     label, communes = scope_communes(backend, data, territory)
+    return GapAnswer(label, parse_date(on), _gaps.gaps(data, communes, _specs(backend, data, type, ages, public), parse_date(on)))
+
+
+def _specs(backend, data, type: str | None, ages: str | None, public: str | None) -> list[_gaps.Spec]:
+    public_iri(backend, public)  # an unknown public is an error, not an empty answer
     known_types = {c.type for c in data.coverages} | {e.type for e in data.expectations}
     if type is not None and type.strip().upper() not in known_types:
         raise InvalidQuery(f"Type « {type} » : aucun dispositif de ce type dans le graphe. Types présents : "
                            f"{', '.join(sorted(known_types))}.")
     age_range = parse_ages(ages) if ages else None
-    specs = _gaps.specs_for(data, type.strip().upper() if type else None,
-                            (age_range.min, age_range.max) if age_range else None, public)
-    return GapAnswer(label, parse_date(on), _gaps.gaps(data, communes, specs, parse_date(on)))
+    return _gaps.specs_for(data, type.strip().upper() if type else None,
+                           (age_range.min, age_range.max) if age_range else None, public)
+
+
+def gap_layer(backend, territory: str, type: str | None, ages: str | None = None, public: str | None = None,
+              on: str | dt.date | None = None) -> Layer:
+    """The gaps of one type as a map layer: each commune covered, gap or unknown, and by which instances."""
+    if not type:
+        raise InvalidQuery("Choisissez un type de dispositif pour la couche des lacunes (DAC, CPTS, ILC…).")
+    data = load(backend)
+    label, communes = scope_communes(backend, data, territory)
+    [spec] = _specs(backend, data, type, ages, public)
+    day = parse_date(on)
+    status = _gaps.commune_status(data, spec, communes, day)
+    covering = _gaps.covering(data, spec, day)
+    rows = [CommuneStatus(code, data.communes[code].name, status[code], sorted(covering.get(code, ())))
+            for code in sorted(communes, key=lambda c: data.communes[c].name)]
+    return Layer(label, spec.type, AgeRange(spec.min_age, spec.max_age), spec.public, day, dict(GAP_LEGEND), rows)
 
 
 def network_of(backend, territory: str | None = None, threshold: int = 3) -> NetworkAnswer:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .table import AnalysisData, Expectation
 
-__all__ = ["COVERED", "GAP", "UNKNOWN", "Spec", "GapReport", "gaps", "commune_status", "specs_for"]
+__all__ = ["COVERED", "GAP", "UNKNOWN", "Spec", "GapReport", "gaps", "commune_status", "covering", "specs_for"]
 
 COVERED, GAP, UNKNOWN = "couvert", "lacune", "inconnu"
 
@@ -68,17 +68,23 @@ def specs_for(data: AnalysisData, type: str | None = None, ages: tuple[int, int]
     return [Spec(type, low, high, public or (rule.public if rule else None), rule)]
 
 
-def commune_status(data: AnalysisData, spec: Spec, communes: frozenset[str], on: dt.date) -> dict[str, str]:
-    """Each commune of ``communes`` → covered, gap or unknown for ``spec`` on ``on``.
-
-    Covered: a coverage of the type valid on ``on``, whose ages overlap the spec's and which serves its
-    public (the same, a broader one, or everyone). Gap: not covered, inside an inventory of the type.
-    """
-    covered: set[str] = set()
+def covering(data: AnalysisData, spec: Spec, on: dt.date) -> dict[str, set[str]]:
+    """Commune → the instances covering it for ``spec`` on ``on``: a coverage of the type valid on
+    ``on``, whose ages overlap the spec's and which serves its public (the same, a broader one, or
+    everyone)."""
+    found: dict[str, set[str]] = defaultdict(set)
     for c in data.coverages:
         if (c.type == spec.type and c.valid_on(on) and c.min_age <= spec.max_age and spec.min_age <= c.max_age
                 and (spec.public is None or data.public_served(c.publics, spec.public))):
-            covered |= data.communes_of(c.territory)
+            for code in data.communes_of(c.territory):
+                found[code].add(c.instance)
+    return found
+
+
+def commune_status(data: AnalysisData, spec: Spec, communes: frozenset[str], on: dt.date) -> dict[str, str]:
+    """Each commune of ``communes`` → covered, gap (not covered, inside an inventory of the type) or
+    unknown, for ``spec`` on ``on``."""
+    covered = covering(data, spec, on)
     inventoried: set[str] = set()
     for inv in data.inventories:
         if inv.type == spec.type:

@@ -3,7 +3,8 @@
 // Plain browser JavaScript and Leaflet, no build step; every text a planner reads is French.
 "use strict";
 
-const COLOURS = { "couverte": "#2a9d8f", "non-couverte": "#e9c46a" };
+const COLOURS = { "couverte": "#2a9d8f", "non-couverte": "#e9c46a",
+                  "couvert": "#2a9d8f", "lacune": "#e63946", "inconnu": "#b0b0b0" };  // gaps layer
 const OTHER = ["#264653", "#e76f51", "#8ab17d", "#b56576", "#6d597a"];  // statuses of layers added later
 const $ = (id) => document.getElementById(id);
 const map = L.map("carte", { zoomSnap: 0.25, attributionControl: true });

@@ -1,0 +1,81 @@
+"""Routes of the network analysis: overlaps, gaps (with their map layer) and the actors' network.
+
+Each route calls the function the CLI calls (``maillage.analysis.ask``) and returns its answer.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+
+from maillage import jsonable
+from maillage.analysis.ask import GapAnswer, NetworkAnswer, gap_layer, gap_rows, gaps_in, network_of, overlaps_in
+from maillage.analysis.overlaps import Overlap
+from maillage.queries.backend import Backend
+from maillage.queries.layer import Layer
+
+from .coverage import AGES, ON, PUBLIC
+from .models import ERRORS
+from .pages import CSV_CONTENT, CURSOR, FORMAT, LIMIT, Page, csv_response, paginate, wants_csv
+from .service import backend
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["analyse"])
+
+TERRITORY = Query(None, description="Territoire : departement:31, region:76, territoire:comminges, commune:31483… "
+                                    "(défaut : toute la France)", examples=["departement:31"])
+TYPE = Query(None, description="Type de dispositif (défaut : les types attendus par l'ontologie)", examples=["CPTS"])
+
+
+@router.get("/overlaps", response_model=Page[Overlap], responses={**ERRORS, **CSV_CONTENT},
+            summary="Dispositifs qui se chevauchent, avec score et explication")
+def get_overlaps(request: Request, territory: str | None = TERRITORY,
+                 on: str | None = Query(None, description="Seulement ceux qui coexistent à cette date (défaut : toutes périodes)"),
+                 cursor: str | None = CURSOR, limit: int = LIMIT, format: str | None = FORMAT,
+                 b: Backend = Depends(backend)):
+    """Paires de dispositifs aux fonctions proches (même type, ou types apparentés) dont les couvertures
+    partagent communes, âges, public et période ; le score est la part de la population du plus petit
+    couverte aussi par l'autre, pondérée par la part d'âges communs."""
+    found = overlaps_in(b, territory, on).overlaps
+    return csv_response(found, "chevauchements") if wants_csv(request, format) else paginate(request, found, cursor, limit)
+
+
+@router.get("/gaps", response_model=GapAnswer, responses={**ERRORS, **CSV_CONTENT},
+            summary="Lacunes de couverture par département et type (CSV : une ligne par commune)")
+def get_gaps(request: Request, territory: str | None = TERRITORY, type: str | None = TYPE, ages: str | None = AGES,
+             public: str | None = PUBLIC, on: str | None = ON, format: str | None = FORMAT,
+             b: Backend = Depends(backend)):
+    """Population et communes couvertes, en lacune (non couvertes là où un recensement complet est
+    déclaré) et inconnues (non couvertes, sans recensement)."""
+    answer = gaps_in(b, territory, type, ages, public, on)
+    if wants_csv(request, format):
+        return csv_response(gap_rows(b, answer), "lacunes")
+    return JSONResponse(jsonable.plain(answer))
+
+
+@router.get("/layers/gaps", response_model=Layer, responses={**ERRORS, **CSV_CONTENT},
+            summary="Lacunes d'un type pour chaque commune d'un territoire (couche de carte)")
+def get_gap_layer(request: Request,
+                  territory: str = Query(description="Territoire, par exemple departement:48", examples=["departement:48"]),
+                  type: str | None = Query(None, description="Type de dispositif (obligatoire)", examples=["CPTS"]),
+                  ages: str | None = AGES, public: str | None = PUBLIC, on: str | None = ON,
+                  format: str | None = FORMAT, b: Backend = Depends(backend)):
+    layer = gap_layer(b, territory, type, ages, public, on)
+    if wants_csv(request, format):
+        return csv_response(layer.communes, f"lacunes-{layer.type}")
+    return JSONResponse(jsonable.plain(layer))
+
+
+@router.get("/network", response_model=NetworkAnswer, responses={**ERRORS, **CSV_CONTENT},
+            summary="Réseau des acteurs d'un territoire (CSV : un acteur par ligne)")
+def get_network(request: Request, territory: str | None = TERRITORY,
+                threshold: int = Query(3, ge=1, le=1000, description="Dispositifs d'un même département à partir "
+                                                                       "desquels un acteur est signalé"),
+                format: str | None = FORMAT, b: Backend = Depends(backend)):
+    """Intermédiarité, courtage entre secteurs sanitaire, social et médico-social, communautés, et
+    acteurs présents dans de nombreux dispositifs d'un même département."""
+    answer = network_of(b, territory, threshold)
+    if wants_csv(request, format):
+        return csv_response(answer.actors, "reseau-acteurs")
+    return JSONResponse(jsonable.plain(answer))

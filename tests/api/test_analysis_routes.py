@@ -1,0 +1,49 @@
+"""The analysis over HTTP: the same answers as the library, as JSON pages, CSV and a map layer."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from maillage import jsonable
+from maillage.analysis.ask import gaps_in, network_of, overlaps_in
+
+
+def test_overlaps_are_the_library_answer_as_pages(client, backend):
+    expected = jsonable.plain(overlaps_in(backend, "departement:31").overlaps)
+    first = client.get("/v1/overlaps", params={"territory": "departement:31", "limit": 2}).json()
+    assert first["total"] == len(expected) and first["items"] == expected[:2] and first["next"]
+    second = client.get(first["next"]).json()
+    assert second["items"] == expected[2:4]
+
+
+def test_gaps_json_and_csv(client, backend):
+    params = {"territory": "departement:31", "type": "ILC", "ages": "0-12", "on": "2020-06-01"}
+    body = client.get("/v1/gaps", params=params).json()
+    assert body == jsonable.plain(gaps_in(backend, "departement:31", "ILC", "0-12", None, "2020-06-01"))
+    rows = list(csv.DictReader(io.StringIO(client.get("/v1/gaps", params={**params, "format": "csv"}).text)))
+    by_code = {r["code"]: r["statut"] for r in rows}
+    assert len(rows) == 586 and by_code["31395"] == "couvert" and by_code["31555"] == "lacune"
+
+
+def test_gap_layer_for_the_map(client):
+    layer = client.get("/v1/layers/gaps", params={"territory": "departement:48", "type": "CPTS", "on": "2024-06-01"}).json()
+    assert set(layer["legend"]) == {"couvert", "lacune", "inconnu"}
+    statuses = {c["status"] for c in layer["communes"]}
+    assert statuses == {"couvert", "inconnu"} and len(layer["communes"]) == 152
+    covered = next(c for c in layer["communes"] if c["status"] == "couvert")
+    assert covered["instances"]
+
+
+def test_network_json_and_csv(client, backend):
+    body = client.get("/v1/network", params={"territory": "departement:31"}).json()
+    assert body == jsonable.plain(network_of(backend, "departement:31"))
+    text = client.get("/v1/network", params={"territory": "departement:31"}, headers={"Accept": "text/csv"}).text
+    assert text.splitlines()[0].startswith("actor,name,sectors")
+
+
+def test_analysis_errors_are_french_and_typed(client):
+    assert client.get("/v1/gaps", params={"territory": "Haute-Garonne"}).status_code == 422
+    assert "type" in client.get("/v1/layers/gaps", params={"territory": "departement:48"}).json()["message"]
+    bad_public = client.get("/v1/gaps", params={"territory": "departement:48", "type": "CPTS", "public": "martiens"})
+    assert bad_public.status_code == 422 and "Public" in bad_public.json()["message"]
