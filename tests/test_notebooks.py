@@ -13,7 +13,7 @@ from nbclient import NotebookClient
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.py"))
 FIGURES = {
     "haute_garonne_network": {"hg-reseau-acteurs.png", "hg-chevauchements.png", "hg-ilc-0-12.png"},
-    "occitanie_gaps": {"occitanie-lacunes.png"},
+    "occitanie_gaps": {"occitanie-lacunes.png", "lozere-cpts.png"},
 }
 
 

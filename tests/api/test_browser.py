@@ -46,3 +46,24 @@ def test_click_muret_and_read_who_covers_it(national, tmp_path):
             assert external == [], f"la carte a demandé le réseau extérieur : {external}"
         finally:
             browser.close()
+
+
+def test_gaps_layer_shows_gap_and_unknown_apart(national, tmp_path):
+    """Lozère, CPTS: communes a known CPTS covers, and the others as unknown (no inventory), not gaps."""
+    with running_service(national) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(url + "/carte/")
+            expect(page.locator("body")).to_have_attribute("data-pret", "oui", timeout=30_000)
+            page.locator("#couche").select_option("gaps")
+            page.locator("#type").select_option("CPTS")
+            page.locator("#date").fill("2024-06-01")
+            page.locator("#departement").select_option(label="Lozère (48)")
+            expect(page.locator("body")).to_have_attribute("data-couche", "prete", timeout=60_000)
+            legend = page.locator(".legende")
+            expect(legend).to_contain_text("Inconnue : non couverte, sans recensement complet")
+            expect(page.locator("#etat")).to_contain_text("sur 152")
+            page.screenshot(path=str(tmp_path / "carte-lacunes-lozere.png"), full_page=True)
+        finally:
+            browser.close()
