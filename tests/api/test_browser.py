@@ -3,6 +3,8 @@ Haute-Garonne and ages 0-12, click Muret, read the Toulouse-Sud ILC and why it c
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
@@ -15,55 +17,56 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def test_click_muret_and_read_who_covers_it(national, tmp_path):
-    with running_service(national) as url, sync_playwright() as p:
+@contextlib.contextmanager
+def map_page(settings):
+    """The map served by a real service, open in headless Chromium, ready; and the outside requests."""
+    with running_service(settings) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
-            external = []
+            external: list[str] = []
             page.on("request", lambda r: external.append(r.url) if not r.url.startswith((url, "data:")) else None)
             page.goto(url + "/carte/")
             expect(page.locator("body")).to_have_attribute("data-pret", "oui", timeout=30_000)
-            page.locator("#ages").fill("0-12")
-            page.locator("#ages").press("Tab")
-            page.locator("#type").select_option("ILC")
-            page.locator("#departement").select_option(label="Haute-Garonne (31)")
-            expect(page.locator("body")).to_have_attribute("data-couche", "prete", timeout=60_000)
-            muret = page.locator("path.commune-31395")
-            expect(muret).to_have_count(1)
-            muret.click()
-            panel = page.locator("#panneau")
-            expect(panel).to_contain_text("Muret (31395)", timeout=30_000)
-            expect(panel).to_contain_text("ILC Toulouse-Sud")
-            expect(panel).to_contain_text("chemin : Muret ∈ CA Le Muretain Agglo ∈ Toulouse-Sud")
-            expect(panel).to_contain_text("âges 0-12")
-            uncovered = page.locator("#etat")
-            expect(uncovered).to_contain_text("couverte(s) sur 586")
-            shot = tmp_path / "carte-muret.png"
-            page.screenshot(path=str(shot), full_page=True)
-            assert shot.stat().st_size > 10_000
-            print(f"capture d'écran : {shot}")
-            assert external == [], f"la carte a demandé le réseau extérieur : {external}"
+            yield page, external
         finally:
             browser.close()
+
+
+def test_click_muret_and_read_who_covers_it(national, tmp_path):
+    with map_page(national) as (page, external):
+        page.locator("#ages").fill("0-12")
+        page.locator("#ages").press("Tab")
+        page.locator("#type").select_option("ILC")
+        page.locator("#departement").select_option(label="Haute-Garonne (31)")
+        expect(page.locator("body")).to_have_attribute("data-couche", "prete", timeout=60_000)
+        muret = page.locator("path.commune-31395")
+        expect(muret).to_have_count(1)
+        muret.click()
+        panel = page.locator("#panneau")
+        expect(panel).to_contain_text("Muret (31395)", timeout=30_000)
+        expect(panel).to_contain_text("ILC Toulouse-Sud")
+        expect(panel).to_contain_text("chemin : Muret ∈ CA Le Muretain Agglo ∈ Toulouse-Sud")
+        expect(panel).to_contain_text("âges 0-12")
+        uncovered = page.locator("#etat")
+        expect(uncovered).to_contain_text("couverte(s) sur 586")
+        shot = tmp_path / "carte-muret.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
+        print(f"capture d'écran : {shot}")
+        assert external == [], f"la carte a demandé le réseau extérieur : {external}"
 
 
 def test_gaps_layer_shows_gap_and_unknown_apart(national, tmp_path):
     """Lozère, CPTS: communes a known CPTS covers, and the others as unknown (no inventory), not gaps."""
-    with running_service(national) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.goto(url + "/carte/")
-            expect(page.locator("body")).to_have_attribute("data-pret", "oui", timeout=30_000)
-            page.locator("#couche").select_option("gaps")
-            page.locator("#type").select_option("CPTS")
-            page.locator("#date").fill("2024-06-01")
-            page.locator("#departement").select_option(label="Lozère (48)")
-            expect(page.locator("body")).to_have_attribute("data-couche", "prete", timeout=60_000)
-            legend = page.locator(".legende")
-            expect(legend).to_contain_text("Inconnue : non couverte, sans recensement complet")
-            expect(page.locator("#etat")).to_contain_text("sur 152")
-            page.screenshot(path=str(tmp_path / "carte-lacunes-lozere.png"), full_page=True)
-        finally:
-            browser.close()
+    with map_page(national) as (page, external):
+        page.locator("#couche").select_option("gaps")
+        page.locator("#type").select_option("CPTS")
+        page.locator("#date").fill("2024-06-01")
+        page.locator("#departement").select_option(label="Lozère (48)")
+        expect(page.locator("body")).to_have_attribute("data-couche", "prete", timeout=60_000)
+        legend = page.locator(".legende")
+        expect(legend).to_contain_text("Inconnue : non couverte, sans recensement complet")
+        expect(page.locator("#etat")).to_contain_text("sur 152")
+        page.screenshot(path=str(tmp_path / "carte-lacunes-lozere.png"), full_page=True)
+        assert external == []
