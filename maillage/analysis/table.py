@@ -60,7 +60,8 @@ class Expectation:
     type: str
     min_age: int
     max_age: int
-    public: str
+    #: None: any coverage of the type counts, whatever its public
+    public: str | None
     due: dt.date | None
     territory: str | None
     confidence: str

@@ -62,3 +62,11 @@ def test_bad_territory_is_a_clear_error(backend):
         gaps_in(backend, "departement:00")
     with pytest.raises(InvalidQuery, match="Type"):
         gaps_in(backend, "departement:31", type="XYZ")
+
+
+def test_dac_31_covers_the_whole_departement_since_july_2022(backend):
+    """The DAC rule names no public: the DAC 31, for people in complex situations, covers every commune."""
+    [after] = gaps_in(backend, "departement:31", type="DAC", on="2024-06-01").reports
+    [before] = gaps_in(backend, "departement:31", type="DAC", on="2022-06-30").reports
+    assert after.population[UNKNOWN] == after.population[GAP] == 0 and len(after.communes[COVERED]) == 586
+    assert before.population[COVERED] == 0

@@ -47,3 +47,22 @@ def test_analysis_errors_are_french_and_typed(client):
     assert "type" in client.get("/v1/layers/gaps", params={"territory": "departement:48"}).json()["message"]
     bad_public = client.get("/v1/gaps", params={"territory": "departement:48", "type": "CPTS", "public": "martiens"})
     assert bad_public.status_code == 422 and "Public" in bad_public.json()["message"]
+
+
+def test_the_coverage_and_gaps_layers_agree_on_what_is_covered(client, backend):
+    """Two computations of coverage (the named question per commune; the analysis tables) agree, but for
+    instances whose lifecycle has ended: the coverage answer lists them with their status, a gap
+    analysis does not count them as covering."""
+    from maillage.analysis import load
+
+    ended = lambda instance, on: all(c.end is not None and str(c.end) < on for c in load(backend).coverages  # noqa: E731
+                                     if c.instance == instance)
+    for params in ({"territory": "departement:31", "type": "ILC", "ages": "0-12", "on": "2020-06-01"},
+                   {"territory": "departement:48", "type": "CPTS", "on": "2024-06-01"},
+                   {"territory": "departement:31", "type": "DAC", "on": "2024-06-01"}):
+        coverage = {c["code"]: set(c["instances"]) for c in client.get("/v1/layers/coverage", params=params).json()["communes"]}
+        gaps = {c["code"]: set(c["instances"]) for c in client.get("/v1/layers/gaps", params=params).json()["communes"]}
+        assert coverage.keys() == gaps.keys() and any(gaps.values()), params
+        for code in coverage:
+            assert gaps[code] <= coverage[code], (params, code)
+            assert all(ended(i, params["on"]) for i in coverage[code] - gaps[code]), (params, code)
