@@ -361,11 +361,7 @@ def read_entries(out: RegistryGraph, file: str, data: object) -> None:
             if ident is not None:
                 method(ident, entry, file)
     if data.get("synthetic") is True:
-        # Every record of a generated file says so, down to its statuses, roles and citations.
         out.synthetic_files.add(file)
-        for node, where in out.where.items():
-            if where.file == file:
-                out.graph.add((URIRef(node), M.synthetic, Literal(True)))
 
 
 def read_registry(
@@ -389,6 +385,11 @@ def read_registry(
     for name, data in extra:
         out.files.append(name)
         read_entries(out, name, data)
+    # Every record of a generated file says so, down to its statuses, roles and citations: marked once
+    # all files are read, in one pass over the nodes.
+    for node, where in out.where.items():
+        if where.file in out.synthetic_files:
+            out.graph.add((URIRef(node), M.synthetic, Literal(True)))
     if out.synthetic_files and set(out.files) - out.synthetic_files:
         real = sorted(set(out.files) - out.synthetic_files)
         out.problem(Where(real[0], "(fichier)", "synthetic"), "melange-synthetique",

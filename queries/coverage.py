@@ -160,8 +160,9 @@ def card_facts(backend: Backend, pairs: list[dict]) -> dict[str, dict]:
     """
     labels = concepts(backend)
     grouped: dict[str, list[dict]] = {}
-    # In chunks: Oxigraph's evaluation of one VALUES block grows faster than linearly with its rows
-    # (10,000 synthetic coverages did not finish in 15 min in one block).
+    # In chunks, so that no VALUES block is large: with the parameters bound outside the provenance
+    # branch (since fixed in instance_card.rq), 10,000 synthetic coverages in one block did not finish
+    # in 15 min; the chunks keep a future join-order surprise bounded.
     for start in range(0, len(pairs), CARD_CHUNK):
         for f in backend.run_rows("instance_card", pairs[start:start + CARD_CHUNK]):
             grouped.setdefault(f["coverage"], []).append(f)

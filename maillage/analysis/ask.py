@@ -62,7 +62,8 @@ def gaps_in(backend, territory: str | None = None, type: str | None = None, ages
     """Gaps in ``territory`` for ``type`` (default: every expected type), by département."""
     data = load(backend)
     label, communes = scope_communes(backend, data, territory)
-    return GapAnswer(label, parse_date(on), _gaps.gaps(data, communes, _specs(backend, data, type, ages, public), parse_date(on)))
+    day = parse_date(on)
+    return GapAnswer(label, day, _gaps.gaps(data, communes, _specs(backend, data, type, ages, public), day))
 
 
 def _specs(backend, data, type: str | None, ages: str | None, public: str | None) -> list[_gaps.Spec]:
