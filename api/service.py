@@ -13,14 +13,17 @@ __all__ = ["Service", "backend", "service", "warm"]
 
 
 def warm(b: Backend) -> Backend:
-    """Read the per-backend indexes (communes, territories, concepts) that every question starts with."""
+    """Read the per-backend indexes (communes, territories, concepts) that every question starts with,
+    and the coverage tables, so that ``who_covers`` answers from memory (``queries/coverage_index.py``)."""
     from maillage.queries.catalogue import territories_of_kind
     from maillage.queries.coverage import concepts
+    from maillage.queries.coverage_index import index_coverage
     from maillage.queries.places import place_index
 
     place_index(b)
     concepts(b)
     territories_of_kind(b, "departement")
+    index_coverage(b)
     return b
 
 

@@ -226,30 +226,61 @@ def public_matches(backend: Backend, public_iri: str | None, publics: list[str])
     return False
 
 
-def coverage_of(row: dict, on: dt.date) -> Coverage:
-    card = json.loads(row["card"])
-    history = [Status(h["value"], h["label"], dt.date.fromisoformat(h["valid_from"]), _date_or_none(h["valid_to"])) for h in card["history"]]
-    level = card["level"]
-    return Coverage(
-        instance_id=card["instance_id"],
-        coverage_id=row["coverage"].split("/instance/", 1)[1],
-        type=card["type"],
-        type_label=card["type_label"],
-        name=card["name"],
-        level=level,
-        level_label=LEVEL_LABELS[level],
-        territory=row["territory"].rsplit("/", 1)[-1],
-        territory_name=card["territory_name"],
-        ages=AgeRange(row["min"], row["max"]),
-        publics=card["publics"],
-        valid_from=row["from"],
-        valid_to=row["to"],
-        status=status_on(history, on),
-        history=history,
+@dataclass(frozen=True)
+class Card:
+    """A coverage's stored card, parsed: what does not depend on the date asked."""
+
+    instance_id: str
+    type: str
+    type_label: str
+    name: str
+    level: str
+    territory_name: str
+    publics: list[str]
+    history: list[Status]
+    roles: list[Role]
+    sources: list[Source]
+
+
+def parse_card(text: str) -> Card:
+    card = json.loads(text)
+    return Card(
+        instance_id=card["instance_id"], type=card["type"], type_label=card["type_label"], name=card["name"],
+        level=card["level"], territory_name=card["territory_name"], publics=card["publics"],
+        history=[Status(h["value"], h["label"], dt.date.fromisoformat(h["valid_from"]), _date_or_none(h["valid_to"]))
+                 for h in card["history"]],
         roles=[Role(r["role"], r["label"], r["actor_id"], r["actor"], r["function"],
                     _date_or_none(r["valid_from"]), _date_or_none(r["valid_to"])) for r in card["roles"]],
-        sources=[Source(s["title"], dt.date.fromisoformat(s["date"]), s["excerpt"], s["file"], s["url"]) for s in card["sources"]],
+        sources=[Source(s["title"], dt.date.fromisoformat(s["date"]), s["excerpt"], s["file"], s["url"])
+                 for s in card["sources"]],
     )
+
+
+def coverage_from(card: Card, row: dict, on: dt.date) -> Coverage:
+    """One answer: the card, the coverage's own facts in ``row``, and the status in force on ``on``."""
+    return Coverage(
+        instance_id=card.instance_id,
+        coverage_id=row["coverage"].split("/instance/", 1)[1],
+        type=card.type,
+        type_label=card.type_label,
+        name=card.name,
+        level=card.level,
+        level_label=LEVEL_LABELS[card.level],
+        territory=row["territory"].rsplit("/", 1)[-1],
+        territory_name=card.territory_name,
+        ages=AgeRange(row["min"], row["max"]),
+        publics=card.publics,
+        valid_from=row["from"],
+        valid_to=row["to"],
+        status=status_on(card.history, on),
+        history=card.history,
+        roles=card.roles,
+        sources=card.sources,
+    )
+
+
+def coverage_of(row: dict, on: dt.date) -> Coverage:
+    return coverage_from(parse_card(row["card"]), row, on)
 
 
 def who_covers(
@@ -268,6 +299,17 @@ def who_covers(
     day = parse_date(on)
     wanted = public_iri(backend, public)
     commune = resolve_commune(backend, place)
+    index = getattr(backend, "_coverage_index", None)
+    if index is not None:
+        items = index.coverages(commune.code, age_range, wanted, day)
+    else:
+        items = _queried(backend, commune, age_range, wanted, day)
+    items.sort(key=lambda c: (LEVEL_ORDER.index(c.level), c.type, c.name, c.coverage_id))
+    return CoverageAnswer(commune=commune, ages=age_range, public=public, on=day, coverages=items)
+
+
+def _queried(backend: Backend, commune: Place, age_range: AgeRange, wanted: str | None, day: dt.date) -> list[Coverage]:
+    """The answer of the named question ``who_covers``, with the path from ``territories_of_commune``."""
     rows = backend.run(
         "who_covers",
         commune=commune_iri(commune),
@@ -280,5 +322,4 @@ def who_covers(
     items = [coverage_of(row, day) for row in rows]
     for item, row in zip(items, rows):
         item.path = territories.path(row["territory"])
-    items.sort(key=lambda c: (LEVEL_ORDER.index(c.level), c.type, c.name, c.coverage_id))
-    return CoverageAnswer(commune=commune, ages=age_range, public=public, on=day, coverages=items)
+    return items

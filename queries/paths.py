@@ -14,7 +14,7 @@ from maillage.namespaces import IGEO, M
 
 from .backend import Backend
 
-__all__ = ["LEVELS", "LEVEL_ORDER", "LEVEL_LABELS", "Step", "CommuneTerritories", "commune_territories"]
+__all__ = ["LEVELS", "LEVEL_ORDER", "LEVEL_LABELS", "Step", "CommuneTerritories", "chain", "commune_territories"]
 
 #: class IRI → (level key, French label), from the commune up to the région
 LEVELS = {
@@ -66,14 +66,20 @@ class CommuneTerritories:
     def path(self, territory: str) -> list[Step]:
         """The steps from the commune to ``territory`` (an IRI among the commune's territories)."""
         target = self.steps[territory]
-        chain = [self.commune] if self.commune else []
-        if target.level == "epci" or (target.level == "territoire" and "/epci/" in self.via.get(territory, "")):
-            chain.append(self.of_level("epci"))
+        through = None
+        if target.level == "territoire" and "/epci/" in self.via.get(territory, ""):
+            through = self.of_level("epci")
         elif target.level == "region":
-            chain.append(self.of_level("departement"))
-        if target.level != "commune":
-            chain.append(target)
-        return [s for s in chain if s is not None]
+            through = self.of_level("departement")
+        return chain(self.commune, target, through)
+
+
+def chain(commune: Step | None, target: Step, through: Step | None = None) -> list[Step]:
+    """``commune ∈ through ∈ target``: ``through`` is the EPCI by which the commune belongs to a custom
+    territory, or the département between it and its région; a commune's own coverage is one step."""
+    if target.level == "commune":
+        return [target]
+    return [s for s in (commune, through, target) if s is not None]
 
 
 def commune_territories(backend: Backend, commune_iri: str) -> CommuneTerritories:

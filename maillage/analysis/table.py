@@ -185,7 +185,7 @@ def load(backend) -> AnalysisData:
         for r in backend.run("commune_table")
     }
     territory_communes: dict[str, set[str]] = defaultdict(set)
-    for r in backend.run("analysis_territory_communes"):
+    for r in backend.run("covered_communes"):
         territory_communes[r["territory"]].add(r["code"])
     broader: dict[str, set[str]] = defaultdict(set)
     for r in backend.run("public_broader"):

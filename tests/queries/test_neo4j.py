@@ -94,7 +94,7 @@ def test_parity_on_every_named_question(national, backends):
         assert _rows(embedded.run("instances_in_territory", **params)) == _rows(graph.run("instances_in_territory", **params))
 
 
-ANALYSIS_QUESTIONS = ("analysis_coverages", "analysis_territory_communes", "commune_table", "analysis_roles",
+ANALYSIS_QUESTIONS = ("analysis_coverages", "covered_communes", "commune_table", "analysis_roles",
                       "expectations", "inventories", "public_broader", "related_types")
 
 
