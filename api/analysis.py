@@ -6,15 +6,14 @@ Each route calls the function the CLI calls (``maillage.analysis.ask``) and retu
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
 
-from maillage import jsonable
 from maillage.analysis.ask import GapAnswer, NetworkAnswer, gap_layer, gap_rows, gaps_in, network_of, overlaps_in
 from maillage.analysis.overlaps import Overlap
 from maillage.queries.backend import Backend
 from maillage.queries.layer import Layer
 
 from .coverage import AGES, ON, PUBLIC
+from .answer import Answer
 from .models import ERRORS
 from .pages import CSV_CONTENT, CURSOR, FORMAT, LIMIT, Page, csv_response, paginate, wants_csv
 from .service import backend
@@ -51,7 +50,7 @@ def get_gaps(request: Request, territory: str | None = TERRITORY, type: str | No
     answer = gaps_in(b, territory, type, ages, public, on)
     if wants_csv(request, format):
         return csv_response(gap_rows(b, answer), "lacunes")
-    return JSONResponse(jsonable.plain(answer))
+    return Answer(answer)
 
 
 @router.get("/layers/gaps", response_model=Layer, responses={**ERRORS, **CSV_CONTENT},
@@ -64,7 +63,7 @@ def get_gap_layer(request: Request,
     layer = gap_layer(b, territory, type, ages, public, on)
     if wants_csv(request, format):
         return csv_response(layer.communes, f"lacunes-{layer.type}")
-    return JSONResponse(jsonable.plain(layer))
+    return Answer(layer)
 
 
 @router.get("/network", response_model=NetworkAnswer, responses={**ERRORS, **CSV_CONTENT},
@@ -78,4 +77,4 @@ def get_network(request: Request, territory: str | None = TERRITORY,
     answer = network_of(b, territory, threshold)
     if wants_csv(request, format):
         return csv_response(answer.actors, "reseau-acteurs")
-    return JSONResponse(jsonable.plain(answer))
+    return Answer(answer)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
-from maillage import jsonable
 from maillage.errors import InvalidQuery
 from maillage.ingest.registry import parse_territory
 from maillage.queries.backend import Backend
 from maillage.queries.coverage import CoverageAnswer, who_covers
+from maillage.queries.coverage_index import answers_from_memory
 from maillage.queries.layer import Layer, coverage_layer
 
+from .answer import Answer
 from .models import ERRORS
 from .pages import CSV_CONTENT, FORMAT, csv_response, wants_csv
 from .service import backend
@@ -27,7 +28,7 @@ ON = Query(None, description="Date AAAA-MM-JJ (défaut : aujourd'hui)", examples
 
 @router.get("/who-covers", response_model=CoverageAnswer, responses={**ERRORS, **CSV_CONTENT},
             summary="Qui couvre cette commune ?")
-def get_who_covers(
+async def get_who_covers(
     request: Request,
     place: str = Query(description="Nom de commune ou code INSEE", examples=["Muret", "31395"]),
     ages: str | None = AGES,
@@ -38,12 +39,16 @@ def get_who_covers(
 ):
     """Chaque dispositif qui couvre la commune, avec le chemin (commune ∈ EPCI ∈ territoire…), le statut
     en vigueur à la date, l'historique, les rôles et les sources."""
-    answer = who_covers(b, place, ages=ages, public=public, on=on)
+    if answers_from_memory(b):
+        # Tens of microseconds from the coverage index: less than the thread pool's hop would cost.
+        answer = who_covers(b, place, ages=ages, public=public, on=on)
+    else:
+        answer = await run_in_threadpool(who_covers, b, place, ages=ages, public=public, on=on)
     if wants_csv(request, format):
         return csv_response(answer.coverages, f"couverture-{answer.commune.code}")
     # Returned as is: the answer is already the typed dataclass of the schema, and revalidating it on
     # every request is the service's main cost under load.
-    return JSONResponse(jsonable.plain(answer))
+    return Answer(answer)
 
 
 @router.get("/layers/coverage", response_model=Layer, responses={**ERRORS, **CSV_CONTENT},
@@ -64,7 +69,7 @@ def get_coverage_layer(
     layer = coverage_layer(b, kind, code, type=type, ages=ages, public=public, on=on)
     if wants_csv(request, format):
         return csv_response(layer.communes, f"couverture-{kind}-{code}")
-    return JSONResponse(jsonable.plain(layer))
+    return Answer(layer)
 
 
 def _territory(text: str) -> tuple[str, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from maillage import jsonable
 from maillage.queries.actors import ActorInfo, actor, list_actors
 from maillage.queries.areas import instance_areas
 from maillage.queries.backend import Backend
@@ -13,6 +12,7 @@ from maillage.queries.catalogue import SchemeType, publics, scheme_types
 from maillage.queries.instances import InstanceDetail, InstanceSummary, instance_detail, list_instances
 from maillage.queries.territories import Actor, actors_of
 
+from .answer import Answer
 from .coverage import ON, PUBLIC
 from .models import ERRORS
 from .pages import CSV_CONTENT, CURSOR, FORMAT, LIMIT, Page, csv_response, paginate, wants_csv
@@ -66,7 +66,7 @@ def get_instances(
 @router.get("/instances/{instance_id}", response_model=InstanceDetail, responses=ERRORS,
             summary="Un dispositif : couvertures, historique, acteurs, sources")
 def get_instance(instance_id: str = INSTANCE, on: str | None = ON, b: Backend = Depends(backend)):
-    return JSONResponse(jsonable.plain(instance_detail(b, instance_id, on=on)))
+    return Answer(instance_detail(b, instance_id, on=on))
 
 
 @router.get("/instances/{instance_id}/actors", response_model=Page[Actor], responses={**ERRORS, **CSV_CONTENT},

@@ -299,7 +299,7 @@ def who_covers(
     day = parse_date(on)
     wanted = public_iri(backend, public)
     commune = resolve_commune(backend, place)
-    index = getattr(backend, "_coverage_index", None)
+    index = getattr(backend, "_coverage_index", None)  # set by coverage_index.index_coverage
     if index is not None:
         items = index.coverages(commune.code, age_range, wanted, day)
     else:

@@ -26,7 +26,7 @@ from .backend import Backend
 from .coverage import AgeRange, Card, Coverage, concepts, coverage_from, parse_card
 from .paths import Step, chain
 
-__all__ = ["CoverageIndex", "index_coverage"]
+__all__ = ["CoverageIndex", "index_coverage", "answers_from_memory"]
 
 
 @dataclass(frozen=True)
@@ -117,3 +117,8 @@ def index_coverage(backend: Backend) -> CoverageIndex:
     if index is None:
         index = backend._coverage_index = CoverageIndex(backend)  # type: ignore[attr-defined]
     return index
+
+
+def answers_from_memory(backend: Backend) -> bool:
+    """Whether ``who_covers`` on ``backend`` reads the index (no I/O) rather than running the query."""
+    return getattr(backend, "_coverage_index", None) is not None
