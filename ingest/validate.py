@@ -20,8 +20,10 @@ The naive alternative (the whole graph in one rdflib Graph, pySHACL over all of 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
 
@@ -171,13 +173,31 @@ def _marker(geo: Geography, cache_dir: Path) -> Path:
     return cache_dir / f"geography-{geography_key(geo)}.valid"
 
 
+@contextmanager
+def _cycle_collector_paused():
+    """Python's cycle collector off for a while, then back as it was.
+
+    The geography's index is about a million long-lived objects (terms, tuples, lists, dicts), made in
+    one go: each of their allocations counts towards the next collection, and each full collection walks
+    all of them to find no garbage. Measured: a third of the index's time and a fifth of pySHACL's.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def validate_geography(geo: Geography, cache_dir: Path | None) -> list[Problem]:
     """Validate every official territory, unless this exact geography already passed these rules."""
     if geography_verdict_known(geo, cache_dir):
         return []
-    # The vocabulary's subjects are classes and concepts, never territories: both parts are distinct.
-    data = graph_from_triples(chain(fact_terms(geo), ntriples_terms(vocabulary().serialize(format="nt"))))
-    conforms, report, _ = pyshacl.validate(data, shacl_graph=compiled_shapes(), inference="none")
+    with _cycle_collector_paused():
+        # The vocabulary's subjects are classes and concepts, never territories: both parts are distinct.
+        data = graph_from_triples(chain(fact_terms(geo), ntriples_terms(vocabulary().serialize(format="nt"))))
+        conforms, report, _ = pyshacl.validate(data, shacl_graph=compiled_shapes(), inference="none")
     if not conforms:
         label = f"@etalab/decoupage-administratif@{geo.version}"
         return problems_from_report(report, lambda focus: (label, _local(focus), ""))
