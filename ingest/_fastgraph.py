@@ -2,11 +2,11 @@
 
 rdflib's default ``Memory`` store keeps every triple's contexts and costs about 20 µs per ``add``;
 with the terms built by rdflib's N-Triples parser, the geography's quarter-million facts took
-15-25 s to load before pySHACL even started. Here each distinct term is made into an rdflib term once
-(by Oxigraph's parser), and the triples go into plain indexes (subject → predicate → objects,
-predicate → object → subjects): the lookups pySHACL makes (objects of a focus node along a path,
-subjects of a type) are dictionary reads. Contexts are not kept: the data graph is one graph. It is
-built whole, then only read.
+15-25 s to load before pySHACL even started. Here the triples go into plain indexes (subject →
+predicate → objects, predicate → object → subjects): the lookups pySHACL makes (objects of a focus node
+along a path, subjects of a type) are dictionary reads. Contexts are not kept: the data graph is one
+graph. It is built whole, then only read. Its terms come either made already (the geography's facts:
+``_fact_terms``) or from N-Triples text, each distinct term decoded once by Oxigraph's parser.
 
 The graph answers ``objects``, ``subjects`` and ``triples`` from these indexes itself: pySHACL calls
 them about a million times for the national geography, and going through ``Graph.triples`` and the
@@ -22,7 +22,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.paths import Path
 from rdflib.store import Store
 
-__all__ = ["graph_from_ntriples", "graph_from_triples", "ntriples_terms"]
+__all__ = ["graph_from_triples", "ntriples_terms"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _NO_CONTEXTS: tuple = ()
@@ -188,7 +188,3 @@ def ntriples_terms(data: str) -> list[tuple]:
         triples.append((term(s), term(p), term(rest[:-2])))
     return triples
 
-
-def graph_from_ntriples(data: str) -> Graph:
-    """A read-only rdflib graph of ``data`` (see :func:`ntriples_terms`)."""
-    return graph_from_triples(ntriples_terms(data))
