@@ -6,8 +6,9 @@ Three runs, each in a fresh Python process, so that each one pays its own reads 
 (``ru_maxrss``) is its own:
 
 * **Maillage, cold** — ``build(settings)`` of the real registry (``registry/``) into an empty data
-  folder: the national geography is read, validated with pySHACL, loaded into a geography store
-  kept in ``<data_dir>/cache``, then the registry is validated and the Oxigraph store published.
+  folder: the national geography is read; its store (kept in ``<data_dir>/cache``) is written in a
+  thread while the registry and the geography are validated with pySHACL; then the Oxigraph store is
+  published.
 * **Maillage, warm** — a second ``build(settings)`` on the same data folder: the geography's verdict
   and store come from the cache; this is what a planner waits for after editing the registry.
 * **Naive baseline** — what one would write first: read the same sources (``geography.load``,

@@ -2,11 +2,15 @@
 
 rdflib's default ``Memory`` store keeps every triple's contexts and costs about 20 µs per ``add``;
 with the terms built by rdflib's N-Triples parser, the geography's quarter-million facts took
-15-25 s to load before pySHACL even started. Here each distinct term is made into an rdflib term once
-(by Oxigraph's parser), and the triples go into plain indexes (subject → predicate → objects,
-predicate → object → subjects): the lookups pySHACL makes (objects of a focus node along a path,
-subjects of a type) are dictionary reads. Contexts are not kept: the data graph is one graph. It is
-built whole, then only read.
+15-25 s to load before pySHACL even started. Here the triples go into plain indexes (subject →
+predicate → objects, predicate → object → subjects): the lookups pySHACL makes (objects of a focus node
+along a path, subjects of a type) are dictionary reads. Contexts are not kept: the data graph is one
+graph. It is built whole, then only read. Its terms come either made already (the geography's facts:
+``_fact_terms``) or from N-Triples text, each distinct term decoded once by Oxigraph's parser.
+
+The graph answers ``objects``, ``subjects`` and ``triples`` from these indexes itself: pySHACL calls
+them about a million times for the national geography, and going through ``Graph.triples`` and the
+store's generator cost more than the lookups.
 """
 
 from __future__ import annotations
@@ -15,12 +19,14 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.paths import Path
 from rdflib.store import Store
 
-__all__ = ["graph_from_ntriples"]
+__all__ = ["graph_from_triples", "ntriples_terms"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _NO_CONTEXTS: tuple = ()
+_NONE: dict = {}
 
 
 class _Index(Store):
@@ -34,16 +40,21 @@ class _Index(Store):
         super().__init__()
         # rdflib hashes a Literal anew at every use (µs each), so literals are never keys here:
         # subject → predicate → objects, predicate → IRI object → subjects, predicate → (s, literal).
+        # Predicates are keyed by their plain text: the ones pySHACL asks for come from the shapes
+        # graph, equal but not identical, and comparing two rdflib terms calls Python code.
         self.spo: dict = {}
         self.pos: dict = {}
         self.ps_literal: dict = {}
+        self.predicates: dict[str, URIRef] = {}
         self.size = 0
         for s, p, o in triples:
-            self.spo.setdefault(s, {}).setdefault(p, []).append(o)
+            key = str(p)
+            self.predicates.setdefault(key, p)
+            self.spo.setdefault(s, {}).setdefault(key, []).append(o)
             if isinstance(o, Literal):
-                self.ps_literal.setdefault(p, []).append((s, o))
+                self.ps_literal.setdefault(key, []).append((s, o))
             else:
-                self.pos.setdefault(p, {}).setdefault(o, []).append(s)
+                self.pos.setdefault(key, {}).setdefault(o, []).append(s)
             self.size += 1
 
     def add(self, triple, context=None, quoted=False) -> None:
@@ -54,29 +65,35 @@ class _Index(Store):
         for triple in self._match(s, p, o):
             yield triple, iter(_NO_CONTEXTS)
 
+    def _keys(self, p, present) -> Iterable[str]:
+        if p is None:
+            return tuple(present)
+        return (str(p),) if isinstance(p, URIRef) else ()
+
     def _match(self, s, p, o) -> Iterator[tuple]:
         if s is not None:
-            by_predicate = self.spo.get(s, {})
-            for pp in (p,) if p is not None else tuple(by_predicate):
-                for oo in by_predicate.get(pp, ()):
+            by_predicate = self.spo.get(s, _NONE)
+            for key in self._keys(p, by_predicate):
+                for oo in by_predicate.get(key, ()):
                     if o is None or oo == o:
-                        yield s, pp, oo
+                        yield s, self.predicates[key], oo
         elif p is not None:
-            if not isinstance(o, Literal):
-                by_object = self.pos.get(p, {})
-                for oo in (tuple(by_object) if o is None else (o,) if o in by_object else ()):
-                    for ss in by_object[oo]:
-                        yield ss, p, oo
-            if o is None or isinstance(o, Literal):
-                for ss, oo in self.ps_literal.get(p, ()):
-                    if o is None or oo == o:
-                        yield ss, p, oo
+            for key in self._keys(p, ()):
+                if not isinstance(o, Literal):
+                    by_object = self.pos.get(key, _NONE)
+                    for oo in (tuple(by_object) if o is None else (o,) if o in by_object else ()):
+                        for ss in by_object[oo]:
+                            yield ss, p, oo
+                if o is None or isinstance(o, Literal):
+                    for ss, oo in self.ps_literal.get(key, ()):
+                        if o is None or oo == o:
+                            yield ss, p, oo
         else:
             for ss, by_predicate in self.spo.items():
-                for pp, objects in by_predicate.items():
+                for key, objects in by_predicate.items():
                     for oo in objects:
                         if o is None or oo == o:
-                            yield ss, pp, oo
+                            yield ss, self.predicates[key], oo
 
     def __len__(self, context=None) -> int:
         return self.size
@@ -117,9 +134,38 @@ def _decode(token: str) -> URIRef | Literal | BNode:
     return _rdflib(next(iter(ox.parse(line, format=ox.RdfFormat.N_TRIPLES))).object)
 
 
-def graph_from_ntriples(data: str) -> Graph:
-    """A read-only rdflib graph of ``data``: N-Triples as written by ``ingest._ntriples`` or rdflib,
-    one triple per line, its terms separated by single spaces.
+class _IndexGraph(Graph):
+    """A graph over an :class:`_Index` whose common reads skip rdflib's generic layers."""
+
+    def __init__(self, index: _Index) -> None:
+        super().__init__(store=index)
+        self._spo, self._pos = index.spo, index.pos
+
+    def objects(self, subject=None, predicate=None, unique=False):
+        # An exact type test: ``Path`` is an abstract class, and isinstance against it is slow.
+        if type(predicate) is URIRef and subject is not None and type(subject) is not list:
+            return iter(self._spo.get(subject, _NONE).get(str(predicate), _NO_CONTEXTS))
+        return super().objects(subject, predicate, unique)
+
+    def subjects(self, predicate=None, object=None, unique=False):
+        if type(predicate) is URIRef and type(object) in (URIRef, BNode):
+            return iter(self._pos.get(str(predicate), _NONE).get(object, _NO_CONTEXTS))
+        return super().subjects(predicate, object, unique)
+
+    def triples(self, triple):
+        if isinstance(triple[1], Path):
+            return super().triples(triple)
+        return self.store._match(*triple)
+
+
+def graph_from_triples(triples: Iterable[tuple]) -> Graph:
+    """A read-only rdflib graph of ``triples``, rdflib terms that must be distinct."""
+    return _IndexGraph(_Index(triples))
+
+
+def ntriples_terms(data: str) -> list[tuple]:
+    """The distinct triples of ``data`` as rdflib terms: N-Triples as written by ``ingest._ntriples``
+    or rdflib, one triple per line, its terms separated by single spaces.
 
     Each distinct term is decoded once, keyed by its text: IRIs and codes repeat across the facts,
     and a string is hashed far faster than an rdflib or Oxigraph term.
@@ -140,4 +186,5 @@ def graph_from_ntriples(data: str) -> Graph:
         if not rest.endswith(" ."):
             raise ValueError(f"not an N-Triples line of the expected form: {line!r}")
         triples.append((term(s), term(p), term(rest[:-2])))
-    return Graph(store=_Index(triples))
+    return triples
+

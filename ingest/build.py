@@ -59,28 +59,33 @@ def _say(progress: Callable[[str], None] | None, text: str) -> None:
         progress(text)
 
 
-def _read(settings: Settings, progress) -> tuple[geography.Geography, RegistryGraph, list]:
-    """Read every source and validate the registry; the problems found so far."""
+def _read_geography(settings: Settings, progress) -> geography.Geography:
     _say(progress, "Lecture de la géographie officielle…")
     geo = geography.load(settings.geography)
     _say(progress, f"  {_n(len(geo.communes))} communes, {_n(len(geo.epcis))} EPCI, {len(geo.departements)} départements, "
                    f"{len(geo.regions)} régions (paquet {geo.version})")
+    return geo
+
+
+def _read_registry(settings: Settings, geo: geography.Geography, progress) -> tuple[RegistryGraph, list]:
+    """Read and validate the registry; the problems found so far."""
     _say(progress, f"Lecture du registre {settings.registry}…")
     reg = read_registry(settings.registry, geo, csv_import.read_folder(settings.registry), settings.shared)
     _say(progress, "Validation SHACL du registre…")
-    return geo, reg, list(reg.problems) + validate_registry(reg, geo)
+    return reg, list(reg.problems) + validate_registry(reg, geo)
 
 
-def _validate_geography(geo, problems: list, cache: Path, progress, facts: str | None = None) -> None:
+def _validate_geography(geo, problems: list, cache: Path, progress) -> None:
     _say(progress, "Validation SHACL de la géographie (mémorisée tant que le paquet et les règles ne changent pas)…")
-    problems += validate_geography(geo, cache, facts)
+    problems += validate_geography(geo, cache)
     if problems:
         raise RegistryInvalid(problems)
 
 
 def check(settings: Settings, progress: Callable[[str], None] | None = None) -> tuple[geography.Geography, RegistryGraph]:
     """Read and validate every source; raise :class:`RegistryInvalid` with every problem found."""
-    geo, reg, problems = _read(settings, progress)
+    geo = _read_geography(settings, progress)
+    reg, problems = _read_registry(settings, geo, progress)
     _validate_geography(geo, problems, settings.data_dir / "cache", progress)
     return geo, reg
 
@@ -99,12 +104,14 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None) -> 
     """Build, validate and publish a new store; the previous one stays live until the switch."""
     started = time.perf_counter()
     cache = settings.data_dir / "cache"
-    geo, reg, problems = _read(settings, progress)
-    # A first build for this geography writes its store while SHACL validates it (Oxigraph's loader
-    # runs outside the GIL, on the other core); the store is kept only if the geography passes.
+    geo = _read_geography(settings, progress)
+    # A first build for this geography writes its store while the registry and the geography are
+    # read and validated (Oxigraph's loader runs outside the GIL, on the other core); the store is
+    # kept only if the geography passes.
     writer = GeographyStore(geo, cache, progress)
     try:
-        _validate_geography(geo, problems, cache, progress, writer.facts)
+        reg, problems = _read_registry(settings, geo, progress)
+        _validate_geography(geo, problems, cache, progress)
         base = writer.finish()
     except BaseException:
         writer.abandon()

@@ -115,6 +115,14 @@ def _p(term) -> str:
     return ref(str(term))
 
 
+# Written once: looking a term up in an rdflib namespace costs about a microsecond, and the national
+# geography writes half a million triples.
+_COMMUNE, _EPCI, _DEPARTEMENT, _REGION = (_p(c) for c in (IGEO.Commune, IGEO.Intercommunalite, IGEO.Departement, IGEO.Region))
+_CODE, _SIREN, _KIND, _POPULATION = _p(IGEO.codeINSEE), _p(M.siren), _p(M.territoryKind), _p(M.population)
+_IN_DEPARTEMENT, _IN_REGION, _IN_EPCI, _DERIVED = _p(M.inDepartement), _p(M.inRegion), _p(M.inEpci), _p(PROV.wasDerivedFrom)
+_NAME_KEY, _WITHIN = _p(M.nameKey), _p(M.within)
+
+
 def source_triples(geo: Geography) -> Iterator[str]:
     s = ref(geo.source_iri)
     yield triple(s, RDF_TYPE, _p(M.SourceDocument))
@@ -135,31 +143,31 @@ def node_triples(geo: Geography, kind: str, code: str) -> Iterator[str]:
     src = ref(geo.source_iri)
     if kind == "commune":
         c = geo.communes[code]
-        yield triple(s, RDF_TYPE, _p(IGEO.Commune))
-        yield triple(s, _p(IGEO.codeINSEE), lit(code))
+        yield triple(s, RDF_TYPE, _COMMUNE)
+        yield triple(s, _CODE, lit(code))
         yield triple(s, RDFS_LABEL, lit(c.name, "fr"))
         if c.population is not None:
-            yield triple(s, _p(M.population), typed(c.population, "integer"))
-        yield triple(s, _p(M.inDepartement), ref(iri("departement", c.departement)))
+            yield triple(s, _POPULATION, typed(c.population, "integer"))
+        yield triple(s, _IN_DEPARTEMENT, ref(iri("departement", c.departement)))
     elif kind == "epci":
         name, epci_kind, _members = geo.epcis[code]
-        yield triple(s, RDF_TYPE, _p(IGEO.Intercommunalite))
-        yield triple(s, _p(M.siren), lit(code))
+        yield triple(s, RDF_TYPE, _EPCI)
+        yield triple(s, _SIREN, lit(code))
         yield triple(s, RDFS_LABEL, lit(name, "fr"))
-        yield triple(s, _p(M.territoryKind), lit(epci_kind))
+        yield triple(s, _KIND, lit(epci_kind))
     elif kind == "departement":
         name, region = geo.departements[code]
-        yield triple(s, RDF_TYPE, _p(IGEO.Departement))
-        yield triple(s, _p(IGEO.codeINSEE), lit(code))
+        yield triple(s, RDF_TYPE, _DEPARTEMENT)
+        yield triple(s, _CODE, lit(code))
         yield triple(s, RDFS_LABEL, lit(name, "fr"))
-        yield triple(s, _p(M.inRegion), ref(iri("region", region)))
+        yield triple(s, _IN_REGION, ref(iri("region", region)))
     elif kind == "region":
-        yield triple(s, RDF_TYPE, _p(IGEO.Region))
-        yield triple(s, _p(IGEO.codeINSEE), lit(code))
+        yield triple(s, RDF_TYPE, _REGION)
+        yield triple(s, _CODE, lit(code))
         yield triple(s, RDFS_LABEL, lit(geo.regions[code], "fr"))
     else:
         raise ValueError(f"unknown kind of territory: {kind!r}")
-    yield triple(s, _p(PROV.wasDerivedFrom), src)
+    yield triple(s, _DERIVED, src)
 
 
 def membership_triples(geo: Geography) -> Iterator[str]:
@@ -168,7 +176,7 @@ def membership_triples(geo: Geography) -> Iterator[str]:
     Written from the EPCI's side so that a member which is not a current commune reaches the shapes
     (and is rejected) instead of being dropped on the way.
     """
-    in_epci = _p(M.inEpci)
+    in_epci = _IN_EPCI
     for siren, (_name, _kind, members) in geo.epcis.items():
         epci = ref(iri("epci", siren))
         for code in members:
@@ -190,7 +198,7 @@ def derived_triples(geo: Geography) -> Iterator[str]:
     région), so that coverage is one hop from any commune. Not validated by SHACL (it is a function
     of validated facts); ``tests/ingest/test_geography.py`` checks it against the facts.
     """
-    name_key, within = _p(M.nameKey), _p(M.within)
+    name_key, within = _NAME_KEY, _WITHIN
     for c in geo.communes.values():
         s = ref(iri("commune", c.code))
         yield triple(s, name_key, lit(fold(c.name)))

@@ -11,7 +11,8 @@ The national graph is validated in two parts that together cover every node:
 
 Two things make pySHACL fast enough on 35,000 communes without changing a rule (measured in
 ``bench/bench_build.py``): the shapes are compiled into an equivalent form (:func:`compiled_shapes`), and
-the geography's data graph is an index built from Oxigraph's parser (``_fastgraph``).
+the geography's data graph is a read-only index (``_fastgraph``) of rdflib terms made straight from the
+package's tables (``_fact_terms``).
 
 The naive alternative (the whole graph in one rdflib Graph, pySHACL over all of it) is the baseline of
 ``bench/bench_build.py``.
@@ -19,8 +20,11 @@ The naive alternative (the whole graph in one rdflib Graph, pySHACL over all of 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 
 import pyshacl
@@ -32,8 +36,9 @@ from maillage.namespaces import DCTERMS, M, PROV
 from maillage.ontology import SHAPES_FILE, VOCABULARY_FILES
 
 from . import geography
-from . import _fastgraph
-from ._fastgraph import graph_from_ntriples
+from . import _fact_terms, _fastgraph
+from ._fact_terms import fact_terms
+from ._fastgraph import graph_from_triples, ntriples_terms
 from .geography import Geography
 from .registry import RegistryGraph
 
@@ -153,7 +158,7 @@ def geography_key(geo: Geography) -> str:
     """What the geography's verdict depends on: its bytes, the rules, the code that maps them and
     the code that runs the rules."""
     h = hashlib.sha256(json.dumps(geo.checksums, sort_keys=True).encode())
-    code = (Path(geography.__file__), Path(__file__), Path(_fastgraph.__file__))
+    code = (Path(geography.__file__), Path(__file__), Path(_fastgraph.__file__), Path(_fact_terms.__file__))
     for path in (SHAPES_FILE, *VOCABULARY_FILES, *code):
         h.update(path.read_bytes())
     return h.hexdigest()[:32]
@@ -168,17 +173,31 @@ def _marker(geo: Geography, cache_dir: Path) -> Path:
     return cache_dir / f"geography-{geography_key(geo)}.valid"
 
 
-def validate_geography(geo: Geography, cache_dir: Path | None, facts: str | None = None) -> list[Problem]:
-    """Validate every official territory, unless this exact geography already passed these rules.
+@contextmanager
+def _cycle_collector_paused():
+    """Python's cycle collector off for a while, then back as it was.
 
-    ``facts``: the geography's facts as N-Triples, if the caller already wrote them.
+    The geography's index is about a million long-lived objects (terms, tuples, lists, dicts), made in
+    one go: each of their allocations counts towards the next collection, and each full collection walks
+    all of them to find no garbage. Measured: a third of the index's time and a fifth of pySHACL's.
     """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def validate_geography(geo: Geography, cache_dir: Path | None) -> list[Problem]:
+    """Validate every official territory, unless this exact geography already passed these rules."""
     if geography_verdict_known(geo, cache_dir):
         return []
-    if facts is None:
-        facts = "".join(geography.fact_triples(geo))
-    data = graph_from_ntriples(facts + vocabulary().serialize(format="nt"))
-    conforms, report, _ = pyshacl.validate(data, shacl_graph=compiled_shapes(), inference="none")
+    with _cycle_collector_paused():
+        # The vocabulary's subjects are classes and concepts, never territories: both parts are distinct.
+        data = graph_from_triples(chain(fact_terms(geo), ntriples_terms(vocabulary().serialize(format="nt"))))
+        conforms, report, _ = pyshacl.validate(data, shacl_graph=compiled_shapes(), inference="none")
     if not conforms:
         label = f"@etalab/decoupage-administratif@{geo.version}"
         return problems_from_report(report, lambda focus: (label, _local(focus), ""))

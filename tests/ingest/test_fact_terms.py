@@ -1,0 +1,36 @@
+"""The SHACL index of the geography is built from the package's tables, not from the N-Triples facts:
+it must hold exactly the facts' triples, term for term, or the validation would not be the reference's."""
+
+from __future__ import annotations
+
+from maillage.ingest import geography
+from maillage.ingest._fact_terms import fact_terms
+from maillage.ingest._fastgraph import ntriples_terms
+from maillage.settings import Settings
+
+from test_geography import _tiny_geography  # this folder is on the path, as for neo4j_server
+
+
+def _same_triples(geo: geography.Geography) -> None:
+    direct = list(fact_terms(geo))
+    reference = ntriples_terms("".join(geography.fact_triples(geo)))  # distinct, as a graph is a set
+    assert len(direct) == len(set(direct)), "fact_terms gave a triple twice"
+    assert set(direct) == set(reference)
+
+
+def test_the_whole_country_gives_the_facts_triples():
+    geo = geography.load(Settings.from_env().geography)
+    _same_triples(geo)
+
+
+def test_corrupted_tables_give_the_facts_triples():
+    """What the shapes must reject reaches the index as it reaches the N-Triples facts."""
+    _same_triples(_tiny_geography())
+    _same_triples(_tiny_geography(
+        communes={
+            "48X99": geography.Commune("48X99", 'Nulle "Part"\\', "48", "76", None, None),
+            "48001": geography.Commune("48001", "Perdue", "99", "76", -3, None),
+        },
+        departements={"2C": ("Corse du Nord", "95")},
+        epcis={"200069301": ("CC Fantôme", "CC", ("48999", "48061", "48999"))},
+    ))
