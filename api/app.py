@@ -6,7 +6,6 @@ assembles them, maps Maillage's errors to statuses with a French JSON body, and 
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 from contextlib import asynccontextmanager
@@ -64,9 +63,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             warm(svc.backend())
         except StoreMissing:
             pass  # answered as 503 until a build exists
-        # The indexes are long-lived objects (127,000 on the national build): a full collection walked
-        # them all, a 50 ms pause for every request in flight; frozen, they are out of its sight.
-        gc.freeze()
         yield
         svc.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 
 from fastapi import Request
@@ -25,6 +26,9 @@ def warm(b: Backend) -> Backend:
     concepts(b)
     territories_of_kind(b, "departement")
     index_coverage(b)
+    # The indexes are long-lived objects (127,000 on the national build): a full collection walked
+    # them all, a 50 ms pause for every request in flight; frozen, they are out of its sight.
+    gc.freeze()
     return b
 
 
