@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from maillage.ingest.build import build
 from maillage.queries.backend import open_backend
@@ -23,12 +24,26 @@ def geography_cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("geography-cache")
 
 
-def _settings(data_dir: Path, registry: Path, cache: Path) -> Settings:
+def _settings(data_dir: Path, registry: Path, cache: Path, shared: Path | None = None) -> Settings:
     (data_dir / "cache").parent.mkdir(parents=True, exist_ok=True)
     link = data_dir / "cache"
     if not link.exists():
         link.symlink_to(cache, target_is_directory=True)
-    return Settings.from_env(data_dir=data_dir, registry=registry, backend="embedded")
+    return Settings.from_env(data_dir=data_dir, registry=registry, backend="embedded", shared=shared)
+
+
+def _shared_documents(registry: Path, folder: Path) -> Path:
+    """A documents folder holding every file the registry's sources name (empty files).
+
+    The rule that a source's file exists is checked only where the documents are (``../shared`` may
+    be absent from a clone): the small registry gets a folder of its own, so the rule is always on.
+    """
+    for path in registry.glob("*.yaml"):
+        for source in (yaml.safe_load(path.read_text(encoding="utf-8")).get("sources") or {}).values():
+            if source.get("file"):
+                (folder / source["file"]).parent.mkdir(parents=True, exist_ok=True)
+                (folder / source["file"]).touch()
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +66,7 @@ def small(tmp_path, geography_cache) -> Settings:
     """A built copy of the small test registry, in its own data folder, that a test may break."""
     registry = tmp_path / "registry"
     shutil.copytree(RESOURCES / "registry-small", registry)
-    settings = _settings(tmp_path / "var", registry, geography_cache)
+    settings = _settings(tmp_path / "var", registry, geography_cache, _shared_documents(registry, tmp_path / "shared"))
     build(settings)
     return settings
 
