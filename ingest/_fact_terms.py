@@ -22,7 +22,7 @@ __all__ = ["fact_terms"]
 TYPE, LABEL, CODE, DERIVED = RDF.type, RDFS.label, IGEO.codeINSEE, PROV.wasDerivedFrom
 
 
-def _territories(geo: Geography, kind: str, table: dict) -> dict[str, URIRef]:
+def _territories(kind: str, table: dict) -> dict[str, URIRef]:
     return {code: URIRef(iri(kind, code)) for code in table}
 
 
@@ -37,10 +37,10 @@ def fact_terms(geo: Geography) -> Iterator[tuple]:
     # The source's few facts carry the most wording; they are decoded from their one text form.
     yield from ntriples_terms("".join(source_triples(geo)))
     source = URIRef(geo.source_iri)
-    regions = _territories(geo, "region", geo.regions)
-    departements = _territories(geo, "departement", geo.departements)
-    epcis = _territories(geo, "epci", geo.epcis)
-    communes = _territories(geo, "commune", geo.communes)
+    regions = _territories("region", geo.regions)
+    departements = _territories("departement", geo.departements)
+    epcis = _territories("epci", geo.epcis)
+    communes = _territories("commune", geo.communes)
     for code, name in geo.regions.items():
         s = regions[code]
         yield from ((s, TYPE, IGEO.Region), (s, CODE, Literal(code)), (s, LABEL, Literal(name, lang="fr")),

@@ -32,7 +32,7 @@ from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SH
 
 from maillage.errors import Problem
-from maillage.namespaces import DCTERMS, M, PROV
+from maillage.namespaces import DCTERMS, M, PROV, local
 from maillage.ontology import SHAPES_FILE, VOCABULARY_FILES
 
 from . import geography
@@ -86,11 +86,6 @@ def compiled_shapes() -> Graph:
     return shapes
 
 
-def _local(term: object) -> str:
-    text = str(term)
-    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
 def problems_from_report(report: Graph, locate) -> list[Problem]:
     """Turn a SHACL results graph into problems; ``locate(focus)`` gives (file, entry, field prefix)."""
     problems = []
@@ -98,17 +93,17 @@ def problems_from_report(report: Graph, locate) -> list[Problem]:
     for result in report.objects(None, SH.result):
         focus = report.value(result, SH.focusNode)
         path = report.value(result, SH.resultPath)
-        component = _local(report.value(result, SH.sourceConstraintComponent)).removesuffix("ConstraintComponent")
+        component = local(str(report.value(result, SH.sourceConstraintComponent))).removesuffix("ConstraintComponent")
         message = str(report.value(result, SH.resultMessage) or component)
         value = report.value(result, SH.value)
         file, entry, prefix = locate(focus)
-        name = FIELD_OF.get(path, _local(path)) if path is not None else ""
+        name = FIELD_OF.get(path, local(str(path))) if path is not None else ""
         field = ".".join(part for part in (prefix, name) if part)
         if value is not None and not isinstance(value, URIRef):
             message += f" (valeur : « {value} »)"
         elif isinstance(value, URIRef) and component in ("Class", "Or", "Node"):
-            message += f" (« {_local(value)} »)"
-        rule = f"{component} {_local(path)}" if path is not None else component
+            message += f" (« {local(str(value))} »)"
+        rule = f"{component} {local(str(path))}" if path is not None else component
         problems.append(Problem(file, entry, field, rule, message))
     return sorted(set(problems), key=lambda p: (p.file, p.entry, p.field, p.rule))
 
@@ -135,7 +130,7 @@ def validate_registry(reg: RegistryGraph, geo: Geography) -> list[Problem]:
     def locate(focus):
         where = reg.where.get(str(focus))
         if where is None:
-            return ("géographie", _local(focus), "")
+            return ("géographie", local(str(focus)), "")
         return (where.file, where.entry, where.field)
 
     return problems_from_report(report, locate)
@@ -200,7 +195,7 @@ def validate_geography(geo: Geography, cache_dir: Path | None) -> list[Problem]:
         conforms, report, _ = pyshacl.validate(data, shacl_graph=compiled_shapes(), inference="none")
     if not conforms:
         label = f"@etalab/decoupage-administratif@{geo.version}"
-        return problems_from_report(report, lambda focus: (label, _local(focus), ""))
+        return problems_from_report(report, lambda focus: (label, local(str(focus)), ""))
     if cache_dir is not None:
         marker = _marker(geo, cache_dir)
         marker.parent.mkdir(parents=True, exist_ok=True)

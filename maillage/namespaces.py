@@ -4,7 +4,7 @@ import re
 
 from rdflib import Namespace
 
-__all__ = ["BASE", "M", "IGEO", "ORG", "PROV", "SKOS", "DCTERMS", "TYPE", "PUBLIC", "ROLE", "STATUS", "iri", "entry_iri"]
+__all__ = ["BASE", "M", "IGEO", "ORG", "PROV", "SKOS", "DCTERMS", "TYPE", "PUBLIC", "ROLE", "STATUS", "iri", "local", "entry_iri"]
 
 BASE = "https://w3id.org/maillage/"
 M = Namespace(BASE + "ontology#")
@@ -27,6 +27,11 @@ def iri(kind: str, key: str) -> str:
     if kind not in KINDS:
         raise ValueError(f"unknown kind of node: {kind!r}")
     return f"{BASE}{kind}/{key}"
+
+
+def local(uri: str) -> str:
+    """The last segment of an IRI: ``…/commune/31395`` → ``31395``, ``…/ontology#Commune`` → ``Commune``."""
+    return uri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 #: what an id of the registry looks like (see ingest/registry.py): anything else names nothing

@@ -23,7 +23,7 @@ from .paths import LEVEL_LABELS, LEVEL_ORDER, LEVELS, Step, commune_territories
 from .places import Place, commune_iri, resolve_commune
 
 __all__ = ["AgeRange", "Source", "Role", "Status", "Coverage", "CoverageAnswer", "who_covers", "parse_ages", "parse_date", "public_iri",
-           "public_matches", "coverage_of", "concepts", "status_on"]
+           "public_matches", "coverage_of", "concepts", "status_on", "with_publics"]
 
 #: Coverages per ``instance_card`` evaluation at build time.
 CARD_CHUNK = 200
@@ -277,6 +277,16 @@ def coverage_from(card: Card, row: dict, on: dt.date) -> Coverage:
         roles=card.roles,
         sources=card.sources,
     )
+
+
+def with_publics(rows: list[dict]) -> dict[str, tuple[dict, frozenset[str]]]:
+    """Rows of ``analysis_coverages`` (one per coverage and public) → coverage IRI → a row and its publics."""
+    publics: dict[str, set[str]] = {}
+    first: dict[str, dict] = {}
+    for r in rows:
+        publics.setdefault(r["coverage"], set()).add(r["public"])
+        first.setdefault(r["coverage"], r)
+    return {uri: (row, frozenset(publics[uri])) for uri, row in first.items()}
 
 
 def coverage_of(row: dict, on: dt.date) -> Coverage:

@@ -22,8 +22,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from maillage.namespaces import local
+
 from .backend import Backend
-from .coverage import AgeRange, Card, Coverage, concepts, coverage_from, parse_card
+from .coverage import AgeRange, Card, Coverage, concepts, coverage_from, parse_card, with_publics
 from .paths import Step, chain
 
 __all__ = ["CoverageIndex", "index_coverage", "answers_from_memory"]
@@ -37,27 +39,18 @@ class _Entry:
     target: Step
 
 
-def _local(uri: str) -> str:
-    return uri.rsplit("/", 1)[1]
-
-
 class CoverageIndex:
     """For each commune, the coverages of the territories containing it, and how it is inside each."""
 
     def __init__(self, backend: Backend):
         self._concepts = concepts(backend)
         self._accepted: dict[str | None, frozenset[str] | None] = {None: None}
-        publics: dict[str, set[str]] = defaultdict(set)
-        first: dict[str, dict] = {}
-        for r in backend.run("analysis_coverages"):
-            publics[r["coverage"]].add(r["public"])
-            first.setdefault(r["coverage"], r)
         by_territory: dict[str, list[_Entry]] = defaultdict(list)
-        for uri, r in first.items():
+        for r, publics in with_publics(backend.run("analysis_coverages")).values():
             card = parse_card(r["card"])
             row = {k: r[k] for k in ("coverage", "territory", "min", "max", "from", "to")}
-            target = Step(card.level, _local(r["territory"]), card.territory_name)
-            by_territory[r["territory"]].append(_Entry(row, frozenset(publics[uri]), card, target))
+            target = Step(card.level, local(r["territory"]), card.territory_name)
+            by_territory[r["territory"]].append(_Entry(row, publics, card, target))
         self._communes = {r["code"]: r for r in backend.run("commune_table")}
         # commune code -> (territory, EPCI it comes through or None); several members may hold a
         # commune (itself and its EPCI): the smallest IRI explains it, as paths.CommuneTerritories does.
@@ -72,7 +65,7 @@ class CoverageIndex:
         for (code, territory), member in via.items():
             if territory not in by_territory:
                 continue  # named by an inventory only
-            through = Step("epci", _local(member[0]), member[1]) if member and "/epci/" in member[0] else None
+            through = Step("epci", local(member[0]), member[1]) if member and "/epci/" in member[0] else None
             self._reach[code].append((by_territory[territory], through))
 
     def _publics_accepted(self, public: str | None) -> frozenset[str] | None:

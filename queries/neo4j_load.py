@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from maillage.ingest.build import current_build
-from maillage.namespaces import M
+from maillage.namespaces import M, local
 from maillage.ontology import HERE as ONTOLOGY
 from maillage.settings import Settings
 
@@ -41,10 +41,6 @@ OWL = "http://www.w3.org/2002/07/owl#"
 SCHEMA_TYPES = {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty",
                 OWL + "Ontology", OWL + "TransitiveProperty", OWL + "ReflexiveProperty"}
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-
-
-def local(iri: str) -> str:
-    return re.split(r"[#/]", iri)[-1]
 
 
 def rel_type(predicate: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from maillage.namespaces import IGEO, M
+from maillage.namespaces import IGEO, M, local
 
 from .backend import Backend
 
@@ -37,10 +37,6 @@ class Step:
     name: str
 
 
-def _local(uri: str) -> str:
-    return uri.rsplit("/", 1)[1]
-
-
 class CommuneTerritories:
     """Every territory containing one commune, keyed by IRI, able to explain each as a path."""
 
@@ -51,7 +47,7 @@ class CommuneTerritories:
         for r in rows:
             if r["level"] not in LEVELS:
                 continue
-            step = Step(LEVELS[r["level"]][0], _local(r["territory"]), r["name"])
+            step = Step(LEVELS[r["level"]][0], local(r["territory"]), r["name"])
             self.steps[r["territory"]] = step
             if step.level == "commune":
                 self.commune = step

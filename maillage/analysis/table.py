@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from maillage.errors import InvalidQuery
 from maillage.ingest.registry import parse_territory
-from maillage.namespaces import iri
+from maillage.namespaces import iri, local
+from maillage.queries.coverage import with_publics
 
 __all__ = ["Commune", "CoverageRow", "Expectation", "Inventory", "RoleRow", "AnalysisData", "load", "ages_overlap",
            "periods_overlap"]
@@ -146,18 +147,9 @@ def _lifecycle_end(history: list[dict]) -> dt.date | None:
     return None
 
 
-def _local(uri: str) -> str:
-    return uri.rsplit("/", 1)[1]
-
-
 def _coverages(rows: list[dict]) -> list[CoverageRow]:
-    publics: dict[str, set[str]] = defaultdict(set)
-    first: dict[str, dict] = {}
-    for r in rows:
-        publics[r["coverage"]].add(r["public"])
-        first.setdefault(r["coverage"], r)
     out = []
-    for uri, r in sorted(first.items()):
+    for uri, (r, publics) in sorted(with_publics(rows).items()):
         card = json.loads(r["card"])
         end = r["to"]
         closed = _lifecycle_end(card["history"])
@@ -166,7 +158,7 @@ def _coverages(rows: list[dict]) -> list[CoverageRow]:
         out.append(CoverageRow(
             instance=card["instance_id"], coverage=uri.split("/instance/", 1)[1], type=r["type"],
             name=card["name"], territory=r["territory"], min_age=r["min"], max_age=r["max"],
-            publics=frozenset(publics[uri]), start=r["from"], end=end, sources=tuple(card["sources"]),
+            publics=publics, start=r["from"], end=end, sources=tuple(card["sources"]),
         ))
     return out
 
@@ -192,7 +184,7 @@ def load(backend) -> AnalysisData:
         broader[r["public"]].add(r["broader"])
     sectors: dict[tuple, set[str]] = defaultdict(set)
     for r in backend.run("analysis_roles"):
-        key = (_local(r["instance"]), r["role"], _local(r["actor"]), r["name"], r["kind"])
+        key = (local(r["instance"]), r["role"], local(r["actor"]), r["name"], r["kind"])
         sectors[key].update([r["sector"]] if r["sector"] else [])
     related: dict[str, set[str]] = defaultdict(set)
     for r in backend.run("related_types"):
@@ -204,13 +196,13 @@ def load(backend) -> AnalysisData:
         territory_communes={t: frozenset(c) for t, c in territory_communes.items()},
         broader={p: frozenset(b) for p, b in broader.items()},
         expectations=sorted(
-            (Expectation(_local(r["expectation"]), r["label"], r["type"], r["min"], r["max"], r["public"], r["from"],
+            (Expectation(local(r["expectation"]), r["label"], r["type"], r["min"], r["max"], r["public"], r["from"],
                          r["territory"], r["confidence"] or "verified", _source(r))
              for r in backend.run("expectations")),
             key=lambda e: e.id,
         ),
         inventories=sorted(
-            (Inventory(_local(r["inventory"]), r["type"], r["territory"], r["asOf"], r["confidence"] or "verified", _source(r))
+            (Inventory(local(r["inventory"]), r["type"], r["territory"], r["asOf"], r["confidence"] or "verified", _source(r))
              for r in backend.run("inventories")),
             key=lambda i: i.id,
         ),
