@@ -23,7 +23,7 @@ from .paths import LEVEL_LABELS, LEVEL_ORDER, LEVELS, Step, commune_territories
 from .places import Place, commune_iri, resolve_commune
 
 __all__ = ["AgeRange", "Source", "Role", "Status", "Coverage", "CoverageAnswer", "who_covers", "parse_ages", "parse_date", "public_iri",
-           "public_matches", "coverage_of", "concepts", "status_on", "with_publics"]
+           "public_matches", "coverage_of", "concepts", "status_on", "with_publics", "served_publics"]
 
 #: Coverages per ``instance_card`` evaluation at build time.
 CARD_CHUNK = 200
@@ -210,20 +210,27 @@ def _date_or_none(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
+def served_publics(backend: Backend, public_iri: str | None) -> frozenset[str] | None:
+    """Python twin of the public filter of ``who_covers``: the notations of the publics whose coverages
+    serve ``public_iri`` (itself, every broader public, and everyone); None when any public will do."""
+    if public_iri is None:
+        return None
+    cache = backend.__dict__.setdefault("_served_publics", {})
+    if public_iri not in cache:
+        labels, seen, todo = concepts(backend), set(), [public_iri]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo += labels.get(current, {}).get("broader", ())
+        cache[public_iri] = frozenset({labels[c]["notation"] for c in seen if c in labels} | {"tout-public"})
+    return cache[public_iri]
+
+
 def public_matches(backend: Backend, public_iri: str | None, publics: list[str]) -> bool:
-    """Python twin of the public filter of ``who_covers``: for everyone, that public or a broader one."""
-    if public_iri is None or "tout-public" in publics:
-        return True
-    labels, seen, todo = concepts(backend), set(), [public_iri]
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        if labels.get(current, {}).get("notation") in publics:
-            return True
-        todo += labels.get(current, {}).get("broader", ())
-    return False
+    """Whether a coverage for ``publics`` serves ``public_iri``: for everyone, that public or a broader one."""
+    served = served_publics(backend, public_iri)
+    return served is None or not served.isdisjoint(publics)
 
 
 @dataclass(frozen=True)
@@ -311,7 +318,7 @@ def who_covers(
     commune = resolve_commune(backend, place)
     index = getattr(backend, "_coverage_index", None)  # set by coverage_index.index_coverage
     if index is not None:
-        items = index.coverages(commune.code, age_range, wanted, day)
+        items = index.coverages(commune.code, age_range, served_publics(backend, wanted), day)
     else:
         items = _queried(backend, commune, age_range, wanted, day)
     items.sort(key=lambda c: (LEVEL_ORDER.index(c.level), c.type, c.name, c.coverage_id))

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from maillage.namespaces import local
 
 from .backend import Backend
-from .coverage import AgeRange, Card, Coverage, concepts, coverage_from, parse_card, with_publics
+from .coverage import AgeRange, Card, Coverage, coverage_from, parse_card, with_publics
 from .paths import Step, chain
 
 __all__ = ["CoverageIndex", "index_coverage", "answers_from_memory"]
@@ -43,8 +43,6 @@ class CoverageIndex:
     """For each commune, the coverages of the territories containing it, and how it is inside each."""
 
     def __init__(self, backend: Backend):
-        self._concepts = concepts(backend)
-        self._accepted: dict[str | None, frozenset[str] | None] = {None: None}
         by_territory: dict[str, list[_Entry]] = defaultdict(list)
         for r, publics in with_publics(backend.run("analysis_coverages")).values():
             card = parse_card(r["card"])
@@ -68,22 +66,9 @@ class CoverageIndex:
             through = Step("epci", local(member[0]), member[1]) if member and "/epci/" in member[0] else None
             self._reach[code].append((by_territory[territory], through))
 
-    def _publics_accepted(self, public: str | None) -> frozenset[str] | None:
-        """The publics whose coverages serve ``public``: itself, the broader ones, and everyone."""
-        if public not in self._accepted:
-            seen, todo = set(), [public]
-            while todo:
-                current = todo.pop()
-                if current not in seen:
-                    seen.add(current)
-                    todo += self._concepts.get(current, {}).get("broader", ())
-            notations = {self._concepts[c]["notation"] for c in seen if c in self._concepts}
-            self._accepted[public] = frozenset(notations | {"tout-public"})
-        return self._accepted[public]
-
-    def coverages(self, code: str, ages: AgeRange, public: str | None, day: dt.date) -> list[Coverage]:
-        """Twin of the named question ``who_covers`` (and of its path), in the order it is unsorted."""
-        accepted = self._publics_accepted(public)
+    def coverages(self, code: str, ages: AgeRange, accepted: frozenset[str] | None, day: dt.date) -> list[Coverage]:
+        """Twin of the named question ``who_covers`` (and of its path), in the order it is unsorted;
+        ``accepted``: the publics a coverage must name one of (``coverage.served_publics``), or None."""
         commune = self._communes.get(code)
         found = []
         for entries, member in self._reach.get(code, ()):
