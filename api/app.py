@@ -22,7 +22,7 @@ from maillage.ingest.outlines import OutlinesMissing
 from maillage.settings import Settings
 
 from . import admin, analysis, carte, coverage, places, schemes
-from .service import Service, warm
+from .service import Service
 
 __all__ = ["create_app"]
 
@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         try:  # open (and copy into memory) and read the indexes at start: the first request is not the slow one
-            warm(svc.backend())
+            svc.backend()
         except StoreMissing:
             pass  # answered as 503 until a build exists
         yield

@@ -47,11 +47,12 @@ class Service:
         return self._backend
 
     def backend(self) -> Backend:
-        # Opened on first use, so that the service starts (and says why) even before a build exists.
+        # Opened (and warmed) on first use, so that the service starts (and says why) even before a
+        # build exists.
         if self._backend is None:
             with self._lock:
                 if self._backend is None:
-                    self._backend = open_backend(self.settings, long_lived=True)
+                    self._backend = warm(open_backend(self.settings, long_lived=True))
         return self._backend
 
     def reopen(self) -> Backend:
