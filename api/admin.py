@@ -14,13 +14,13 @@ import tempfile
 from pathlib import Path
 
 from fastapi import APIRouter, Body, Depends, Query, Request
-from maillage.errors import InvalidQuery, MaillageError, RegistryInvalid
+from maillage.core.errors import BuildBusy, InvalidQuery, MaillageError, RegistryInvalid
 from maillage.ingest.build import build, check
 
 from .models import WRITE_ERRORS, Rebuilt, Validation
 from .service import Service, service
 
-__all__ = ["router", "Forbidden", "Unauthorized", "Busy"]
+__all__ = ["router", "Forbidden", "Unauthorized"]
 
 
 class Unauthorized(MaillageError, PermissionError):
@@ -29,10 +29,6 @@ class Unauthorized(MaillageError, PermissionError):
 
 class Forbidden(MaillageError, PermissionError):
     """A wrong token, or writes are off."""
-
-
-class Busy(MaillageError, RuntimeError):
-    """Another build is running."""
 
 
 def require_token(request: Request, svc: Service = Depends(service)) -> None:
@@ -54,17 +50,12 @@ REGISTRY_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.(yaml|csv)$")
 @router.post("/builds", response_model=Rebuilt, responses=WRITE_ERRORS, summary="Reconstruire et publier le graphe")
 def post_build(svc: Service = Depends(service)):
     """Lit le registre, valide (SHACL) et publie un nouveau graphe d'un coup ; en cas d'échec, rien ne change
-    et la réponse 422 donne le rapport. Avec le magasin Neo4j, le graphe publié y est chargé aussi."""
+    et la réponse 422 donne le rapport. Avec le magasin Neo4j, le graphe publié y est chargé aussi.
+    Une construction à la fois, depuis l'API comme depuis la ligne de commande (409 sinon)."""
     if not svc.writing.acquire(blocking=False):
-        raise Busy("Une construction est déjà en cours : réessayez quand elle sera finie.")
+        raise BuildBusy("Une construction est déjà en cours : réessayez quand elle sera finie.")
     try:
-        info = build(svc.settings)
-        if svc.settings.backend == "neo4j":
-            from maillage.queries.neo4j import driver_for
-            from maillage.queries.neo4j_load import load
-
-            with driver_for(svc.settings) as driver:
-                load(svc.settings, driver)
+        info = build(svc.settings)  # the same composition as `maillage build`
         svc.reopen()
     finally:
         svc.writing.release()

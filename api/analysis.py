@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from maillage.analysis.ask import GapAnswer, NetworkAnswer, gap_layer, gap_rows, gaps_in, network_of, overlaps_in
 from maillage.analysis.overlaps import Overlap
-from maillage.queries.backend import Backend
+from maillage.store.session import Session
 from maillage.queries.layer import Layer
 
 from .coverage import AGES, ON, PUBLIC
@@ -32,7 +32,7 @@ TYPE = Query(None, description="Type de dispositif (défaut : les types attendus
 def get_overlaps(request: Request, territory: str | None = TERRITORY,
                  on: str | None = Query(None, description="Seulement ceux qui coexistent à cette date (défaut : toutes périodes)"),
                  cursor: str | None = CURSOR, limit: int = LIMIT, format: str | None = FORMAT,
-                 b: Backend = Depends(backend)):
+                 b: Session = Depends(backend)):
     """Paires de dispositifs aux fonctions proches (même type, ou types apparentés) dont les couvertures
     partagent communes, âges, public et période ; le score est la part de la population du plus petit
     couverte aussi par l'autre, pondérée par la part d'âges communs."""
@@ -44,7 +44,7 @@ def get_overlaps(request: Request, territory: str | None = TERRITORY,
             summary="Lacunes de couverture par département et type (CSV : une ligne par commune)")
 def get_gaps(request: Request, territory: str | None = TERRITORY, type: str | None = TYPE, ages: str | None = AGES,
              public: str | None = PUBLIC, on: str | None = ON, format: str | None = FORMAT,
-             b: Backend = Depends(backend)):
+             b: Session = Depends(backend)):
     """Population et communes couvertes, en lacune (non couvertes là où un recensement complet est
     déclaré) et inconnues (non couvertes, sans recensement)."""
     answer = gaps_in(b, territory, type, ages, public, on)
@@ -59,7 +59,7 @@ def get_gap_layer(request: Request,
                   territory: str = Query(description="Territoire, par exemple departement:48", examples=["departement:48"]),
                   type: str | None = Query(None, description="Type de dispositif (obligatoire)", examples=["CPTS"]),
                   ages: str | None = AGES, public: str | None = PUBLIC, on: str | None = ON,
-                  format: str | None = FORMAT, b: Backend = Depends(backend)):
+                  format: str | None = FORMAT, b: Session = Depends(backend)):
     layer = gap_layer(b, territory, type, ages, public, on)
     if wants_csv(request, format):
         return csv_response(layer.communes, f"lacunes-{layer.type}")
@@ -71,7 +71,7 @@ def get_gap_layer(request: Request,
 def get_network(request: Request, territory: str | None = TERRITORY,
                 threshold: int = Query(3, ge=1, le=1000, description="Dispositifs d'un même département à partir "
                                                                        "desquels un acteur est signalé"),
-                format: str | None = FORMAT, b: Backend = Depends(backend)):
+                format: str | None = FORMAT, b: Session = Depends(backend)):
     """Intermédiarité, courtage entre secteurs sanitaire, social et médico-social, communautés, et
     acteurs présents dans de nombreux dispositifs d'un même département."""
     answer = network_of(b, territory, threshold)

@@ -15,11 +15,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from maillage import __version__, jsonable
-from maillage.errors import (AmbiguousPlace, InvalidQuery, MaillageError, NotFound, PlaceNotFound, RegistryInvalid,
-                             StoreMissing)
-from maillage.ingest.outlines import OutlinesMissing
-from maillage.settings import Settings
+from maillage import __version__
+from maillage.core import jsonable
+from maillage.core.errors import (AmbiguousPlace, BuildBusy, InvalidQuery, MaillageError, NotFound, OutlinesMissing,
+                                  PlaceNotFound, RegistryInvalid, StoreMissing)
+from maillage.core.settings import Settings
 
 from . import admin, analysis, carte, coverage, places, schemes
 from .service import Service
@@ -31,7 +31,7 @@ log = logging.getLogger("maillage.api")
 #: error class → HTTP status; the first class an error is an instance of wins
 STATUSES = [
     (PlaceNotFound, 404), (NotFound, 404), (AmbiguousPlace, 300), (RegistryInvalid, 422), (InvalidQuery, 422),
-    (admin.Unauthorized, 401), (admin.Forbidden, 403), (admin.Busy, 409), (StoreMissing, 503), (OutlinesMissing, 503),
+    (admin.Unauthorized, 401), (admin.Forbidden, 403), (BuildBusy, 409), (StoreMissing, 503), (OutlinesMissing, 503),
 ]
 HTTP_MESSAGES = {404: "Adresse inconnue de l'API : voir /docs.", 405: "Méthode non permise sur cette adresse."}
 
@@ -79,10 +79,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def maillage_error(request: Request, err: MaillageError):
         status = next((code for cls, code in STATUSES if isinstance(err, cls)), 500)
         return _body(err, status)
-
-    @app.exception_handler(OutlinesMissing)
-    async def outlines_missing(request: Request, err: OutlinesMissing):
-        return _body(err, 503)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, err: RequestValidationError):

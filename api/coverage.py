@@ -5,12 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from maillage.errors import InvalidQuery
-from maillage.ingest.registry import parse_territory
-from maillage.queries.backend import Backend
+from maillage.core.terms import parse_territory
 from maillage.queries.coverage import CoverageAnswer, who_covers
-from maillage.queries.coverage_index import answers_from_memory
 from maillage.queries.layer import Layer, coverage_layer
+from maillage.store.session import Session
 
 from .answer import Answer
 from .models import ERRORS
@@ -35,11 +33,11 @@ async def get_who_covers(
     public: str | None = PUBLIC,
     on: str | None = ON,
     format: str | None = FORMAT,
-    b: Backend = Depends(backend),
+    b: Session = Depends(backend),
 ):
     """Chaque dispositif qui couvre la commune, avec le chemin (commune ∈ EPCI ∈ territoire…), le statut
     en vigueur à la date, l'historique, les rôles et les sources."""
-    if answers_from_memory(b):
+    if b.answers_from_memory:
         # Tens of microseconds from the coverage index: less than the thread pool's hop would cost.
         answer = who_covers(b, place, ages=ages, public=public, on=on)
     else:
@@ -62,18 +60,12 @@ def get_coverage_layer(
     public: str | None = PUBLIC,
     on: str | None = ON,
     format: str | None = FORMAT,
-    b: Backend = Depends(backend),
+    b: Session = Depends(backend),
 ):
     """Pour chaque commune : `couverte` ou `non-couverte`, et par quels dispositifs."""
-    kind, code = _territory(territory)
+    kind, code = parse_territory(territory)
     layer = coverage_layer(b, kind, code, type=type, ages=ages, public=public, on=on)
     if wants_csv(request, format):
         return csv_response(layer.communes, f"couverture-{kind}-{code}")
     return Answer(layer)
 
-
-def _territory(text: str) -> tuple[str, str]:
-    parsed = parse_territory(text)
-    if parsed is None:
-        raise InvalidQuery(f"Territoire « {text} » illisible : écrivez par exemple departement:31 ou epci:200068641.")
-    return parsed

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from maillage.errors import PlaceCandidate, Problem
+from maillage.core.errors import PlaceCandidate, Problem
 
 __all__ = ["ErrorBody", "ERRORS", "WRITE_ERRORS", "Validation", "Rebuilt"]
 

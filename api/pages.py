@@ -18,9 +18,9 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from maillage import jsonable
-from maillage.errors import InvalidQuery
-from maillage.tabular import to_csv
+from maillage.core import jsonable
+from maillage.core.errors import InvalidQuery
+from maillage.core.tabular import to_csv
 
 __all__ = ["Page", "paginate", "wants_csv", "csv_response", "FORMAT", "CURSOR", "LIMIT", "CSV_CONTENT"]
 

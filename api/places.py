@@ -7,9 +7,9 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from maillage.errors import NotFound
-from maillage.ingest.outlines import departement_outlines
-from maillage.queries.backend import Backend
+from maillage.core.errors import NotFound
+from maillage.store.outlines import departement_outlines
+from maillage.store.session import Session
 from maillage.queries.catalogue import (CommuneRef, PlaceMatch, TerritoryInfo, TerritoryRef, search_places, territories_of_kind,
                                         territory, territory_communes)
 
@@ -34,7 +34,7 @@ def get_places(
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
     format: str | None = FORMAT,
-    b: Backend = Depends(backend),
+    b: Session = Depends(backend),
 ):
     found = search_places(b, q, kind=kind)
     if wants_csv(request, format):
@@ -50,7 +50,7 @@ def get_territories(
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
     format: str | None = FORMAT,
-    b: Backend = Depends(backend),
+    b: Session = Depends(backend),
 ):
     found = territories_of_kind(b, kind)
     if wants_csv(request, format):
@@ -59,7 +59,7 @@ def get_territories(
 
 
 @router.get("/territories/{kind}/{code}", response_model=TerritoryInfo, responses=ERRORS, summary="Un territoire")
-def get_territory(kind: Kind, code: str = Path(examples=["31"]), b: Backend = Depends(backend)):
+def get_territory(kind: Kind, code: str = Path(examples=["31"]), b: Session = Depends(backend)):
     return territory(b, kind, code)
 
 
@@ -72,7 +72,7 @@ def get_territory_communes(
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
     format: str | None = FORMAT,
-    b: Backend = Depends(backend),
+    b: Session = Depends(backend),
 ):
     communes = territory_communes(b, kind, code)
     if wants_csv(request, format):

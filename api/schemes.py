@@ -5,12 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from maillage.queries.actors import ActorInfo, actor, list_actors
+from maillage.queries.actors import Actor, ActorInfo, actor, instance_actors, list_actors
 from maillage.queries.areas import instance_areas
-from maillage.queries.backend import Backend
+from maillage.store.session import Session
 from maillage.queries.catalogue import SchemeType, publics, scheme_types
 from maillage.queries.instances import InstanceDetail, InstanceSummary, instance_detail, list_instances
-from maillage.queries.territories import Actor, actors_of
 
 from .answer import Answer
 from .coverage import ON, PUBLIC
@@ -33,14 +32,14 @@ def _list(request: Request, items, name: str, cursor: str | None, limit: int, fo
 @router.get("/scheme-types", response_model=Page[SchemeType], responses={**ERRORS, **CSV_CONTENT},
             summary="Types de dispositifs (schéma SKOS)")
 def get_scheme_types(request: Request, cursor: str | None = CURSOR, limit: int = LIMIT, format: str | None = FORMAT,
-                     b: Backend = Depends(backend)):
+                     b: Session = Depends(backend)):
     return _list(request, scheme_types(b), "types-de-dispositifs", cursor, limit, format)
 
 
 @router.get("/publics", response_model=Page[SchemeType], responses={**ERRORS, **CSV_CONTENT},
             summary="Publics (schéma SKOS, avec les publics plus larges)")
 def get_publics(request: Request, cursor: str | None = CURSOR, limit: int = LIMIT, format: str | None = FORMAT,
-                b: Backend = Depends(backend)):
+                b: Session = Depends(backend)):
     return _list(request, publics(b), "publics", cursor, limit, format)
 
 
@@ -56,7 +55,7 @@ def get_instances(
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
     format: str | None = FORMAT,
-    b: Backend = Depends(backend),
+    b: Session = Depends(backend),
 ):
     """Les dispositifs dont au moins une couverture est en vigueur à la date et répond aux filtres."""
     found = list_instances(b, type=type, territory=territory, public=public, on=on)
@@ -65,21 +64,21 @@ def get_instances(
 
 @router.get("/instances/{instance_id}", response_model=InstanceDetail, responses=ERRORS,
             summary="Un dispositif : couvertures, historique, acteurs, sources")
-def get_instance(instance_id: str = INSTANCE, on: str | None = ON, b: Backend = Depends(backend)):
+def get_instance(instance_id: str = INSTANCE, on: str | None = ON, b: Session = Depends(backend)):
     return Answer(instance_detail(b, instance_id, on=on))
 
 
 @router.get("/instances/{instance_id}/actors", response_model=Page[Actor], responses={**ERRORS, **CSV_CONTENT},
             summary="Les acteurs d'un dispositif et leurs rôles")
 def get_instance_actors(request: Request, instance_id: str = INSTANCE, cursor: str | None = CURSOR,
-                        limit: int = LIMIT, format: str | None = FORMAT, b: Backend = Depends(backend)):
+                        limit: int = LIMIT, format: str | None = FORMAT, b: Session = Depends(backend)):
     instance_detail(b, instance_id)  # 404 for an unknown instance rather than an empty list
-    return _list(request, actors_of(b, instance_id), f"acteurs-{instance_id}", cursor, limit, format)
+    return _list(request, instance_actors(b, instance_id), f"acteurs-{instance_id}", cursor, limit, format)
 
 
 @router.get("/instances/{instance_id}/area", responses={**ERRORS, **GEOJSON}, response_class=JSONResponse,
             summary="Aires couvertes par un dispositif (GeoJSON, contours des communes)")
-def get_instance_area(instance_id: str = INSTANCE, b: Backend = Depends(backend), svc: Service = Depends(service)):
+def get_instance_area(instance_id: str = INSTANCE, b: Session = Depends(backend), svc: Service = Depends(service)):
     """Une entité par couverture : le MultiPolygone des contours de ses communes, avec âges, publics et période."""
     return JSONResponse(instance_areas(b, svc.settings.data_dir, instance_id), media_type="application/geo+json")
 
@@ -87,10 +86,10 @@ def get_instance_area(instance_id: str = INSTANCE, b: Backend = Depends(backend)
 @router.get("/actors", response_model=Page[ActorInfo], responses={**ERRORS, **CSV_CONTENT},
             summary="Acteurs (organisations) et leurs rôles")
 def get_actors(request: Request, cursor: str | None = CURSOR, limit: int = LIMIT, format: str | None = FORMAT,
-               b: Backend = Depends(backend)):
+               b: Session = Depends(backend)):
     return _list(request, list_actors(b), "acteurs", cursor, limit, format)
 
 
 @router.get("/actors/{actor_id}", response_model=ActorInfo, responses=ERRORS, summary="Un acteur et ses rôles")
-def get_actor(actor_id: str = Path(examples=["rap31"]), b: Backend = Depends(backend)):
+def get_actor(actor_id: str = Path(examples=["rap31"]), b: Session = Depends(backend)):
     return actor(b, actor_id)

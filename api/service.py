@@ -2,64 +2,45 @@
 
 from __future__ import annotations
 
-import gc
 import threading
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-from maillage.queries.backend import Backend, open_backend
-from maillage.settings import Settings
+from maillage.store.session import Session, open_backend
+from maillage.core.settings import Settings
 
-__all__ = ["Service", "backend", "service", "warm"]
-
-
-def warm(b: Backend) -> Backend:
-    """Read the per-backend indexes (communes, territories, concepts) that every question starts with,
-    and the coverage tables, so that ``who_covers`` answers from memory (``queries/coverage_index.py``)."""
-    from maillage.queries.catalogue import territories_of_kind
-    from maillage.queries.coverage import concepts
-    from maillage.queries.coverage_index import index_coverage
-    from maillage.queries.places import place_index
-
-    place_index(b)
-    concepts(b)
-    territories_of_kind(b, "departement")
-    index_coverage(b)
-    # The indexes are long-lived objects (127,000 on the national build): a full collection walked
-    # them all, a 50 ms pause for every request in flight; frozen, they are out of its sight.
-    gc.freeze()
-    return b
+__all__ = ["Service", "backend", "service"]
 
 
 class Service:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._backend: Backend | None = None
-        self._previous: Backend | None = None
+        self._backend: Session | None = None
+        self._previous: Session | None = None
         self._lock = threading.Lock()
         #: one write (rebuild) at a time; readers are never blocked by it
         self.writing = threading.Lock()
 
     @property
-    def opened(self) -> Backend | None:
+    def opened(self) -> Session | None:
         """The backend if it is open already, without waiting."""
         return self._backend
 
-    def backend(self) -> Backend:
+    def backend(self) -> Session:
         # Opened (and warmed) on first use, so that the service starts (and says why) even before a
         # build exists.
         if self._backend is None:
             with self._lock:
                 if self._backend is None:
-                    self._backend = warm(open_backend(self.settings, long_lived=True))
+                    self._backend = open_backend(self.settings, long_lived=True).warm()
         return self._backend
 
-    def reopen(self) -> Backend:
+    def reopen(self) -> Session:
         """Answer from the build just published. The replaced backend stays open, so that requests
         still using it finish on it; it is closed at the next reopen (a build later), which bounds what
         stays open (a Neo4j driver's connections) to one previous backend."""
-        fresh = warm(open_backend(self.settings, long_lived=True))
+        fresh = open_backend(self.settings, long_lived=True).warm()
         with self._lock:
             stale, self._previous, self._backend = self._previous, self._backend, fresh
         if stale is not None:
@@ -77,7 +58,7 @@ def service(request: Request) -> Service:
     return request.app.state.service
 
 
-async def backend(request: Request) -> Backend:
+async def backend(request: Request) -> Session:
     # A plain ``def`` dependency would cost every request a hop through the thread pool (measured:
     # 0.15 ms, a third of a coverage answer); only the first opening, which reads the store, needs one.
     svc: Service = request.app.state.service

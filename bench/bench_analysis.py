@@ -44,10 +44,11 @@ def _peak_mib() -> float:
 
 
 def ensure_build(folder: Path) -> None:
-    from maillage.ingest.build import build, current_build
+    from maillage.ingest.build import build
+    from maillage.store.builds import current_build
     from maillage.ingest.geography import load
     from maillage.ingest.synthetic import generate, write
-    from maillage.settings import Settings
+    from maillage.core.settings import Settings
 
     settings = Settings.from_env(registry=folder / "registry", data_dir=folder / "data", backend="embedded")
     if not (folder / "truth.json").exists():
@@ -86,9 +87,9 @@ def naive_overlaps(data) -> set[tuple[str, str]]:
 
 def phase(name: str, folder: Path) -> dict:
     from maillage.analysis import gaps, network, overlaps
-    from maillage.analysis.table import load
-    from maillage.queries.backend import open_backend
-    from maillage.settings import Settings
+    from maillage.analysis import load
+    from maillage.store.session import open_backend
+    from maillage.core.settings import Settings
 
     settings = Settings.from_env(data_dir=folder / "data", backend="embedded", store_in_memory="yes")
     started = time.perf_counter()

@@ -30,6 +30,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the service harness the tests use
 COMMUNES = ["31395", "31555", "31483", "48095", "75056", "13055", "2A004", "97411", "31149", "69123", "59350", "29019"]
 AGES = ["0-12", "13-17", "18-59", "60-120", ""]
 DATES = ["2019-06-01", "2022-01-01", "2024-06-01"]
@@ -107,9 +108,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="processus uvicorn (chacun copie le magasin en mémoire)")
     args = parser.parse_args()
 
-    from maillage.api.running import running_service
-    from maillage.ingest.build import build, current_build
-    from maillage.settings import Settings
+    from running import running_service  # tests/running.py
+    from maillage.ingest.build import build
+    from maillage.store.builds import current_build
+    from maillage.core.settings import Settings
 
     settings = Settings.from_env(data_dir=args.data_dir)
     if current_build(settings.data_dir) is None:

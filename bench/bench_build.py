@@ -43,7 +43,7 @@ def _peak_mib() -> float:
 
 def phase_maillage(data_dir: Path) -> dict:
     from maillage.ingest.build import build
-    from maillage.settings import Settings
+    from maillage.core.settings import Settings
 
     settings = Settings.from_env(data_dir=data_dir, registry=REGISTRY, backend="embedded")
     started = time.perf_counter()
@@ -59,7 +59,7 @@ def phase_naive(_data_dir: Path) -> dict:
     from _naive import naive_graph
 
     from maillage.ontology import SHAPES_FILE
-    from maillage.settings import Settings
+    from maillage.core.settings import Settings
 
     settings = Settings.from_env(registry=REGISTRY)
     started = time.perf_counter()

@@ -116,13 +116,15 @@ def main() -> None:
     from neo4j_server import free_port, running_neo4j
 
     from maillage.ingest import geography
-    from maillage.ingest.build import build, current_build
-    from maillage.namespaces import iri
-    from maillage.queries.backend import open_backend
-    from maillage.queries.coverage import parse_ages, who_covers
-    from maillage.queries.neo4j import Neo4jBackend
-    from maillage.queries.neo4j_load import SCHEMA, to_property_graph, write
-    from maillage.settings import Settings
+    from maillage.ingest.build import build
+    from maillage.store.builds import current_build
+    from maillage.core.namespaces import iri
+    from maillage.store.session import open_backend
+    from maillage.core.terms import parse_ages
+    from maillage.queries.coverage import who_covers
+    from maillage.store.neo4j import Neo4jBackend
+    from maillage.store.neo4j_load import SCHEMA, to_property_graph, write
+    from maillage.core.settings import Settings
 
     load = os.getloadavg()
     tmp = Path(tempfile.mkdtemp(prefix="maillage-bench-neo4j-"))

@@ -105,11 +105,11 @@ def main() -> None:
 
     from maillage.ingest import geography
     from maillage.ingest.build import build
-    from maillage.namespaces import iri
-    from maillage.queries.backend import open_backend
-    from maillage.queries.coverage import parse_ages, who_covers
-    from maillage.queries.coverage_index import index_coverage
-    from maillage.settings import Settings
+    from maillage.core.namespaces import iri
+    from maillage.store.session import open_backend
+    from maillage.core.terms import parse_ages
+    from maillage.queries.coverage import who_covers
+    from maillage.core.settings import Settings
 
     load = os.getloadavg()
     tmp = None
@@ -141,7 +141,7 @@ def main() -> None:
         # and the coverage tables read once (queries/coverage_index.py), which who_covers() then uses.
         backend = open_backend(settings, long_lived=True)
         started = time.perf_counter()
-        index_coverage(backend)
+        backend.warm()
         index_s = time.perf_counter() - started
         timed([full, raw], cases)  # warm-up
         mem_full_s, mem_raw_s = timed([full, raw], cases, ROUNDS)

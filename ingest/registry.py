@@ -17,12 +17,14 @@ from pathlib import Path
 import yaml
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from maillage.errors import Problem
-from maillage.namespaces import DCTERMS, M, ORG, PROV, PUBLIC, ROLE, STATUS, TYPE, iri
+from maillage.core.errors import Problem
+from maillage.core.namespaces import ENTRY_ID as ID
+from maillage.core.terms import match_territory as parse_territory
+from .vocabulary import DCTERMS, M, ORG, PROV, PUBLIC, ROLE, STATUS, TYPE, iri
 
 from .geography import Geography
 
-__all__ = ["Where", "RegistryGraph", "read_registry", "read_entries", "parse_territory"]
+__all__ = ["Where", "RegistryGraph", "read_registry", "read_entries"]
 
 # The fields each kind of entry may have: a typo ("agse") is reported, not silently ignored.
 FIELDS = {
@@ -37,11 +39,8 @@ FIELDS = {
     "citation": {"ref", "excerpt", "confidence"},
     "inventory": {"id", "type", "territory", "as_of", "source", "note", "confidence"},
 }
-ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-TERRITORY_REF = re.compile(r"^(commune|epci|departement|region|territoire):([0-9A-Za-z][0-9A-Za-z-]*)$")
 #: libyaml's safe loader when present: 10 times faster on a national (synthetic) registry.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-SCOPE_FILE = re.compile(r"^(?:region-)?([0-9]{2,3}|2A|2B)(?:-[a-z0-9-]+)?$")
 
 
 @dataclass(frozen=True)
@@ -76,12 +75,6 @@ class RegistryGraph:
 
     def problem(self, where: Where, rule: str, message: str) -> None:
         self.problems.append(Problem(where.file, where.entry, where.field, rule, message))
-
-
-def parse_territory(text: object) -> tuple[str, str] | None:
-    """``"epci:200068641"`` → ``("epci", "200068641")``; None when malformed."""
-    match = TERRITORY_REF.match(str(text).strip()) if text is not None else None
-    return (match.group(1), match.group(2)) if match else None
 
 
 def _date(value: object) -> Literal:

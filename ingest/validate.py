@@ -31,8 +31,8 @@ import pyshacl
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SH
 
-from maillage.errors import Problem
-from maillage.namespaces import DCTERMS, M, PROV, local
+from maillage.core.errors import Problem
+from .vocabulary import DCTERMS, M, PROV, local
 from maillage.ontology import SHAPES_FILE, VOCABULARY_FILES
 
 from . import geography

@@ -28,9 +28,9 @@ import networkx as nx
 from maillage.analysis import load
 from maillage.analysis.ask import gap_rows, gaps_in, network_of, overlaps_in
 from maillage.analysis.network import actor_instance_graph, actor_projection
-from maillage.analysis.table import scope_communes
-from maillage.queries.backend import open_backend
-from maillage.settings import Settings
+from maillage.analysis.scope import scope_communes
+from maillage.store.session import open_backend
+from maillage.core.settings import Settings
 
 FIGURES = Path(os.environ.get("MAILLAGE_FIGURES", "figures"))
 FIGURES.mkdir(parents=True, exist_ok=True)

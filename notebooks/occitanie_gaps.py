@@ -27,8 +27,8 @@ import matplotlib.pyplot as plt
 
 from maillage.analysis.ask import gap_rows, gaps_in
 from maillage.analysis.gaps import COVERED, GAP, UNKNOWN
-from maillage.queries.backend import open_backend
-from maillage.settings import Settings
+from maillage.store.session import open_backend
+from maillage.core.settings import Settings
 
 FIGURES = Path(os.environ.get("MAILLAGE_FIGURES", "figures"))
 FIGURES.mkdir(parents=True, exist_ok=True)
@@ -84,7 +84,7 @@ import json
 
 from matplotlib.collections import PolyCollection
 
-from maillage.ingest.outlines import departement_outlines
+from maillage.store.outlines import departement_outlines
 
 settings = Settings.from_env()
 status = {r["code"]: r["statut"] for r in rows}

@@ -1,16 +1,16 @@
-"""Actors (organisations) and the roles they hold, from the named question ``actor_roles``."""
+"""Actors (organisations) and the roles they hold: the named questions ``actor_roles`` and
+``instance_actors``."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from maillage.errors import NotFound
-from maillage.namespaces import entry_iri
+from maillage.core.errors import NotFound
+from maillage.core.namespaces import entry_iri, local
+from maillage.store.session import Session
 
-from .backend import Backend
-
-__all__ = ["ActorRole", "ActorInfo", "list_actors", "actor"]
+__all__ = ["ActorRole", "ActorInfo", "Actor", "list_actors", "actor", "instance_actors"]
 
 
 @dataclass(frozen=True)
@@ -30,24 +30,47 @@ class ActorInfo:
     roles: list[ActorRole] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Actor:
+    """A role of an instance and who holds it: an actor, or a function held by a person."""
+
+    role: str
+    actor_id: str | None
+    name: str | None
+    kind: str | None
+    function: str | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+
 def _actors(rows: list[dict]) -> list[ActorInfo]:
     found: dict[str, ActorInfo] = {}
     for r in rows:
-        ident = r["actor"].rsplit("/", 1)[1]
+        ident = local(r["actor"])
         info = found.setdefault(ident, ActorInfo(ident, r["name"], r["kind"]))
         if r["instance"]:
-            info.roles.append(ActorRole(r["instance"].rsplit("/", 1)[1], r["instanceName"], r["role"], r["from"], r["to"]))
+            info.roles.append(ActorRole(local(r["instance"]), r["instanceName"], r["role"], r["from"], r["to"]))
     for info in found.values():
         info.roles = sorted(set(info.roles), key=lambda a: (a.instance_id, a.role, a.valid_from or dt.date.min))
     return sorted(found.values(), key=lambda a: (a.name, a.id))
 
 
-def list_actors(backend: Backend) -> list[ActorInfo]:
-    return _actors(backend.run("actor_roles", actor=None))
+def list_actors(session: Session) -> list[ActorInfo]:
+    return _actors(session.run("actor_roles", actor=None))
 
 
-def actor(backend: Backend, actor_id: str) -> ActorInfo:
-    found = _actors(backend.run("actor_roles", actor=entry_iri("actor", actor_id)))
+def actor(session: Session, actor_id: str) -> ActorInfo:
+    found = _actors(session.run("actor_roles", actor=entry_iri("actor", actor_id)))
     if not found:
         raise NotFound(f"Aucun acteur « {actor_id} ».")
     return found[0]
+
+
+def instance_actors(session: Session, instance_id: str) -> list[Actor]:
+    """The roles of one instance, with the actor or the function that holds each."""
+    rows = session.run("instance_actors", instance=entry_iri("instance", instance_id))
+    found = {
+        Actor(r["role"], local(r["actor"]) if r["actor"] else None, r["name"], r["kind"], r["function"], r["from"], r["to"])
+        for r in rows
+    }
+    return sorted(found, key=lambda a: (a.role, a.name or a.function or "", a.valid_from or dt.date.min))

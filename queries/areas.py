@@ -10,24 +10,24 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from maillage import jsonable
-from maillage.ingest.outlines import departement_of, departement_outlines
+from maillage.core import jsonable
+from maillage.store.outlines import departement_of, departement_outlines
 
-from .backend import Backend
+from maillage.store.session import Session
 from .catalogue import territory_communes
 from .instances import instance_detail
 
 __all__ = ["instance_areas"]
 
 
-def instance_areas(backend: Backend, data_dir: Path, instance_id: str) -> dict:
+def instance_areas(session: Session, data_dir: Path, instance_id: str) -> dict:
     """A GeoJSON FeatureCollection: one Feature per coverage of the instance, with its ages and period."""
-    detail = instance_detail(backend, instance_id)
+    detail = instance_detail(session, instance_id)
     outlines: dict[str, dict[str, dict]] = {}
     features, missing, source = [], [], None
     for area in detail.coverages:
         polygons = []
-        for commune in territory_communes(backend, area.level, area.territory):
+        for commune in territory_communes(session, area.level, area.territory):
             departement = departement_of(commune.code)
             if departement not in outlines:
                 raw = departement_outlines(data_dir, departement)

@@ -1,7 +1,7 @@
 """Finding places and territories by what a planner types, and listing what a territory holds.
 
 Territories other than communes (EPCI, custom territories, départements, régions) come from the named
-question ``territory_names``, read once per backend like the communes' index (``places``). A code alone
+question ``territory_names``, read once per session like the communes' index (``places``). A code alone
 never says its kind: "53" is both the département Mayenne and the région Bretagne, so every answer
 carries its kind and ``kind=`` narrows the search.
 """
@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from maillage.errors import InvalidQuery, NotFound
-from maillage.namespaces import M, iri
-from maillage.text import fold
+from maillage.core.errors import InvalidQuery, NotFound
+from maillage.core.namespaces import M, iri
+from maillage.core.text import fold
 
-from .backend import Backend
-from .coverage import concepts
-from .paths import LEVEL_ORDER, LEVELS
-from .places import CODE, closest, place_index
+from maillage.core.levels import LEVEL_ORDER
+from maillage.store.session import Session
+
+from .places import CODE, closest
 
 __all__ = ["PlaceMatch", "TerritoryInfo", "TerritoryRef", "CommuneRef", "SchemeType", "KINDS",
            "search_places", "territory", "territories_of_kind", "territory_communes", "scheme_types", "publics"]
@@ -64,21 +64,12 @@ class SchemeType:
     broader: list[str]
 
 
-def _territories(backend: Backend) -> dict[tuple[str, str], str]:
-    """(kind, code) → name of every territory other than a commune, read once per backend."""
-    table = getattr(backend, "_territory_names", None)
-    if table is None:
-        table = {(LEVELS[r["level"]][0], r["territory"].rsplit("/", 1)[1]): r["name"] for r in backend.run("territory_names")}
-        backend._territory_names = table  # type: ignore[attr-defined]
-    return table
-
-
 def _check_kind(kind: str | None) -> None:
     if kind is not None and kind not in KINDS:
         raise InvalidQuery(f"Genre de territoire « {kind} » inconnu : {', '.join(KINDS)}.")
 
 
-def search_places(backend: Backend, text: str, kind: str | None = None) -> list[PlaceMatch]:
+def search_places(session: Session, text: str, kind: str | None = None) -> list[PlaceMatch]:
     """Places whose code is ``text`` or whose name is or starts with it (case and accents ignored).
 
     Exact matches come first, then names that start with the text, larger communes first; when nothing
@@ -90,7 +81,7 @@ def search_places(backend: Backend, text: str, kind: str | None = None) -> list[
         raise InvalidQuery("Indiquez un nom ou un code à chercher.")
     found: list[tuple[int, int, PlaceMatch]] = []
     if kind in (None, "commune"):
-        index = place_index(backend)
+        index = session.places
         code_row = index.by_code.get(text.strip().upper()) if CODE.match(text.strip()) else None
         rows = [(0, code_row)] if code_row else []
         rows += [(0, r) for r in index.by_key.get(key, [])]
@@ -99,7 +90,7 @@ def search_places(backend: Backend, text: str, kind: str | None = None) -> list[
             match = PlaceMatch("commune", r["code"], r["name"], r["departement"], r.get("population"),
                                "exact" if rank == 0 else "début")
             found.append((rank, -(r.get("population") or 0), match))
-    for (level, code), name in _territories(backend).items():
+    for (level, code), name in session.territory_names.items():
         if kind not in (None, level):
             continue
         folded = fold(name)
@@ -108,60 +99,60 @@ def search_places(backend: Backend, text: str, kind: str | None = None) -> list[
             found.append((rank, 0, PlaceMatch(level, code, name, None, None, "exact" if rank == 0 else "début")))
     if not found and kind in (None, "commune"):
         return [PlaceMatch("commune", c.code, c.name, c.departement, c.population, "approchant")
-                for c in closest(place_index(backend), key)]
+                for c in closest(session.places, key)]
     found.sort(key=lambda f: (f[0], LEVEL_ORDER.index(f[2].kind), f[1], f[2].name, f[2].code))
     unique = dict.fromkeys(f[2] for f in found)
     return list(unique)
 
 
-def _name(backend: Backend, kind: str, code: str) -> str:
+def _name(session: Session, kind: str, code: str) -> str:
     _check_kind(kind)
     if kind == "commune":
-        row = place_index(backend).by_code.get(code.upper())
+        row = session.places.by_code.get(code.upper())
         name = row["name"] if row else None
     else:
-        name = _territories(backend).get((kind, code))
+        name = session.territory_names.get((kind, code))
     if name is None:
         raise NotFound(f"Aucun territoire {kind} « {code} ».")
     return name
 
 
-def territories_of_kind(backend: Backend, kind: str) -> list[TerritoryRef]:
+def territories_of_kind(session: Session, kind: str) -> list[TerritoryRef]:
     """Every territory of one kind other than communes (the map's list of départements), by code."""
     _check_kind(kind)
     if kind == "commune":
         raise InvalidQuery("La liste des communes est trop longue : cherchez-les (/v1/places) ou par territoire.")
-    found = [TerritoryRef(k, code, name) for (k, code), name in _territories(backend).items() if k == kind]
+    found = [TerritoryRef(k, code, name) for (k, code), name in session.territory_names.items() if k == kind]
     return sorted(found, key=lambda t: t.code)
 
 
-def territory_communes(backend: Backend, kind: str, code: str) -> list[CommuneRef]:
+def territory_communes(session: Session, kind: str, code: str) -> list[CommuneRef]:
     """The current communes inside the territory ``kind``/``code``, by code."""
-    _name(backend, kind, code)
-    rows = backend.run("communes_in_territory", territory=iri(kind, code.upper() if kind == "commune" else code))
-    names = place_index(backend).by_code
+    _name(session, kind, code)
+    rows = session.run("communes_in_territory", territory=iri(kind, code.upper() if kind == "commune" else code))
+    names = session.places.by_code
     return sorted({CommuneRef(r["code"], names[r["code"]]["name"]) for r in rows}, key=lambda c: c.code)
 
 
-def territory(backend: Backend, kind: str, code: str) -> TerritoryInfo:
-    name = _name(backend, kind, code)
-    return TerritoryInfo(kind, code, name, len(territory_communes(backend, kind, code)))
+def territory(session: Session, kind: str, code: str) -> TerritoryInfo:
+    name = _name(session, kind, code)
+    return TerritoryInfo(kind, code, name, len(territory_communes(session, kind, code)))
 
 
-def _scheme(backend: Backend, scheme: str) -> list[SchemeType]:
+def _scheme(session: Session, scheme: str) -> list[SchemeType]:
     found = [
-        SchemeType(c["notation"], c["label"], uri, sorted(concepts(backend)[b]["notation"] for b in c["broader"]))
-        for uri, c in concepts(backend).items()
+        SchemeType(c["notation"], c["label"], uri, sorted(session.concepts[b]["notation"] for b in c["broader"]))
+        for uri, c in session.concepts.items()
         if c["scheme"] == scheme
     ]
     return sorted(found, key=lambda t: t.notation)
 
 
-def scheme_types(backend: Backend) -> list[SchemeType]:
+def scheme_types(session: Session) -> list[SchemeType]:
     """The SKOS scheme of scheme types (DAC, ILC, CPTS…), with French labels."""
-    return _scheme(backend, str(M.SchemeTypes))
+    return _scheme(session, M.SchemeTypes)
 
 
-def publics(backend: Backend) -> list[SchemeType]:
+def publics(session: Session) -> list[SchemeType]:
     """The SKOS scheme of publics (enfants, personnes-sans-domicile ⊂ personnes-precaires…)."""
-    return _scheme(backend, str(M.Publics))
+    return _scheme(session, M.Publics)

@@ -2,24 +2,27 @@
 
 Both read the named question ``instance_coverages`` (the coverages with the card the build stored on
 each), so an instance's type, name, history, roles and sources are the ones ``who_covers`` shows.
-Filters by type, public and date are applied to those few hundred rows in Python with the same rules
-as ``who_covers``; a territory filter intersects with ``instances_in_territory``.
+Filters by type, public and date are applied to those few hundred rows in Python with the rules of
+``maillage.core.rules``; a territory filter intersects with ``instances_in_territory``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
-from maillage.errors import InvalidQuery, NotFound
-from maillage.namespaces import TYPE, entry_iri
+from maillage.core import rules
+from maillage.core.errors import NotFound
+from maillage.core.levels import LEVEL_LABELS
+from maillage.core.namespaces import entry_iri
+from maillage.core.terms import AgeRange, parse_date
+from maillage.store.cards import Role, Source, Status, parse_card
+from maillage.store.session import Session
 
-from .backend import Backend
-from .coverage import (AgeRange, Role, Source, Status, concepts, coverage_of, parse_date, public_iri,
-                       public_matches, status_on)
-from .paths import LEVEL_LABELS
-from .territories import Actor, actors_of, instances_in
+from .actors import Actor, instance_actors
+from .concepts import public_iri, type_code
+from .coverage import coverage_from
+from .territories import instances_in
 
 __all__ = ["InstanceSummary", "CoverageArea", "InstanceDetail", "list_instances", "instance_detail"]
 
@@ -62,16 +65,12 @@ class InstanceDetail:
     sources: list[Source]
 
 
-def _rows(backend: Backend, instance: str | None = None) -> list[dict]:
-    return backend.run("instance_coverages", instance=entry_iri("instance", instance) if instance else None)
-
-
-def _in_force(row: dict, on: dt.date) -> bool:
-    return (row["from"] is None or row["from"] <= on) and (row["to"] is None or row["to"] >= on)
+def _rows(session: Session, instance: str | None = None) -> list[dict]:
+    return session.run("instance_coverages", instance=entry_iri("instance", instance) if instance else None)
 
 
 def list_instances(
-    backend: Backend,
+    session: Session,
     type: str | None = None,
     territory: str | None = None,
     public: str | None = None,
@@ -83,20 +82,18 @@ def list_instances(
     ``who_covers`` (that public, a broader one, or everyone).
     """
     day = parse_date(on)
-    wanted = public_iri(backend, public)
-    type_code = type.strip().upper() if type else None
-    if type_code and str(TYPE[type_code]) not in concepts(backend):
-        raise InvalidQuery(f"Type de dispositif « {type} » inconnu.")
-    inside = {i.id for i in instances_in(backend, territory, type=type_code, on=day)} if territory else None
+    accepted = session.served_publics(public_iri(session, public))
+    code = type_code(session, type)
+    inside = {i.id for i in instances_in(session, territory, type=code, on=day)} if territory else None
     grouped: dict[str, list] = {}
-    for row in _rows(backend):
-        card = json.loads(row["card"])
-        if type_code and card["type"] != type_code:
+    for row in _rows(session):
+        card = parse_card(row["card"])
+        if code and card.type != code:
             continue
-        if inside is not None and card["instance_id"] not in inside:
+        if inside is not None and card.instance_id not in inside:
             continue
-        if _in_force(row, day) and public_matches(backend, wanted, card["publics"]):
-            grouped.setdefault(card["instance_id"], []).append(coverage_of(row, day))
+        if rules.in_force(row["from"], row["to"], day) and rules.serves(card.publics, accepted):
+            grouped.setdefault(card.instance_id, []).append(coverage_from(card, row, day))
     found = [
         InstanceSummary(ident, items[0].type, items[0].type_label, items[0].name, items[0].status, len(items))
         for ident, items in grouped.items()
@@ -104,13 +101,13 @@ def list_instances(
     return sorted(found, key=lambda i: (i.type, i.name, i.id))
 
 
-def instance_detail(backend: Backend, instance_id: str, on: str | dt.date | None = None) -> InstanceDetail:
+def instance_detail(session: Session, instance_id: str, on: str | dt.date | None = None) -> InstanceDetail:
     """One instance with every coverage (in force or not), its history, actors, roles and sources."""
     day = parse_date(on)
-    rows = _rows(backend, instance_id)
+    rows = _rows(session, instance_id)
     if not rows:
         raise NotFound(f"Aucun dispositif « {instance_id} ».")
-    items = sorted((coverage_of(row, day) for row in rows), key=lambda c: c.coverage_id)
+    items = sorted((coverage_from(parse_card(row["card"]), row, day) for row in rows), key=lambda c: c.coverage_id)
     first = items[0]
     areas = [
         CoverageArea(c.coverage_id, c.level, LEVEL_LABELS[c.level], c.territory, c.territory_name, c.ages,
@@ -120,6 +117,6 @@ def instance_detail(backend: Backend, instance_id: str, on: str | dt.date | None
     sources = sorted({s for c in items for s in c.sources}, key=lambda s: (s.date, s.title, s.excerpt))
     return InstanceDetail(
         id=instance_id, type=first.type, type_label=first.type_label, name=first.name, on=day,
-        status=first.status, history=first.history, coverages=areas, actors=actors_of(backend, instance_id),
+        status=first.status, history=first.history, coverages=areas, actors=instance_actors(session, instance_id),
         roles=first.roles, sources=sources,
     )

@@ -1,28 +1,25 @@
-"""Territories and the instances in them: the named questions ``territories_of_commune``,
-``instances_in_territory`` and ``instance_actors``, for the CLI, the API and the notebooks."""
+"""Territories and the instances in them: the named questions ``territories_of_commune`` and
+``instances_in_territory``, for the CLI, the API and the notebooks."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
-from maillage.errors import InvalidQuery
-from maillage.ingest.registry import parse_territory
-from maillage.namespaces import TYPE, entry_iri, iri
+from maillage.core.errors import InvalidQuery, PlaceNotFound
+from maillage.core.levels import LEVEL_ORDER, LEVELS, Territory
+from maillage.core.namespaces import TYPE, iri, local
+from maillage.core.terms import TERRITORY_HELP, match_territory, parse_date
+from maillage.store.session import Session
 
-from .backend import Backend
-from .coverage import concepts, parse_date
-from .paths import LEVEL_ORDER, LEVELS
+from .concepts import type_code
 from .places import commune_iri, resolve_commune
 
-__all__ = ["Territory", "InstanceRef", "Actor", "territories_of", "instances_in", "actors_of"]
+__all__ = ["InstanceRef", "territories_of", "territory_iri", "instances_in"]
 
-
-@dataclass(frozen=True)
-class Territory:
-    level: str
-    id: str
-    name: str
+#: a bare number is a code without its kind ("31": the département? the région?)
+BARE_CODE = re.compile(r"^(?:[0-9]{2,3}|2[AB]|[0-9]{9})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -32,52 +29,36 @@ class InstanceRef:
     name: str
 
 
-@dataclass(frozen=True)
-class Actor:
-    role: str
-    actor_id: str | None
-    name: str | None
-    kind: str | None
-    function: str | None
-    valid_from: dt.date | None
-    valid_to: dt.date | None
-
-
-def territories_of(backend: Backend, place: str) -> list[Territory]:
+def territories_of(session: Session, place: str) -> list[Territory]:
     """Every territory containing the commune ``place``, from the commune up to the région."""
-    commune = resolve_commune(backend, place)
-    rows = backend.run("territories_of_commune", commune=commune_iri(commune))
-    found = {Territory(LEVELS[r["level"]][0], r["territory"].rsplit("/", 1)[1], r["name"]) for r in rows if r["level"] in LEVELS}
+    commune = resolve_commune(session, place)
+    rows = session.run("territories_of_commune", commune=commune_iri(commune))
+    found = {Territory(LEVELS[r["level"]][0], local(r["territory"]), r["name"]) for r in rows if r["level"] in LEVELS}
     return sorted(found, key=lambda t: (LEVEL_ORDER.index(t.level), t.name))
 
 
-def _territory_iri(backend: Backend, text: str) -> str:
-    parsed = parse_territory(text)
+def territory_iri(session: Session, text: str) -> str:
+    """The IRI of the territory a question names: a reference (``departement:31``) or a commune's name or
+    code. A bare code of another kind (``31``, ``76``, a SIREN) is refused with the reference to write."""
+    parsed = match_territory(text)
     if parsed is not None:
         return iri(*parsed)
-    return commune_iri(resolve_commune(backend, text))
+    if BARE_CODE.match(str(text).strip()):
+        raise InvalidQuery(f"Territoire « {text} » ambigu : {TERRITORY_HELP}.")
+    try:
+        return commune_iri(resolve_commune(session, text))
+    except PlaceNotFound as err:
+        raise InvalidQuery(f"Territoire « {text} » inconnu : {TERRITORY_HELP}, ou un nom de commune.") from err
 
 
-def instances_in(backend: Backend, territory: str, type: str | None = None, on: str | dt.date | None = None) -> list[InstanceRef]:
+def instances_in(session: Session, territory: str, type: str | None = None, on: str | dt.date | None = None) -> list[InstanceRef]:
     """Instances (of ``type``, or all) covering at least one commune of ``territory`` on ``on``.
 
     ``territory`` is a reference as in the registry (``departement:48``, ``epci:200068641``,
     ``territoire:toulouse-sud``) or a commune's name or code.
     """
-    type_iri = None
-    if type:
-        type_iri = str(TYPE[type.strip().upper()])
-        if type_iri not in concepts(backend):
-            raise InvalidQuery(f"Type de dispositif « {type} » inconnu.")
-    rows = backend.run("instances_in_territory", territory=_territory_iri(backend, territory), on=parse_date(on), type=type_iri)
-    found = {InstanceRef(r["instance"].rsplit("/", 1)[1], r["notation"], r["name"]) for r in rows}
+    code = type_code(session, type)
+    rows = session.run("instances_in_territory", territory=territory_iri(session, territory), on=parse_date(on),
+                       type=TYPE[code] if code else None)
+    found = {InstanceRef(local(r["instance"]), r["notation"], r["name"]) for r in rows}
     return sorted(found, key=lambda i: (i.type, i.name, i.id))
-
-
-def actors_of(backend: Backend, instance_id: str) -> list[Actor]:
-    rows = backend.run("instance_actors", instance=entry_iri("instance", instance_id))
-    found = {
-        Actor(r["role"], r["actor"].rsplit("/", 1)[1] if r["actor"] else None, r["name"], r["kind"], r["function"], r["from"], r["to"])
-        for r in rows
-    }
-    return sorted(found, key=lambda a: (a.role, a.name or a.function or "", a.valid_from or dt.date.min))

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from maillage.ingest.build import build
-from maillage.queries.backend import open_backend
-from maillage.settings import PROJECT_ROOT, Settings
+from maillage.store.session import open_backend
+from maillage.core.settings import PROJECT_ROOT, Settings
 
 RESOURCES = Path(__file__).parent / "resources"
 
@@ -86,8 +86,8 @@ def neo4j_loaded(national, neo4j_uri):
     """Settings whose Neo4j holds the national build, loaded once."""
     import dataclasses
 
-    from maillage.queries.neo4j import driver_for
-    from maillage.queries.neo4j_load import load
+    from maillage.store.neo4j import driver_for
+    from maillage.store.neo4j_load import load
 
     settings = dataclasses.replace(national, backend="neo4j", neo4j_uri=neo4j_uri)
     with driver_for(settings) as driver:

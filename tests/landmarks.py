@@ -53,7 +53,7 @@ def answers(backend) -> dict[str, str]:
 
 if __name__ == "__main__":
     from maillage.core.settings import Settings
-    from maillage.store.backend import open_backend
+    from maillage.store.session import open_backend
 
     b = open_backend(Settings.from_env())
     with open(sys.argv[1], "w", encoding="utf-8") as out:

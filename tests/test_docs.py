@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from maillage.settings import PROJECT_ROOT, SETTINGS
+from maillage.core.settings import PROJECT_ROOT, SETTINGS
 
 README = (PROJECT_ROOT / "README.md").read_text()
 QUERIES = PROJECT_ROOT / "queries"

@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from maillage.errors import InvalidQuery
-from maillage.queries.coverage import AgeRange, parse_ages, parse_date, public_iri
+from maillage.core.errors import InvalidQuery
+from maillage.core.terms import AgeRange, parse_ages, parse_date
+from maillage.queries.concepts import public_iri
 from maillage.queries.layer import CommuneStatus, Layer
 
 from . import gaps as _gaps
 from . import network as _network
 from . import overlaps as _overlaps
-from .table import load, scope_communes
+from .scope import scope_communes
 
 __all__ = ["OverlapAnswer", "GapAnswer", "NetworkAnswer", "overlaps_in", "gaps_in", "network_of", "gap_rows",
            "gap_layer", "GAP_LEGEND"]
@@ -51,7 +52,7 @@ class NetworkAnswer:
 
 def overlaps_in(backend, territory: str | None = None, on: str | dt.date | None = None) -> OverlapAnswer:
     """Overlapping instances in ``territory``; at any time, or only those coexisting on ``on``."""
-    data = load(backend)
+    data = backend.tables
     label, communes = scope_communes(backend, data, territory)
     day = parse_date(on) if on else None
     return OverlapAnswer(label, day, _overlaps.overlaps(data, communes, day))
@@ -60,7 +61,7 @@ def overlaps_in(backend, territory: str | None = None, on: str | dt.date | None 
 def gaps_in(backend, territory: str | None = None, type: str | None = None, ages: str | None = None,
             public: str | None = None, on: str | dt.date | None = None) -> GapAnswer:
     """Gaps in ``territory`` for ``type`` (default: every expected type), by département."""
-    data = load(backend)
+    data = backend.tables
     label, communes = scope_communes(backend, data, territory)
     day = parse_date(on)
     return GapAnswer(label, day, _gaps.gaps(data, communes, _specs(backend, data, type, ages, public), day))
@@ -82,7 +83,7 @@ def gap_layer(backend, territory: str, type: str | None, ages: str | None = None
     """The gaps of one type as a map layer: each commune covered, gap or unknown, and by which instances."""
     if not type:
         raise InvalidQuery("Choisissez un type de dispositif pour la couche des lacunes (DAC, CPTS, ILC…).")
-    data = load(backend)
+    data = backend.tables
     label, communes = scope_communes(backend, data, territory)
     [spec] = _specs(backend, data, type, ages, public)
     day = parse_date(on)
@@ -95,7 +96,7 @@ def gap_layer(backend, territory: str, type: str | None, ages: str | None = None
 
 def network_of(backend, territory: str | None = None, threshold: int = 3) -> NetworkAnswer:
     """The actors' network of the instances covering ``territory``: scores and redundancies."""
-    data = load(backend)
+    data = backend.tables
     label, communes = scope_communes(backend, data, territory)
     actors, redundancies = _network.measures(data, communes, threshold)
     return NetworkAnswer(label, actors, redundancies)
@@ -103,7 +104,7 @@ def network_of(backend, territory: str | None = None, threshold: int = 3) -> Net
 
 def gap_rows(backend, answer: GapAnswer) -> list[dict]:
     """One row per commune and spec, for CSV and maps: the commune, its population and its status."""
-    communes = load(backend).communes
+    communes = backend.tables.communes
     return [
         {"departement": r.departement, "type": r.type, "ages": f"{r.ages[0]}-{r.ages[1]}", "public": r.public or "",
          "code": code, "commune": communes[code].name, "population": communes[code].population, "statut": status}

@@ -15,7 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .table import AnalysisData, Expectation
+from maillage.store.tables import AnalysisData, Expectation
 
 __all__ = ["COVERED", "GAP", "UNKNOWN", "Spec", "GapReport", "gaps", "commune_status", "covering", "specs_for"]
 
@@ -69,16 +69,8 @@ def specs_for(data: AnalysisData, type: str | None = None, ages: tuple[int, int]
 
 
 def covering(data: AnalysisData, spec: Spec, on: dt.date) -> dict[str, set[str]]:
-    """Commune → the instances covering it for ``spec`` on ``on``: a coverage of the type valid on
-    ``on``, whose ages overlap the spec's and which serves its public (the same, a broader one, or
-    everyone)."""
-    found: dict[str, set[str]] = defaultdict(set)
-    for c in data.coverages:
-        if (c.type == spec.type and c.valid_on(on) and c.min_age <= spec.max_age and spec.min_age <= c.max_age
-                and (spec.public is None or data.public_served(c.publics, spec.public))):
-            for code in data.communes_of(c.territory):
-                found[code].add(c.instance)
-    return found
+    """Commune → the instances covering it for ``spec`` on ``on`` (:meth:`AnalysisData.covering`)."""
+    return data.covering(spec.type, spec.min_age, spec.max_age, spec.public, on)
 
 
 def commune_status(data: AnalysisData, spec: Spec, communes: frozenset[str], on: dt.date) -> dict[str, str]:

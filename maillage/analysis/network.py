@@ -14,7 +14,7 @@ from itertools import combinations
 import networkx as nx
 from networkx.algorithms import bipartite
 
-from .table import AnalysisData
+from maillage.store.tables import AnalysisData
 
 __all__ = ["ActorScore", "Redundancy", "actor_instance_graph", "actor_projection", "betweenness", "sector_brokerage",
            "communities", "redundancy", "measures", "EXACT_BETWEENNESS_LIMIT"]

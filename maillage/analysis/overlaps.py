@@ -16,7 +16,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .table import AnalysisData, CoverageRow, ages_overlap, periods_overlap
+from maillage.store.tables import AnalysisData, CoverageRow, ages_overlap, periods_overlap
 
 __all__ = ["Overlap", "overlaps", "overlap_score"]
 

@@ -9,7 +9,7 @@ import pytest
 from maillage.analysis.gaps import COVERED, GAP, UNKNOWN, Spec, gaps
 from maillage.analysis.network import measures, sector_brokerage, actor_projection, actor_instance_graph
 from maillage.analysis.overlaps import overlap_score, overlaps
-from maillage.analysis.table import AnalysisData, Commune, CoverageRow, Inventory, RoleRow
+from maillage.store.tables import AnalysisData, Commune, CoverageRow, Inventory, RoleRow
 
 D = dt.date
 

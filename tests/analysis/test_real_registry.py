@@ -6,7 +6,7 @@ import pytest
 
 from maillage.analysis.ask import gap_rows, gaps_in, network_of, overlaps_in
 from maillage.analysis.gaps import COVERED, GAP, UNKNOWN
-from maillage.errors import InvalidQuery
+from maillage.core.errors import InvalidQuery
 
 
 def _status(backend, answer) -> dict[str, str]:

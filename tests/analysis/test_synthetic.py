@@ -13,12 +13,12 @@ from maillage.analysis import gaps as G
 from maillage.analysis import load
 from maillage.analysis.network import measures
 from maillage.analysis.overlaps import overlaps
-from maillage.errors import RegistryInvalid
+from maillage.core.errors import RegistryInvalid
 from maillage.ingest.build import build, check
 from maillage.ingest.geography import load as load_geography
 from maillage.ingest.synthetic import generate, write
-from maillage.queries.backend import open_backend
-from maillage.settings import PROJECT_ROOT, Settings
+from maillage.store.session import open_backend
+from maillage.core.settings import PROJECT_ROOT, Settings
 
 REGIONS = ["94", "28"]  # Corse and Normandie: every kind of plant with seed 7
 SEED = 7

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from maillage import jsonable
+from maillage.core import jsonable
 from maillage.analysis.ask import gaps_in, network_of, overlaps_in
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.responses import JSONResponse
 
-from maillage import jsonable
+from maillage.core import jsonable
 from maillage.analysis.ask import gaps_in, overlaps_in
 from maillage.api.answer import Answer
 from maillage.queries.coverage import who_covers

@@ -8,7 +8,7 @@ import contextlib
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from maillage.api.running import running_service
+from running import running_service
 
 pytestmark = pytest.mark.browser
 

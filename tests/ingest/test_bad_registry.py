@@ -8,9 +8,10 @@ import os
 import pytest
 import yaml
 
-from maillage.errors import RegistryInvalid
-from maillage.ingest.build import build, current_build
-from maillage.queries.backend import open_backend
+from maillage.core.errors import RegistryInvalid
+from maillage.ingest.build import build
+from maillage.store.builds import current_build
+from maillage.store.session import open_backend
 from maillage.queries.coverage import who_covers
 
 

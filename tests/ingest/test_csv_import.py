@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from maillage.errors import RegistryInvalid
+from maillage.core.errors import RegistryInvalid
 from maillage.ingest.build import build
-from maillage.queries.backend import open_backend
+from maillage.store.session import open_backend
 from maillage.queries.coverage import who_covers
 
 HEADER = "id,type,name,territory,age_min,age_max,publics,from,to,status,carrier,source_title,source_url,source_date,excerpt\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from maillage.ingest import geography
 from maillage.ingest._fact_terms import fact_terms
 from maillage.ingest._fastgraph import ntriples_terms
-from maillage.settings import Settings
+from maillage.core.settings import Settings
 
 from test_geography import _tiny_geography  # this folder is on the path, as for neo4j_server
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from maillage.ingest import geography
-from maillage.settings import Settings
+from maillage.core.settings import Settings
 
 
 def _source(name):
@@ -51,7 +51,7 @@ def test_derived_triples_follow_from_the_facts():
     """``m:within`` and ``m:nameKey`` are computed, not validated: they must equal what the
     validated facts imply (itself, its EPCI, its département and that département's région)."""
     import pyoxigraph as ox
-    from maillage.text import fold
+    from maillage.core.text import fold
 
     geo = geography.load(Settings.from_env().geography)
     facts = ox.Store()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from maillage.errors import InvalidQuery, NotFound
+from maillage.core.errors import InvalidQuery, NotFound
 from maillage.queries.actors import actor, list_actors
 from maillage.queries.catalogue import publics, scheme_types, search_places, territories_of_kind, territory, territory_communes
 from maillage.queries.coverage import who_covers

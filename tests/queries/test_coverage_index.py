@@ -6,11 +6,9 @@ import random
 
 import pytest
 
-from maillage import jsonable
-from maillage.queries.backend import open_backend
+from maillage.core import jsonable
+from maillage.store.session import open_backend
 from maillage.queries.coverage import who_covers
-from maillage.queries.coverage_index import index_coverage
-from maillage.queries.places import place_index
 
 #: every level of coverage: commune (Toulouse), EPCI (Florac), custom territory through an EPCI (Muret,
 #: Langogne), a commune listed by name in a custom territory (Saint-Gaudens), région only (Paris)
@@ -25,7 +23,7 @@ DEPARTEMENTS = ("09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66"
 @pytest.fixture(scope="module")
 def both(national):
     queried, indexed = open_backend(national), open_backend(national, long_lived=True)
-    index_coverage(indexed)
+    indexed.warm()
     yield queried, indexed
     queried.close()
     indexed.close()
@@ -40,7 +38,7 @@ def _cases():
 
 def test_the_index_answers_as_the_named_question(both):
     queried, indexed = both
-    codes = sorted(c for c in place_index(queried).by_code if c.startswith(DEPARTEMENTS))
+    codes = sorted(c for c in queried.places.by_code if c.startswith(DEPARTEMENTS))
     rng, compared, answered = random.Random(48), 0, 0
     for code, ages, public, day in _cases():
         code = code or rng.choice(codes)

@@ -18,11 +18,11 @@ import pytest
 
 from maillage.ingest import geography
 from maillage.ingest.build import build
-from maillage.queries.backend import open_backend
+from maillage.store.session import open_backend
 from maillage.queries.coverage import who_covers
-from maillage.queries.neo4j import driver_for
-from maillage.queries.neo4j_load import load
-from maillage.settings import PROJECT_ROOT
+from maillage.store.neo4j import driver_for
+from maillage.store.neo4j_load import load
+from maillage.core.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.neo4j
 
@@ -99,7 +99,7 @@ ANALYSIS_QUESTIONS = ("analysis_coverages", "covered_communes", "commune_table",
 
 
 def test_parity_of_the_analyses(backends):
-    from maillage import jsonable
+    from maillage.core import jsonable
     from maillage.analysis.ask import gaps_in, network_of, overlaps_in
 
     embedded, graph = backends

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from maillage.errors import InvalidQuery
-from maillage.queries.territories import actors_of, instances_in, territories_of
+from maillage.core.errors import InvalidQuery
+from maillage.queries.actors import instance_actors
+from maillage.queries.territories import instances_in, territories_of
 
 
 def test_territories_of_muret(backend):
@@ -35,7 +36,7 @@ def test_unknown_type_is_refused(backend):
 
 
 def test_actors_of_an_instance_are_organisations_or_functions(backend):
-    actors = actors_of(backend, "ilc-toulouse-sud")
+    actors = instance_actors(backend, "ilc-toulouse-sud")
     assert ("carrier", "reso") in {(a.role, a.actor_id) for a in actors}
     functions = [a for a in actors if a.actor_id is None]
     assert [a.function for a in functions] == ["chargé de mission"] and functions[0].name is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from maillage.errors import AmbiguousPlace, InvalidQuery, PlaceNotFound
+from maillage.core.errors import AmbiguousPlace, InvalidQuery, PlaceNotFound
 from maillage.queries.coverage import who_covers
 
 

@@ -1,4 +1,4 @@
-"""The tables the analyses read, loaded once per backend from the named questions.
+"""The tables the analyses and the map layers read, loaded once per session from the named questions.
 
 A national graph gives about 35,000 communes and a few thousand coverages: small enough to hold in
 memory, where set operations answer the whole country in seconds. The tables are plain Python data, so
@@ -8,20 +8,16 @@ the analyses (and tests on hand-made graphs) never touch a store.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from maillage.errors import InvalidQuery
-from maillage.ingest.registry import parse_territory
-from maillage.namespaces import iri, local
-from maillage.queries.coverage import with_publics
+from maillage.core import rules
+from maillage.core.namespaces import local
 
-__all__ = ["Commune", "CoverageRow", "Expectation", "Inventory", "RoleRow", "AnalysisData", "load", "ages_overlap",
-           "periods_overlap"]
+from .cards import parse_card
 
-#: A status after which an instance covers nothing, whatever its coverage's own dates say.
-TERMINAL = {"ended", "abandoned"}
+__all__ = ["Commune", "CoverageRow", "Expectation", "Inventory", "RoleRow", "AnalysisData", "load_tables",
+           "with_publics", "ages_overlap", "periods_overlap"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +32,8 @@ class Commune:
 
 @dataclass(frozen=True)
 class CoverageRow:
-    """One coverage, with the end its instance's lifecycle gives it (an ended instance covers nothing)."""
+    """One coverage, with the period it covers (:func:`maillage.core.rules.covering_period`: cut where its
+    instance's lifecycle ends)."""
 
     instance: str
     coverage: str
@@ -51,7 +48,8 @@ class CoverageRow:
     sources: tuple[dict, ...] = ()
 
     def valid_on(self, day: dt.date | None) -> bool:
-        return day is None or ((self.start is None or self.start <= day) and (self.end is None or self.end >= day))
+        """Whether it covers on ``day`` (None: at some time)."""
+        return day is None or rules.in_force(self.start, self.end, day)
 
 
 @dataclass(frozen=True)
@@ -119,13 +117,33 @@ class AnalysisData:
 
     def public_served(self, coverage_publics: frozenset[str], public: str) -> bool:
         """A coverage serves ``public`` if it is for it, for a broader public, or for everyone."""
-        return bool(coverage_publics & ({public, "tout-public"} | self.broader.get(public, frozenset())))
+        return rules.serves(coverage_publics, frozenset({public, rules.EVERYONE} | self.broader.get(public, frozenset())))
+
+    def accepted(self, public: str | None) -> frozenset[str] | None:
+        """The publics whose coverages serve ``public`` (itself, broader ones, everyone); None: any."""
+        if public is None:
+            return None
+        return frozenset({public, rules.EVERYONE} | self.broader.get(public, frozenset()))
+
+    def covering(self, type: str | None, min_age: int, max_age: int, public: str | None,
+                 day: dt.date) -> dict[str, set[str]]:
+        """Commune code → the instances covering it on ``day`` (:func:`maillage.core.rules.covers`):
+        a coverage of ``type`` (None: any type) whose ages overlap and which serves ``public``."""
+        accepted = self.accepted(public)
+        found: dict[str, set[str]] = defaultdict(set)
+        for c in self.coverages:
+            if ((type is None or c.type == type) and c.valid_on(day)
+                    and rules.ages_overlap(c.min_age, c.max_age, min_age, max_age) and rules.serves(c.publics, accepted)):
+                for code in self.communes_of(c.territory):
+                    found[code].add(c.instance)
+        return found
 
     def functions_overlap(self, a: str, b: str) -> bool:
         return a == b or b in self.related.get(a, ())
 
 
 def ages_overlap(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int] | None:
+    """The shared ages of two ranges, or None (:func:`maillage.core.rules.ages_overlap`)."""
     low, high = max(a[0], b[0]), min(a[1], b[1])
     return (low, high) if low <= high else None
 
@@ -140,38 +158,40 @@ def periods_overlap(a: CoverageRow, b: CoverageRow) -> tuple[dt.date | None, dt.
     return start, end
 
 
-def _lifecycle_end(history: list[dict]) -> dt.date | None:
-    """The start of a final ended/abandoned status: the instance covers nothing after it."""
-    if history and history[-1]["value"] in TERMINAL:
-        return dt.date.fromisoformat(history[-1]["valid_from"])
-    return None
+def with_publics(rows: list[dict]) -> dict[str, tuple[dict, frozenset[str]]]:
+    """Rows of ``analysis_coverages`` (one per coverage and public) → coverage IRI → a row and its publics."""
+    publics: dict[str, set[str]] = {}
+    first: dict[str, dict] = {}
+    for r in rows:
+        publics.setdefault(r["coverage"], set()).add(r["public"])
+        first.setdefault(r["coverage"], r)
+    return {uri: (row, frozenset(publics[uri])) for uri, row in first.items()}
 
 
 def _coverages(rows: list[dict]) -> list[CoverageRow]:
     out = []
     for uri, (r, publics) in sorted(with_publics(rows).items()):
-        card = json.loads(r["card"])
-        end = r["to"]
-        closed = _lifecycle_end(card["history"])
-        if closed is not None and (end is None or closed < end):
-            end = closed
+        card = parse_card(r["card"])
+        start, end = rules.covering_period(r["from"], r["to"], card.history)
         out.append(CoverageRow(
-            instance=card["instance_id"], coverage=uri.split("/instance/", 1)[1], type=r["type"],
-            name=card["name"], territory=r["territory"], min_age=r["min"], max_age=r["max"],
-            publics=publics, start=r["from"], end=end, sources=tuple(card["sources"]),
+            instance=card.instance_id, coverage=uri.split("/instance/", 1)[1], type=r["type"],
+            name=card.name, territory=r["territory"], min_age=r["min"], max_age=r["max"],
+            publics=publics, start=start, end=end, sources=tuple(_plain_source(s) for s in card.sources),
         ))
     return out
+
+
+def _plain_source(source) -> dict:
+    return {"title": source.title, "date": source.date.isoformat(), "excerpt": source.excerpt, "file": source.file,
+            "url": source.url}
 
 
 def _source(row: dict) -> dict:
     return {"title": row["title"], "excerpt": row["excerpt"]}
 
 
-def load(backend) -> AnalysisData:
-    """Read the analysis tables from ``backend`` (cached on it: a build never changes)."""
-    cached = getattr(backend, "_analysis", None)
-    if cached is not None:
-        return cached
+def load_tables(backend) -> AnalysisData:
+    """Read the tables from ``backend`` (a session keeps them: ``Session.tables``)."""
     communes = {
         r["code"]: Commune(r["code"], r["name"], r["population"] or 0, r["departement"], r["departementName"], r["region"])
         for r in backend.run("commune_table")
@@ -209,27 +229,4 @@ def load(backend) -> AnalysisData:
         roles=sorted((RoleRow(*key, frozenset(s)) for key, s in sectors.items()), key=lambda r: (r.instance, r.role, r.actor)),
         related={t: frozenset(r) for t, r in related.items()},
     )
-    backend._analysis = data  # type: ignore[attr-defined]
     return data
-
-
-def scope_communes(backend, data: AnalysisData, territory: str | None) -> tuple[str, frozenset[str]]:
-    """The label and communes of the territory an analysis is asked for (None: all of France).
-
-    ``territory`` is a registry reference (``departement:31``, ``territoire:comminges``…).
-    """
-    if territory is None:
-        return "France", frozenset(data.communes)
-    parsed = parse_territory(territory)
-    if parsed is None:
-        raise InvalidQuery(
-            f"Territoire « {territory} » mal écrit : attendu departement:31, region:76, epci:200068641, "
-            "commune:31395 ou territoire:<id>."
-        )
-    uri = iri(*parsed)
-    codes = data.territory_communes.get(uri)
-    if codes is None:
-        codes = frozenset(r["code"] for r in backend.run("communes_in_territory", territory=uri))
-    if not codes:
-        raise InvalidQuery(f"Territoire « {territory} » inconnu ou sans commune.")
-    return territory, codes

@@ -12,8 +12,8 @@ from typing import Any
 
 import neo4j
 
-from maillage.errors import StoreMissing
-from maillage.settings import Settings
+from maillage.core.errors import StoreMissing
+from maillage.core.settings import Settings
 
 from .backend import Row
 from .named import stored

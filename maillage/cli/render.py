@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from maillage.errors import Problem
+from maillage.core.errors import Problem
 from maillage.queries.coverage import Coverage, CoverageAnswer
 
 __all__ = ["coverage_text", "problems_text"]

@@ -13,8 +13,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from maillage.errors import StoreMissing
-from maillage.ingest.build import current_build
+from maillage.core.errors import StoreMissing
+from .builds import current_build
 
 from .backend import Row
 from .snapshot import cached_rows

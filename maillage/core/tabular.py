@@ -8,7 +8,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from maillage import jsonable
+from maillage.core import jsonable
 
 __all__ = ["to_csv", "flat"]
 

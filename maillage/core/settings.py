@@ -9,7 +9,7 @@ from pathlib import Path
 __all__ = ["Settings", "SETTINGS", "PROJECT_ROOT"]
 
 #: The checkout: the registry, the npm data package and the shared documents are found from here.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)

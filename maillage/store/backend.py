@@ -1,5 +1,8 @@
 """The interface every store answers through, and the choice of one from the settings.
 
+Callers open a :class:`~maillage.store.session.Session` (``open_backend``), which wraps the backend
+:func:`connect` returns and owns its indexes.
+
 A backend runs a named question with bound parameters and returns rows of plain Python values
 (str, int, datetime.date, or None): the callers never see rdflib, pyoxigraph or neo4j objects, so the
 same code answers from the embedded store and from Neo4j.
@@ -9,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from maillage.settings import Settings
+from maillage.core.settings import Settings
 
-__all__ = ["Backend", "Row", "open_backend"]
+__all__ = ["Backend", "Row", "connect"]
 
 Row = dict[str, Any]
 
@@ -28,7 +31,7 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
-def open_backend(settings: Settings, long_lived: bool = False) -> Backend:
+def connect(settings: Settings, long_lived: bool = False) -> Backend:
     """The backend the settings name; ``long_lived`` (a server) may trade start time for speed."""
     if settings.backend == "embedded":
         from .embedded import EmbeddedBackend

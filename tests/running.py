@@ -15,7 +15,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 
-from maillage.settings import Settings
+from maillage.core.settings import Settings
 
 __all__ = ["free_port", "running_service"]
 

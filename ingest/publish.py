@@ -1,0 +1,98 @@
+"""The publish step: what a build materialises into its store and folder so that readers ask once.
+
+- Each coverage's **card** (``instance_card``: the instance, the level and name of the territory
+  covered, history, roles, sources) is written as JSON on its node (``m:card``): answering the coverage
+  question is then one query. Readers parse it with ``maillage.store.cards``.
+- The answers of the parameterless named questions every one-shot command starts with (the communes'
+  names for place resolution, the other territories' names, the SKOS concepts) are written to
+  ``<build>/results/`` (``maillage.store.snapshot``): a command reads them in milliseconds instead of
+  asking the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from maillage.core import jsonable
+from maillage.core.levels import LEVELS
+from maillage.core.namespaces import ROLE, local
+from maillage.store.cards import Role, Source, Status
+from maillage.store.embedded import EmbeddedBackend
+from maillage.store.session import Session
+
+from .vocabulary import M
+
+__all__ = ["store_cards", "card_facts", "SNAPSHOT", "CARD_CHUNK"]
+
+#: Coverages per ``instance_card`` evaluation.
+CARD_CHUNK = 200
+#: parameterless questions whose answers a one-shot command reads before anything else
+SNAPSHOT = ("place_names", "territory_names", "concepts")
+
+
+def store_cards(store: ox.Store, folder: Path) -> None:
+    """Write each coverage's card on its node, then the snapshot of the questions in :data:`SNAPSHOT`."""
+    session = Session(EmbeddedBackend(store, folder))
+    pairs = [{"instance": r["instance"], "coverage": r["coverage"]} for r in session.run("coverages")]
+    if pairs:
+        card = ox.NamedNode(str(M.card))
+        store.extend(
+            ox.Quad(ox.NamedNode(coverage), card, ox.Literal(json.dumps(plain, ensure_ascii=False)))
+            for coverage, plain in card_facts(session, pairs).items()
+        )
+    for name in SNAPSHOT:
+        session.run(name)  # written to <folder>/results/ by the embedded backend
+
+
+def card_facts(session: Session, pairs: list[dict]) -> dict[str, dict]:
+    """Run ``instance_card`` for (instance, coverage) pairs → coverage IRI → the card as plain data."""
+    labels = session.concepts
+    grouped: dict[str, list[dict]] = {}
+    # In chunks, so that no VALUES block is large: with the parameters bound outside the provenance
+    # branch (since fixed in instance_card.rq), 10,000 synthetic coverages in one block did not finish
+    # in 15 min; the chunks keep a future join-order surprise bounded.
+    for start in range(0, len(pairs), CARD_CHUNK):
+        for f in session.run_rows("instance_card", pairs[start:start + CARD_CHUNK]):
+            grouped.setdefault(f["coverage"], []).append(f)
+    return {coverage: _card(labels, facts) for coverage, facts in grouped.items()}
+
+
+def _card(labels: dict[str, dict], facts: list[dict]) -> dict:
+    head = next(f for f in facts if f["kind"] == "instance")
+    # Sources often give only a year: statuses of one year keep the order the registry lists them in.
+    ordered = sorted(
+        {(f["from"], int(local(f["node"])), f["a"], f["b"], f["to"]) for f in facts if f["kind"] == "status"}
+    )
+    history = [(value, label, start, end) for start, _, value, label, end in ordered]
+    roles = sorted(
+        {
+            (f["a"], labels.get(ROLE[f["a"]], {}).get("label", f["a"]), f["c"],
+             f["b"] if f["c"] else None, None if f["c"] else f["b"], f["from"], f["to"])
+            for f in facts
+            if f["kind"] == "role"
+        },
+        key=lambda r: (r[0], r[5] or dt.date.min, r[3] or r[4] or ""),
+    )
+    sources = sorted(
+        {(f["title"], f["date"], f["excerpt"], f["file"], f["url"]) for f in facts if f["kind"] == "source"},
+        key=lambda s: (s[1], s[0], s[2]),
+    )
+    level, territory_name = next(
+        (LEVELS[f["a"]][0], f["b"]) for f in facts if f["kind"] == "territory" and f["a"] in LEVELS
+    )
+    return {
+        "instance_id": head["c"],
+        "level": level,
+        "territory_name": territory_name,
+        "type": head["b"],
+        "type_label": labels.get(head["node"], {}).get("label", head["b"]),
+        "name": head["a"],
+        "publics": sorted({f["a"] for f in facts if f["kind"] == "coverage-public"}),
+        "history": [jsonable.plain(Status(*s)) for s in history],
+        "roles": [jsonable.plain(Role(*r)) for r in roles],
+        "sources": [jsonable.plain(Source(*s)) for s in sources],
+    }

@@ -1,0 +1,34 @@
+"""The five levels of territory, from the commune up to the région, and the record that names one.
+
+A coverage names a territory of one level; a commune is inside territories of every level. The same
+words are the kinds of a territory reference (``departement:31``) and of the API's catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .namespaces import IGEO, M
+
+__all__ = ["LEVELS", "LEVEL_ORDER", "LEVEL_LABELS", "Territory"]
+
+#: class IRI → (level key, French label), from the commune up to the région
+LEVELS = {
+    IGEO.Commune: ("commune", "commune"),
+    IGEO.Intercommunalite: ("epci", "EPCI"),
+    M.CustomTerritory: ("territoire", "territoire de projet"),
+    IGEO.Departement: ("departement", "département"),
+    IGEO.Region: ("region", "région"),
+}
+LEVEL_ORDER = [key for key, _ in LEVELS.values()]
+LEVEL_LABELS = dict(LEVELS.values())
+
+
+@dataclass(frozen=True)
+class Territory:
+    """One territory: its level (``commune``, ``epci``…), its local id and its name. A step of a path
+    (``Muret ∈ CA Le Muretain Agglo ∈ Toulouse-Sud``) and an item of ``territories_of`` alike."""
+
+    level: str
+    id: str
+    name: str

@@ -1,0 +1,133 @@
+"""One session per opened backend: the backend, and the indexes a build never changes, each read once.
+
+Every question starts by resolving a place or a concept, and a server asks thousands of times against a
+build that never changes. The session owns those indexes, declares them here (``INDEXES``), reads each
+on first use through parameterless named questions (so from either backend), and warms them all in one
+call for a long-lived process. Nothing else sets state on a backend.
+
+| index | what | from |
+|---|---|---|
+| ``places`` | every commune by INSEE code and by folded name | ``place_names`` |
+| ``territory_names`` | every other territory (EPCI, custom, département, région) by (level, code) | ``territory_names`` |
+| ``concepts`` | every SKOS concept: notation, label, scheme, broader | ``concepts`` |
+| ``coverage_index`` | for each commune, the coverages reaching it and through which member | ``coverage_index`` module |
+| ``tables`` | the plain tables the analyses read | ``tables`` module |
+
+``served_publics(iri)`` is memoised per session too.
+"""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from maillage.core import rules
+from maillage.core.levels import LEVELS
+from maillage.core.namespaces import local
+
+from maillage.core.settings import Settings
+
+from .backend import Backend, Row, connect
+
+__all__ = ["Session", "PlaceIndex", "INDEXES", "open_backend"]
+
+#: the indexes a session declares, in the order a long-lived process warms them
+INDEXES = ("places", "territory_names", "concepts", "coverage_index", "tables")
+
+
+@dataclass(frozen=True)
+class PlaceIndex:
+    by_code: dict[str, dict]
+    by_key: dict[str, list[dict]]
+
+
+class Session:
+    """An opened backend (``run``, ``run_rows``, ``close`` pass through) and its declared indexes."""
+
+    def __init__(self, backend: Backend, long_lived: bool = False):
+        self.backend = backend
+        self.name = backend.name
+        #: a server answers from the indexes; a one-shot command asks the named questions
+        self.long_lived = long_lived
+        self._served: dict[str | None, frozenset[str] | None] = {}
+
+    @property
+    def build(self) -> Path | None:
+        return getattr(self.backend, "build", None)
+
+    def run(self, query: str, **params: Any) -> list[Row]:
+        return self.backend.run(query, **params)
+
+    def run_rows(self, query: str, rows: list[dict[str, Any]]) -> list[Row]:
+        return self.backend.run_rows(query, rows)
+
+    def close(self) -> None:
+        self.backend.close()
+
+    # --- the declared indexes ----------------------------------------------------------------------
+
+    @cached_property
+    def places(self) -> PlaceIndex:
+        by_code: dict[str, dict] = {}
+        by_key: dict[str, list[dict]] = {}
+        for row in self.run("place_names"):
+            by_code[row["code"]] = row
+            by_key.setdefault(row["key"], []).append(row)
+        return PlaceIndex(by_code, by_key)
+
+    @cached_property
+    def territory_names(self) -> dict[tuple[str, str], str]:
+        """(level, code) → name of every territory other than a commune."""
+        return {(LEVELS[r["level"]][0], local(r["territory"])): r["name"] for r in self.run("territory_names")}
+
+    @cached_property
+    def concepts(self) -> dict[str, dict]:
+        """IRI → notation, label, scheme and broader concepts of every SKOS concept."""
+        found: dict[str, dict] = {}
+        for row in self.run("concepts"):
+            entry = found.setdefault(row["concept"], {"notation": row["notation"], "label": row["label"],
+                                                      "scheme": row["scheme"], "broader": set()})
+            if row.get("broader"):
+                entry["broader"].add(row["broader"])
+        return found
+
+    @cached_property
+    def coverage_index(self):
+        from .coverage_index import CoverageIndex
+
+        return CoverageIndex(self)
+
+    @cached_property
+    def tables(self):
+        from .tables import load_tables
+
+        return load_tables(self)
+
+    def served_publics(self, public_iri: str | None) -> frozenset[str] | None:
+        """:func:`maillage.core.rules.served_publics` over this build's concepts, memoised."""
+        if public_iri not in self._served:
+            self._served[public_iri] = rules.served_publics(self.concepts, public_iri)
+        return self._served[public_iri]
+
+    @property
+    def answers_from_memory(self) -> bool:
+        """Whether the coverage question reads the index (no I/O) rather than running the named question."""
+        return self.long_lived
+
+    def warm(self) -> "Session":
+        """Read every declared index now (a server, at start and after each new build)."""
+        for name in INDEXES:
+            getattr(self, name)
+        # The indexes are long-lived objects (127,000 on the national build): a full collection walked
+        # them all, a 50 ms pause for every request in flight; frozen, they are out of its sight.
+        gc.freeze()
+        return self
+
+
+def open_backend(settings: Settings, long_lived: bool = False) -> Session:
+    """A session on the backend the settings name; ``long_lived`` (a server) answers from the indexes and
+    may trade start time for speed (the embedded store copied into memory)."""
+    return Session(connect(settings, long_lived=long_lived), long_lived=long_lived)
