@@ -105,8 +105,9 @@ def load_csv(session, url_of, node_files, rel_files, build: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, help="an existing data folder with a build (default: build one)")
+    from _national import national_settings, parser_for
+
+    parser = parser_for(__doc__)
     parser.add_argument("--rounds", type=int, default=2, help="rounds of (LOAD CSV, Maillage) loads (default 2)")
     args = parser.parse_args()
 
@@ -115,24 +116,19 @@ def main() -> None:
     from bench_who_covers import ms, timed, workload
     from neo4j_server import free_port, running_neo4j
 
-    from maillage.ingest import geography
-    from maillage.ingest.build import build
-    from maillage.store.builds import current_build
     from maillage.core.namespaces import iri
-    from maillage.store.session import open_backend
     from maillage.core.terms import parse_ages
+    from maillage.ingest import geography
     from maillage.queries.coverage import who_covers
+    from maillage.store.builds import current_build
     from maillage.store.neo4j import Neo4jBackend
     from maillage.store.neo4j_load import SCHEMA, to_property_graph, write
-    from maillage.core.settings import Settings
+    from maillage.store.session import open_backend
 
     load = os.getloadavg()
-    tmp = Path(tempfile.mkdtemp(prefix="maillage-bench-neo4j-"))
-    settings = Settings.from_env(data_dir=args.data_dir or tmp / "var", registry=ROOT / "registry", backend="embedded")
+    settings, built = national_settings(args.data_dir, "maillage-bench-neo4j-")
+    tmp = built or Path(tempfile.mkdtemp(prefix="maillage-bench-neo4j-"))
     try:
-        if args.data_dir is None:
-            print("Building the national graph in a temporary data folder…", flush=True)
-            build(settings)
         live = current_build(settings.data_dir)
         started = time.perf_counter()
         pg = to_property_graph(ox.Store.read_only(str(Path(live) / "oxigraph")), live.name)

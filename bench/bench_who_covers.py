@@ -94,8 +94,9 @@ def timed(fns, cases, rounds: int = 1) -> list[list[float]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, help="an existing data folder with a build (default: build one)")
+    from _national import national_settings, parser_for
+
+    parser = parser_for(__doc__)
     parser.add_argument("--naive", type=int, default=30, help="cases run on the naive baseline (default 30)")
     args = parser.parse_args()
 
@@ -103,25 +104,15 @@ def main() -> None:
     from rdflib import Literal, URIRef
     from rdflib.plugins.sparql import prepareQuery
 
-    from maillage.ingest import geography
-    from maillage.ingest.build import build
     from maillage.core.namespaces import iri
-    from maillage.store.session import open_backend
     from maillage.core.terms import parse_ages
+    from maillage.ingest import geography
     from maillage.queries.coverage import who_covers
-    from maillage.core.settings import Settings
+    from maillage.store.session import open_backend
 
     load = os.getloadavg()
-    tmp = None
-    data_dir = args.data_dir
-    if data_dir is None:
-        tmp = Path(tempfile.mkdtemp(prefix="maillage-bench-who-"))
-        data_dir = tmp / "var"
-    settings = Settings.from_env(data_dir=data_dir, registry=ROOT / "registry", backend="embedded")
+    settings, tmp = national_settings(args.data_dir, "maillage-bench-who-")
     try:
-        if args.data_dir is None:
-            print("Building the national graph in a temporary data folder…", flush=True)
-            build(settings)
         backend = open_backend(settings)
         cases = workload(geography.load(settings.geography))
 

@@ -3,10 +3,10 @@
 - Each coverage's **card** (``instance_card``: the instance, the level and name of the territory
   covered, history, roles, sources) is written as JSON on its node (``m:card``): answering the coverage
   question is then one query. Readers parse it with ``maillage.store.cards``.
-- The answers of the parameterless named questions every one-shot command starts with (the communes'
-  names for place resolution, the other territories' names, the SKOS concepts) are written to
-  ``<build>/results/`` (``maillage.store.snapshot``): a command reads them in milliseconds instead of
-  asking the store.
+- The communes' names, as an indexed table (``maillage.store.places``), and the answers of the other
+  parameterless named questions every one-shot command starts with (the other territories' names, the
+  SKOS concepts), in ``<build>/results/`` (``maillage.store.snapshot``): a command reads them in
+  milliseconds instead of asking the store.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from maillage.core.levels import LEVELS
 from maillage.core.namespaces import ROLE, local
 from maillage.store.cards import Role, Source, Status
 from maillage.store.embedded import EmbeddedBackend
+from maillage.store.places import FILE as PLACES_FILE
+from maillage.store.places import PlaceTable
 from maillage.store.session import Session
 
 from .vocabulary import M
@@ -31,7 +33,7 @@ __all__ = ["store_cards", "card_facts", "SNAPSHOT", "CARD_CHUNK"]
 #: Coverages per ``instance_card`` evaluation.
 CARD_CHUNK = 200
 #: parameterless questions whose answers a one-shot command reads before anything else
-SNAPSHOT = ("place_names", "territory_names", "concepts")
+SNAPSHOT = ("territory_names", "concepts")
 
 
 def store_cards(store: ox.Store, folder: Path) -> None:
@@ -46,6 +48,7 @@ def store_cards(store: ox.Store, folder: Path) -> None:
         )
     for name in SNAPSHOT:
         session.run(name)  # written to <folder>/results/ by the embedded backend
+    PlaceTable.write(folder / "results" / PLACES_FILE, session.backend.run_rows("place_names", []))
 
 
 def card_facts(session: Session, pairs: list[dict]) -> dict[str, dict]:

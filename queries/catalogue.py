@@ -82,10 +82,10 @@ def search_places(session: Session, text: str, kind: str | None = None) -> list[
     found: list[tuple[int, int, PlaceMatch]] = []
     if kind in (None, "commune"):
         index = session.places
-        code_row = index.by_code.get(text.strip().upper()) if CODE.match(text.strip()) else None
+        code_row = index.get(text.strip().upper()) if CODE.match(text.strip()) else None
         rows = [(0, code_row)] if code_row else []
-        rows += [(0, r) for r in index.by_key.get(key, [])]
-        rows += [(1, r) for k, rs in index.by_key.items() if k.startswith(key) and k != key for r in rs]
+        rows += [(0, r) for r in index.named(key)]
+        rows += [(1, r) for r in index.starting(key)]
         for rank, r in rows:
             match = PlaceMatch("commune", r["code"], r["name"], r["departement"], r.get("population"),
                                "exact" if rank == 0 else "début")
@@ -108,7 +108,7 @@ def search_places(session: Session, text: str, kind: str | None = None) -> list[
 def _name(session: Session, kind: str, code: str) -> str:
     _check_kind(kind)
     if kind == "commune":
-        row = session.places.by_code.get(code.upper())
+        row = session.places.get(code.upper())
         name = row["name"] if row else None
     else:
         name = session.territory_names.get((kind, code))
@@ -130,8 +130,7 @@ def territory_communes(session: Session, kind: str, code: str) -> list[CommuneRe
     """The current communes inside the territory ``kind``/``code``, by code."""
     _name(session, kind, code)
     rows = session.run("communes_in_territory", territory=iri(kind, code.upper() if kind == "commune" else code))
-    names = session.places.by_code
-    return sorted({CommuneRef(r["code"], names[r["code"]]["name"]) for r in rows}, key=lambda c: c.code)
+    return sorted({CommuneRef(r["code"], r["name"]) for r in rows}, key=lambda c: c.code)
 
 
 def territory(session: Session, kind: str, code: str) -> TerritoryInfo:

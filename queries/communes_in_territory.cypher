@@ -2,4 +2,4 @@
 // Parameters: $territory (IRI).
 MATCH (:Maillage {name: 'maillage'})-[:CURRENT]->(b:Build)
 MATCH (:Resource {key: b.id + '|' + $territory})<-[:WITHIN]-(commune:Commune)
-RETURN commune.codeINSEE AS code
+RETURN commune.codeINSEE AS code, commune.label AS name

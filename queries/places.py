@@ -15,7 +15,8 @@ from maillage.core.errors import AmbiguousPlace, InvalidQuery, PlaceCandidate, P
 from maillage.core.namespaces import iri
 from maillage.core.text import fold
 
-from maillage.store.session import PlaceIndex, Session
+from maillage.store.places import PlaceTable
+from maillage.store.session import Session
 
 __all__ = ["resolve_commune", "Place", "closest", "commune_iri", "CODE"]
 
@@ -35,11 +36,11 @@ def resolve_commune(session: Session, text: str) -> Place:
         raise InvalidQuery("Indiquez une commune : un nom ou un code INSEE.")
     index = session.places
     if CODE.match(text):
-        row = index.by_code.get(text.upper())
+        row = index.get(text.upper())
         if row is None:
             raise PlaceNotFound(text, [])
         return _candidate(row)
-    rows = index.by_key.get(fold(text), [])
+    rows = index.named(fold(text))
     if len(rows) == 1:
         return _candidate(rows[0])
     if rows:
@@ -47,13 +48,13 @@ def resolve_commune(session: Session, text: str) -> Place:
     raise PlaceNotFound(text, closest(index, fold(text)))
 
 
-def closest(index: PlaceIndex, key: str) -> list[Place]:
+def closest(index: PlaceTable, key: str) -> list[Place]:
     from rapidfuzz import fuzz, process  # only a name that matches nothing needs it
 
-    matches = process.extract(key, list(index.by_key), scorer=fuzz.ratio, limit=SUGGESTIONS * 3)
+    matches = process.extract(key, index.keys(), scorer=fuzz.ratio, limit=SUGGESTIONS * 3)
     found: list[Place] = []
     for name, _score, _ in matches:
-        for row in index.by_key[name]:
+        for row in index.named(name):
             if len(found) < SUGGESTIONS:
                 found.append(_candidate(row))
     return found

@@ -25,3 +25,13 @@ def test_every_query_file_says_what_it_answers():
     for path in [*QUERIES.glob("*.rq"), *QUERIES.glob("*.cypher")]:
         first = Path(path).read_text().splitlines()[0]
         assert first.startswith(("# ", "// ")) and ":" in first, path.name
+
+
+def test_every_module_is_named_in_the_layout():
+    """A newcomer finds the room of any module in the README's layout table."""
+    layout = README[README.index("## Layout"):]
+    rooms = [PROJECT_ROOT / "maillage" / d for d in ("core", "store", "analysis", "cli")]
+    rooms += [PROJECT_ROOT / d for d in ("ingest", "queries", "api")]
+    missing = [f"{room.name}/{p.name}" for room in rooms for p in room.glob("*.py")
+               if p.stem != "__init__" and f"`{p.stem}`" not in layout]
+    assert missing == []

@@ -7,7 +7,7 @@ call for a long-lived process. Nothing else sets state on a backend.
 
 | index | what | from |
 |---|---|---|
-| ``places`` | every commune by INSEE code and by folded name | ``place_names`` |
+| ``places`` | every commune by INSEE code, folded name or prefix | ``places.sqlite`` of the build, else ``place_names`` |
 | ``territory_names`` | every other territory (EPCI, custom, département, région) by (level, code) | ``territory_names`` |
 | ``concepts`` | every SKOS concept: notation, label, scheme, broader | ``concepts`` |
 | ``coverage_index`` | for each commune, the coverages reaching it and through which member | ``coverage_index`` module |
@@ -19,7 +19,6 @@ call for a long-lived process. Nothing else sets state on a backend.
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -31,17 +30,13 @@ from maillage.core.namespaces import local
 from maillage.core.settings import Settings
 
 from .backend import Backend, Row, connect
+from .places import FILE as PLACES_FILE
+from .places import PlaceTable
 
-__all__ = ["Session", "PlaceIndex", "INDEXES", "open_backend"]
+__all__ = ["Session", "INDEXES", "open_backend"]
 
 #: the indexes a session declares, in the order a long-lived process warms them
 INDEXES = ("places", "territory_names", "concepts", "coverage_index", "tables")
-
-
-@dataclass(frozen=True)
-class PlaceIndex:
-    by_code: dict[str, dict]
-    by_key: dict[str, list[dict]]
 
 
 class Session:
@@ -70,13 +65,11 @@ class Session:
     # --- the declared indexes ----------------------------------------------------------------------
 
     @cached_property
-    def places(self) -> PlaceIndex:
-        by_code: dict[str, dict] = {}
-        by_key: dict[str, list[dict]] = {}
-        for row in self.run("place_names"):
-            by_code[row["code"]] = row
-            by_key.setdefault(row["key"], []).append(row)
-        return PlaceIndex(by_code, by_key)
+    def places(self) -> PlaceTable:
+        made = self.build / "results" / PLACES_FILE if self.build is not None else None
+        if made is not None and made.is_file():
+            return PlaceTable.open(made)
+        return PlaceTable.from_rows(self.run("place_names"))
 
     @cached_property
     def territory_names(self) -> dict[tuple[str, str], str]:

@@ -33,13 +33,25 @@ def map_page(settings):
             browser.close()
 
 
+def _draw(page, departement: str, ages: str | None = None, layer: str | None = None, type: str | None = None,
+          date: str | None = None) -> None:
+    """Choose the map's inputs as a planner would, then wait for the layer to be drawn."""
+    if ages is not None:
+        page.locator("#ages").fill(ages)
+        page.locator("#ages").press("Tab")
+    if layer is not None:
+        page.locator("#couche").select_option(layer)
+    if type is not None:
+        page.locator("#type").select_option(type)
+    if date is not None:
+        page.locator("#date").fill(date)
+    page.locator("#departement").select_option(label=departement)
+    expect(page.locator("body")).to_have_attribute("data-couche", "prete", timeout=60_000)
+
+
 def test_click_muret_and_read_who_covers_it(national, tmp_path):
     with map_page(national) as (page, external):
-        page.locator("#ages").fill("0-12")
-        page.locator("#ages").press("Tab")
-        page.locator("#type").select_option("ILC")
-        page.locator("#departement").select_option(label="Haute-Garonne (31)")
-        expect(page.locator("body")).to_have_attribute("data-couche", "prete", timeout=60_000)
+        _draw(page, "Haute-Garonne (31)", ages="0-12", type="ILC")
         muret = page.locator("path.commune-31395")
         expect(muret).to_have_count(1)
         muret.click()
@@ -60,11 +72,7 @@ def test_click_muret_and_read_who_covers_it(national, tmp_path):
 def test_gaps_layer_shows_gap_and_unknown_apart(national, tmp_path):
     """Lozère, CPTS: communes a known CPTS covers, and the others as unknown (no inventory), not gaps."""
     with map_page(national) as (page, external):
-        page.locator("#couche").select_option("gaps")
-        page.locator("#type").select_option("CPTS")
-        page.locator("#date").fill("2024-06-01")
-        page.locator("#departement").select_option(label="Lozère (48)")
-        expect(page.locator("body")).to_have_attribute("data-couche", "prete", timeout=60_000)
+        _draw(page, "Lozère (48)", layer="gaps", type="CPTS", date="2024-06-01")
         legend = page.locator(".legende")
         expect(legend).to_contain_text("Inconnue : non couverte, sans recensement complet")
         expect(page.locator("#etat")).to_contain_text("sur 152")

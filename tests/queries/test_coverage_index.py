@@ -38,7 +38,7 @@ def _cases():
 
 def test_the_index_answers_as_the_named_question(both):
     queried, indexed = both
-    codes = sorted(c for c in queried.places.by_code if c.startswith(DEPARTEMENTS))
+    codes = sorted(c for c in queried.places.codes() if c.startswith(DEPARTEMENTS))
     rng, compared, answered = random.Random(48), 0, 0
     for code, ages, public, day in _cases():
         code = code or rng.choice(codes)

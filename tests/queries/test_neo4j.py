@@ -170,7 +170,7 @@ def edited(tmp_path, geography_cache, neo4j_loaded):
     data.mkdir()
     (data / "cache").symlink_to(geography_cache, target_is_directory=True)
     settings = dataclasses.replace(neo4j_loaded, data_dir=data, registry=registry)
-    build(settings)
+    build(dataclasses.replace(settings, backend="embedded"))  # on the Neo4j backend a build also loads it
     return settings
 
 

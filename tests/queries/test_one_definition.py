@@ -76,7 +76,7 @@ def test_both_layers_cover_as_the_rules_say(sessions, truth):
 def test_who_covers_lists_the_coverages_in_force_and_says_which_cover(sessions, truth):
     covers, _ = truth
     one_shot, long_lived = sessions
-    communes = sorted(c for c in one_shot.places.by_code if c[:2] in DEPARTEMENTS)
+    communes = sorted(c for c in one_shot.places.codes() if c[:2] in DEPARTEMENTS)
     for day in DATES:
         for code in communes[::3]:  # a third of the communes, both ways; the index covers all below
             asked = who_covers(one_shot, code, on=day)
