@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from maillage.core.terms import parse_territory
-from maillage.queries.coverage import CoverageAnswer, who_covers
+from maillage.queries.coverage import CoverageAnswer, coverage_rows, who_covers
 from maillage.queries.layer import Layer, coverage_layer
 from maillage.store.session import Session
 
@@ -43,7 +43,7 @@ async def get_who_covers(
     else:
         answer = await run_in_threadpool(who_covers, b, place, ages=ages, public=public, on=on)
     if wants_csv(request, format):
-        return csv_response(answer.coverages, f"couverture-{answer.commune.code}")
+        return csv_response(coverage_rows(answer), f"couverture-{answer.commune.code}")
     # Returned as is: the answer is already the typed dataclass of the schema, and revalidating it on
     # every request is the service's main cost under load.
     return Answer(answer)

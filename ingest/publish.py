@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from maillage.core import jsonable
 from maillage.core.levels import LEVELS
 from maillage.core.namespaces import ROLE, local
-from maillage.store.cards import Role, Source, Status
+from maillage.store.cards import INFERRED, VERIFIED, Role, Source, Status
 from maillage.store.embedded import EmbeddedBackend
 from maillage.store.places import FILE as PLACES_FILE
 from maillage.store.places import PlaceTable
@@ -33,7 +33,7 @@ __all__ = ["store_cards", "card_facts", "SNAPSHOT", "CARD_CHUNK"]
 #: Coverages per ``instance_card`` evaluation.
 CARD_CHUNK = 200
 #: parameterless questions whose answers a one-shot command reads before anything else
-SNAPSHOT = ("territory_names", "concepts")
+SNAPSHOT = ("territory_names", "concepts", "freshness")
 
 
 def store_cards(store: ox.Store, folder: Path) -> None:
@@ -64,29 +64,48 @@ def card_facts(session: Session, pairs: list[dict]) -> dict[str, dict]:
     return {coverage: _card(labels, facts) for coverage, facts in grouped.items()}
 
 
+def _attested(f: dict) -> dt.date | None:
+    """The day a citation row attests its fact: its own date, else its source's, else when it was read."""
+    return f["observed"] or f["date"] or f["retrieved"]
+
+
 def _card(labels: dict[str, dict], facts: list[dict]) -> dict:
     head = next(f for f in facts if f["kind"] == "instance")
-    # Sources often give only a year: statuses of one year keep the order the registry lists them in.
+    cited = [f for f in facts if f["kind"] == "source"]
+    attested: dict[str | None, dt.date] = {}
+    for f in cited:
+        day = _attested(f)
+        if day is not None and (f["node"] not in attested or attested[f["node"]] < day):
+            attested[f["node"]] = day
+    # Sources often give only a year: statuses of one year keep the order the registry lists them in;
+    # a status of unknown start is ordered by the day it is first attested.
     ordered = sorted(
-        {(f["from"], int(local(f["node"])), f["a"], f["b"], f["to"]) for f in facts if f["kind"] == "status"}
+        {(f["from"] or attested.get(f["node"]) or dt.date.max, int(local(f["node"])), f["a"], f["b"], f["from"], f["to"],
+          attested.get(f["node"]), f["confidence"] or VERIFIED, f["note"])
+         for f in facts if f["kind"] == "status"}
     )
-    history = [(value, label, start, end) for start, _, value, label, end in ordered]
+    history = [Status(value, label, start, end, observed, confidence, note)
+               for _, _, value, label, start, end, observed, confidence, note in ordered]
     roles = sorted(
         {
-            (f["a"], labels.get(ROLE[f["a"]], {}).get("label", f["a"]), f["c"],
-             f["b"] if f["c"] else None, None if f["c"] else f["b"], f["from"], f["to"])
+            Role(f["a"], labels.get(ROLE[f["a"]], {}).get("label", f["a"]), f["c"],
+                 f["b"] if f["c"] else None, None if f["c"] else f["b"], f["from"], f["to"],
+                 f["confidence"] or VERIFIED, f["note"])
             for f in facts
             if f["kind"] == "role"
         },
-        key=lambda r: (r[0], r[5] or dt.date.min, r[3] or r[4] or ""),
+        key=lambda r: (r.role, r.valid_from or dt.date.min, r.actor or r.function or ""),
     )
     sources = sorted(
-        {(f["title"], f["date"], f["excerpt"], f["file"], f["url"]) for f in facts if f["kind"] == "source"},
-        key=lambda s: (s[1], s[0], s[2]),
+        {Source(f["title"], f["date"], f["excerpt"], f["file"], f["url"], f["paraphrase"], f["observed"], f["retrieved"],
+                f["confidence"] or VERIFIED) for f in cited},
+        key=lambda s: (s.date or s.retrieved or dt.date.min, s.title, s.excerpt or s.paraphrase or ""),
     )
-    level, territory_name = next(
-        (LEVELS[f["a"]][0], f["b"]) for f in facts if f["kind"] == "territory" and f["a"] in LEVELS
+    level, territory_name, territory = next(
+        (LEVELS[f["a"]][0], f["b"], f) for f in facts if f["kind"] == "territory" and f["a"] in LEVELS
     )
+    coverage = next((f for f in facts if f["kind"] == "coverage"), {"confidence": None, "note": None})
+    perimeter = coverage if coverage["confidence"] == INFERRED else territory
     return {
         "instance_id": head["c"],
         "level": level,
@@ -95,7 +114,13 @@ def _card(labels: dict[str, dict], facts: list[dict]) -> dict:
         "type_label": labels.get(head["node"], {}).get("label", head["b"]),
         "name": head["a"],
         "publics": sorted({f["a"] for f in facts if f["kind"] == "coverage-public"}),
-        "history": [jsonable.plain(Status(*s)) for s in history],
-        "roles": [jsonable.plain(Role(*r)) for r in roles],
-        "sources": [jsonable.plain(Source(*s)) for s in sources],
+        "history": [jsonable.plain(s) for s in history],
+        "roles": [jsonable.plain(r) for r in roles],
+        "sources": [jsonable.plain(s) for s in sources],
+        "aggregate": bool(head["aggregate"]),
+        "confidence": head["confidence"] or VERIFIED,
+        "note": head["note"],
+        "perimeter_confidence": perimeter["confidence"] or VERIFIED,
+        "perimeter_note": perimeter["note"] if perimeter["confidence"] == INFERRED else None,
+        "observed": max(attested.values()).isoformat() if attested else None,
     }

@@ -28,16 +28,18 @@ __all__ = ["Where", "RegistryGraph", "read_registry", "read_entries"]
 
 # The fields each kind of entry may have: a typo ("agse") is reported, not silently ignored.
 FIELDS = {
-    "file": {"scope", "synthetic", "sources", "actors", "territories", "instances", "inventories"},
-    "source": {"title", "file", "url", "date", "confidence"},
+    "file": {"scope", "synthetic", "sources", "actors", "territories", "instances", "inventories", "surveyed"},
+    "source": {"title", "file", "url", "date", "retrieved", "confidence"},
     "actor": {"id", "name", "kind", "sector", "based_in", "source", "note", "confidence"},
     "territory": {"id", "name", "kind", "members", "from", "to", "confidence", "note", "source"},
-    "instance": {"id", "type", "name", "level", "description", "source", "status", "roles", "coverage", "note", "confidence"},
-    "status": {"value", "from", "to", "source", "note"},
-    "role": {"role", "actor", "function", "from", "to", "source", "note"},
+    "instance": {"id", "type", "name", "level", "description", "source", "status", "roles", "coverage", "note", "confidence",
+                 "aggregate"},
+    "status": {"value", "from", "to", "source", "note", "confidence"},
+    "role": {"role", "actor", "function", "from", "to", "source", "note", "confidence"},
     "coverage": {"territory", "ages", "publics", "from", "to", "source", "note", "confidence"},
-    "citation": {"ref", "excerpt", "confidence"},
+    "citation": {"ref", "excerpt", "paraphrase", "observed", "confidence"},
     "inventory": {"id", "type", "territory", "as_of", "source", "note", "confidence"},
+    "survey": {"id", "territory", "types", "as_of", "source", "note"},
 }
 #: libyaml's safe loader when present: 10 times faster on a national (synthetic) registry.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -140,6 +142,14 @@ class _Reader:
             self.g.add((s, PROV.wasDerivedFrom, entity))
         if cited.get("excerpt") is not None:
             self.g.add((d, M.excerpt, Literal(str(cited["excerpt"]))))
+        if cited.get("paraphrase") is not None:
+            self.g.add((d, M.paraphrase, Literal(str(cited["paraphrase"]), lang="fr")))
+        if cited.get("excerpt") is None and cited.get("paraphrase") is None:
+            self.out.problem(here, "citation", "une citation donne l'extrait (les mots de la source) ou, à défaut, "
+                                               "« paraphrase » (ce qu'elle dit, en français)")
+        if cited.get("observed") is not None:
+            self.g.add((d, M.observed, _date(cited["observed"])))
+            self._not_future(cited["observed"], Where(here.file, here.entry, f"{here.field}.observed"), "constat")
         if cited.get("confidence"):
             self.g.add((d, M.confidence, Literal(str(cited["confidence"]))))
 
@@ -184,9 +194,18 @@ class _Reader:
             self.g.add((s, DCTERMS.title, Literal(str(entry["title"]), lang="fr")))
         if entry.get("date") is not None:
             self.g.add((s, DCTERMS.date, _date(entry["date"])))
+        if entry.get("retrieved") is not None:
+            self.g.add((s, M.retrieved, _date(entry["retrieved"])))
+            self._not_future(entry["retrieved"], Where(file, f"sources.{key}", "retrieved"), "consultation")
         for name, prop in (("file", M.file), ("url", M.url), ("confidence", M.confidence)):
             if entry.get(name):
                 self.g.add((s, prop, Literal(str(entry[name]))))
+
+    def _not_future(self, value: object, where: Where, what: str) -> None:
+        """A day a page was read, or a source attests a fact, cannot be after today."""
+        if isinstance(value, dt.date) and value > dt.date.today():
+            self.out.problem(where, "date-future", f"date de {what} dans le futur : {value.isoformat()} "
+                                                   f"(nous sommes le {dt.date.today().isoformat()})")
 
     def entry(self, kind: str, cls: URIRef, ident: str, entry: dict, file: str) -> tuple[URIRef, Where]:
         """The node of an actor, territory or instance, with its id and name."""
@@ -249,6 +268,8 @@ class _Reader:
             g.add((s, M.level, Literal(str(entry["level"]))))
         if entry.get("description"):
             g.add((s, RDFS.comment, Literal(str(entry["description"]), lang="fr")))
+        if entry.get("aggregate") is not None:
+            g.add((s, M.aggregate, Literal(entry["aggregate"] is True)))
         self.notes(s, entry)
         self.citation(s, entry.get("source"), where)
         for section, kind, link, cls, fill in (
@@ -278,6 +299,25 @@ class _Reader:
             self.g.add((s, M.asOf, _date(entry["as_of"])))
         self.notes(s, entry)
         self.citation(s, entry.get("source"), where)
+
+    def survey(self, ident: str, entry: dict, file: str) -> None:
+        """The registry's statement that it has looked at a territory, for some types (all by default)."""
+        where = Where(file, ident, "")
+        s = self.node(iri("survey", ident), where)
+        self.g.add((s, RDF.type, M.Survey))
+        self.g.add((s, M.entryId, Literal(ident)))
+        for type_ in _list(entry.get("types")):
+            self.g.add((s, M.schemeType, TYPE[str(type_)]))
+        at = Where(file, ident, "territory")
+        t = self.territory_ref(entry.get("territory"), at)
+        if t is not None:
+            self.g.add((s, M.territory, t))
+            self.out.coverage_refs.append((at, file, str(entry.get("territory"))))
+        if entry.get("as_of") is not None:
+            self.g.add((s, M.asOf, _date(entry["as_of"])))
+        self.notes(s, entry)
+        if entry.get("source") is not None:
+            self.citation(s, entry.get("source"), where)
 
     def status(self, n: URIRef, item: dict, here: Where) -> None:
         if item.get("value") is not None:
@@ -345,6 +385,7 @@ def read_entries(out: RegistryGraph, file: str, data: object) -> None:
         ("territories", "territory", reader.territory),
         ("instances", "instance", reader.instance),
         ("inventories", "inventory", reader.inventory),
+        ("surveyed", "survey", reader.survey),
     ):
         for i, entry in enumerate(_list(data.get(section))):
             entry = reader.fields(entry, kind, Where(file, f"{section}[{i}]", ""))

@@ -7,8 +7,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from maillage.core.errors import NotFound
-from maillage.core.namespaces import entry_iri, local
+from maillage.core.namespaces import ROLE, entry_iri, local
 from maillage.store.session import Session
+
+from .concepts import label_of
 
 __all__ = ["ActorRole", "ActorInfo", "Actor", "list_actors", "actor", "instance_actors"]
 
@@ -35,6 +37,7 @@ class Actor:
     """A role of an instance and who holds it: an actor, or a function held by a person."""
 
     role: str
+    role_label: str
     actor_id: str | None
     name: str | None
     kind: str | None
@@ -70,7 +73,8 @@ def instance_actors(session: Session, instance_id: str) -> list[Actor]:
     """The roles of one instance, with the actor or the function that holds each."""
     rows = session.run("instance_actors", instance=entry_iri("instance", instance_id))
     found = {
-        Actor(r["role"], local(r["actor"]) if r["actor"] else None, r["name"], r["kind"], r["function"], r["from"], r["to"])
+        Actor(r["role"], label_of(session, ROLE[r["role"]], r["role"]), local(r["actor"]) if r["actor"] else None,
+              r["name"], r["kind"], r["function"], r["from"], r["to"])
         for r in rows
     }
     return sorted(found, key=lambda a: (a.role, a.name or a.function or "", a.valid_from or dt.date.min))

@@ -1,11 +1,15 @@
 """The question planners ask first: which schemes, run by whom, cover this commune, for these ages and
-this public, on this date?
+this public, on this date — and how surely, since when, and whether the registry has looked there.
 
-A one-shot command runs the named question ``who_covers`` (and ``territories_of_commune`` for the
-path); a long-lived session answers from its coverage index (``maillage.store.coverage_index``), held
-equal to the named question by a test. Each coverage carries the card the build stored on it (history,
-roles, sources); the status in force on the asked date is computed from the history at answer time
-(``maillage.core.rules``). The CLI and the HTTP route both call :func:`who_covers`.
+A one-shot command runs the named questions ``who_covers`` (and ``territories_of_commune`` for the
+path, ``commune_surveys`` for where the registry has looked); a long-lived session answers from its
+coverage index and tables, held equal to the named questions by a test. Each coverage carries the card
+the build stored on it; what depends on the date asked is computed at answer time with
+``maillage.core.rules``: the status in force, the state (actif, en projet, suspendu, terminé, statut
+inconnu), and the freshness (the last day a source attests the status in force, and whether that is
+older than the type's window: « à confirmer »).
+
+The answer has one entry per instance, with the coverages through which it reaches the commune.
 """
 
 from __future__ import annotations
@@ -17,23 +21,25 @@ from maillage.core import rules
 from maillage.core.levels import LEVEL_LABELS, LEVEL_ORDER, Territory
 from maillage.core.namespaces import local
 from maillage.core.terms import AgeRange, parse_ages, parse_date
+from maillage.core.text import french_date, french_duration
 from maillage.store.cards import Card, Role, Source, Status, parse_card
+from maillage.store.paths import commune_territories
 from maillage.store.session import Session
 
-from .concepts import public_iri
-from maillage.store.paths import commune_territories
+from .concepts import public_iri, type_code
 from .places import Place, commune_iri, resolve_commune
 
-__all__ = ["Coverage", "CoverageAnswer", "who_covers", "coverage_from"]
+__all__ = ["Reach", "Freshness", "Coverage", "Knowledge", "CoverageAnswer", "who_covers", "freshness_of",
+           "instance_coverage", "coverage_rows", "IN_REGISTRY", "OUT_OF_REGISTRY"]
+
+IN_REGISTRY, OUT_OF_REGISTRY = "recense", "hors-registre"
 
 
 @dataclass
-class Coverage:
-    instance_id: str
+class Reach:
+    """One coverage of an instance reaching the commune: what it names, and why it reaches it."""
+
     coverage_id: str
-    type: str
-    type_label: str
-    name: str
     level: str
     level_label: str
     territory: str
@@ -42,12 +48,53 @@ class Coverage:
     publics: list[str]
     valid_from: dt.date | None
     valid_to: dt.date | None
+    #: the territories from the commune to the one covered
+    path: list[Territory] = field(default_factory=list)
+    #: how surely the perimeter is known (``inferred``: deduced, see the note)
+    confidence: str = "verified"
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """The last day a source attests the status in force (else anything of the instance), and whether
+    that is longer ago than the type's window on the day asked."""
+
+    observed: dt.date | None
+    window: str
+    stale: bool
+    label: str
+
+
+@dataclass
+class Coverage:
+    """One instance reaching the commune, in the state it is in on the day asked."""
+
+    instance_id: str
+    type: str
+    type_label: str
+    name: str
+    aggregate: bool
+    state: str
+    state_label: str
     status: Status | None
+    freshness: Freshness
+    confidence: str
+    note: str | None
+    coverages: list[Reach] = field(default_factory=list)
     history: list[Status] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
-    #: why it covers the commune: the territories from the commune to the one covered
-    path: list[Territory] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Whether the registry has looked at the commune, for which types, as of when."""
+
+    registry: str
+    message: str
+    types: list[str]
+    as_of: dt.date | None
 
 
 @dataclass
@@ -56,30 +103,38 @@ class CoverageAnswer:
     ages: AgeRange
     public: str | None
     on: dt.date
-    coverages: list[Coverage]
+    knowledge: Knowledge
+    instances: list[Coverage]
 
 
-def coverage_from(card: Card, row: dict, on: dt.date, path: list[Territory] | None = None) -> Coverage:
-    """One answer: the card, the coverage's own facts in ``row``, and the status in force on ``on``."""
+def freshness_of(card: Card, status: Status | None, window: str, on: dt.date) -> Freshness:
+    observed = status.observed if status is not None and status.observed else card.observed
+    stale = rules.stale(observed, window, on)
+    label = f"constaté le {french_date(observed)}" if observed else "jamais constaté"
+    if stale:
+        label += f" — à confirmer (fenêtre de {french_duration(window)})"
+    return Freshness(observed, window, stale, label)
+
+
+def _reach(card: Card, row: dict, path: list[Territory]) -> Reach:
+    return Reach(
+        coverage_id=row["coverage"].split("/instance/", 1)[1], level=card.level, level_label=LEVEL_LABELS[card.level],
+        territory=local(row["territory"]), territory_name=card.territory_name, ages=AgeRange(row["min"], row["max"]),
+        publics=card.publics, valid_from=row["from"], valid_to=row["to"], path=path,
+        confidence=card.perimeter_confidence, note=card.perimeter_note,
+    )
+
+
+def instance_coverage(card: Card, reaches: list[Reach], on: dt.date, window: str) -> Coverage:
+    """An instance's entry of the answer: its state and freshness on ``on``, and its coverages."""
+    status = rules.status_on(card.history, on)
+    state = rules.state_of(status)
     return Coverage(
-        instance_id=card.instance_id,
-        coverage_id=row["coverage"].split("/instance/", 1)[1],
-        type=card.type,
-        type_label=card.type_label,
-        name=card.name,
-        level=card.level,
-        level_label=LEVEL_LABELS[card.level],
-        territory=local(row["territory"]),
-        territory_name=card.territory_name,
-        ages=AgeRange(row["min"], row["max"]),
-        publics=card.publics,
-        valid_from=row["from"],
-        valid_to=row["to"],
-        status=rules.status_on(card.history, on),  # type: ignore[arg-type]
-        history=card.history,
-        roles=card.roles,
-        sources=card.sources,
-        path=path or [],
+        instance_id=card.instance_id, type=card.type, type_label=card.type_label, name=card.name,
+        aggregate=card.aggregate, state=state, state_label=rules.STATE_LABELS[state], status=status,  # type: ignore[arg-type]
+        freshness=freshness_of(card, status, window, on), confidence=card.confidence, note=card.note,
+        coverages=sorted(reaches, key=lambda r: (LEVEL_ORDER.index(r.level), r.coverage_id)),
+        history=card.history, roles=card.roles, sources=card.sources,
     )
 
 
@@ -89,8 +144,10 @@ def who_covers(
     ages: str | AgeRange | None = None,
     public: str | None = None,
     on: str | dt.date | None = None,
+    type: str | None = None,
 ) -> CoverageAnswer:
-    """Every scheme instance covering the commune ``place`` for ``ages`` and ``public`` on ``on``.
+    """Every scheme instance with a coverage in force reaching the commune ``place`` for ``ages`` and
+    ``public`` on ``on`` (of ``type``, or any), in whatever state it is (actif, en projet…).
 
     Ages overlap rather than contain: a 11-21 scheme is listed for 0-12, with its ages shown.
     A coverage with no start or end date is taken as valid on that side.
@@ -98,17 +155,25 @@ def who_covers(
     age_range = parse_ages(ages)
     day = parse_date(on)
     wanted = public_iri(session, public)
+    only = type_code(session, type)
     commune = resolve_commune(session, place)
     if session.answers_from_memory:
         found = session.coverage_index.matching(commune.code, age_range, session.served_publics(wanted), day)
-        items = [coverage_from(m.card, m.row, day, m.path) for m in found]
+        pairs = [(m.card, _reach(m.card, m.row, m.path)) for m in found]
     else:
-        items = _queried(session, commune, age_range, wanted, day)
-    items.sort(key=lambda c: (LEVEL_ORDER.index(c.level), c.type, c.name, c.coverage_id))
-    return CoverageAnswer(commune=commune, ages=age_range, public=public, on=day, coverages=items)
+        pairs = _queried(session, commune, age_range, wanted, day)
+    grouped: dict[str, tuple[Card, list[Reach]]] = {}
+    for card, reach in pairs:
+        if only is None or card.type == only:
+            grouped.setdefault(card.instance_id, (card, []))[1].append(reach)
+    windows = session.freshness
+    items = [instance_coverage(card, reaches, day, windows.get(card.type, windows[None])) for card, reaches in grouped.values()]
+    items.sort(key=lambda c: (LEVEL_ORDER.index(c.coverages[0].level), c.type, c.name, c.instance_id))
+    return CoverageAnswer(commune=commune, ages=age_range, public=public, on=day,
+                          knowledge=_knowledge(session, commune, bool(items)), instances=items)
 
 
-def _queried(session: Session, commune: Place, age_range: AgeRange, wanted: str | None, day: dt.date) -> list[Coverage]:
+def _queried(session: Session, commune: Place, age_range: AgeRange, wanted: str | None, day: dt.date) -> list[tuple[Card, Reach]]:
     """The answer of the named question ``who_covers``, with the path from ``territories_of_commune``."""
     rows = session.run(
         "who_covers",
@@ -119,4 +184,40 @@ def _queried(session: Session, commune: Place, age_range: AgeRange, wanted: str 
         public=wanted,
     )
     territories = commune_territories(session, commune_iri(commune))
-    return [coverage_from(parse_card(row["card"]), row, day, territories.path(row["territory"])) for row in rows]
+    out = []
+    for row in rows:
+        card = parse_card(row["card"])
+        out.append((card, _reach(card, row, territories.path(row["territory"]))))
+    return out
+
+
+def _knowledge(session: Session, commune: Place, found: bool) -> Knowledge:
+    """Where the registry stands on this commune: which types it has looked at, or nothing."""
+    surveys = session.surveys_of(commune.code)
+    if not surveys:
+        message = (f"Hors registre : le registre n'a recensé aucun dispositif pour {commune.name} ; "
+                   "l'absence de réponse ne dit pas que la commune n'est pas couverte.")
+        if found:
+            message = (f"Hors registre pour {commune.name} : seuls des dispositifs d'un territoire plus large "
+                       "sont connus ; le registre n'a pas recensé la commune elle-même.")
+        return Knowledge(OUT_OF_REGISTRY, message, [], None)
+    types = sorted({t for t, _ in surveys if t is not None})
+    every = any(t is None for t, _ in surveys)
+    as_of = max(d for _, d in surveys)
+    what = "tous les types de dispositifs" if every else "les types " + ", ".join(types)
+    return Knowledge(IN_REGISTRY, f"Le registre a recensé {commune.name} pour {what} (au {french_date(as_of)}).",
+                     [] if every else types, as_of)
+
+
+def coverage_rows(answer: CoverageAnswer) -> list[dict]:
+    """One flat row per instance and coverage, for a spreadsheet: the instance's state, freshness and
+    confidence beside each coverage's perimeter and its confidence."""
+    from maillage.core import jsonable
+
+    rows = []
+    for item in answer.instances:
+        head = jsonable.plain(item)
+        reaches = head.pop("coverages")
+        for reach in reaches:
+            rows.append({"commune": answer.commune.code, **head, **{f"couverture.{k}": v for k, v in reach.items()}})
+    return rows

@@ -4,4 +4,4 @@ MATCH (i:Inventory {build: b.id})-[:SCHEME_TYPE]->(t)
 MATCH (i)-[:TERRITORY]->(territory)
 MATCH (i)-[:QUALIFIED_DERIVATION]->(d)-[:ENTITY]->(s)
 RETURN i.uri AS inventory, t.notation AS type, territory.uri AS territory, i.asOf AS asOf,
-       i.confidence AS confidence, s.title AS title, d.excerpt AS excerpt
+       i.confidence AS confidence, s.title AS title, coalesce(d.excerpt, d.paraphrase) AS excerpt

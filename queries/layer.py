@@ -2,8 +2,9 @@
 
 A layer is a status per commune with a legend: any per-commune measure (coverage, gaps) is published in
 this shape and drawn by the same map. The coverage layer reads the session's tables and decides with
-``AnalysisData.covering`` (``maillage.core.rules.covers``), the very function the gaps read: where
-their questions are the same, the two layers agree.
+``AnalysisData.states`` (``maillage.core.rules``), the very function the gaps read: where their
+questions are the same, the two layers agree (couverte = couvert, en projet, suspendue; non-couverte =
+lacune or inconnu; hors registre).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from maillage.core import rules
 from maillage.core.terms import AgeRange, parse_ages, parse_date
 from maillage.store.session import Session
 
@@ -19,7 +21,15 @@ from .concepts import public_iri, type_code
 
 __all__ = ["CommuneStatus", "Layer", "coverage_layer", "COVERAGE_LEGEND"]
 
-COVERAGE_LEGEND = {"couverte": "Couverte par au moins un dispositif", "non-couverte": "Aucun dispositif connu"}
+#: a commune's status on the coverage layer: the first that holds
+COVERAGE_LEGEND = {
+    "couverte": "Couverte par au moins un dispositif en activité",
+    "en-projet": "En projet : seuls des dispositifs en projet la couvriraient",
+    "suspendue": "Suspendue : le dispositif qui la couvre est suspendu",
+    "non-couverte": "Aucun dispositif connu en activité (le registre a recensé ce territoire)",
+    "hors-registre": "Hors registre : le registre n'a pas recensé ce territoire",
+}
+_BY_STATE = ((rules.ACTIVE, "couverte"), (rules.PROJECT, "en-projet"), (rules.SUSPENDED, "suspendue"))
 
 
 @dataclass(frozen=True)
@@ -55,9 +65,15 @@ def coverage_layer(
     public_iri(session, public)  # an unknown public is an error, not an empty layer
     wanted = type_code(session, type)
     communes = territory_communes(session, kind, code)
-    covering = session.tables.covering(wanted, age_range.min, age_range.max, public.strip() if public else None, day)
-    statuses = [
-        CommuneStatus(c.code, c.name, "couverte" if covering.get(c.code) else "non-couverte", sorted(covering.get(c.code, ())))
-        for c in communes
-    ]
+    tables = session.tables
+    states = tables.states(wanted, age_range.min, age_range.max, public.strip() if public else None, day)
+    surveyed = tables.surveyed(wanted)
+    statuses = [_status(c, states.get(c.code, {}), c.code in surveyed) for c in communes]
     return Layer(f"{kind}:{code}", wanted, age_range, public, day, dict(COVERAGE_LEGEND), statuses)
+
+
+def _status(commune, states: dict[str, set[str]], surveyed: bool) -> CommuneStatus:
+    for state, status in _BY_STATE:
+        if states.get(state):
+            return CommuneStatus(commune.code, commune.name, status, sorted(states[state]))
+    return CommuneStatus(commune.code, commune.name, "non-couverte" if surveyed else "hors-registre", [])

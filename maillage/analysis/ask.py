@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from maillage.core import rules
 from maillage.core.errors import InvalidQuery
 from maillage.core.terms import AgeRange, parse_ages, parse_date
 from maillage.queries.concepts import public_iri
@@ -23,9 +24,12 @@ __all__ = ["OverlapAnswer", "GapAnswer", "NetworkAnswer", "overlaps_in", "gaps_i
            "gap_layer", "GAP_LEGEND"]
 
 GAP_LEGEND = {
-    _gaps.COVERED: "Couverte par un dispositif du type",
-    _gaps.GAP: "Lacune : non couverte, le recensement du type est complet",
-    _gaps.UNKNOWN: "Inconnue : non couverte, sans recensement complet",
+    _gaps.COVERED: "Couverte par un dispositif du type en activité",
+    _gaps.PROJECT: "En projet : seuls des dispositifs en projet la couvriraient",
+    _gaps.SUSPENDED: "Suspendue : le dispositif qui la couvre est suspendu",
+    _gaps.GAP: "Lacune : non couverte, là où le registre déclare connaître tous les dispositifs du type",
+    _gaps.UNKNOWN: "Inconnue : non couverte, sans recensement complet (ou recensement trop ancien)",
+    _gaps.OUT: "Hors registre : le registre n'a pas recensé ce territoire",
 }
 
 
@@ -88,10 +92,18 @@ def gap_layer(backend, territory: str, type: str | None, ages: str | None = None
     [spec] = _specs(backend, data, type, ages, public)
     day = parse_date(on)
     status = _gaps.commune_status(data, spec, communes, day)
-    covering = _gaps.covering(data, spec, day)
-    rows = [CommuneStatus(code, data.communes[code].name, status[code], sorted(covering.get(code, ())))
+    states = data.states(spec.type, spec.min_age, spec.max_age, spec.public, day)
+    rows = [CommuneStatus(code, data.communes[code].name, status[code], _instances(states.get(code, {})))
             for code in sorted(communes, key=lambda c: data.communes[c].name)]
     return Layer(label, spec.type, AgeRange(spec.min_age, spec.max_age), spec.public, day, dict(GAP_LEGEND), rows)
+
+
+def _instances(states: dict[str, set[str]]) -> list[str]:
+    """The instances behind a commune's category: the active ones, else the planned, else the suspended."""
+    for state in (rules.ACTIVE, rules.PROJECT, rules.SUSPENDED):
+        if states.get(state):
+            return sorted(states[state])
+    return []
 
 
 def network_of(backend, territory: str | None = None, threshold: int = 3) -> NetworkAnswer:

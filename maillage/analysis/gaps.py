@@ -1,9 +1,16 @@
 """Coverage gaps: which communes an expected scheme type does not cover, weighed by population.
 
-A commune not covered is a **gap** only where the registry declares it lists every instance of that
-type (an *inventory*: ``inventories:`` in a registry file, with its source). Elsewhere the commune is
-**unknown**: the registry may simply not know the instance that covers it. A commune is never counted
-covered, nor silently a gap, for want of data.
+Each commune is in one of six categories, for a type on a date:
+
+- **couvert**: a coverage of the type in force is *active* (``maillage.core.rules``);
+- **en projet**, **suspendu**: only planned or suspended instances reach it (never counted covered);
+- **lacune**: not covered, inside an *inventory* (``inventories:`` in a registry file, with its source)
+  that lists every instance of the type and is still fresh on the date (past the type's freshness
+  window, an inventory's gaps are no longer certain: the commune is unknown, and the report says why);
+- **inconnu**: not covered, where the registry has looked (``surveyed:``) without a complete list;
+- **hors registre**: the registry has not looked there at all.
+
+A commune is never counted covered, nor silently a gap, for want of data.
 
 What is expected comes from ``ontology/expectations.ttl`` (every commune by a DAC, a SIAO, a PTSM, a
 CPTS by 2026); any other type can be asked for explicitly (the ILC for 0-12, say).
@@ -15,11 +22,15 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from maillage.core import rules
+from maillage.core.text import french_date, french_duration
 from maillage.store.tables import AnalysisData, Expectation
 
-__all__ = ["COVERED", "GAP", "UNKNOWN", "Spec", "GapReport", "gaps", "commune_status", "covering", "specs_for"]
+__all__ = ["COVERED", "PROJECT", "SUSPENDED", "GAP", "UNKNOWN", "OUT", "CATEGORIES", "Spec", "GapReport", "gaps",
+           "commune_status", "covering", "specs_for"]
 
-COVERED, GAP, UNKNOWN = "couvert", "lacune", "inconnu"
+COVERED, PROJECT, SUSPENDED, GAP, UNKNOWN, OUT = "couvert", "en projet", "suspendu", "lacune", "inconnu", "hors registre"
+CATEGORIES = (COVERED, PROJECT, SUSPENDED, GAP, UNKNOWN, OUT)
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,8 @@ class GapReport:
     communes: dict[str, list[str]]
     inventories: list[dict] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
+    #: what makes the report's gaps less than certain, in French (a stale or inferred inventory)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def covered_share(self) -> float:
@@ -74,14 +87,38 @@ def covering(data: AnalysisData, spec: Spec, on: dt.date) -> dict[str, set[str]]
 
 
 def commune_status(data: AnalysisData, spec: Spec, communes: frozenset[str], on: dt.date) -> dict[str, str]:
-    """Each commune of ``communes`` → covered, gap (not covered, inside an inventory of the type) or
-    unknown, for ``spec`` on ``on``."""
-    covered = covering(data, spec, on)
-    inventoried: set[str] = set()
+    """Each commune of ``communes`` → its category (:data:`CATEGORIES`) for ``spec`` on ``on``."""
+    states = data.states(spec.type, spec.min_age, spec.max_age, spec.public, on)
+    inventoried, _ = data.inventoried(spec.type, on)
+    surveyed = data.surveyed(spec.type)
+
+    def category(code: str) -> str:
+        reached = states.get(code, {})
+        for state, category in ((rules.ACTIVE, COVERED), (rules.PROJECT, PROJECT), (rules.SUSPENDED, SUSPENDED)):
+            if reached.get(state):
+                return category
+        return GAP if code in inventoried else UNKNOWN if code in surveyed else OUT
+
+    return {code: category(code) for code in communes}
+
+
+def _notes(data: AnalysisData, spec: Spec, on: dt.date, gaps: set[str], unknown: set[str]) -> list[str]:
+    """Why gaps are less than certain: an inferred inventory, or one past its freshness window."""
+    window = data.window(spec.type)
+    _, stale = data.inventoried(spec.type, on)
+    notes = []
     for inv in data.inventories:
-        if inv.type == spec.type:
-            inventoried |= data.communes_of(inv.territory)
-    return {code: COVERED if code in covered else GAP if code in inventoried else UNKNOWN for code in communes}
+        if inv.type != spec.type:
+            continue
+        inside = data.communes_of(inv.territory)
+        if inv in stale and inside & unknown:
+            notes.append(f"Recensement « {inv.id} » du {french_date(inv.as_of)} : au-delà de la fenêtre de fraîcheur "
+                         f"du type ({french_duration(window.window)}), ses lacunes ne sont plus certaines et sont "
+                         "comptées inconnues.")
+        elif inv.confidence == "inferred" and inside & gaps:
+            notes.append(f"Recensement « {inv.id} » déduit (non explicite dans la source) : les lacunes qu'il "
+                         "fait apparaître sont déduites.")
+    return notes
 
 
 def gaps(data: AnalysisData, communes: frozenset[str], specs: list[Spec], on: dt.date) -> list[GapReport]:
@@ -90,7 +127,7 @@ def gaps(data: AnalysisData, communes: frozenset[str], specs: list[Spec], on: dt
     out = []
     for spec in specs:
         status = commune_status(data, spec, communes, on)
-        by_dep: dict[str, dict[str, list[str]]] = defaultdict(lambda: {COVERED: [], GAP: [], UNKNOWN: []})
+        by_dep: dict[str, dict[str, list[str]]] = defaultdict(lambda: {c: [] for c in CATEGORIES})
         for code in sorted(status):
             by_dep[data.communes[code].departement][status[code]].append(code)
         inventories = [
@@ -105,7 +142,8 @@ def gaps(data: AnalysisData, communes: frozenset[str], specs: list[Spec], on: dt
                 ages=(spec.min_age, spec.max_age), public=spec.public, on=on, expected=rule is not None,
                 due=rule.due if rule else None, rule=rule.label if rule else None,
                 population={k: data.population(v) for k, v in lists.items()}, communes=lists,
-                inventories=[i for i in inventories if set(lists[GAP]) & data.communes_of(i["territory"])],
+                inventories=[i for i in inventories if set(lists[GAP] + lists[UNKNOWN]) & data.communes_of(i["territory"])],
                 sources=[rule.source] if rule else [],
+                notes=_notes(data, spec, on, set(lists[GAP]), set(lists[UNKNOWN])),
             ))
     return out

@@ -68,18 +68,27 @@ def _pair_ok(data: AnalysisData, x: CoverageRow, y: CoverageRow, on: dt.date | N
 
 
 def overlaps(data: AnalysisData, communes: frozenset[str] | None = None, on: dt.date | None = None) -> list[Overlap]:
-    """Every pair of instances whose functions overlap and whose coverages intersect, in ``communes``
-    (default: all of France), coexisting on ``on`` (default: at any time), highest score first.
+    """Every pair of instances whose functions overlap and whose active coverages intersect, touching
+    ``communes`` (default: all of France), coexisting on ``on`` (default: at any time), highest score
+    first.
 
-    Coverages are grouped by territory, and territories by the communes they share: only coverages on
-    touching territories are compared (a tile of EPCI is compared with its département, never with the
-    rest of France).
+    A flag is a property of the pair: its communes, population and score are computed over everything
+    the two instances share, whatever territory the question names (``communes`` only chooses which
+    pairs to show). Aggregates (counts of places, not instances) never overlap.
     """
+    found = _overlaps(data, on)
+    return found if communes is None else [o for o in found if not communes.isdisjoint(o.communes)]
+
+
+def _overlaps(data: AnalysisData, on: dt.date | None) -> list[Overlap]:
+    """Coverages are grouped by territory, and territories by the communes they share: only coverages on
+    touching territories are compared (a tile of EPCI is compared with its département, never with the
+    rest of France)."""
     by_territory: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(data.coverages):
-        if c.valid_on(on):
+        if not c.aggregate and c.valid_on(on):
             by_territory[c.territory].append(i)
-    members = {t: data.communes_of(t) if communes is None else data.communes_of(t) & communes for t in by_territory}
+    members = {t: data.communes_of(t) for t in by_territory}
     # Communes sharing the same territories need looking at once: group them by that signature.
     territories_at: dict[str, list[str]] = defaultdict(list)
     for t, codes in members.items():

@@ -74,14 +74,17 @@ def check(settings: Settings) -> None:
 @click.option("--age", "ages", default=None, help="Tranche d'âges, par exemple 0-12 (défaut : tous âges).")
 @click.option("--public", default=None, help="Public, par exemple enfants, personnes-sans-domicile.")
 @click.option("--on", "on", default=None, help="Date AAAA-MM-JJ (défaut : aujourd'hui).")
+@click.option("--type", "type_", default=None, help="Type de dispositif, par exemple DAC.")
+@click.option("--details", is_flag=True, help="Chaque extrait de source et chaque note.")
 @click.option("--json", "as_json", is_flag=True, help="Réponse en JSON.")
 @click.pass_obj
-def who_covers(settings: Settings, place: str, ages: str | None, public: str | None, on: str | None, as_json: bool) -> None:
+def who_covers(settings: Settings, place: str, ages: str | None, public: str | None, on: str | None, type_: str | None,
+               details: bool, as_json: bool) -> None:
     from maillage.queries.coverage import who_covers as ask
 
     with _backend(settings) as backend:
-        answer = ask(backend, place, ages=ages, public=public, on=on)
-    click.echo(jsonable.dumps(answer) if as_json else render.coverage_text(answer).rstrip("\n"))
+        answer = ask(backend, place, ages=ages, public=public, on=on, type=type_)
+    click.echo(jsonable.dumps(answer) if as_json else render.coverage_text(answer, details).rstrip("\n"))
 
 
 @cli.command(help="Les territoires qui contiennent une commune : EPCI, territoires de projet, département, région.")
@@ -115,7 +118,7 @@ def actors(settings: Settings, instance: str, as_json: bool) -> None:
     from maillage.queries.actors import instance_actors
 
     _show(settings, lambda b: instance_actors(b, instance), as_json,
-          lambda a: f"{a.role:<12} {a.name or a.function + ' (fonction)'}")
+          lambda a: f"{a.role_label:<28} {a.name or a.function + ' (fonction)'}")
 
 
 def _answer(as_json: bool, as_csv: bool, answer, rows, text) -> None:

@@ -1,57 +1,83 @@
-"""Answers as text a planner reads in a terminal (French)."""
+"""Answers as text a planner reads in a terminal (French): compact by default, every excerpt on demand."""
 
 from __future__ import annotations
 
 from maillage.core.errors import Problem
+from maillage.core.text import french_date
 from maillage.queries.coverage import Coverage, CoverageAnswer
 
-__all__ = ["coverage_text", "problems_text"]
+__all__ = ["coverage_text", "problems_text", "period"]
+
+#: the mark of a fact the registry deduced rather than read
+INFERRED = "≈"
 
 
-def _period(start, end) -> str:
+def period(start, end) -> str:
     if start and end:
-        return f"du {start} au {end}"
+        return f"du {french_date(start)} au {french_date(end)}"
     if start:
-        return f"depuis le {start}"
+        return f"depuis le {french_date(start)}"
     if end:
-        return f"jusqu'au {end}"
-    return "sans dates connues"
+        return f"jusqu'au {french_date(end)}"
+    return "dates inconnues"
 
 
-def _item(c: Coverage, on) -> list[str]:
-    status = f"{c.status.label} ({_period(c.status.valid_from, c.status.valid_to)})" if c.status else "inconnu"
-    lines = [
-        f"■ {c.type} · {c.name}",
-        f"    couvre via {c.level_label} : {c.territory_name}",
-        "    chemin : " + " ∈ ".join(s.name for s in c.path),
-        f"    âges {c.ages.min}-{c.ages.max} · publics : {', '.join(c.publics)} · {_period(c.valid_from, c.valid_to)}",
-        f"    statut au {on} : {status}",
-    ]
+def _status(c: Coverage) -> str:
+    if c.status is None:
+        return c.state_label
+    since = f"depuis le {french_date(c.status.valid_from)}" if c.status.valid_from else "début inconnu"
+    label = c.status.label.lower()
+    return f"{c.state_label}, {since}" if label == c.state_label else f"{c.state_label} ({label}), {since}"
+
+
+def _item(c: Coverage, details: bool) -> list[str]:
+    mark = f" {INFERRED}" if c.confidence == "inferred" else ""
+    aggregate = " (capacité agrégée, pas un dispositif unique)" if c.aggregate else ""
+    lines = [f"■ {c.type} · {c.name}{aggregate}{mark}", f"    {_status(c)} · {c.freshness.label}"]
+    for r in c.coverages:
+        inferred = f" {INFERRED} périmètre déduit" if r.confidence == "inferred" else ""
+        lines.append(f"    couvre via {r.level_label} : {r.territory_name}{inferred}")
+        lines.append("      chemin : " + " ∈ ".join(s.name for s in r.path))
+        lines.append(f"      âges {r.ages.min}-{r.ages.max} · publics : {', '.join(r.publics)} · {period(r.valid_from, r.valid_to)}")
+        if details and r.note:
+            lines.append(f"      note : {r.note}")
     if len(c.history) > 1:
-        lines.append("    historique : " + " → ".join(f"{s.label} ({s.valid_from})" for s in c.history))
+        lines.append("    historique : " + " → ".join(
+            f"{s.label} ({french_date(s.valid_from) if s.valid_from else 'début inconnu'})" for s in c.history))
     for r in c.roles:
         who = r.actor if r.actor else f"{r.function} (fonction)"
-        when = "" if not (r.valid_from or r.valid_to) else f" — {_period(r.valid_from, r.valid_to)}"
+        when = "" if not (r.valid_from or r.valid_to) else f" — {period(r.valid_from, r.valid_to)}"
         lines.append(f"    {r.label} : {who}{when}")
+    titles: dict[str, list] = {}
     for s in c.sources:
-        where = s.file or s.url
-        lines.append(f"    source : {s.title} ({s.date}) [{where}]")
-        lines.append(f"      « {s.excerpt} »")
+        titles.setdefault(s.title, []).append(s)
+    for title, cited in titles.items():
+        first = cited[0]
+        when = french_date(first.date) if first.date else f"consulté le {french_date(first.retrieved)}"
+        lines.append(f"    source : {title} ({when}) [{first.file or first.url}]"
+                     + ("" if details or len(cited) == 1 else f" · {len(cited)} extraits (--details)"))
+        if details:
+            for s in cited:
+                lines.append(f"      « {s.excerpt} »" if s.excerpt and not s.paraphrase else f"      selon la source : {s.paraphrase or s.excerpt}")
+    if details and c.note:
+        lines.append(f"    note : {c.note}")
     return lines
 
 
-def coverage_text(answer: CoverageAnswer) -> str:
+def coverage_text(answer: CoverageAnswer, details: bool = False) -> str:
     c = answer.commune
     public = answer.public or "tous publics"
     head = (
         f"{c.name} ({c.code}, {c.departement}) — âges {answer.ages.min}-{answer.ages.max}, {public}, "
-        f"au {answer.on} : {len(answer.coverages)} dispositif(s)"
+        f"au {french_date(answer.on)} : {len(answer.instances)} dispositif(s)"
     )
-    lines = [head, ""]
-    for item in answer.coverages:
-        lines += _item(item, answer.on) + [""]
-    if not answer.coverages:
-        lines.append("Aucun dispositif connu du registre ne couvre cette commune pour ces critères.")
+    lines = [head, answer.knowledge.message, ""]
+    for item in answer.instances:
+        lines += _item(item, details) + [""]
+    if not answer.instances:
+        lines.append("Aucun dispositif connu du registre n'atteint cette commune pour ces critères.")
+    if any(i.confidence == "inferred" or any(r.confidence == "inferred" for r in i.coverages) for i in answer.instances):
+        lines.append(f"{INFERRED} : déduit par le registre, non écrit tel quel dans la source (--details pour la note).")
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from maillage.analysis.ask import GapAnswer, NetworkAnswer, OverlapAnswer
-from maillage.analysis.gaps import COVERED, GAP, UNKNOWN
+from maillage.analysis.gaps import CATEGORIES
+from maillage.core.text import french_date
 
 __all__ = ["overlaps_text", "gaps_text", "network_text"]
 
@@ -12,12 +13,16 @@ def _int(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
+#: sector codes of the registry as planners say them
+SECTORS = {"sanitaire": "sanitaire", "social": "social", "medico-social": "médico-social"}
+
+
 def _period(start, end) -> str:
-    return f"{start or '…'} → {end or '…'}"
+    return f"{french_date(start) if start else '…'} → {french_date(end) if end else '…'}"
 
 
 def overlaps_text(answer: OverlapAnswer, limit: int = 30) -> str:
-    when = f"au {answer.on}" if answer.on else "toutes périodes"
+    when = f"au {french_date(answer.on)}" if answer.on else "toutes périodes"
     lines = [f"Chevauchements — {answer.territory}, {when} : {len(answer.overlaps)} paire(s)", ""]
     for o in answer.overlaps[:limit]:
         lines += [
@@ -32,16 +37,20 @@ def overlaps_text(answer: OverlapAnswer, limit: int = 30) -> str:
 
 
 def gaps_text(answer: GapAnswer) -> str:
-    lines = [f"Couverture et lacunes — {answer.territory}, au {answer.on}", "",
-             f"{'dép.':<5} {'type':<6} {'âges':<7} {'couvert':>11} {'lacune':>11} {'inconnu':>11}  attendu"]
+    lines = [f"Couverture et lacunes — {answer.territory}, au {french_date(answer.on)}", "",
+             f"{'dép.':<5} {'type':<6} {'âges':<7} " + " ".join(f"{c:>13}" for c in CATEGORIES) + "  attendu"]
+    notes = []
     for r in answer.reports:
-        due = "" if not r.expected else f"oui{' (échéance ' + str(r.due) + ')' if r.due else ''}"
-        lines.append(
-            f"{r.departement:<5} {r.type:<6} {r.ages[0]}-{r.ages[1]:<5} {_int(r.population[COVERED]):>11} "
-            f"{_int(r.population[GAP]):>11} {_int(r.population[UNKNOWN]):>11}  {due or 'non'}"
-        )
-    lines += ["", "Population municipale (INSEE). « lacune » : commune non couverte là où le registre déclare un "
-              "recensement complet du type ; « inconnu » : non couverte, sans recensement déclaré."]
+        due = "" if not r.expected else f"oui{' (échéance ' + french_date(r.due) + ')' if r.due else ''}"
+        lines.append(f"{r.departement:<5} {r.type:<6} {r.ages[0]}-{r.ages[1]:<5} "
+                     + " ".join(f"{_int(r.population[c]):>13}" for c in CATEGORIES) + f"  {due or 'non'}")
+        notes += [f"  {r.departement} {r.type} : {n}" for n in r.notes]
+    lines += ["", "Population municipale (INSEE). « couvert » : un dispositif du type en activité ; « lacune » : "
+              "non couverte là où le registre déclare un recensement complet et récent du type ; « inconnu » : "
+              "non couverte, le registre a regardé sans tout recenser ; « hors registre » : le registre n'a pas "
+              "regardé ce territoire."]
+    if notes:
+        lines += ["", "À savoir :"] + notes
     return "\n".join(lines)
 
 
@@ -50,7 +59,7 @@ def network_text(answer: NetworkAnswer, limit: int = 20) -> str:
              f"{'acteur':<40} {'disp.':>5} {'liens':>5} {'intermédiarité':>14} {'courtage':>8} {'comm.':>5}  secteurs"]
     for a in answer.actors[:limit]:
         lines.append(f"{a.name[:40]:<40} {a.instances:>5} {a.degree:>5} {a.betweenness:>14.3f} {a.brokerage:>8} "
-                     f"{a.community:>5}  {', '.join(a.sectors) or '—'}")
+                     f"{a.community:>5}  {', '.join(SECTORS.get(s, s) for s in a.sectors) or '—'}")
     if answer.redundancies:
         lines += ["", "Acteurs présents dans de nombreux dispositifs d'un même département :"]
         lines += [f"  {r.name} — département {r.departement} : {len(r.instances)} dispositifs ({', '.join(r.instances)})"

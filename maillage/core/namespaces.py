@@ -43,7 +43,7 @@ NAMESPACES = {"m": M, "igeo": IGEO, "org": ORG, "prov": PROV, "skos": SKOS, "dct
               "public": PUBLIC, "role": ROLE, "status": STATUS}
 
 #: Path segment of each kind of node; a registry reference "epci:200068641" uses the same words.
-KINDS = ("commune", "epci", "departement", "region", "territoire", "instance", "actor", "source", "inventory")
+KINDS = ("commune", "epci", "departement", "region", "territoire", "instance", "actor", "source", "inventory", "survey")
 
 
 def iri(kind: str, key: str) -> str:

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-__all__ = ["fold"]
+__all__ = ["fold", "french_date", "french_duration"]
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -20,3 +20,35 @@ def fold(name: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     return _NON_ALNUM.sub(" ", text).strip()
+
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+
+
+def french_date(day) -> str:
+    """A date as French writes it.
+
+    >>> import datetime as dt
+    >>> french_date(dt.date(2019, 12, 1)), french_date(dt.date(2024, 5, 24))
+    ('1er décembre 2019', '24 mai 2024')
+    """
+    if day is None:
+        return "date inconnue"
+    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def french_duration(duration: str) -> str:
+    """An ISO 8601 duration of years, months and days in French words.
+
+    >>> french_duration("P2Y"), french_duration("P1Y6M"), french_duration("P18M")
+    ('2 ans', '1 an et 6 mois', '18 mois')
+    """
+    match = re.match(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$", duration)
+    if not match:
+        return duration
+    words = []
+    for number, one, many in zip(match.groups(), ("an", "mois", "jour"), ("ans", "mois", "jours")):
+        if number:
+            words.append(f"{int(number)} {one if int(number) == 1 else many}")
+    return " et ".join(words)

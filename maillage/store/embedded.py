@@ -38,6 +38,7 @@ def _term(value: Any) -> ox.NamedNode | ox.Literal:
 
 _INTEGER = XSD + "integer"
 _DATE = XSD + "date"
+_BOOLEAN = XSD + "boolean"
 
 
 def _value(term: Any) -> Any:
@@ -49,6 +50,8 @@ def _value(term: Any) -> Any:
             return int(term.value)
         if datatype == _DATE:
             return dt.date.fromisoformat(term.value)
+        if datatype == _BOOLEAN:
+            return term.value in ("true", "1")
         return term.value
     if kind is ox.NamedNode:
         return term.value

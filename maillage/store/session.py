@@ -10,10 +10,12 @@ call for a long-lived process. Nothing else sets state on a backend.
 | ``places`` | every commune by INSEE code, folded name or prefix | ``places.sqlite`` of the build, else ``place_names`` |
 | ``territory_names`` | every other territory (EPCI, custom, département, région) by (level, code) | ``territory_names`` |
 | ``concepts`` | every SKOS concept: notation, label, scheme, broader | ``concepts`` |
+| ``freshness`` | each type's freshness window (``None``: the default) | ``freshness`` |
 | ``coverage_index`` | for each commune, the coverages reaching it and through which member | ``coverage_index`` module |
 | ``tables`` | the plain tables the analyses read | ``tables`` module |
 
-``served_publics(iri)`` is memoised per session too.
+``served_publics(iri)`` is memoised per session too; ``surveys_of(code)`` says where the registry has
+looked at a commune (from the tables in a long-lived session, from ``commune_surveys`` otherwise).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 
 from maillage.core import rules
 from maillage.core.levels import LEVELS
-from maillage.core.namespaces import local
+from maillage.core.namespaces import iri, local
 
 from maillage.core.settings import Settings
 
@@ -36,7 +38,7 @@ from .places import PlaceTable
 __all__ = ["Session", "INDEXES", "open_backend"]
 
 #: the indexes a session declares, in the order a long-lived process warms them
-INDEXES = ("places", "territory_names", "concepts", "coverage_index", "tables")
+INDEXES = ("places", "territory_names", "concepts", "freshness", "coverage_index", "tables")
 
 
 class Session:
@@ -86,6 +88,21 @@ class Session:
             if row.get("broader"):
                 entry["broader"].add(row["broader"])
         return found
+
+    @cached_property
+    def freshness(self) -> dict[str | None, str]:
+        """Type notation (None: the default) → its freshness window, an ISO 8601 duration."""
+        windows: dict[str | None, str] = {None: "P2Y"}
+        windows.update({r["type"]: r["window"] for r in self.run("freshness")})
+        return windows
+
+    def surveys_of(self, code: str) -> list[tuple[str | None, object]]:
+        """(type or None for every type, as-of date) of each survey or inventory containing a commune."""
+        if self.long_lived:
+            tables = self.tables
+            found = [(s.type, s.as_of) for s in tables.surveys if code in tables.communes_of(s.territory)]
+            return found + [(i.type, i.as_of) for i in tables.inventories if code in tables.communes_of(i.territory)]
+        return [(r["type"], r["asOf"]) for r in self.run("commune_surveys", commune=iri("commune", code))]
 
     @cached_property
     def coverage_index(self):

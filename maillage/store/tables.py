@@ -14,10 +14,15 @@ from dataclasses import dataclass, field
 from maillage.core import rules
 from maillage.core.namespaces import local
 
-from .cards import parse_card
+from .cards import Status, parse_card
 
-__all__ = ["Commune", "CoverageRow", "Expectation", "Inventory", "RoleRow", "AnalysisData", "load_tables",
-           "with_publics", "ages_overlap", "periods_overlap"]
+__all__ = ["Commune", "CoverageRow", "Expectation", "Inventory", "Survey", "Freshness", "RoleRow", "AnalysisData",
+           "load_tables", "with_publics", "ages_overlap", "periods_overlap", "OUT_OF_REGISTRY", "NOT_COVERED",
+           "GAP", "UNKNOWN_COVERAGE"]
+
+#: what is known of a commune for a type when nothing covers it (see ``AnalysisData.knowledge``)
+GAP, UNKNOWN_COVERAGE, OUT_OF_REGISTRY = "lacune", "inconnu", "hors-registre"
+NOT_COVERED = (GAP, UNKNOWN_COVERAGE)
 
 
 @dataclass(frozen=True)
@@ -32,8 +37,8 @@ class Commune:
 
 @dataclass(frozen=True)
 class CoverageRow:
-    """One coverage, with the period it covers (:func:`maillage.core.rules.covering_period`: cut where its
-    instance's lifecycle ends)."""
+    """One coverage: its own period, and its instance's lifecycle (the statuses of its card). A row made
+    without a lifecycle (hand-made tables in tests) is taken as active over its period."""
 
     instance: str
     coverage: str
@@ -46,10 +51,25 @@ class CoverageRow:
     start: dt.date | None
     end: dt.date | None
     sources: tuple[dict, ...] = ()
+    lifecycle: tuple = ()
+    #: a count of places (regional capacity), not one instance: covers, never overlaps
+    aggregate: bool = False
+
+    def state_on(self, day: dt.date) -> str:
+        return rules.state_on(self.lifecycle, day) if self.lifecycle else rules.ACTIVE
+
+    def active_period(self) -> tuple[dt.date | None, dt.date | None] | None:
+        """The span it covers (:func:`maillage.core.rules.covering_period`), None when never active."""
+        return rules.covering_period(self.start, self.end, self.lifecycle) if self.lifecycle else (self.start, self.end)
+
+    def in_force(self, day: dt.date) -> bool:
+        return rules.in_force(self.start, self.end, day)
 
     def valid_on(self, day: dt.date | None) -> bool:
-        """Whether it covers on ``day`` (None: at some time)."""
-        return day is None or rules.in_force(self.start, self.end, day)
+        """Whether it covers on ``day`` (in force and active); None: at some time."""
+        if day is None:
+            return self.active_period() is not None
+        return self.in_force(day) and self.state_on(day) == rules.ACTIVE
 
 
 @dataclass(frozen=True)
@@ -78,6 +98,25 @@ class Inventory:
 
 
 @dataclass(frozen=True)
+class Survey:
+    """Where the registry has looked: a territory, a type (None: every type), as of a date."""
+
+    id: str
+    territory: str
+    type: str | None
+    as_of: dt.date
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How long a status stays trustworthy after it is last attested (None type: the default)."""
+
+    type: str | None
+    window: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class RoleRow:
     instance: str
     role: str
@@ -102,6 +141,53 @@ class AnalysisData:
     roles: list[RoleRow] = field(default_factory=list)
     #: scheme type -> the types whose functions overlap with it (skos:related, both ways)
     related: dict[str, frozenset[str]] = field(default_factory=dict)
+    surveys: list[Survey] = field(default_factory=list)
+    freshness: list[Freshness] = field(default_factory=list)
+
+    def window(self, type: str | None) -> Freshness:
+        """The freshness window of a type: its own, else the default (two years if none is declared)."""
+        found = {f.type: f for f in self.freshness}
+        return found.get(type) or found.get(None) or Freshness(None, "P2Y", "fenêtre par défaut")
+
+    def surveyed(self, type: str | None) -> frozenset[str]:
+        """The communes the registry has looked at for ``type`` (None: for any type), inventories included."""
+        codes: set[str] = set()
+        for s in self.surveys:
+            if type is None or s.type in (None, type):
+                codes |= self.communes_of(s.territory)
+        for inv in self.inventories:
+            if type is None or inv.type == type:
+                codes |= self.communes_of(inv.territory)
+        return frozenset(codes)
+
+    def inventoried(self, type: str, day: dt.date) -> tuple[frozenset[str], list[Inventory]]:
+        """The communes inside an inventory of ``type`` still fresh on ``day``, and the stale inventories:
+        past its freshness window an inventory no longer makes an uncovered commune a gap."""
+        codes: set[str] = set()
+        stale = []
+        window = self.window(type).window
+        for inv in self.inventories:
+            if inv.type != type:
+                continue
+            if rules.stale(inv.as_of, window, day):
+                stale.append(inv)
+            else:
+                codes |= self.communes_of(inv.territory)
+        return frozenset(codes), stale
+
+    def states(self, type: str | None, min_age: int, max_age: int, public: str | None,
+               day: dt.date) -> dict[str, dict[str, set[str]]]:
+        """Commune code → state (``maillage.core.rules.STATES``) → the instances whose coverages in force
+        on ``day`` (of ``type``, ages overlapping, serving ``public``) reach it in that state."""
+        accepted = self.accepted(public)
+        found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for c in self.coverages:
+            if ((type is None or c.type == type) and c.in_force(day)
+                    and rules.ages_overlap(c.min_age, c.max_age, min_age, max_age) and rules.serves(c.publics, accepted)):
+                state = c.state_on(day)
+                for code in self.communes_of(c.territory):
+                    found[code][state].add(c.instance)
+        return found
 
     def communes_of(self, territory: str) -> frozenset[str]:
         return self.territory_communes.get(territory, frozenset())
@@ -127,16 +213,11 @@ class AnalysisData:
 
     def covering(self, type: str | None, min_age: int, max_age: int, public: str | None,
                  day: dt.date) -> dict[str, set[str]]:
-        """Commune code → the instances covering it on ``day`` (:func:`maillage.core.rules.covers`):
-        a coverage of ``type`` (None: any type) whose ages overlap and which serves ``public``."""
-        accepted = self.accepted(public)
-        found: dict[str, set[str]] = defaultdict(set)
-        for c in self.coverages:
-            if ((type is None or c.type == type) and c.valid_on(day)
-                    and rules.ages_overlap(c.min_age, c.max_age, min_age, max_age) and rules.serves(c.publics, accepted)):
-                for code in self.communes_of(c.territory):
-                    found[code].add(c.instance)
-        return found
+        """Commune code → the instances covering it on ``day`` (:func:`maillage.core.rules.covers`: in
+        force and active): a coverage of ``type`` (None: any type) whose ages overlap and which serves
+        ``public``."""
+        return {code: states[rules.ACTIVE] for code, states in self.states(type, min_age, max_age, public, day).items()
+                if states.get(rules.ACTIVE)}
 
     def functions_overlap(self, a: str, b: str) -> bool:
         return a == b or b in self.related.get(a, ())
@@ -149,9 +230,12 @@ def ages_overlap(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int] | No
 
 
 def periods_overlap(a: CoverageRow, b: CoverageRow) -> tuple[dt.date | None, dt.date | None] | None:
-    """The shared period of two coverages (None ends are open), or None when they never coexist."""
-    starts = [d for d in (a.start, b.start) if d is not None]
-    ends = [d for d in (a.end, b.end) if d is not None]
+    """The shared active period of two coverages (None ends are open), or None when they never coexist."""
+    pa, pb = a.active_period(), b.active_period()
+    if pa is None or pb is None:
+        return None
+    starts = [d for d in (pa[0], pb[0]) if d is not None]
+    ends = [d for d in (pa[1], pb[1]) if d is not None]
     start, end = (max(starts) if starts else None), (min(ends) if ends else None)
     if start is not None and end is not None and start > end:
         return None
@@ -172,18 +256,22 @@ def _coverages(rows: list[dict]) -> list[CoverageRow]:
     out = []
     for uri, (r, publics) in sorted(with_publics(rows).items()):
         card = parse_card(r["card"])
-        start, end = rules.covering_period(r["from"], r["to"], card.history)
         out.append(CoverageRow(
             instance=card.instance_id, coverage=uri.split("/instance/", 1)[1], type=r["type"],
             name=card.name, territory=r["territory"], min_age=r["min"], max_age=r["max"],
-            publics=publics, start=start, end=end, sources=tuple(_plain_source(s) for s in card.sources),
+            publics=publics, start=r["from"], end=r["to"], sources=tuple(_plain_source(s) for s in card.sources),
+            lifecycle=tuple(card.history) or (_NO_STATUS,), aggregate=card.aggregate,
         ))
     return out
 
 
+#: the lifecycle of an instance whose card names no status: its state is always unknown
+_NO_STATUS = Status("inconnu", "statut inconnu", None, None)
+
+
 def _plain_source(source) -> dict:
-    return {"title": source.title, "date": source.date.isoformat(), "excerpt": source.excerpt, "file": source.file,
-            "url": source.url}
+    return {"title": source.title, "date": source.date.isoformat() if source.date else None,
+            "excerpt": source.excerpt or source.paraphrase, "file": source.file, "url": source.url}
 
 
 def _source(row: dict) -> dict:
@@ -228,5 +316,9 @@ def load_tables(backend) -> AnalysisData:
         ),
         roles=sorted((RoleRow(*key, frozenset(s)) for key, s in sectors.items()), key=lambda r: (r.instance, r.role, r.actor)),
         related={t: frozenset(r) for t, r in related.items()},
+        surveys=sorted((Survey(local(r["survey"]), r["territory"], r["type"], r["asOf"]) for r in backend.run("surveys")),
+                       key=lambda s: (s.id, s.type or "")),
+        freshness=sorted((Freshness(r["type"], r["window"], r["reason"]) for r in backend.run("freshness")),
+                         key=lambda f: f.type or ""),
     )
     return data
