@@ -32,16 +32,20 @@ async def get_who_covers(
     ages: str | None = AGES,
     public: str | None = PUBLIC,
     on: str | None = ON,
+    type: str | None = Query(None, description="Type de dispositif, par exemple DAC (défaut : tous)", examples=["DAC"]),
     format: str | None = FORMAT,
     b: Session = Depends(backend),
 ):
-    """Chaque dispositif qui couvre la commune, avec le chemin (commune ∈ EPCI ∈ territoire…), le statut
-    en vigueur à la date, l'historique, les rôles et les sources."""
+    """Chaque dispositif dont une couverture en vigueur atteint la commune, un par dispositif : son état à la
+    date (actif, en projet, suspendu, terminé, statut inconnu), son dernier constat (« à confirmer » au-delà
+    de la fenêtre de fraîcheur du type), sa fiabilité, ses couvertures avec leur chemin (commune ∈ EPCI ∈
+    territoire…) et leur périmètre (déduit ou non), l'historique, les rôles et les sources ; et ce que le
+    registre sait de la commune (`knowledge` : recensée, ou hors registre)."""
     if b.answers_from_memory:
         # Tens of microseconds from the coverage index: less than the thread pool's hop would cost.
-        answer = who_covers(b, place, ages=ages, public=public, on=on)
+        answer = who_covers(b, place, ages=ages, public=public, on=on, type=type)
     else:
-        answer = await run_in_threadpool(who_covers, b, place, ages=ages, public=public, on=on)
+        answer = await run_in_threadpool(who_covers, b, place, ages=ages, public=public, on=on, type=type)
     if wants_csv(request, format):
         return csv_response(coverage_rows(answer), f"couverture-{answer.commune.code}")
     # Returned as is: the answer is already the typed dataclass of the schema, and revalidating it on

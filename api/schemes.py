@@ -52,13 +52,16 @@ def get_instances(
                                   examples=["departement:31"]),
     public: str | None = PUBLIC,
     on: str | None = ON,
+    observed_since: str | None = Query(None, description="Seulement ceux dont le statut en vigueur est constaté depuis "
+                                                          "cette date (AAAA-MM-JJ)", examples=["2024-01-01"]),
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
     format: str | None = FORMAT,
     b: Session = Depends(backend),
 ):
-    """Les dispositifs dont au moins une couverture est en vigueur à la date et répond aux filtres."""
-    found = list_instances(b, type=type, territory=territory, public=public, on=on)
+    """Les dispositifs dont au moins une couverture est en vigueur à la date et répond aux filtres, avec leur
+    état (actif, en projet, suspendu, terminé, statut inconnu), leur dernier constat et leur fiabilité."""
+    found = list_instances(b, type=type, territory=territory, public=public, on=on, observed_since=observed_since)
     return _list(request, found, "dispositifs", cursor, limit, format)
 
 

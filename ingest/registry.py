@@ -144,9 +144,6 @@ class _Reader:
             self.g.add((d, M.excerpt, Literal(str(cited["excerpt"]))))
         if cited.get("paraphrase") is not None:
             self.g.add((d, M.paraphrase, Literal(str(cited["paraphrase"]), lang="fr")))
-        if cited.get("excerpt") is None and cited.get("paraphrase") is None:
-            self.out.problem(here, "citation", "une citation donne l'extrait (les mots de la source) ou, à défaut, "
-                                               "« paraphrase » (ce qu'elle dit, en français)")
         if cited.get("observed") is not None:
             self.g.add((d, M.observed, _date(cited["observed"])))
             self._not_future(cited["observed"], Where(here.file, here.entry, f"{here.field}.observed"), "constat")

@@ -51,7 +51,8 @@ FIELD_OF = {
     M.actor: "actor", M.function: "function", M.status: "value", M.validFrom: "from",
     M.validTo: "to", PROV.qualifiedDerivation: "source", PROV.entity: "ref", M.excerpt: "excerpt",
     M.actorKind: "kind", M.sector: "sector", M.member: "members", M.level: "level",
-    DCTERMS.title: "title", DCTERMS.date: "date",
+    DCTERMS.title: "title", DCTERMS.date: "date", M.retrieved: "retrieved", M.observed: "observed",
+    M.paraphrase: "paraphrase", M.asOf: "as_of",
 }
 
 

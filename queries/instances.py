@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from maillage.core import rules
 from maillage.core.errors import NotFound
 from maillage.core.levels import LEVEL_LABELS
-from maillage.core.namespaces import entry_iri
+from maillage.core.namespaces import entry_iri, local
 from maillage.core.terms import AgeRange, parse_date
-from maillage.store.cards import Role, Source, Status, parse_card
+from maillage.store.cards import Card, Role, Source, Status, parse_card
 from maillage.store.session import Session
 
 from .actors import Actor, instance_actors
 from .concepts import public_iri, type_code
-from .coverage import coverage_from
+from .coverage import Freshness, freshness_of
 from .territories import instances_in
 
 __all__ = ["InstanceSummary", "CoverageArea", "InstanceDetail", "list_instances", "instance_detail"]
@@ -33,7 +33,11 @@ class InstanceSummary:
     type: str
     type_label: str
     name: str
+    state: str
     status: Status | None
+    freshness: Freshness
+    confidence: str
+    aggregate: bool
     coverages: int
 
 
@@ -48,6 +52,8 @@ class CoverageArea:
     publics: list[str]
     valid_from: dt.date | None
     valid_to: dt.date | None
+    confidence: str
+    note: str | None
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,12 @@ class InstanceDetail:
     type_label: str
     name: str
     on: dt.date
+    state: str
     status: Status | None
+    freshness: Freshness
+    confidence: str
+    note: str | None
+    aggregate: bool
     history: list[Status]
     coverages: list[CoverageArea]
     actors: list[Actor]
@@ -75,17 +86,20 @@ def list_instances(
     territory: str | None = None,
     public: str | None = None,
     on: str | dt.date | None = None,
+    observed_since: str | dt.date | None = None,
 ) -> list[InstanceSummary]:
     """Instances with at least one coverage in force on ``on`` (default today) matching the filters.
 
     ``territory`` is a registry reference (``departement:31``) or a commune; ``public`` matches as in
-    ``who_covers`` (that public, a broader one, or everyone).
+    ``who_covers`` (that public, a broader one, or everyone); ``observed_since`` keeps the instances
+    whose status in force (else anything) a source attests on that day or later.
     """
     day = parse_date(on)
+    since = parse_date(observed_since) if observed_since else None
     accepted = session.served_publics(public_iri(session, public))
     code = type_code(session, type)
     inside = {i.id for i in instances_in(session, territory, type=code, on=day)} if territory else None
-    grouped: dict[str, list] = {}
+    grouped: dict[str, list[Card]] = {}
     for row in _rows(session):
         card = parse_card(row["card"])
         if code and card.type != code:
@@ -93,11 +107,14 @@ def list_instances(
         if inside is not None and card.instance_id not in inside:
             continue
         if rules.in_force(row["from"], row["to"], day) and rules.serves(card.publics, accepted):
-            grouped.setdefault(card.instance_id, []).append(coverage_from(card, row, day))
-    found = [
-        InstanceSummary(ident, items[0].type, items[0].type_label, items[0].name, items[0].status, len(items))
-        for ident, items in grouped.items()
-    ]
+            grouped.setdefault(card.instance_id, []).append(card)
+    found = []
+    for ident, cards in grouped.items():
+        card, status = cards[0], rules.status_on(cards[0].history, day)
+        fresh = freshness_of(card, status, session.freshness.get(card.type, session.freshness[None]), day)  # type: ignore[arg-type]
+        if since is None or (fresh.observed is not None and fresh.observed >= since):
+            found.append(InstanceSummary(ident, card.type, card.type_label, card.name, rules.state_of(status), status,  # type: ignore[arg-type]
+                                         fresh, card.confidence, card.aggregate, len(cards)))
     return sorted(found, key=lambda i: (i.type, i.name, i.id))
 
 
@@ -107,16 +124,22 @@ def instance_detail(session: Session, instance_id: str, on: str | dt.date | None
     rows = _rows(session, instance_id)
     if not rows:
         raise NotFound(f"Aucun dispositif « {instance_id} ».")
-    items = sorted((coverage_from(parse_card(row["card"]), row, day) for row in rows), key=lambda c: c.coverage_id)
-    first = items[0]
+    pairs = sorted(((parse_card(row["card"]), row) for row in rows), key=lambda p: p[1]["coverage"])
+    first = pairs[0][0]
     areas = [
-        CoverageArea(c.coverage_id, c.level, LEVEL_LABELS[c.level], c.territory, c.territory_name, c.ages,
-                     c.publics, c.valid_from, c.valid_to)
-        for c in items
+        CoverageArea(row["coverage"].split("/instance/", 1)[1], card.level, LEVEL_LABELS[card.level], local(row["territory"]),
+                     card.territory_name, AgeRange(row["min"], row["max"]), card.publics, row["from"], row["to"],
+                     card.perimeter_confidence, card.perimeter_note)
+        for card, row in pairs
     ]
-    sources = sorted({s for c in items for s in c.sources}, key=lambda s: (s.date, s.title, s.excerpt))
+    sources = sorted({s for card, _ in pairs for s in card.sources},
+                     key=lambda s: (s.date or s.retrieved or dt.date.min, s.title, s.excerpt or s.paraphrase or ""))
+    status = rules.status_on(first.history, day)
     return InstanceDetail(
         id=instance_id, type=first.type, type_label=first.type_label, name=first.name, on=day,
-        status=first.status, history=first.history, coverages=areas, actors=instance_actors(session, instance_id),
+        state=rules.state_of(status), status=status,  # type: ignore[arg-type]
+        freshness=freshness_of(first, status, session.freshness.get(first.type, session.freshness[None]), day),  # type: ignore[arg-type]
+        confidence=first.confidence, note=first.note, aggregate=first.aggregate,
+        history=first.history, coverages=areas, actors=instance_actors(session, instance_id),
         roles=first.roles, sources=sources,
     )

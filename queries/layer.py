@@ -38,6 +38,8 @@ class CommuneStatus:
     name: str
     status: str
     instances: list[str]
+    #: the instances behind the status reach it through a deduced perimeter (the map hatches it)
+    inferred: bool = False
 
 
 @dataclass
@@ -68,12 +70,13 @@ def coverage_layer(
     tables = session.tables
     states = tables.states(wanted, age_range.min, age_range.max, public.strip() if public else None, day)
     surveyed = tables.surveyed(wanted)
-    statuses = [_status(c, states.get(c.code, {}), c.code in surveyed) for c in communes]
+    inferred = tables.inferred_reach(wanted, age_range.min, age_range.max, public.strip() if public else None, day)
+    statuses = [_status(c, states.get(c.code, {}), c.code in surveyed, inferred) for c in communes]
     return Layer(f"{kind}:{code}", wanted, age_range, public, day, dict(COVERAGE_LEGEND), statuses)
 
 
-def _status(commune, states: dict[str, set[str]], surveyed: bool) -> CommuneStatus:
+def _status(commune, states: dict[str, set[str]], surveyed: bool, inferred: set[tuple[str, str]]) -> CommuneStatus:
     for state, status in _BY_STATE:
         if states.get(state):
-            return CommuneStatus(commune.code, commune.name, status, sorted(states[state]))
+            return CommuneStatus(commune.code, commune.name, status, sorted(states[state]), (commune.code, state) in inferred)
     return CommuneStatus(commune.code, commune.name, "non-couverte" if surveyed else "hors-registre", [])

@@ -18,7 +18,7 @@ def test_who_covers_json(national):
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)
     assert answer["commune"]["code"] == "31395"
-    assert "ilc-toulouse-sud" in {c["instance_id"] for c in answer["coverages"]}
+    assert "ilc-toulouse-sud" in {c["instance_id"] for c in answer["instances"]}
 
 
 def test_who_covers_text(national):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from maillage.core import rules
 from maillage.core.namespaces import local
 
-from .cards import Status, parse_card
+from .cards import INFERRED, Status, parse_card
 
 __all__ = ["Commune", "CoverageRow", "Expectation", "Inventory", "Survey", "Freshness", "RoleRow", "AnalysisData",
            "load_tables", "with_publics", "ages_overlap", "periods_overlap", "OUT_OF_REGISTRY", "NOT_COVERED",
@@ -54,6 +54,8 @@ class CoverageRow:
     lifecycle: tuple = ()
     #: a count of places (regional capacity), not one instance: covers, never overlaps
     aggregate: bool = False
+    #: the perimeter (or the instance) is deduced, not read in a source
+    inferred: bool = False
 
     def state_on(self, day: dt.date) -> str:
         return rules.state_on(self.lifecycle, day) if self.lifecycle else rules.ACTIVE
@@ -179,15 +181,24 @@ class AnalysisData:
                day: dt.date) -> dict[str, dict[str, set[str]]]:
         """Commune code → state (``maillage.core.rules.STATES``) → the instances whose coverages in force
         on ``day`` (of ``type``, ages overlapping, serving ``public``) reach it in that state."""
-        accepted = self.accepted(public)
         found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for code, state, c in self._reaching(type, min_age, max_age, public, day):
+            found[code][state].add(c.instance)
+        return found
+
+    def inferred_reach(self, type: str | None, min_age: int, max_age: int, public: str | None,
+                       day: dt.date) -> set[tuple[str, str]]:
+        """(commune, state) pairs reached by a coverage whose perimeter or instance is deduced."""
+        return {(code, state) for code, state, c in self._reaching(type, min_age, max_age, public, day) if c.inferred}
+
+    def _reaching(self, type, min_age, max_age, public, day):
+        accepted = self.accepted(public)
         for c in self.coverages:
             if ((type is None or c.type == type) and c.in_force(day)
                     and rules.ages_overlap(c.min_age, c.max_age, min_age, max_age) and rules.serves(c.publics, accepted)):
                 state = c.state_on(day)
                 for code in self.communes_of(c.territory):
-                    found[code][state].add(c.instance)
-        return found
+                    yield code, state, c
 
     def communes_of(self, territory: str) -> frozenset[str]:
         return self.territory_communes.get(territory, frozenset())
@@ -261,6 +272,7 @@ def _coverages(rows: list[dict]) -> list[CoverageRow]:
             name=card.name, territory=r["territory"], min_age=r["min"], max_age=r["max"],
             publics=publics, start=r["from"], end=r["to"], sources=tuple(_plain_source(s) for s in card.sources),
             lifecycle=tuple(card.history) or (_NO_STATUS,), aggregate=card.aggregate,
+            inferred=INFERRED in (card.perimeter_confidence, card.confidence),
         ))
     return out
 

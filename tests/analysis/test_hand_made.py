@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
-from maillage.analysis.gaps import COVERED, GAP, UNKNOWN, Spec, gaps
+from maillage.analysis.gaps import CATEGORIES, COVERED, GAP, OUT, PROJECT, UNKNOWN, Spec, gaps
 from maillage.analysis.network import measures, sector_brokerage, actor_projection, actor_instance_graph
 from maillage.analysis.overlaps import overlap_score, overlaps
-from maillage.store.tables import AnalysisData, Commune, CoverageRow, Inventory, RoleRow
+from maillage.store.cards import Status
+from maillage.store.tables import AnalysisData, Commune, CoverageRow, Freshness, Inventory, RoleRow, Survey
 
 D = dt.date
 
@@ -18,9 +19,15 @@ def T(name: str) -> str:
     return f"t:{name}"
 
 
-def cov(instance, type_, territory, ages=(0, 120), publics=("tout-public",), start=None, end=None):
+def cov(instance, type_, territory, ages=(0, 120), publics=("tout-public",), start=None, end=None, lifecycle=(),
+        aggregate=False):
     return CoverageRow(instance, f"{instance}/coverage/0", type_, instance.upper(), T(territory), ages[0], ages[1],
-                       frozenset(publics), start, end, ({"title": f"src {instance}", "excerpt": "…"},))
+                       frozenset(publics), start, end, ({"title": f"src {instance}", "excerpt": "…"},), tuple(lifecycle),
+                       aggregate)
+
+
+def by_category(**found) -> dict[str, list[str]]:
+    return {c: found.get(c, []) for c in CATEGORIES}
 
 
 @pytest.fixture
@@ -51,6 +58,9 @@ def data() -> AnalysisData:
         broader={"personnes-sans-domicile": frozenset({"personnes-precaires"})},
         inventories=[Inventory("inv", "CPTS", T("dep01"), D(2024, 1, 1), "verified", {"title": "t", "excerpt": "e"})],
         related={"DAC": frozenset({"PTA"}), "PTA": frozenset({"DAC"})},
+        # the registry has looked at all four communes, for every type
+        surveys=[Survey("s", T("all"), None, D(2020, 1, 1))],
+        freshness=[Freshness(None, "P5Y", "défaut")],
     )
 
 
@@ -87,16 +97,16 @@ def test_overlaps_on_a_date_and_in_a_territory(data):
 
 def test_gaps_distinguish_covered_gap_and_unknown(data):
     [r1, r2] = gaps(data, frozenset("abcd"), [Spec("CPTS")], D(2025, 1, 1))
-    assert (r1.departement, r1.communes) == ("01", {COVERED: ["a", "b"], GAP: [], UNKNOWN: []})
+    assert (r1.departement, r1.communes) == ("01", by_category(**{COVERED: ["a", "b"]}))
     # No CPTS inventory in 02: its uncovered communes are unknown, not gaps.
-    assert (r2.departement, r2.communes) == ("02", {COVERED: [], GAP: [], UNKNOWN: ["c", "d"]})
-    assert r2.population == {COVERED: 0, GAP: 0, UNKNOWN: 600}
+    assert (r2.departement, r2.communes) == ("02", by_category(**{UNKNOWN: ["c", "d"]}))
+    assert r2.population == {c: 600 if c == UNKNOWN else 0 for c in CATEGORIES}
 
 
 def test_gap_inside_an_inventory(data):
     data.coverages[:] = [c for c in data.coverages if c.instance != "cpts1"] + [cov("cpts-a", "CPTS", "a")]
     [r1, _] = gaps(data, frozenset("abcd"), [Spec("CPTS")], D(2025, 1, 1))
-    assert r1.communes == {COVERED: ["a"], GAP: ["b"], UNKNOWN: []}
+    assert r1.communes == by_category(**{COVERED: ["a"], GAP: ["b"]})
     assert r1.population[GAP] == 300 and r1.covered_share == 0.25
     assert [i["id"] for i in r1.inventories] == ["inv"]
 
@@ -134,3 +144,32 @@ def test_network_measures_betweenness_communities_and_redundancy(data):
     assert by["hub"].betweenness == 1.0 and by["left"].betweenness == 0.0
     assert by["hub"].instances == 3 and by["hub"].brokerage == 1
     assert [(r.actor, r.departement) for r in redundancies] == [("hub", "01")]
+
+
+def test_planned_instances_are_not_coverage_and_unsurveyed_places_are_out_of_the_registry(data):
+    planned = [Status("project", "En projet", D(2024, 1, 1), None)]
+    data.coverages[:] = [c for c in data.coverages if c.type != "CPTS"] + [cov("cpts-p", "CPTS", "north", lifecycle=planned)]
+    data.surveys[:] = [Survey("s", T("dep01"), "CPTS", D(2020, 1, 1))]
+    [r1, r2] = gaps(data, frozenset("abcd"), [Spec("CPTS")], D(2025, 1, 1))
+    assert r1.communes == by_category(**{PROJECT: ["a", "b"]}) and r1.population[COVERED] == 0
+    assert r2.communes == by_category(**{OUT: ["c", "d"]})
+
+
+def test_an_inventory_past_its_window_no_longer_makes_gaps(data):
+    data.coverages[:] = [c for c in data.coverages if c.instance != "cpts1"] + [cov("cpts-a", "CPTS", "a")]
+    [fresh, _] = gaps(data, frozenset("abcd"), [Spec("CPTS")], D(2025, 1, 1))
+    [old, _] = gaps(data, frozenset("abcd"), [Spec("CPTS")], D(2030, 1, 1))
+    assert fresh.communes[GAP] == ["b"] and not fresh.notes
+    assert old.communes[GAP] == [] and old.communes[UNKNOWN] == ["b"]
+    assert "fenêtre de fraîcheur" in old.notes[0] and "5 ans" in old.notes[0]
+
+
+def test_an_overlap_score_is_a_property_of_the_pair(data):
+    everywhere = {(o.a, o.b): o.score for o in overlaps(data)}
+    north = {(o.a, o.b): o.score for o in overlaps(data, communes=frozenset({"a"}))}
+    assert north and all(everywhere[pair] == score for pair, score in north.items())
+
+
+def test_aggregates_never_overlap(data):
+    data.coverages.append(cov("lhss-places", "LHSS", "all", aggregate=True))
+    assert not {p for p in pairs(overlaps(data)) if "lhss-places" in p}

@@ -48,7 +48,7 @@ def test_rebuild_with_the_right_token_publishes_and_serves_the_new_build(app_sma
     response = c.post("/v1/admin/builds", headers={"Authorization": f"Bearer {TOKEN}"})
     assert response.status_code == 200, response.text
     assert response.json()["build"] != before and c.get("/v1/health").json()["build"] == response.json()["build"]
-    names = {x["name"] for x in c.get("/v1/who-covers", params={"place": "Muret"}).json()["coverages"]}
+    names = {x["name"] for x in c.get("/v1/who-covers", params={"place": "Muret"}).json()["instances"]}
     assert "ILC Toulouse-Sud (reconstruite)" in names
 
 

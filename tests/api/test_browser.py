@@ -78,3 +78,29 @@ def test_gaps_layer_shows_gap_and_unknown_apart(national, tmp_path):
         expect(page.locator("#etat")).to_contain_text("sur 152")
         page.screenshot(path=str(tmp_path / "carte-lacunes-lozere.png"), full_page=True)
         assert external == []
+
+
+def test_the_map_says_where_the_registry_is_silent_deduced_or_old(national, tmp_path):
+    """Paris is painted "hors registre"; the Toulouse-Sud ILC's deduced perimeter is hatched; its panel
+    says the last observation is old ("à confirmer")."""
+    with map_page(national) as (page, external):
+        _draw(page, "Paris (75)")
+        legend = page.locator(".legende")
+        expect(legend).to_contain_text("Hors registre")
+        expect(legend).to_contain_text("Périmètre déduit")
+        paris = page.locator("path.commune-75056")
+        assert paris.get_attribute("fill") == "#f7f7f2"
+        page.screenshot(path=str(tmp_path / "carte-hors-registre.png"), full_page=True)
+        _draw(page, "Haute-Garonne (31)", ages="0-12", type="ILC", date="2026-12-01")
+        muret = page.locator("path.commune-31395")
+        assert muret.get_attribute("fill").startswith("url(#hachures-")
+        muret.click()
+        panel = page.locator("#panneau")
+        expect(panel).to_contain_text("en projet", timeout=30_000)
+        expect(panel.locator(".constat.perime").first).to_contain_text("à confirmer")
+        expect(panel).to_contain_text("périmètre déduit")
+        shot = tmp_path / "carte-deduit-a-confirmer.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
+        print(f"captures d'écran : {tmp_path}")
+        assert external == []

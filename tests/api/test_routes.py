@@ -11,9 +11,9 @@ import pytest
 def test_who_covers_explains_each_answer(client):
     response = client.get("/v1/who-covers", params={"place": "Muret", "ages": "0-12", "on": "2024-06-01"})
     assert response.status_code == 200
-    found = {c["instance_id"]: c for c in response.json()["coverages"]}
+    found = {c["instance_id"]: c for c in response.json()["instances"]}
     ilc = found["ilc-toulouse-sud"]
-    assert [s["level"] for s in ilc["path"]] == ["commune", "epci", "territoire"]
+    assert [s["level"] for s in ilc["coverages"][0]["path"]] == ["commune", "epci", "territoire"]
     assert ilc["sources"][0]["excerpt"] and ilc["status"]["value"] == "project"
 
 

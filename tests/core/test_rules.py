@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from maillage.core import rules
 from maillage.store.cards import Status
 
@@ -45,10 +47,30 @@ def test_the_status_in_force_is_the_latest_begun_and_not_ended():
     assert rules.status_on(history, D(2024, 1, 1)).value == "active"
 
 
-def test_an_abandoned_instance_covers_nothing_after_its_last_status_begins():
-    history = [Status("project", "En projet", D(2019, 1, 1), None), Status("abandoned", "Abandonné", D(2019, 12, 31), None)]
-    assert rules.covers(D(2019, 1, 1), None, history, D(2019, 6, 1))
-    assert rules.covers(D(2019, 1, 1), None, history, D(2019, 12, 31))
-    assert not rules.covers(D(2019, 1, 1), None, history, D(2024, 6, 1))
-    assert rules.covering_period(D(2019, 1, 1), D(2030, 1, 1), history) == (D(2019, 1, 1), D(2019, 12, 31))
-    assert rules.covers(D(2019, 1, 1), None, history[:1], D(2024, 6, 1))
+def test_only_an_active_or_pilot_status_covers():
+    history = [Status("pilot", "En expérimentation", D(2018, 1, 1), D(2018, 12, 31)),
+               Status("project", "En projet", D(2019, 1, 1), None), Status("abandoned", "Abandonné", D(2019, 12, 31), None)]
+    assert rules.state_on(history, D(2018, 6, 1)) == rules.ACTIVE and rules.covers(None, None, history, D(2018, 6, 1))
+    assert rules.state_on(history, D(2019, 6, 1)) == rules.PROJECT and not rules.covers(None, None, history, D(2019, 6, 1))
+    assert rules.state_on(history, D(2024, 6, 1)) == rules.ENDED and not rules.covers(None, None, history, D(2024, 6, 1))
+    assert rules.state_on(history, D(2017, 6, 1)) == rules.UNKNOWN
+    assert rules.covering_period(None, None, history) == (D(2018, 1, 1), D(2018, 12, 31))
+    assert rules.covering_period(None, None, history[1:]) is None
+
+
+def test_an_unknown_start_is_known_from_the_day_a_source_attests_it():
+    history = [Status("active", "Actif", None, None, observed=D(2024, 5, 24))]
+    assert rules.state_on(history, D(2019, 6, 1)) == rules.UNKNOWN
+    assert rules.state_on(history, D(2024, 5, 24)) == rules.ACTIVE
+    assert rules.state_on([Status("active", "Actif", None, None)], D(2024, 5, 24)) == rules.UNKNOWN
+
+
+def test_durations_and_staleness():
+    assert rules.add_duration(D(2019, 12, 31), "P1Y") == D(2020, 12, 31)
+    assert rules.add_duration(D(2024, 1, 31), "P1M") == D(2024, 2, 29)
+    assert rules.add_duration(D(2024, 1, 1), "P1Y6M10D") == D(2025, 7, 11)
+    assert rules.stale(D(2019, 12, 31), "P1Y", D(2026, 12, 1))
+    assert not rules.stale(D(2019, 12, 31), "P1Y", D(2020, 6, 1))
+    assert rules.stale(None, "P5Y", D(2020, 6, 1))
+    with pytest.raises(ValueError):
+        rules.add_duration(D(2024, 1, 1), "deux ans")

@@ -3,6 +3,7 @@ store is left exactly as it was."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
@@ -66,14 +67,24 @@ CASES = [
     ("unknown status", _set(["instances", 0, "status", 0, "value"], "dormant"), "ilc-toulouse-sud", "status[0].value", "Node status"),
     ("no coverage", _delete(["instances", 0, "coverage"]), "ilc-toulouse-sud", "coverage", "MinCount hasCoverage"),
     ("undefined source", _set(COV + ["source"], {"ref": "nowhere", "excerpt": "0-12 ans"}), "ilc-toulouse-sud", "coverage[0].source.ref", "Class entity"),
-    ("missing excerpt", _set(COV + ["source"], {"ref": "rap31-2019"}), "ilc-toulouse-sud", "coverage[0].source.excerpt", "MinCount excerpt"),
+    ("missing excerpt", _set(COV + ["source"], {"ref": "rap31-2019"}), "ilc-toulouse-sud", "coverage[0].source", "Or"),
+    ("read in the future", _set(["sources", "rap31-2019", "retrieved"], dt.date(2999, 1, 1)), "sources.rap31-2019",
+     "retrieved", "date-future"),
+    ("attested in the future", _set(COV + ["source", "observed"], dt.date(2999, 1, 1)), "ilc-toulouse-sud",
+     "coverage[0].source.observed", "date-future"),
+    ("bad status start", _set(["instances", 0, "status", 0, "from"], "2019-02-30"), "ilc-toulouse-sud", "status[0].from",
+     "Datatype validFrom"),
+    ("survey outside the file's scope", _set(["surveyed"], [{"id": "s48", "territory": "departement:48", "as_of": "2024-01-01"}]),
+     "s48", "territory", "portee"),
+    ("survey of an unknown type", _set(["surveyed"], [{"id": "s31", "territory": "departement:31", "types": ["XYZ"],
+                                                       "as_of": "2024-01-01"}]), "s31", "type", "Node schemeType"),
     ("unknown field", _set(COV + ["agse"], [0, 12]), "ilc-toulouse-sud", "coverage[0].agse", "champ-inconnu"),
     ("malformed territory", _set(COV + ["territory"], "canton:3112"), "ilc-toulouse-sud", "coverage[0].territory", "reference-territoire"),
     ("actor and function", _set(ROLE + ["function"], "directrice"), "ilc-toulouse-sud", "roles[0]", "Xone"),
     ("outside the file's scope", _set(COV + ["territory"], "departement:48"), "ilc-toulouse-sud", "coverage[0].territory", "portee"),
     ("unknown EPCI in a custom territory", _set(["territories", 0, "members"], ["epci:999999999"]), "toulouse-sud", "members", "Or member"),
     ("missing name", _delete(["instances", 0, "name"]), "ilc-toulouse-sud", "name", "MinCount label"),
-    ("source without date", _delete(["sources", "rap31-2019", "date"]), "sources.rap31-2019", "date", "MinCount date"),
+    ("source without date", _delete(["sources", "rap31-2019", "date"]), "sources.rap31-2019", "", "Or"),
     ("missing source file", _set(["sources", "rap31-2019", "file"], "seeds/absent.txt"), "sources.rap31-2019", "file", "fichier-source"),
     ("unknown actor kind", _set(["actors", 0, "kind"], "secte"), "rap31", "kind", "In actorKind"),
 ]
@@ -82,7 +93,7 @@ CASES = [
 def _live(settings):
     backend = open_backend(settings)
     try:
-        return [c.instance_id for c in who_covers(backend, "Muret", ages="0-12", on="2024-01-01").coverages]
+        return [c.instance_id for c in who_covers(backend, "Muret", ages="0-12", on="2024-01-01").instances]
     finally:
         backend.close()
 

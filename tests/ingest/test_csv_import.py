@@ -23,10 +23,10 @@ def test_csv_rows_become_instances(small):
     build(small)
     backend = open_backend(small)
     try:
-        found = {c.instance_id: c for c in who_covers(backend, "Muret", on="2024-06-01").coverages}
+        found = {c.instance_id: c for c in who_covers(backend, "Muret", on="2024-06-01").instances}
     finally:
         backend.close()
-    assert found["clsm-muret"].level == "commune"
+    assert found["clsm-muret"].coverages[0].level == "commune"
     assert found["clsm-muret"].roles[0].actor_id == "rap31"
 
 

@@ -52,7 +52,7 @@ def test_skos_schemes(backend):
 
 
 def test_the_path_explains_each_answer(backend):
-    found = {c.instance_id: c for c in who_covers(backend, "Muret", ages="0-12", on="2024-06-01").coverages}
+    found = {c.instance_id: c.coverages[0] for c in who_covers(backend, "Muret", ages="0-12", on="2024-06-01").instances}
     assert [(s.level, s.id) for s in found["ilc-toulouse-sud"].path] == [
         ("commune", "31395"), ("epci", "200068641"), ("territoire", "toulouse-sud")]
     assert [s.level for s in found["dac-31"].path] == ["commune", "departement"]
@@ -92,8 +92,10 @@ def test_the_layer_agrees_with_who_covers(backend):
     layer = coverage_layer(backend, "departement", "31", type="ILC", ages="0-12", on="2024-06-01")
     by_code = {c.code: c for c in layer.communes}
     assert len(by_code) == 586 and by_code["31395"].instances == ["ilc-toulouse-sud"]
+    assert by_code["31395"].status == "en-projet" and by_code["31395"].inferred  # planned, perimeter deduced
     for code in ("31395", "31555", "31483", "31001"):
-        expected = sorted({c.instance_id for c in who_covers(backend, code, ages="0-12", on="2024-06-01").coverages
-                           if c.type == "ILC"})
-        assert by_code[code].instances == expected
-        assert by_code[code].status == ("couverte" if expected else "non-couverte")
+        answer = who_covers(backend, code, ages="0-12", on="2024-06-01", type="ILC")
+        active = sorted(c.instance_id for c in answer.instances if c.state == "actif")
+        planned = sorted(c.instance_id for c in answer.instances if c.state == "en-projet")
+        assert by_code[code].instances == (active or planned)
+        assert by_code[code].status == ("couverte" if active else "en-projet" if planned else "non-couverte")

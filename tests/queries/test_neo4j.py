@@ -58,7 +58,7 @@ def test_parity_on_every_named_question(national, backends):
     embedded, graph = backends
     communes = _sample_communes(national)
     assert len(communes) >= 300
-    for name in ("concepts", "coverages", "place_names", "territory_names"):
+    for name in ("concepts", "coverages", "place_names", "territory_names", "freshness", "surveys"):
         assert _rows(embedded.run(name)) == _rows(graph.run(name)), name
     for name, params in (("instance_coverages", {"instance": None}), ("actor_roles", {"actor": None})):
         assert _rows(embedded.run(name, **params)) == _rows(graph.run(name, **params)), name
@@ -68,6 +68,7 @@ def test_parity_on_every_named_question(national, backends):
         commune = f"https://w3id.org/maillage/commune/{code}"
         assert _rows(embedded.run("territories_of_commune", commune=commune)) == _rows(
             graph.run("territories_of_commune", commune=commune))
+        assert _rows(embedded.run("commune_surveys", commune=commune)) == _rows(graph.run("commune_surveys", commune=commune))
         for j in range(2):
             ages, on = AGES[(i + j) % len(AGES)], DATES[(i * 3 + j) % len(DATES)]
             public = "enfants" if (i + j) % 7 == 0 else None
@@ -95,7 +96,7 @@ def test_parity_on_every_named_question(national, backends):
 
 
 ANALYSIS_QUESTIONS = ("analysis_coverages", "covered_communes", "commune_table", "analysis_roles",
-                      "expectations", "inventories", "public_broader", "related_types")
+                      "expectations", "inventories", "public_broader", "related_types", "surveys", "freshness")
 
 
 def test_parity_of_the_analyses(backends):
@@ -228,7 +229,7 @@ def test_readers_see_the_old_build_or_the_new_one_never_a_mix(edited, neo4j_load
                     "RETURN b.id AS id, nodes, b.nodes AS expected")
                 seen.append((records[0]["id"], records[0]["nodes"], records[0]["expected"]))
                 answer = who_covers(graph, "Muret", ages="0-12", on="2024-06-01")
-                assert {c.name for c in answer.coverages} & names
+                assert {c.name for c in answer.instances} & names
 
     thread = threading.Thread(target=read)
     thread.start()
@@ -243,7 +244,7 @@ def test_readers_see_the_old_build_or_the_new_one_never_a_mix(edited, neo4j_load
     assert len(builds) == 2, f"the readers did not see the switch: {builds}"
     assert all(nodes == expected for _, nodes, expected in seen), "a reader saw a partial build"
     answer = who_covers(graph, "Muret", ages="0-12", on="2024-06-01")
-    assert "ILC Toulouse-Sud (version éditée)" in {c.name for c in answer.coverages}
+    assert "ILC Toulouse-Sud (version éditée)" in {c.name for c in answer.instances}
     graph.close()
     with driver_for(neo4j_loaded) as driver:
         load(neo4j_loaded, driver)

@@ -66,11 +66,12 @@ def test_both_layers_cover_as_the_rules_say(sessions, truth):
                 expected = covers[type_, day]
                 layer = coverage_layer(session, "departement", dep, type=type_, on=day)
                 gaps = gap_layer(session, f"departement:{dep}", type_, ages="0-120", on=day)
-                by_layer = {c.code: set(c.instances) for c in layer.communes if c.instances}
+                by_layer = {c.code: set(c.instances) for c in layer.communes if c.status == "couverte"}
                 by_gaps = {c.code: set(c.instances) for c in gaps.communes if c.status == "couvert"}
                 assert by_layer == {k: v for k, v in expected.items() if k[:2] == dep}, (dep, type_, day)
                 assert by_gaps == by_layer, (dep, type_, day)
-                assert {c.code for c in layer.communes if c.status == "couverte"} == set(by_layer)
+                planned = {c.code: c.instances for c in layer.communes if c.status == "en-projet"}
+                assert planned == {c.code: c.instances for c in gaps.communes if c.status == "en projet"}
 
 
 def test_who_covers_lists_the_coverages_in_force_and_says_which_cover(sessions, truth):
@@ -80,14 +81,17 @@ def test_who_covers_lists_the_coverages_in_force_and_says_which_cover(sessions, 
     for day in DATES:
         for code in communes[::3]:  # a third of the communes, both ways; the index covers all below
             asked = who_covers(one_shot, code, on=day)
-            assert [c.coverage_id for c in asked.coverages] == [c.coverage_id for c in who_covers(long_lived, code, on=day).coverages]
+            assert [r.coverage_id for c in asked.instances for r in c.coverages] == [
+                r.coverage_id for c in who_covers(long_lived, code, on=day).instances for r in c.coverages]
         for code in communes:
             answer = who_covers(long_lived, code, on=day)
             found = defaultdict(set)
-            for c in answer.coverages:
-                assert rules.in_force(c.valid_from, c.valid_to, day)
-                if rules.covers(c.valid_from, c.valid_to, c.history, day):
-                    found[c.type].add(c.instance_id)
+            for c in answer.instances:
+                assert c.state == rules.state_on(c.history, day)
+                for r in c.coverages:
+                    assert rules.in_force(r.valid_from, r.valid_to, day)
+                    if rules.covers(r.valid_from, r.valid_to, c.history, day):
+                        found[c.type].add(c.instance_id)
             for type_ in set(found) | {t for (t, d) in covers if d == day}:
                 assert found.get(type_, set()) == covers[type_, day].get(code, set()), (code, type_, day)
 

@@ -9,21 +9,22 @@ from maillage.queries.coverage import who_covers
 
 
 def _by_id(answer):
-    return {c.instance_id: c for c in answer.coverages}
+    return {c.instance_id: c for c in answer.instances}
 
 
 def test_muret_children_include_the_toulouse_sud_ilc(backend):
     answer = who_covers(backend, "Muret", ages="0-12", on="2024-06-01")
     assert answer.commune.code == "31395"
     ilc = _by_id(answer)["ilc-toulouse-sud"]
-    assert ilc.type == "ILC" and ilc.level == "territoire"
-    assert ilc.territory == "toulouse-sud"
+    [reach] = ilc.coverages
+    assert ilc.type == "ILC" and reach.level == "territoire"
+    assert reach.territory == "toulouse-sud"
     roles = {(r.role, r.actor_id or r.function) for r in ilc.roles}
     assert ("carrier", "reso") in roles
     assert ("copilot", "rap31") in roles
     assert ("copilot", "chargé de mission") in roles
     assert ilc.status is not None and ilc.status.value == "project"
-    assert ilc.ages.min == 0 and ilc.ages.max == 12
+    assert reach.ages.min == 0 and reach.ages.max == 12
     assert any(s.file == "seeds/000_585430d0b20102eb.txt" and "Toulouse" in s.excerpt for s in ilc.sources)
 
 
@@ -62,7 +63,8 @@ def test_public_filter_keeps_broader_publics_and_everyone(backend):
     answer = _by_id(who_covers(backend, "Muret", public="personnes-sans-domicile", on="2024-06-01"))
     assert "siao-31" in answer
     assert "ilc-toulouse-sud" not in answer  # enfants only
-    assert all(set(c.publics) & {"tout-public", "personnes-sans-domicile", "personnes-precaires"} for c in answer.values())
+    assert all(set(r.publics) & {"tout-public", "personnes-sans-domicile", "personnes-precaires"}
+               for c in answer.values() for r in c.coverages)
 
 
 @pytest.mark.parametrize("text", ["MURET", "muret", "  Muret ", "31395"])
@@ -117,4 +119,5 @@ def test_bad_date_and_public_are_refused(backend):
 
 
 def test_a_commune_outside_the_registry_has_no_coverage(backend):
-    assert who_covers(backend, "Lille").coverages == []
+    answer = who_covers(backend, "Lille")
+    assert answer.instances == [] and answer.knowledge.registry == "hors-registre"

@@ -3,8 +3,13 @@
 // Plain browser JavaScript and Leaflet, no build step; every text a planner reads is French.
 "use strict";
 
-const COLOURS = { "couverte": "#2a9d8f", "non-couverte": "#e9c46a",
-                  "couvert": "#2a9d8f", "lacune": "#e63946", "inconnu": "#b0b0b0" };  // gaps layer
+// One colour per state, the same on both layers: covered (active), planned, suspended, not covered
+// (coverage layer) / gap and unknown (gaps layer), and "hors registre" where the registry has not looked.
+const COLOURS = { "couverte": "#2a9d8f", "en-projet": "#f4a261", "suspendue": "#9c89b8", "non-couverte": "#e9c46a",
+                  "hors-registre": "#f7f7f2",
+                  "couvert": "#2a9d8f", "en projet": "#f4a261", "suspendu": "#9c89b8", "lacune": "#e63946",
+                  "inconnu": "#b0b0b0", "hors registre": "#f7f7f2" };
+const INFERRED = "Périmètre déduit (hachures) : non écrit tel quel dans la source";
 const OTHER = ["#264653", "#e76f51", "#8ab17d", "#b56576", "#6d597a"];  // statuses of layers added later
 const $ = (id) => document.getElementById(id);
 const map = L.map("carte", { zoomSnap: 0.25, attributionControl: true });
@@ -13,6 +18,7 @@ map.setView([46.6, 2.4], 6);
 
 let outlines = null;    // Leaflet GeoJSON layer of the département's communes
 let statuses = {};      // commune code → status of the current layer
+let inferred = {};      // commune code → true when its status comes through a deduced perimeter
 let chosen = null;      // code of the commune shown in the panel
 let legend = null;
 
@@ -41,11 +47,22 @@ function colour(status, legendKeys) {
   return COLOURS[status] || OTHER[legendKeys.indexOf(status) % OTHER.length];
 }
 
+function hatch(fill) {  // an SVG pattern of the status colour with dark stripes, made once per colour
+  const id = "hachures-" + fill.slice(1);
+  if (!document.getElementById(id)) {
+    const defs = document.getElementById("motifs");
+    defs.insertAdjacentHTML("beforeend", `<pattern id="${id}" patternUnits="userSpaceOnUse" width="8" height="8"
+      patternTransform="rotate(45)"><rect width="8" height="8" fill="${fill}"/><rect width="2.5" height="8" fill="#1d2433" fill-opacity="0.55"/></pattern>`);
+  }
+  return `url(#${id})`;
+}
+
 function styleOf(feature) {
   const status = statuses[feature.id];
   const keys = Object.keys(legendShown || {});
+  const fill = status ? colour(status, keys) : "#cccccc";
   return { color: "#55606e", weight: 0.6, fillOpacity: status ? 0.75 : 0.15,
-           fillColor: status ? colour(status, keys) : "#cccccc" };
+           fillColor: inferred[feature.id] ? hatch(fill) : fill };
 }
 let legendShown = {};
 
@@ -56,7 +73,8 @@ function showLegend(entries) {
   legend.onAdd = () => {
     const div = L.DomUtil.create("div", "legende");
     const keys = Object.keys(entries);
-    div.innerHTML = keys.map((k) => `<div><i style="background:${colour(k, keys)}"></i>${entries[k]}</div>`).join("");
+    div.innerHTML = keys.map((k) => `<div><i style="background:${colour(k, keys)}"></i>${entries[k]}</div>`).join("")
+      + `<div class="deduit"><i style="background: repeating-linear-gradient(45deg, #2a9d8f 0 3px, #1d2433 3px 5px)"></i>${INFERRED}</div>`;
     return div;
   };
   legend.addTo(map);
@@ -88,6 +106,7 @@ async function loadLayer() {
   try {
     const layer = await ask(`/v1/layers/${$("couche").value}`, Object.assign({ territory: `departement:${code}` }, filters()));
     statuses = Object.fromEntries(layer.communes.map((c) => [c.code, c.status]));
+    inferred = Object.fromEntries(layer.communes.filter((c) => c.inferred).map((c) => [c.code, true]));
     showLegend(layer.legend);
     outlines.setStyle(styleOf);
     const covered = layer.communes.filter((c) => c.instances && c.instances.length).length;
@@ -99,28 +118,48 @@ async function loadLayer() {
   if (chosen) explain(chosen);
 }
 
+const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                "novembre", "décembre"];
+function day(iso) {  // 2019-12-31 → 31 décembre 2019
+  if (!iso) return "date inconnue";
+  const [y, m, d] = iso.split("-").map(Number);
+  return `${d === 1 ? "1er" : d} ${MONTHS[m - 1]} ${y}`;
+}
+
 function period(from, to) {
-  if (from && to) return `du ${from} au ${to}`;
-  if (from) return `depuis le ${from}`;
-  if (to) return `jusqu'au ${to}`;
-  return "sans dates connues";
+  if (from && to) return `du ${day(from)} au ${day(to)}`;
+  if (from) return `depuis le ${day(from)}`;
+  if (to) return `jusqu'au ${day(to)}`;
+  return "dates inconnues";
 }
 
 function escape(text) {
   return String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 }
 
-function coverageHtml(c) {
+function reachHtml(r) {
+  const deduced = r.confidence === "inferred"
+    ? `<div class="deduit">≈ périmètre déduit${r.note ? " : " + escape(r.note) : ""}</div>` : "";
+  return `<div>couvre via ${escape(r.level_label)} : ${escape(r.territory_name)}</div>
+    <div class="chemin">chemin : ${r.path.map((s) => escape(s.name)).join(" ∈ ")}</div>
+    <div>âges ${r.ages.min}-${r.ages.max} · publics : ${escape(r.publics.join(", "))} · ${period(r.valid_from, r.valid_to)}</div>${deduced}`;
+}
+
+function instanceHtml(c) {
   const roles = c.roles.map((r) => `<div>${escape(r.label)} : ${escape(r.actor || r.function + " (fonction)")}</div>`).join("");
-  const sources = c.sources.map((s) => `<div class="source">source : ${escape(s.title)} (${escape(s.date)})
-      <blockquote>« ${escape(s.excerpt)} »</blockquote></div>`).join("");
-  const status = c.status ? `${escape(c.status.label)} (${period(c.status.valid_from, c.status.valid_to)})` : "inconnu";
-  return `<div class="dispositif">
-    <div class="titre">${escape(c.type)} · ${escape(c.name)}</div>
-    <div>couvre via ${escape(c.level_label)} : ${escape(c.territory_name)}</div>
-    <div class="chemin">chemin : ${c.path.map((s) => escape(s.name)).join(" ∈ ")}</div>
-    <div>âges ${c.ages.min}-${c.ages.max} · publics : ${escape(c.publics.join(", "))} · ${period(c.valid_from, c.valid_to)}</div>
-    <div>statut : ${status}</div>${roles}${sources}</div>`;
+  const seen = new Set();
+  const sources = c.sources.filter((s) => !seen.has(s.title) && seen.add(s.title)).map((s) => {
+    const said = c.sources.filter((x) => x.title === s.title).map((x) => x.paraphrase
+      ? `<div class="paraphrase">selon la source : ${escape(x.paraphrase)}</div>` : `<blockquote>« ${escape(x.excerpt)} »</blockquote>`).join("");
+    return `<div class="source">source : ${escape(s.title)} (${s.date ? day(s.date) : "consultée le " + day(s.retrieved)})${said}</div>`;
+  }).join("");
+  const since = c.status ? (c.status.valid_from ? `depuis le ${day(c.status.valid_from)}` : "début inconnu") : "";
+  const stale = c.freshness.stale ? " perime" : "";
+  return `<div class="dispositif etat-${escape(c.state)}">
+    <div class="titre">${escape(c.type)} · ${escape(c.name)}${c.aggregate ? " (capacité agrégée)" : ""}</div>
+    <div>état : <b>${escape(c.state_label)}</b>${since ? " · " + since : ""}</div>
+    <div class="constat${stale}">${escape(c.freshness.label)}</div>
+    ${c.coverages.map(reachHtml).join("")}${roles}${sources}</div>`;
 }
 
 async function explain(code, name) {
@@ -131,12 +170,13 @@ async function explain(code, name) {
   const f = filters();
   try {
     const answer = await ask("/v1/who-covers", { place: code, ages: f.ages, public: f.public, on: f.on });
-    const shown = answer.coverages.filter((c) => !f.type || c.type === f.type);
-    const others = answer.coverages.length - shown.length;
+    const shown = answer.instances.filter((c) => !f.type || c.type === f.type);
+    const others = answer.instances.length - shown.length;
     panel.innerHTML = `<h2>${escape(answer.commune.name)} (${escape(answer.commune.code)})</h2>
-      <p>${shown.length} dispositif(s)${f.type ? " de type " + escape(f.type) : ""} au ${escape(answer.on)},
+      <p class="registre ${escape(answer.knowledge.registry)}">${escape(answer.knowledge.message)}</p>
+      <p>${shown.length} dispositif(s)${f.type ? " de type " + escape(f.type) : ""} au ${day(answer.on)},
          âges ${answer.ages.min}-${answer.ages.max}${others ? ` — et ${others} d'autres types` : ""}</p>
-      ${shown.map(coverageHtml).join("") || '<p class="vide">Aucun dispositif connu du registre pour ces critères.</p>'}`;
+      ${shown.map(instanceHtml).join("") || '<p class="vide">Aucun dispositif connu du registre pour ces critères.</p>'}`;
   } catch (err) {
     panel.innerHTML = `<h2>${escape(name || code)}</h2><p class="vide">${escape(err.message)}</p>`;
   }
