@@ -43,9 +43,9 @@ def test_saint_jean_2024_is_ended_and_covered_by_neither_layer(backend):
 
 
 def test_a_planned_cpts_is_not_coverage(backend):
-    [report] = gaps_in(backend, "departement:48", type="CPTS", on="2024-06-01").reports
+    [report] = gaps_in(backend, "departement:48", type="CPTS", on=TODAY).reports
     assert report.population[COVERED] == 0 and report.population[PROJECT] > 0
-    layer = {c.code: c for c in gap_layer(backend, "departement:48", "CPTS", on="2024-06-01").communes}
+    layer = {c.code: c for c in gap_layer(backend, "departement:48", "CPTS", on=TODAY).communes}
     planned = [c for c in layer.values() if c.status == PROJECT]
     assert planned and all(c.instances for c in planned)
 
