@@ -23,9 +23,9 @@ from maillage.errors import RegistryInvalid
 from maillage.namespaces import M, iri
 from maillage.settings import Settings
 
-from . import csv_import, geography
+from . import csv_import, geography, report
 from ._ntriples import ref, triple
-from .registry import RegistryGraph, read_registry
+from .registry import RegistryGraph, merge_problems, read_registry
 from .geography_store import GeographyStore
 from .validate import validate_geography, validate_registry
 
@@ -47,6 +47,9 @@ class BuildInfo:
     coverages: int
     triples: int
     seconds: float
+    #: registry files read, and whether their documents were checked ("sources non vérifiées" if not)
+    files: int = 0
+    sources: str = "vérifiées"
 
 
 def _n(number: int) -> str:
@@ -72,7 +75,7 @@ def _read_registry(settings: Settings, geo: geography.Geography, progress) -> tu
     _say(progress, f"Lecture du registre {settings.registry}…")
     reg = read_registry(settings.registry, geo, csv_import.read_folder(settings.registry), settings.shared)
     _say(progress, "Validation SHACL du registre…")
-    return reg, list(reg.problems) + validate_registry(reg, geo)
+    return reg, merge_problems(reg.problems, validate_registry(reg, geo))
 
 
 def _validate_geography(geo, problems: list, cache: Path, progress) -> None:
@@ -100,8 +103,10 @@ def _custom_within(reg: RegistryGraph) -> str:
     )
 
 
-def build(settings: Settings, progress: Callable[[str], None] | None = None) -> BuildInfo:
-    """Build, validate and publish a new store; the previous one stays live until the switch."""
+def build(settings: Settings, progress: Callable[[str], None] | None = None, accept_shrink: bool = False) -> BuildInfo:
+    """Build, validate and publish a new store; the previous one stays live until the switch.
+
+    A registry more than a tenth smaller than the live build's is refused unless ``accept_shrink``."""
     started = time.perf_counter()
     cache = settings.data_dir / "cache"
     geo = _read_geography(settings, progress)
@@ -112,6 +117,8 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None) -> 
     try:
         reg, problems = _read_registry(settings, geo, progress)
         _validate_geography(geo, problems, cache, progress)
+        for line in report.compare_with_live(reg, settings.data_dir, accept_shrink):
+            _say(progress, line)
         base = writer.finish()
     except BaseException:
         writer.abandon()
@@ -145,6 +152,8 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None) -> 
         coverages=sum(1 for _ in reg.graph.objects(predicate=M.hasCoverage)),
         triples=triples,
         seconds=round(time.perf_counter() - started, 2),
+        files=len(reg.files),
+        sources="vérifiées" if reg.sources_verified else report.UNVERIFIED,
     )
     (tmp / "build.json").write_text(json.dumps(asdict(info), indent=1, ensure_ascii=False))
     final = builds / stamp
