@@ -81,7 +81,8 @@ def _rows(name: str, text: str, limits: Limits) -> tuple[list[str], list[tuple[i
             rows.append((line, dict(zip(header, cells))))
     except csv.Error as err:
         line = reader.line_num
-        problems.append(at_line(name, line, None, "syntaxe-csv", f"CSV illisible ligne {line} : {_french(err)}"))
+        rule = "champ-trop-long" if "field larger than field limit" in str(err) else "syntaxe-csv"
+        problems.append(at_line(name, line, None, rule, f"CSV illisible ligne {line} : {_french(err)}"))
     if not header:
         problems.append(Problem(name, "(fichier)", "", "colonnes-csv", "fichier CSV vide : la ligne d'en-tête manque"))
     return header, rows, problems

@@ -449,17 +449,29 @@ def _ages(value: object) -> tuple[int, int] | None:
     return None
 
 
+def _as_date(value: object) -> dt.date | None:
+    """A date written as a YAML date or as an ISO string (CSV, quoted YAML); None otherwise."""
+    if is_date(value):
+        return value  # type: ignore[return-value]
+    if isinstance(value, str) and ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
 def _check_statuses(out: RegistryGraph, where: Where, statuses: list) -> None:
     """Statuses are a history, oldest first: each begins on or after the one before; one that begins
     later begins once the one before has ended; one without an end is the last. Steps sharing a start
     (only their order is known, as for the ILC of 2019) may share their bounds."""
     previous = None
     for i, item in enumerate(statuses):
-        if not isinstance(item, dict) or not is_date(item.get("from")):
+        start = _as_date(item.get("from")) if isinstance(item, dict) else None
+        if start is None:
             previous = None  # no usable start: the shapes report it, and the next one is not compared
             continue
-        start, end = item["from"], item.get("to")
-        end = end if is_date(end) else None
+        end = _as_date(item.get("to"))
         here = Where(where.file, where.entry, f"status[{i}].from")
         if previous is not None:
             p_start, p_end, p_open = previous
