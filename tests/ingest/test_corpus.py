@@ -12,6 +12,8 @@ import dataclasses
 import logging
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -314,3 +316,26 @@ def test_documents_absent_says_so(live, tmp_path, capsys):
     recorded = (live.data_dir / "current" / "build.json").read_text()
     assert "sources non vérifiées" in recorded
     assert build(live).sources == "vérifiées"
+
+
+def _cli(settings, *args):
+    env = dict(os.environ, MAILLAGE_DATA_DIR=str(settings.data_dir), MAILLAGE_REGISTRY=str(settings.registry),
+               MAILLAGE_SHARED=str(settings.shared))
+    return subprocess.run([sys.executable, "-m", "maillage", *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_cli_build_refuses_the_bracket_bomb_and_the_shrink(live, tmp_path):
+    """The 50,000 brackets that killed ``maillage build`` (exit 139) are a French report (exit 1)."""
+    before = _snapshot(live)
+    bomb = broken_copy(live, tmp_path / "bomb", append("x: " + "[" * 50000 + "]" * 50000 + "\n"))
+    done = _cli(bomb, "build")
+    assert done.returncode == 1, done.stderr
+    assert "règle : profondeur" in done.stderr and "Traceback" not in done.stderr
+    shrunk = broken_copy(live, tmp_path / "shrunk", doc(lambda d: d.pop("instances")))
+    done = _cli(shrunk, "build")
+    assert done.returncode == 1 and "règle : retrecissement" in done.stderr and "--accept-shrink" in done.stderr
+    assert _snapshot(live) == before
+    done = _cli(shrunk, "build", "--accept-shrink")
+    assert done.returncode == 0, done.stderr
+    assert "Réduction acceptée" in done.stderr and "0 (en service : 1, -1) dispositifs" in done.stderr
+    build(live, accept_shrink=True)  # the small registry live again
