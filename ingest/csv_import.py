@@ -101,7 +101,11 @@ def _french(err: csv.Error) -> str:
 
 def read_csv(path: Path, limits: Limits = LIMITS) -> tuple[dict | None, list[Problem]]:
     """One CSV file → one registry document (``scope``, ``sources``, ``instances``), and its problems."""
-    text, problems = decode(path.read_bytes(), path.name, limits)
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        return None, [Problem(path.name, "(fichier)", "", "fichier-illisible", f"fichier illisible : {err.strerror}")]
+    text, problems = decode(raw, path.name, limits)
     if text is None:
         return None, problems
     header, rows, problems = _rows(path.name, text, limits)
@@ -155,4 +159,4 @@ def read_folder(folder: Path) -> list[tuple[str, dict | None, list[Problem]]]:
     """Every ``*.csv`` of ``folder``: (file name, document or None when unreadable, problems)."""
     if not folder.is_dir():
         return []
-    return [(path.name, *read_csv(path)) for path in sorted(folder.glob("*.csv"))]
+    return [(path.name, *read_csv(path)) for path in sorted(folder.glob("*.csv")) if path.is_file()]

@@ -88,16 +88,19 @@ def check_provenance(out, shared: Path | None) -> None:
         if not verified:
             out.graph.add((node, M.sourcesVerified, Literal(False)))
             continue
-        target = _inside(shared, name)
+        try:
+            target = _inside(shared, name)
+            raw = target.read_bytes() if target is not None and target.is_file() else None
+        except (OSError, ValueError):  # a name too long for the file system, a loop of links
+            target, raw = shared, None
         if target is None:
             out.problem(where, "fichier-source-chemin", f"chemin de source refusé « {name} » : un lien mène hors du dossier des documents")
             texts[key] = None
             continue
-        if not target.is_file():
+        if raw is None:
             out.problem(where, "fichier-source", f"fichier source introuvable : {name} (cherché dans le dossier des documents)")
             texts[key] = None
             continue
-        raw = target.read_bytes()
         out.graph.add((node, M.sha256, Literal(hashlib.sha256(raw).hexdigest())))
         out.graph.add((node, M.sourcesVerified, Literal(True)))
         texts[key] = normalise(raw.decode("utf-8", errors="replace"))

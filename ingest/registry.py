@@ -571,7 +571,12 @@ def read_registry(
         if path.suffix != ".yaml":
             continue
         out.files.append(path.name)
-        data, problems = load_yaml(path.read_bytes(), path.name)
+        try:
+            raw = path.read_bytes()
+        except OSError as err:
+            out.problems.append(Problem(path.name, "(fichier)", "", "fichier-illisible", f"fichier illisible : {err.strerror}"))
+            continue
+        data, problems = load_yaml(raw, path.name)
         out.problems += problems
         if not problems:
             read_entries(out, path.name, data)

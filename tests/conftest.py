@@ -89,6 +89,21 @@ def backend(national):
     b.close()
 
 
+@pytest.fixture(scope="session")
+def registry_copy(geography_cache):
+    """``make(root, files)``: settings of a registry holding copies of ``files`` under ``root``, with its
+    own data folder and documents folder, for module-scoped fixtures (nothing is built)."""
+
+    def make(root: Path, files: list[Path]) -> Settings:
+        registry = root / "registry"
+        registry.mkdir(parents=True)
+        for path in files:
+            shutil.copy(path, registry / path.name)
+        return _settings(root / "var", registry, geography_cache, _shared_documents(registry, root / "shared"))
+
+    return make
+
+
 @pytest.fixture
 def small(tmp_path, geography_cache) -> Settings:
     """A built copy of the small test registry, in its own data folder, that a test may break."""

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import RESOURCES, _settings, _shared_documents
 from maillage.errors import RegistryInvalid
 from maillage.ingest.build import build, current_build
 
+RESOURCES = Path(__file__).parent.parent / "resources"
 SMALL = (RESOURCES / "registry-small" / "31.yaml").read_text(encoding="utf-8")
 HEADER = "id,type,name,territory,age_min,age_max,publics,from,to,status,carrier,source_title,source_url,source_date,excerpt\n"
 ROW = "x-1,CLSM,Essai,commune:31395,0,12,tout-public,2023-01-01,,active,rap31,Tableau,https://example.org,2024-01-01,essai\n"
@@ -189,6 +189,7 @@ CASES = [
     ("empty registry", remove("31.yaml"), "registry", "(registre)", "registre-vide"),
     ("31.yml", rename("31.yaml", "31.yml"), "31.yml", "(fichier)", "fichier-inconnu"),
     ("31.yaml.txt beside it", both(lambda r, s: shutil.copy(r / "31.yaml", r / "31.yaml.txt")), "31.yaml.txt", "(fichier)", "fichier-inconnu"),
+    ("a folder named like a sheet", lambda r, s: (r / "31-suivi.csv").mkdir(), "31-suivi.csv", "(fichier)", "fichier-inconnu"),
     ("a subfolder", lambda r, s: (r / "archives").mkdir(), "archives", "(fichier)", "fichier-inconnu"),
     ("31.yaml renamed 12.yaml", rename("31.yaml", "12.yaml"), "12.yaml", "(fichier)", "nom-portee"),
     ("31.yaml renamed region-31.yaml", rename("31.yaml", "region-31.yaml"), "region-31.yaml", "(fichier)", "nom-portee"),
@@ -208,6 +209,8 @@ CASES = [
     ("absolute file", text("file: seeds/000_585430d0b20102eb.txt", "file: /etc/passwd"), "31.yaml", "sources.rap31-2019", "fichier-source-chemin"),
     ("backslashes", text("file: seeds/000_585430d0b20102eb.txt", "file: 'seeds\\000_585430d0b20102eb.txt'"), "31.yaml", "sources.rap31-2019", "fichier-source-chemin"),
     ("a link out of the documents", symlink_out, "31.yaml", "sources.rap31-2019", "fichier-source-chemin"),
+    ("a file name too long for the system", text("file: seeds/000_585430d0b20102eb.txt", "file: seeds/" + "a" * 5000 + ".txt"),
+     "31.yaml", "sources.rap31-2019", "fichier-source"),
     ("missing document", text("file: seeds/000_585430d0b20102eb.txt", "file: seeds/absent.txt"), "31.yaml", "sources.rap31-2019", "fichier-source"),
     ("invented excerpt", text('excerpt: "celles des 0-12 ans"', 'excerpt: "celles des 0-18 ans"'), "31.yaml", INST, "extrait-introuvable"),
     ("invented actor excerpt", text('excerpt: "l\'équipe du RAP 31"', 'excerpt: "l\'équipe du RAP 32"'), "31.yaml", "rap31", "extrait-introuvable"),
@@ -242,12 +245,9 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory, geography_cache):
+def live(tmp_path_factory, registry_copy):
     """The small registry, built once and live; cases read broken copies of it against its data folder."""
-    root = tmp_path_factory.mktemp("corpus")
-    registry = root / "registry"
-    shutil.copytree(RESOURCES / "registry-small", registry)
-    settings = _settings(root / "var", registry, geography_cache, _shared_documents(registry, root / "shared"))
+    settings = registry_copy(tmp_path_factory.mktemp("corpus"), sorted((RESOURCES / "registry-small").iterdir()))
     build(settings)
     return settings
 

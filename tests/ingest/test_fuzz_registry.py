@@ -17,7 +17,6 @@ import shutil
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import _settings, _shared_documents
 from maillage.errors import RegistryInvalid
 from maillage.ingest import geography
 from maillage.ingest.build import build, check
@@ -81,14 +80,11 @@ class _Warnings(logging.Handler):
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory, geography_cache):
+def base(tmp_path_factory, registry_copy):
     """A live build of the real Corse file and a sheet in its scope; the geography read once."""
     root = tmp_path_factory.mktemp("fuzz")
-    registry = root / "registry"
-    registry.mkdir()
-    shutil.copy(PROJECT_ROOT / "registry" / REAL, registry / REAL)
-    (registry / SHEET).write_text(CSV, encoding="utf-8")
-    live = _settings(root / "var", registry, geography_cache, _shared_documents(registry, root / "shared"))
+    live = registry_copy(root, [PROJECT_ROOT / "registry" / REAL])
+    (live.registry / SHEET).write_text(CSV, encoding="utf-8")
     build(live)
     geo = geography.load(live.geography)
     with pytest.MonkeyPatch.context() as patch:
