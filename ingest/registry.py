@@ -2,8 +2,12 @@
 
 Reading turns each entry into RDF and remembers, for every node it mints, the file, entry and field it
 came from, so that a SHACL violation can be reported where the planner will fix it. Only what SHACL
-cannot see is checked here: YAML syntax, unknown fields, duplicate ids, malformed references and scope.
-Everything else (unknown codes, ages, dates, types, dangling actors or sources) is left to the shapes.
+cannot see is checked here: YAML syntax and limits (``_safe_yaml``), unknown fields, the type of each
+value, duplicate ids, malformed references, scope (of coverages, inventories and file names), the order
+of statuses, personal data (``privacy``) and provenance against the documents (``provenance``).
+Everything else (unknown codes, age bounds, date syntax, dangling actors or sources) is left to the shapes.
+A value of the wrong kind (a list where a date goes, ``ages: 12``) is reported here and never becomes a
+literal: no ill-typed literal is ever made, so rdflib has nothing to warn about.
 """
 
 from __future__ import annotations
@@ -14,17 +18,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from maillage.core.errors import Problem
 from maillage.core.namespaces import ENTRY_ID as ID
 from maillage.core.terms import match_territory as parse_territory
-from .vocabulary import DCTERMS, M, ORG, PROV, PUBLIC, ROLE, STATUS, TYPE, iri
 
+from . import provenance
+from ._safe_yaml import is_date, load_yaml
 from .geography import Geography
+from .vocabulary import DCTERMS, M, ORG, PROV, PUBLIC, ROLE, STATUS, TYPE, iri
+from .privacy import personal_data
 
-__all__ = ["Where", "RegistryGraph", "read_registry", "read_entries"]
+__all__ = ["Where", "RegistryGraph", "read_registry", "read_entries", "merge_problems", "IGNORED"]
 
 # The fields each kind of entry may have: a typo ("agse") is reported, not silently ignored.
 FIELDS = {
@@ -41,8 +47,16 @@ FIELDS = {
     "inventory": {"id", "type", "territory", "as_of", "source", "note", "confidence"},
     "survey": {"id", "territory", "types", "as_of", "source", "note"},
 }
-#: libyaml's safe loader when present: 10 times faster on a national (synthetic) registry.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SCOPE_FILE = re.compile(r"^(region-)?([0-9]{2,3}|2A|2B)(?:-[A-Za-z0-9_-]+)?$")
+#: a code of a vocabulary or an id someone wrote (type, status, role, public, actor, source): it
+#: becomes part of an IRI, so it may hold nothing an IRI cannot
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: what a registry folder may hold besides ``*.yaml`` and ``*.csv``: notes for people, and hidden files
+#: (``.gitkeep``, an editor's swap file); anything else (``48.yml``, ``31.yaml.txt``) is an error
+IGNORED = ("*.md", ".*")
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+#: free texts checked for personal data
+PERSONAL = ("name", "note", "function", "description")
 
 
 @dataclass(frozen=True)
@@ -74,22 +88,28 @@ class RegistryGraph:
     sources: dict[str, tuple[str, dict]] = field(default_factory=dict)
     #: files marked ``synthetic: true``; a registry may not mix them with real files
     synthetic_files: set[str] = field(default_factory=set)
+    #: (where, source key, excerpt) of every citation, checked against its document
+    citations: list[tuple[Where, str, str]] = field(default_factory=list)
+    #: (where, territory reference) of each actor's ``based_in`` and each inventory's territory
+    based_in: list[tuple[Where, str]] = field(default_factory=list)
+    #: whether the documents folder was there to check files and excerpts against
+    sources_verified: bool = False
+    documents: Path | None = None
 
     def problem(self, where: Where, rule: str, message: str) -> None:
         self.problems.append(Problem(where.file, where.entry, where.field, rule, message))
 
 
-def _date(value: object) -> Literal:
-    # A malformed date is kept as an ill-typed literal: the SHACL datatype rule reports it.
-    if isinstance(value, dt.date):
-        return Literal(value.isoformat(), datatype=XSD.date)
-    return Literal(str(value), datatype=XSD.date)
-
-
-def _int(value: object) -> Literal:
-    if isinstance(value, bool) or not isinstance(value, int):
-        return Literal(str(value), datatype=XSD.integer)
-    return Literal(value, datatype=XSD.integer)
+def _kind_of(value: object) -> str:
+    if isinstance(value, list):
+        return "une liste"
+    if isinstance(value, dict):
+        return "un dictionnaire"
+    if isinstance(value, bool):
+        return f"le booléen {str(value).lower()}"
+    if isinstance(value, dt.datetime):
+        return f"la date et heure {value.isoformat(sep=' ')}"
+    return f"« {value} »"
 
 
 class _Reader:
@@ -102,11 +122,56 @@ class _Reader:
         self.out.where[iri_] = where
         return URIRef(iri_)
 
+    def date(self, value: object, where: Where) -> Literal | None:
+        """A date literal; a value that is no date at all is reported and makes no literal."""
+        if is_date(value):
+            return Literal(value.isoformat(), datatype=XSD.date)  # type: ignore[union-attr]
+        if isinstance(value, dt.datetime):
+            self.out.problem(where, "type-date", f"{_kind_of(value)} : une date sans heure est attendue (AAAA-MM-JJ)")
+            return None
+        if isinstance(value, str):
+            try:
+                if ISO_DATE.match(value.strip()):
+                    return Literal(dt.date.fromisoformat(value.strip()).isoformat(), datatype=XSD.date)
+            except ValueError:
+                pass
+            # Not a date: a plain string, which the shapes' datatype rule reports with its value.
+            return Literal(value)
+        hint = f" (une année seule : {value}-01-01 ?)" if isinstance(value, int) and not isinstance(value, bool) else ""
+        self.out.problem(where, "type-date", f"{_kind_of(value)} : une date AAAA-MM-JJ est attendue{hint}")
+        return None
+
+    def text(self, entry: dict, name: str, where: Where) -> str | None:
+        """A field holding one simple value, as text; a list or dictionary there is reported."""
+        value = entry.get(name)
+        if value is None or value == "":
+            return None
+        here = Where(where.file, where.entry, f"{where.field}.{name}".lstrip("."))
+        if isinstance(value, (list, dict)):
+            self.out.problem(here, "type-valeur", f"« {name} » attend une valeur simple, pas {_kind_of(value)}")
+            return None
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        if name in PERSONAL:
+            found = personal_data(text)
+            if found:
+                self.out.problem(here, *found)
+        return text
+
+    def code(self, value: object, name: str, where: Where) -> str | None:
+        """A code or id that goes into an IRI: a simple word, or reported."""
+        if value is None:
+            return None
+        if isinstance(value, (list, dict, bool)) or not CODE.match(str(value)):
+            self.out.problem(where, "valeur-invalide",
+                             f"« {name} » : {_kind_of(value)} n'est pas un code valide (lettres, chiffres, « - », « . »)")
+            return None
+        return str(value)
+
     def fields(self, entry: object, kind: str, where: Where) -> dict:
         if not isinstance(entry, dict):
-            self.out.problem(where, "structure", f"entrée attendue sous forme de dictionnaire ({kind})")
+            self.out.problem(where, "structure", f"entrée attendue sous forme de dictionnaire ({kind}), trouvé {_kind_of(entry)}")
             return {}
-        unknown = sorted(set(entry) - FIELDS[kind])
+        unknown = sorted(str(name) for name in set(entry) if name not in FIELDS[kind])
         for name in unknown:
             self.out.problem(
                 Where(where.file, where.entry, f"{where.field}.{name}".lstrip(".")),
@@ -115,17 +180,20 @@ class _Reader:
             )
         return entry
 
-    def period(self, s: URIRef, entry: dict) -> None:
-        if entry.get("from") is not None:
-            self.g.add((s, M.validFrom, _date(entry["from"])))
-        if entry.get("to") is not None:
-            self.g.add((s, M.validTo, _date(entry["to"])))
+    def period(self, s: URIRef, entry: dict, where: Where) -> None:
+        for name, prop in (("from", M.validFrom), ("to", M.validTo)):
+            if entry.get(name) is not None:
+                value = self.date(entry[name], Where(where.file, where.entry, f"{where.field}.{name}".lstrip(".")))
+                if value is not None:
+                    self.g.add((s, prop, value))
 
-    def notes(self, s: URIRef, entry: dict) -> None:
-        if entry.get("note"):
-            self.g.add((s, M.note, Literal(str(entry["note"]), lang="fr")))
-        if entry.get("confidence"):
-            self.g.add((s, M.confidence, Literal(str(entry["confidence"]))))
+    def notes(self, s: URIRef, entry: dict, where: Where) -> None:
+        note = self.text(entry, "note", where)
+        if note:
+            self.g.add((s, M.note, Literal(note, lang="fr")))
+        confidence = self.text(entry, "confidence", where)
+        if confidence:
+            self.g.add((s, M.confidence, Literal(confidence)))
 
     def citation(self, s: URIRef, cited: object, where: Where) -> None:
         """``source: {ref, excerpt}`` becomes a PROV qualified derivation of ``s``."""
@@ -136,19 +204,35 @@ class _Reader:
         d = self.node(f"{s}/source", here)
         self.g.add((s, PROV.qualifiedDerivation, d))
         self.g.add((d, RDF.type, PROV.Derivation))
-        if cited.get("ref") is not None:
-            entity = URIRef(iri("source", str(cited["ref"])))
+        ref = self.code(cited.get("ref"), "ref", Where(here.file, here.entry, f"{here.field}.ref"))
+        if ref is not None:
+            entity = URIRef(iri("source", ref))
             self.g.add((d, PROV.entity, entity))
             self.g.add((s, PROV.wasDerivedFrom, entity))
-        if cited.get("excerpt") is not None:
-            self.g.add((d, M.excerpt, Literal(str(cited["excerpt"]))))
-        if cited.get("paraphrase") is not None:
-            self.g.add((d, M.paraphrase, Literal(str(cited["paraphrase"]), lang="fr")))
+        excerpt = self.text(cited, "excerpt", here)
+        if excerpt is not None:
+            self.g.add((d, M.excerpt, Literal(excerpt)))
+            if ref is not None:
+                self.out.citations.append((Where(here.file, here.entry, f"{here.field}.excerpt"), ref, excerpt))
+        paraphrase = self.text(cited, "paraphrase", here)
+        if paraphrase is not None:
+            self.g.add((d, M.paraphrase, Literal(paraphrase, lang="fr")))
         if cited.get("observed") is not None:
-            self.g.add((d, M.observed, _date(cited["observed"])))
-            self._not_future(cited["observed"], Where(here.file, here.entry, f"{here.field}.observed"), "constat")
-        if cited.get("confidence"):
-            self.g.add((d, M.confidence, Literal(str(cited["confidence"]))))
+            at = Where(here.file, here.entry, f"{here.field}.observed")
+            observed = self.date(cited["observed"], at)
+            if observed is not None:
+                self.g.add((d, M.observed, observed))
+                self.not_future(cited["observed"], at, "constat")
+        confidence = self.text(cited, "confidence", here)
+        if confidence:
+            self.g.add((d, M.confidence, Literal(confidence)))
+
+    def not_future(self, value: object, where: Where, what: str) -> None:
+        """A day a page was read, or a source attests a fact, cannot be after today."""
+        day = _as_date(value)
+        if day is not None and day > dt.date.today():
+            self.out.problem(where, "date-future", f"date de {what} dans le futur : {day.isoformat()} "
+                                                   f"(nous sommes le {dt.date.today().isoformat()})")
 
     def territory_ref(self, text: object, where: Where) -> URIRef | None:
         parsed = parse_territory(text)
@@ -185,24 +269,27 @@ class _Reader:
             self.out.problem(where, "source-unique", f"source « {key} » déjà définie autrement dans {defined[key][0]}")
             return
         defined[key] = (file, entry)
+        if self.code(key, "sources", where) is None:
+            return
         s = self.node(iri("source", key), where)
         self.g.add((s, RDF.type, M.SourceDocument))
-        if entry.get("title"):
-            self.g.add((s, DCTERMS.title, Literal(str(entry["title"]), lang="fr")))
+        title = self.text(entry, "title", where)
+        if title:
+            self.g.add((s, DCTERMS.title, Literal(title, lang="fr")))
         if entry.get("date") is not None:
-            self.g.add((s, DCTERMS.date, _date(entry["date"])))
+            date = self.date(entry["date"], Where(file, where.entry, "date"))
+            if date is not None:
+                self.g.add((s, DCTERMS.date, date))
         if entry.get("retrieved") is not None:
-            self.g.add((s, M.retrieved, _date(entry["retrieved"])))
-            self._not_future(entry["retrieved"], Where(file, f"sources.{key}", "retrieved"), "consultation")
+            at = Where(file, where.entry, "retrieved")
+            retrieved = self.date(entry["retrieved"], at)
+            if retrieved is not None:
+                self.g.add((s, M.retrieved, retrieved))
+                self.not_future(entry["retrieved"], at, "consultation")
         for name, prop in (("file", M.file), ("url", M.url), ("confidence", M.confidence)):
-            if entry.get(name):
-                self.g.add((s, prop, Literal(str(entry[name]))))
-
-    def _not_future(self, value: object, where: Where, what: str) -> None:
-        """A day a page was read, or a source attests a fact, cannot be after today."""
-        if isinstance(value, dt.date) and value > dt.date.today():
-            self.out.problem(where, "date-future", f"date de {what} dans le futur : {value.isoformat()} "
-                                                   f"(nous sommes le {dt.date.today().isoformat()})")
+            value = self.text(entry, name, where)
+            if value:
+                self.g.add((s, prop, Literal(value)))
 
     def entry(self, kind: str, cls: URIRef, ident: str, entry: dict, file: str) -> tuple[URIRef, Where]:
         """The node of an actor, territory or instance, with its id and name."""
@@ -210,8 +297,9 @@ class _Reader:
         s = self.node(iri(kind, ident), where)
         self.g.add((s, RDF.type, cls))
         self.g.add((s, M.entryId, Literal(ident)))
-        if entry.get("name"):
-            self.g.add((s, RDFS.label, Literal(str(entry["name"]), lang="fr")))
+        name = self.text(entry, "name", where)
+        if name:
+            self.g.add((s, RDFS.label, Literal(name, lang="fr")))
         return s, where
 
     def part(self, s: URIRef, link: URIRef, cls: URIRef, kind: str, section: str, i: int, item: object, where: Where):
@@ -225,22 +313,27 @@ class _Reader:
 
     def actor(self, ident: str, entry: dict, file: str) -> None:
         s, where = self.entry("actor", ORG.Organization, ident, entry, file)
-        if entry.get("kind"):
-            self.g.add((s, M.actorKind, Literal(str(entry["kind"]))))
-        sectors = entry.get("sector") or []
-        for sector in [sectors] if isinstance(sectors, str) else sectors:
-            self.g.add((s, M.sector, Literal(str(sector))))
+        kind = self.text(entry, "kind", where)
+        if kind:
+            self.g.add((s, M.actorKind, Literal(kind)))
+        for i, sector in enumerate(_list(entry.get("sector"))):
+            sector = self.code(sector, "sector", Where(file, ident, f"sector[{i}]"))
+            if sector is not None:
+                self.g.add((s, M.sector, Literal(sector)))
         if entry.get("based_in"):
-            t = self.territory_ref(entry["based_in"], Where(file, ident, "based_in"))
+            here = Where(file, ident, "based_in")
+            t = self.territory_ref(entry["based_in"], here)
             if t is not None:
                 self.g.add((s, M.basedIn, t))
-        self.notes(s, entry)
+                self.out.based_in.append((here, str(entry["based_in"]).strip()))
+        self.notes(s, entry, where)
         self.citation(s, entry.get("source"), where)
 
     def territory(self, ident: str, entry: dict, file: str) -> None:
         s, where = self.entry("territoire", M.CustomTerritory, ident, entry, file)
-        if entry.get("kind"):
-            self.g.add((s, M.territoryKind, Literal(str(entry["kind"]))))
+        kind = self.text(entry, "kind", where)
+        if kind:
+            self.g.add((s, M.territoryKind, Literal(kind)))
         members = entry.get("members") or []
         for i, member in enumerate(members if isinstance(members, list) else [members]):
             here = Where(file, ident, f"members[{i}]")
@@ -251,23 +344,30 @@ class _Reader:
                 self.out.problem(here, "membre-territoire", f"« {member} » : un territoire de projet se compose de communes et d'EPCI")
                 continue
             self.g.add((s, M.member, t))
-        self.period(s, entry)
-        self.notes(s, entry)
+        self.period(s, entry, where)
+        self.notes(s, entry, where)
         self.citation(s, entry.get("source"), where)
 
     def instance(self, ident: str, entry: dict, file: str) -> None:
         s, where = self.entry("instance", M.SchemeInstance, ident, entry, file)
         g = self.g
         g.add((s, M.registryFile, Literal(file)))
-        if entry.get("type") is not None:
-            g.add((s, M.schemeType, TYPE[str(entry["type"])]))
-        if entry.get("level"):
-            g.add((s, M.level, Literal(str(entry["level"]))))
-        if entry.get("description"):
-            g.add((s, RDFS.comment, Literal(str(entry["description"]), lang="fr")))
+        scheme = self.code(entry.get("type"), "type", Where(file, ident, "type"))
+        if scheme is not None:
+            g.add((s, M.schemeType, TYPE[scheme]))
+        level = self.text(entry, "level", where)
+        if level:
+            g.add((s, M.level, Literal(level)))
+        description = self.text(entry, "description", where)
+        if description:
+            g.add((s, RDFS.comment, Literal(description, lang="fr")))
         if entry.get("aggregate") is not None:
-            g.add((s, M.aggregate, Literal(entry["aggregate"] is True)))
-        self.notes(s, entry)
+            if isinstance(entry["aggregate"], bool):
+                g.add((s, M.aggregate, Literal(entry["aggregate"])))
+            else:
+                self.out.problem(Where(file, ident, "aggregate"), "type-valeur",
+                                 f"« aggregate » attend true ou false, pas {_kind_of(entry['aggregate'])}")
+        self.notes(s, entry, where)
         self.citation(s, entry.get("source"), where)
         for section, kind, link, cls, fill in (
             ("status", "status", M.hasStatus, M.StatusPeriod, self.status),
@@ -277,9 +377,10 @@ class _Reader:
             for i, item in enumerate(_list(entry.get(section))):
                 n, item, here = self.part(s, link, cls, kind, section, i, item, where)
                 fill(n, item, here)
-                self.period(n, item)
-                self.notes(n, item)
+                self.period(n, item, here)
+                self.notes(n, item, here)
                 self.citation(n, item.get("source"), here)
+        _check_statuses(self.out, where, _list(entry.get("status")))
 
     def inventory(self, ident: str, entry: dict, file: str) -> None:
         """A sourced statement that this registry lists every instance of a type in a territory."""
@@ -287,14 +388,19 @@ class _Reader:
         s = self.node(iri("inventory", ident), where)
         self.g.add((s, RDF.type, M.Inventory))
         self.g.add((s, M.entryId, Literal(ident)))
-        if entry.get("type") is not None:
-            self.g.add((s, M.schemeType, TYPE[str(entry["type"])]))
-        t = self.territory_ref(entry.get("territory"), Where(file, ident, "territory"))
+        scheme = self.code(entry.get("type"), "type", Where(file, ident, "type"))
+        if scheme is not None:
+            self.g.add((s, M.schemeType, TYPE[scheme]))
+        at = Where(file, ident, "territory")
+        t = self.territory_ref(entry.get("territory"), at)
         if t is not None:
             self.g.add((s, M.territory, t))
+            self.out.coverage_refs.append((at, file, str(entry.get("territory"))))
         if entry.get("as_of") is not None:
-            self.g.add((s, M.asOf, _date(entry["as_of"])))
-        self.notes(s, entry)
+            as_of = self.date(entry["as_of"], Where(file, ident, "as_of"))
+            if as_of is not None:
+                self.g.add((s, M.asOf, as_of))
+        self.notes(s, entry, where)
         self.citation(s, entry.get("source"), where)
 
     def survey(self, ident: str, entry: dict, file: str) -> None:
@@ -303,30 +409,38 @@ class _Reader:
         s = self.node(iri("survey", ident), where)
         self.g.add((s, RDF.type, M.Survey))
         self.g.add((s, M.entryId, Literal(ident)))
-        for type_ in _list(entry.get("types")):
-            self.g.add((s, M.schemeType, TYPE[str(type_)]))
+        for i, type_ in enumerate(_list(entry.get("types"))):
+            scheme = self.code(type_, "types", Where(file, ident, f"types[{i}]"))
+            if scheme is not None:
+                self.g.add((s, M.schemeType, TYPE[scheme]))
         at = Where(file, ident, "territory")
         t = self.territory_ref(entry.get("territory"), at)
         if t is not None:
             self.g.add((s, M.territory, t))
             self.out.coverage_refs.append((at, file, str(entry.get("territory"))))
         if entry.get("as_of") is not None:
-            self.g.add((s, M.asOf, _date(entry["as_of"])))
-        self.notes(s, entry)
+            as_of = self.date(entry["as_of"], Where(file, ident, "as_of"))
+            if as_of is not None:
+                self.g.add((s, M.asOf, as_of))
+        self.notes(s, entry, where)
         if entry.get("source") is not None:
             self.citation(s, entry.get("source"), where)
 
     def status(self, n: URIRef, item: dict, here: Where) -> None:
-        if item.get("value") is not None:
-            self.g.add((n, M.status, STATUS[str(item["value"])]))
+        value = self.code(item.get("value"), "value", Where(here.file, here.entry, f"{here.field}.value"))
+        if value is not None:
+            self.g.add((n, M.status, STATUS[value]))
 
     def role(self, n: URIRef, item: dict, here: Where) -> None:
-        if item.get("role") is not None:
-            self.g.add((n, M.roleKind, ROLE[str(item["role"])]))
-        if item.get("actor") is not None:
-            self.g.add((n, M.actor, URIRef(iri("actor", str(item["actor"])))))
-        if item.get("function"):
-            self.g.add((n, M.function, Literal(str(item["function"]), lang="fr")))
+        role = self.code(item.get("role"), "role", Where(here.file, here.entry, f"{here.field}.role"))
+        if role is not None:
+            self.g.add((n, M.roleKind, ROLE[role]))
+        actor = self.code(item.get("actor"), "actor", Where(here.file, here.entry, f"{here.field}.actor"))
+        if actor is not None:
+            self.g.add((n, M.actor, URIRef(iri("actor", actor))))
+        function = self.text(item, "function", here)
+        if function:
+            self.g.add((n, M.function, Literal(function, lang="fr")))
 
     def coverage(self, n: URIRef, item: dict, here: Where) -> None:
         at = Where(here.file, here.entry, f"{here.field}.territory")
@@ -334,11 +448,18 @@ class _Reader:
         if t is not None:
             self.g.add((n, M.territory, t))
             self.out.coverage_refs.append((at, here.file, str(item.get("territory"))))
-        low, high = _ages(item.get("ages"))
-        self.g.add((n, M.minAge, _int(low)))
-        self.g.add((n, M.maxAge, _int(high)))
-        for public in _list(item.get("publics")) or ["tout-public"]:
-            self.g.add((n, M.public, PUBLIC[str(public)]))
+        ages = _ages(item.get("ages"))
+        if ages is None:
+            self.out.problem(Where(here.file, here.entry, f"{here.field}.ages"), "type-ages",
+                             f"âges {_kind_of(item.get('ages'))} : attendu [min, max] (deux entiers, par exemple [0, 12]) "
+                             "ou « 0-12 » ; un âge seul s'écrit [12, 12]")
+        else:
+            self.g.add((n, M.minAge, Literal(ages[0], datatype=XSD.integer)))
+            self.g.add((n, M.maxAge, Literal(ages[1], datatype=XSD.integer)))
+        for i, public in enumerate(_list(item.get("publics")) or ["tout-public"]):
+            public = self.code(public, "publics", Where(here.file, here.entry, f"{here.field}.publics[{i}]"))
+            if public is not None:
+                self.g.add((n, M.public, PUBLIC[public]))
 
 
 def _list(value: object) -> list:
@@ -347,28 +468,86 @@ def _list(value: object) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _ages(value: object) -> tuple[object, object]:
-    """``[0, 12]``, ``"0-12"`` or nothing (every age). Bounds are checked by SHACL, not here."""
+_AGE = re.compile(r"^-?[0-9]{1,6}$")
+
+
+def _age(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None  # YAML reads « yes » or « true » as a boolean, which Python would count as 1
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and _AGE.match(value.strip()):
+        return int(value.strip())
+    return None
+
+
+def _ages(value: object) -> tuple[int, int] | None:
+    """``[0, 12]``, ``"0-12"`` or nothing (every age); None for anything else, ``ages: 12`` included
+    (one number is not a range: it was read as 12-12 once). Bounds are checked by SHACL, not here."""
     if value is None:
         return 0, 120
     if isinstance(value, str) and "-" in value.strip()[1:]:
-        low, _, high = value.strip().partition("-")
-        value = [low.strip(), high.strip()]
+        low, _, high = value.strip()[1:].partition("-")
+        value = [value.strip()[0] + low, high]
     if isinstance(value, list) and len(value) == 2:
-        return tuple(int(v) if isinstance(v, str) and v.lstrip("-").isdigit() else v for v in value)  # type: ignore[return-value]
-    return value, value
+        low, high = _age(value[0]), _age(value[1])
+        if low is not None and high is not None:
+            return low, high
+    return None
+
+
+def _as_date(value: object) -> dt.date | None:
+    """A date written as a YAML date or as an ISO string (CSV, quoted YAML); None otherwise."""
+    if is_date(value):
+        return value  # type: ignore[return-value]
+    if isinstance(value, str) and ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _check_statuses(out: RegistryGraph, where: Where, statuses: list) -> None:
+    """Statuses are a history, oldest first: each begins on or after the one before; one that begins
+    later begins once the one before has ended; one without an end is the last. Steps sharing a start
+    (only their order is known, as for the ILC of 2019) may share their bounds."""
+    previous = None
+    for i, item in enumerate(statuses):
+        start = _as_date(item.get("from")) if isinstance(item, dict) else None
+        if start is None:
+            previous = None  # no usable start: the shapes report it, and the next one is not compared
+            continue
+        end = _as_date(item.get("to"))
+        here = Where(where.file, where.entry, f"status[{i}].from")
+        if previous is not None:
+            p_start, p_end, p_open = previous
+            if start < p_start:
+                out.problem(here, "statuts-ordre", f"statut commencé le {start} avant le statut précédent ({p_start}) : "
+                                                  "les statuts vont du plus ancien au plus récent")
+            elif start > p_start and p_open:
+                out.problem(here, "statuts-chevauchement", f"statut commencé le {start} alors que le statut précédent "
+                                                           "n'a pas de fin : seul le dernier statut reste ouvert")
+            elif start > p_start and p_end is not None and start < p_end:
+                out.problem(here, "statuts-chevauchement", f"statut commencé le {start} avant la fin du statut précédent ({p_end})")
+        previous = (start, end, item.get("to") is None)
 
 
 def read_entries(out: RegistryGraph, file: str, data: object) -> None:
     """Add one registry document (already parsed) to ``out``."""
     reader = _Reader(out)
     top = Where(file, "(fichier)", "")
+    if data is None:
+        out.problem(top, "fichier-vide", "fichier vide : un fichier du registre déclare au moins sa portée (scope)")
+        return
     data = reader.fields(data, "file", top)
     scope = data.get("scope")
-    if isinstance(scope, dict) and len(scope) == 1 and next(iter(scope)) in ("departement", "region"):
+    if (isinstance(scope, dict) and len(scope) == 1 and next(iter(scope)) in ("departement", "region")
+            and isinstance(next(iter(scope.values())), (str, int)) and not isinstance(next(iter(scope.values())), bool)):
         kind, code = next(iter(scope.items()))
         out.scopes[file] = (kind, str(code))
-    else:
+        _check_file_name(out, file, kind, str(code))
+    elif data:
         out.problem(Where(file, "(fichier)", "scope"), "portee", "portée manquante : « scope: {departement: \"31\"} » ou « {region: \"76\"} »")
     seen, defined = out.seen_ids, out.sources
     sources = data.get("sources") or {}
@@ -395,27 +574,65 @@ def read_entries(out: RegistryGraph, file: str, data: object) -> None:
         out.synthetic_files.add(file)
 
 
-def read_registry(
-    folder: Path, geo: Geography, extra: Iterable[tuple[str, object]] = (), shared: Path | None = None
-) -> RegistryGraph:
-    """Read every ``*.yaml`` (and, through ``extra``, already-parsed CSV documents) of ``folder``.
+def _check_file_name(out: RegistryGraph, file: str, kind: str, code: str) -> None:
+    """``48.yaml`` holds Lozère: a file renamed ``12.yaml`` would be filed under the wrong scope."""
+    match = SCOPE_FILE.match(Path(file).stem)
+    named = ("region" if match.group(1) else "departement", match.group(2)) if match else None
+    if named != (kind, code):
+        expected = f"{'region-' if kind == 'region' else ''}{code}"
+        out.problem(Where(file, "(fichier)", "scope"), "nom-portee",
+                    f"le nom du fichier ne correspond pas à sa portée ({kind} {code}) : il s'appelle « {expected}.yaml » "
+                    f"(ou « {expected}-<suffixe>.yaml », « .csv »)")
 
-    With ``shared`` (the folder of the project's documents), a source's ``file`` must exist there.
+
+def _folder_problems(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """The registry files of ``folder`` (``*.yaml``, ``*.csv``), and what is wrong with the folder."""
+    name = folder.name or str(folder)
+    if not folder.is_dir():
+        return [], [Problem(name, "(registre)", "", "registre-absent",
+                            f"dossier du registre introuvable ({folder}) : rien n'est publié")]
+    files, problems = [], []
+    for path in sorted(folder.iterdir()):
+        if path.suffix in (".yaml", ".csv") and path.is_file():
+            files.append(path)
+        elif not any(path.match(pattern) for pattern in IGNORED):
+            problems.append(Problem(path.name, "(fichier)", "", "fichier-inconnu",
+                                    f"« {path.name} » n'est pas un fichier du registre : extension .yaml ou .csv "
+                                    "(un fichier .yml ou .txt serait ignoré sans le dire), .md pour une note"))
+    if not files:
+        problems.append(Problem(name, "(registre)", "", "registre-vide",
+                                "le registre ne contient aucun fichier .yaml ni .csv : un graphe vide ne serait pas publié"))
+    return files, problems
+
+
+def read_registry(
+    folder: Path, geo: Geography, extra: Iterable[tuple] = (), shared: Path | None = None
+) -> RegistryGraph:
+    """Read every ``*.yaml`` of ``folder`` and, through ``extra``, CSV documents already read
+    (``(name, document)`` or ``(name, document or None, problems)``).
+
+    ``shared`` is the folder of the project's documents that sources' ``file`` name (see ``provenance``).
     """
     out = RegistryGraph()
-    for path in sorted(folder.glob("*.yaml")):
+    files, out.problems = _folder_problems(folder)
+    for path in files:
+        if path.suffix != ".yaml":
+            continue
         out.files.append(path.name)
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            line = f"ligne {mark.line + 1}" if mark else "(fichier)"
-            out.problems.append(Problem(path.name, line, "", "syntaxe-yaml", f"YAML illisible : {getattr(err, 'problem', err)}"))
+            raw = path.read_bytes()
+        except OSError as err:
+            out.problems.append(Problem(path.name, "(fichier)", "", "fichier-illisible", f"fichier illisible : {err.strerror}"))
             continue
-        read_entries(out, path.name, data)
-    for name, data in extra:
+        data, problems = load_yaml(raw, path.name)
+        out.problems += problems
+        if not problems:
+            read_entries(out, path.name, data)
+    for name, data, *problems in extra:
         out.files.append(name)
-        read_entries(out, name, data)
+        out.problems += problems[0] if problems else []
+        if data is not None:
+            read_entries(out, name, data)
     # Every record of a generated file says so, down to its statuses, roles and citations: marked once
     # all files are read, in one pass over the nodes.
     for node, where in out.where.items():
@@ -428,17 +645,24 @@ def read_registry(
                     f"{', '.join(sorted(out.synthetic_files))} à côté de {', '.join(real)}")
     _resolve_custom_territories(out, geo)
     _check_scopes(out, geo)
-    if shared is not None and shared.is_dir():
-        _check_files(out, shared)
+    _check_based_in(out, geo)
+    provenance.check_provenance(out, shared)
     return out
 
 
-def _check_files(out: RegistryGraph, shared: Path) -> None:
-    for key, (file, entry) in sorted(out.sources.items()):
-        name = entry.get("file") if isinstance(entry, dict) else None
-        if name and not (shared / str(name)).is_file():
-            out.problem(Where(file, f"sources.{key}", "file"), "fichier-source",
-                        f"fichier source introuvable : {name} (cherché dans {shared})")
+def merge_problems(read: list[Problem], shapes: list[Problem]) -> list[Problem]:
+    """The reader's problems, then the shapes' on fields the reader did not already report: a value
+    the reader refused made no triple, and the shapes would only say again that it is missing."""
+    reported = {(p.file, p.entry, p.field) for p in read}
+    return list(read) + [p for p in shapes if (p.file, p.entry, p.field) not in reported]
+
+
+def _check_based_in(out: RegistryGraph, geo: Geography) -> None:
+    for where, text in out.based_in:
+        kind, code = parse_territory(text)  # type: ignore[misc]
+        known = iri("territoire", code) in out.where if kind == "territoire" else geo.exists(kind, code)
+        if not known:
+            out.problem(where, "based-in-inconnu", f"« {text} » : territoire inconnu (le code ne correspond à aucun territoire)")
 
 
 def _resolve_custom_territories(out: RegistryGraph, geo: Geography) -> None:

@@ -33,17 +33,45 @@ def _settings(data_dir: Path, registry: Path, cache: Path, shared: Path | None =
 
 
 def _shared_documents(registry: Path, folder: Path) -> Path:
-    """A documents folder holding every file the registry's sources name (empty files).
+    """A documents folder holding every file the registry's sources name.
 
-    The rule that a source's file exists is checked only where the documents are (``../shared`` may
-    be absent from a clone): the small registry gets a folder of its own, so the rule is always on.
+    The rules on a source's file (it exists, each excerpt is in it) are checked only where the documents
+    are (``../shared`` may be absent from a clone): the small registry gets a folder of its own, so the
+    rules are always on. Each file is the real document when the project's documents are here; else a
+    stand-in holding the excerpts the small registry cites from it (the real ones, quoted verbatim).
     """
+    real = Settings.from_env().shared
     for path in registry.glob("*.yaml"):
-        for source in (yaml.safe_load(path.read_text(encoding="utf-8")).get("sources") or {}).values():
-            if source.get("file"):
-                (folder / source["file"]).parent.mkdir(parents=True, exist_ok=True)
-                (folder / source["file"]).touch()
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key, source in (doc.get("sources") or {}).items():
+            if not source.get("file"):
+                continue
+            target = folder / source["file"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if (real / source["file"]).is_file():
+                shutil.copyfile(real / source["file"], target)
+            else:
+                target.write_text("\n".join(_excerpts(doc, key)), encoding="utf-8")
     return folder
+
+
+def _excerpts(node, key: str) -> list[str]:
+    """Every excerpt citing source ``key`` in a parsed registry document."""
+    if isinstance(node, dict):
+        found = [str(node["excerpt"])] if node.get("ref") == key and node.get("excerpt") else []
+        return found + [e for value in node.values() for e in _excerpts(value, key)]
+    if isinstance(node, list):
+        return [e for value in node for e in _excerpts(value, key)]
+    return []
+
+
+def pytest_sessionstart(session):
+    """In CI the documents the registry cites must be here: without them the provenance rules
+    (files exist, excerpts are verbatim) would not run on the real registry."""
+    shared = Settings.from_env().shared
+    if os.environ.get("CI", "").lower() == "true" and not shared.is_dir():
+        raise pytest.UsageError(f"CI=true mais le dossier des documents {shared} est absent : "
+                                "les règles de provenance ne seraient pas vérifiées sur le registre réel.")
 
 
 @pytest.fixture(scope="session")
@@ -59,6 +87,21 @@ def backend(national):
     b = open_backend(national)
     yield b
     b.close()
+
+
+@pytest.fixture(scope="session")
+def registry_copy(geography_cache):
+    """``make(root, files)``: settings of a registry holding copies of ``files`` under ``root``, with its
+    own data folder and documents folder, for module-scoped fixtures (nothing is built)."""
+
+    def make(root: Path, files: list[Path]) -> Settings:
+        registry = root / "registry"
+        registry.mkdir(parents=True)
+        for path in files:
+            shutil.copy(path, registry / path.name)
+        return _settings(root / "var", registry, geography_cache, _shared_documents(registry, root / "shared"))
+
+    return make
 
 
 @pytest.fixture

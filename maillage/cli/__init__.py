@@ -53,11 +53,14 @@ def cli(ctx: click.Context, backend: str | None, data_dir: str | None, registry:
 
 
 @cli.command(help="Lit les sources, valide (SHACL) et publie un nouveau graphe ; l'ancien reste en service en cas d'échec.")
+@click.option("--accept-shrink", is_flag=True,
+              help="Publier même si le registre lu compte plus d'un dixième de dispositifs ou de couvertures en moins "
+                   "que le graphe en service.")
 @click.pass_obj
-def build(settings: Settings) -> None:
+def build(settings: Settings, accept_shrink: bool = False) -> None:
     from maillage.ingest.build import build as run_build
 
-    run_build(settings, progress=_progress)
+    run_build(settings, progress=_progress, accept_shrink=accept_shrink)
 
 
 @cli.command(help="Valide le registre sans rien publier.")

@@ -39,6 +39,9 @@ class BuildInfo:
     coverages: int
     triples: int
     seconds: float
+    #: registry files read, and whether their documents were checked ("sources non vérifiées" if not)
+    files: int = 0
+    sources: str = "vérifiées"
 
 
 def current_build(data_dir: Path) -> Path | None:
