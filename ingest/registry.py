@@ -384,33 +384,25 @@ class _Reader:
 
     def inventory(self, ident: str, entry: dict, file: str) -> None:
         """A sourced statement that this registry lists every instance of a type in a territory."""
-        where = Where(file, ident, "")
-        s = self.node(iri("inventory", ident), where)
-        self.g.add((s, RDF.type, M.Inventory))
-        self.g.add((s, M.entryId, Literal(ident)))
-        scheme = self.code(entry.get("type"), "type", Where(file, ident, "type"))
-        if scheme is not None:
-            self.g.add((s, M.schemeType, TYPE[scheme]))
-        at = Where(file, ident, "territory")
-        t = self.territory_ref(entry.get("territory"), at)
-        if t is not None:
-            self.g.add((s, M.territory, t))
-            self.out.coverage_refs.append((at, file, str(entry.get("territory"))))
-        if entry.get("as_of") is not None:
-            as_of = self.date(entry["as_of"], Where(file, ident, "as_of"))
-            if as_of is not None:
-                self.g.add((s, M.asOf, as_of))
-        self.notes(s, entry, where)
-        self.citation(s, entry.get("source"), where)
+        self.statement("inventory", M.Inventory, ident, entry, file, [("type", entry.get("type"))])
+        self.citation(URIRef(iri("inventory", ident)), entry.get("source"), Where(file, ident, ""))
 
     def survey(self, ident: str, entry: dict, file: str) -> None:
         """The registry's statement that it has looked at a territory, for some types (all by default)."""
+        types = [(f"types[{i}]", t) for i, t in enumerate(_list(entry.get("types")))]
+        self.statement("survey", M.Survey, ident, entry, file, types)
+        if entry.get("source") is not None:
+            self.citation(URIRef(iri("survey", ident)), entry.get("source"), Where(file, ident, ""))
+
+    def statement(self, kind: str, cls: URIRef, ident: str, entry: dict, file: str, types: list[tuple[str, object]]) -> None:
+        """What the registry says of itself about a territory (an inventory, a survey): its scheme types,
+        its territory (inside the file's scope), its date and notes."""
         where = Where(file, ident, "")
-        s = self.node(iri("survey", ident), where)
-        self.g.add((s, RDF.type, M.Survey))
+        s = self.node(iri(kind, ident), where)
+        self.g.add((s, RDF.type, cls))
         self.g.add((s, M.entryId, Literal(ident)))
-        for i, type_ in enumerate(_list(entry.get("types"))):
-            scheme = self.code(type_, "types", Where(file, ident, f"types[{i}]"))
+        for field_name, type_ in types:
+            scheme = self.code(type_, field_name.split("[")[0], Where(file, ident, field_name))
             if scheme is not None:
                 self.g.add((s, M.schemeType, TYPE[scheme]))
         at = Where(file, ident, "territory")
@@ -423,8 +415,6 @@ class _Reader:
             if as_of is not None:
                 self.g.add((s, M.asOf, as_of))
         self.notes(s, entry, where)
-        if entry.get("source") is not None:
-            self.citation(s, entry.get("source"), where)
 
     def status(self, n: URIRef, item: dict, here: Where) -> None:
         value = self.code(item.get("value"), "value", Where(here.file, here.entry, f"{here.field}.value"))

@@ -29,15 +29,16 @@ from maillage.store.session import Session
 from .concepts import public_iri, type_code
 from .places import Place, commune_iri, resolve_commune
 
-__all__ = ["Reach", "Freshness", "Coverage", "Knowledge", "CoverageAnswer", "who_covers", "freshness_of",
+__all__ = ["CoverageArea", "Freshness", "Coverage", "Knowledge", "CoverageAnswer", "who_covers", "freshness_of",
            "instance_coverage", "coverage_rows", "IN_REGISTRY", "OUT_OF_REGISTRY"]
 
 IN_REGISTRY, OUT_OF_REGISTRY = "recense", "hors-registre"
 
 
 @dataclass
-class Reach:
-    """One coverage of an instance reaching the commune: what it names, and why it reaches it."""
+class CoverageArea:
+    """One coverage of an instance: the territory it names, for whom, when, how surely its perimeter is
+    known; in a who-covers answer, also why it reaches the commune (``path``)."""
 
     coverage_id: str
     level: str
@@ -48,11 +49,11 @@ class Reach:
     publics: list[str]
     valid_from: dt.date | None
     valid_to: dt.date | None
-    #: the territories from the commune to the one covered
-    path: list[Territory] = field(default_factory=list)
     #: how surely the perimeter is known (``inferred``: deduced, see the note)
     confidence: str = "verified"
     note: str | None = None
+    #: the territories from the commune to the one covered (who-covers only)
+    path: list[Territory] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class Coverage:
     freshness: Freshness
     confidence: str
     note: str | None
-    coverages: list[Reach] = field(default_factory=list)
+    coverages: list[CoverageArea] = field(default_factory=list)
     history: list[Status] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
@@ -116,8 +117,8 @@ def freshness_of(card: Card, status: Status | None, window: str, on: dt.date) ->
     return Freshness(observed, window, stale, label)
 
 
-def _reach(card: Card, row: dict, path: list[Territory]) -> Reach:
-    return Reach(
+def _reach(card: Card, row: dict, path: list[Territory]) -> CoverageArea:
+    return CoverageArea(
         coverage_id=row["coverage"].split("/instance/", 1)[1], level=card.level, level_label=LEVEL_LABELS[card.level],
         territory=local(row["territory"]), territory_name=card.territory_name, ages=AgeRange(row["min"], row["max"]),
         publics=card.publics, valid_from=row["from"], valid_to=row["to"], path=path,
@@ -125,7 +126,7 @@ def _reach(card: Card, row: dict, path: list[Territory]) -> Reach:
     )
 
 
-def instance_coverage(card: Card, reaches: list[Reach], on: dt.date, window: str) -> Coverage:
+def instance_coverage(card: Card, reaches: list[CoverageArea], on: dt.date, window: str) -> Coverage:
     """An instance's entry of the answer: its state and freshness on ``on``, and its coverages."""
     status = rules.status_on(card.history, on)
     state = rules.state_of(status)
@@ -162,7 +163,7 @@ def who_covers(
         pairs = [(m.card, _reach(m.card, m.row, m.path)) for m in found]
     else:
         pairs = _queried(session, commune, age_range, wanted, day)
-    grouped: dict[str, tuple[Card, list[Reach]]] = {}
+    grouped: dict[str, tuple[Card, list[CoverageArea]]] = {}
     for card, reach in pairs:
         if only is None or card.type == only:
             grouped.setdefault(card.instance_id, (card, []))[1].append(reach)
@@ -173,7 +174,7 @@ def who_covers(
                           knowledge=_knowledge(session, commune, bool(items)), instances=items)
 
 
-def _queried(session: Session, commune: Place, age_range: AgeRange, wanted: str | None, day: dt.date) -> list[tuple[Card, Reach]]:
+def _queried(session: Session, commune: Place, age_range: AgeRange, wanted: str | None, day: dt.date) -> list[tuple[Card, CoverageArea]]:
     """The answer of the named question ``who_covers``, with the path from ``territories_of_commune``."""
     rows = session.run(
         "who_covers",

@@ -21,7 +21,7 @@ from maillage.store.session import Session
 
 from .actors import Actor, instance_actors
 from .concepts import public_iri, type_code
-from .coverage import Freshness, freshness_of
+from .coverage import CoverageArea, Freshness, freshness_of
 from .territories import instances_in
 
 __all__ = ["InstanceSummary", "CoverageArea", "InstanceDetail", "list_instances", "instance_detail"]
@@ -39,21 +39,6 @@ class InstanceSummary:
     confidence: str
     aggregate: bool
     coverages: int
-
-
-@dataclass(frozen=True)
-class CoverageArea:
-    coverage_id: str
-    level: str
-    level_label: str
-    territory: str
-    territory_name: str
-    ages: AgeRange
-    publics: list[str]
-    valid_from: dt.date | None
-    valid_to: dt.date | None
-    confidence: str
-    note: str | None
 
 
 @dataclass(frozen=True)
