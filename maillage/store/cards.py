@@ -95,17 +95,20 @@ def _date(text: str | None) -> dt.date | None:
 
 
 def parse_card(text: str) -> Card:
+    """A card as the build stored it; a card written before a field existed reads as its default
+    (rebuild to get it)."""
     card = json.loads(text)
     return Card(
         instance_id=card["instance_id"], type=card["type"], type_label=card["type_label"], name=card["name"],
         level=card["level"], territory_name=card["territory_name"], publics=card["publics"],
-        history=[Status(h["value"], h["label"], _date(h["valid_from"]), _date(h["valid_to"]), _date(h["observed"]),
-                        h["confidence"], h["note"]) for h in card["history"]],
+        history=[Status(h["value"], h["label"], _date(h["valid_from"]), _date(h["valid_to"]), _date(h.get("observed")),
+                        h.get("confidence", VERIFIED), h.get("note")) for h in card["history"]],
         roles=[Role(r["role"], r["label"], r["actor_id"], r["actor"], r["function"], _date(r["valid_from"]),
-                    _date(r["valid_to"]), r["confidence"], r["note"]) for r in card["roles"]],
-        sources=[Source(s["title"], _date(s["date"]), s["excerpt"], s["file"], s["url"], s["paraphrase"],
-                        _date(s["observed"]), _date(s["retrieved"]), s["confidence"]) for s in card["sources"]],
-        aggregate=card["aggregate"], confidence=card["confidence"], note=card["note"],
-        perimeter_confidence=card["perimeter_confidence"], perimeter_note=card["perimeter_note"],
-        observed=_date(card["observed"]),
+                    _date(r["valid_to"]), r.get("confidence", VERIFIED), r.get("note")) for r in card["roles"]],
+        sources=[Source(s["title"], _date(s["date"]), s["excerpt"], s["file"], s["url"], s.get("paraphrase"),
+                        _date(s.get("observed")), _date(s.get("retrieved")), s.get("confidence", VERIFIED))
+                 for s in card["sources"]],
+        aggregate=card.get("aggregate", False), confidence=card.get("confidence", VERIFIED), note=card.get("note"),
+        perimeter_confidence=card.get("perimeter_confidence", VERIFIED), perimeter_note=card.get("perimeter_note"),
+        observed=_date(card.get("observed")),
     )

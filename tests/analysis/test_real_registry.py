@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from maillage.analysis.ask import gap_rows, gaps_in, network_of, overlaps_in
-from maillage.analysis.gaps import COVERED, GAP, UNKNOWN
+from maillage.analysis.gaps import COVERED, GAP, PROJECT, UNKNOWN
 from maillage.core.errors import InvalidQuery
 
 
@@ -17,19 +17,22 @@ def test_ilc_pilots_versus_the_rest_of_haute_garonne_for_0_12(backend):
     answer = gaps_in(backend, "departement:31", type="ILC", ages="0-12", on="2020-06-01")
     [report] = answer.reports
     status = _status(backend, answer)
-    # Toulouse-Sud (Muret), Lauragais (Villefranche) and Comminges (Saint-Gaudens) have their ILC ...
-    assert status["31395"] == status["31582"] == status["31483"] == COVERED
-    # ... the rest of the département has none, and the RAP 31's report lists them all (an inventory).
+    # Comminges (Saint-Gaudens) has its ILC at work; Toulouse-Sud (Muret) and Lauragais (Villefranche)
+    # have theirs planned: not coverage, their own category ...
+    assert status["31483"] == COVERED and status["31395"] == status["31582"] == PROJECT
+    # ... the rest of the département has none, and the RAP 31's report lists them all (an inventory,
+    # deduced: the report says so).
     assert status["31555"] == GAP
     assert report.population[UNKNOWN] == 0
-    assert 0 < report.population[COVERED] < report.population[GAP]
+    assert 0 < report.population[COVERED] + report.population[PROJECT] < report.population[GAP]
     assert [i["id"] for i in report.inventories] == ["ilc-31-2019"]
+    assert "déduit" in report.notes[0]
 
 
 def test_without_an_inventory_uncovered_communes_are_unknown(backend):
-    [report] = gaps_in(backend, "departement:48", type="CPTS", on="2024-06-01").reports
-    # Lozère: the CPTS the sources name cover part of it; nothing says the list is complete.
-    assert report.population[COVERED] > 0 and report.population[UNKNOWN] > 0 and report.population[GAP] == 0
+    [report] = gaps_in(backend, "departement:48", type="CPTS", on="2026-12-01").reports
+    # Lozère: the CPTS the sources name (planned) reach part of it; nothing says the list is complete.
+    assert report.population[PROJECT] > 0 and report.population[UNKNOWN] > 0 and report.population[GAP] == 0
     assert report.expected and str(report.due) == "2026-12-31"
 
 
