@@ -69,7 +69,9 @@ def test_csv_by_parameter_or_accept_header(client):
     assert by_param.headers["content-type"].startswith("text/csv") and by_param.text == by_header.text
     rows = list(csv.DictReader(io.StringIO(by_param.text)))
     assert "ilc-toulouse-sud" in {r["instance_id"] for r in rows}
-    assert next(r for r in rows if r["instance_id"] == "ilc-toulouse-sud")["path"].startswith("Muret | ")
+    ilc = next(r for r in rows if r["instance_id"] == "ilc-toulouse-sud")
+    assert ilc["couverture.path"].startswith("Muret | ") and ilc["state"] == "en-projet"
+    assert ilc["couverture.confidence"] == "inferred" and "à confirmer" in ilc["freshness.label"]
     instances = list(csv.DictReader(io.StringIO(client.get("/v1/instances", params={"format": "csv"}).text)))
     assert len(instances) == client.get("/v1/instances").json()["total"]
 
@@ -88,8 +90,8 @@ def test_instance_and_its_area_as_geojson(client):
 def test_coverage_layer_for_the_map(client):
     layer = client.get("/v1/layers/coverage", params={"territory": "departement:31", "type": "ILC", "ages": "0-12"}).json()
     muret = next(c for c in layer["communes"] if c["code"] == "31395")
-    assert muret["status"] == "couverte" and "ilc-toulouse-sud" in muret["instances"]
-    assert set(layer["legend"]) == {c["status"] for c in layer["communes"]}
+    assert muret["status"] == "en-projet" and "ilc-toulouse-sud" in muret["instances"] and muret["inferred"]
+    assert {c["status"] for c in layer["communes"]} <= set(layer["legend"])
     assert client.get("/v1/layers/coverage", params={"territory": "31"}).status_code == 422
 
 

@@ -62,12 +62,15 @@ def test_paris_and_guadeloupe_are_out_of_the_registry(backend):
 
 def test_an_overlap_score_is_the_same_whatever_territory_is_asked(backend):
     def scores(territory):
-        return {(o.a, o.b): o.score for o in overlaps_in(backend, territory).overlaps if o.a_type == o.b_type == "ACT"}
+        return {(o.a, o.b): (o.score, o.communes) for o in overlaps_in(backend, territory).overlaps}
 
     france = scores(None)
-    for territory in ("departement:31", "departement:48"):
-        for pair, score in scores(territory).items():
-            assert france[pair] == score, (territory, pair)
+    assert ("dac-31", "rap-31") in france
+    for territory in ("departement:31", "departement:48", "commune:31483"):
+        for pair, flag in scores(territory).items():
+            assert france[pair] == flag, (territory, pair)
+    # the ACT pair of the Occitanie call for projects counts places: aggregates, flagged nowhere
+    assert not [pair for pair in france if "act-aap-2023-occitanie" in pair]
 
 
 def test_aggregates_never_overlap(backend):
