@@ -147,7 +147,7 @@ def test_crash_while_writing_keeps_the_last_good_build(small, monkeypatch):
     def crash(*args, **kwargs):
         raise OSError("disque plein (simulé)")
 
-    monkeypatch.setattr(build_module, "_store_cards", crash)
+    monkeypatch.setattr(build_module, "store_cards", crash)
     with pytest.raises(OSError):
         build(small)
     assert os.readlink(small.data_dir / "current") == before

@@ -33,14 +33,14 @@ def test_drom_corsica_and_epci_membership():
 
 
 def test_national_store_holds_every_commune(backend):
-    rows = backend.store.query(
+    rows = backend.backend.store.query(
         "SELECT (COUNT(?c) AS ?n) WHERE { ?c a <http://rdf.insee.fr/def/geo#Commune> }"
     )
     assert int(next(iter(rows))["n"].value) == 34969
 
 
 def test_every_territory_carries_its_source(backend):
-    rows = backend.store.query(
+    rows = backend.backend.store.query(
         "PREFIX prov: <http://www.w3.org/ns/prov#> SELECT (COUNT(?c) AS ?n) WHERE { "
         "?c a <http://rdf.insee.fr/def/geo#Commune> FILTER NOT EXISTS { ?c prov:wasDerivedFrom ?s } }"
     )
