@@ -105,9 +105,9 @@ def _limit_self(settings: Settings) -> None:
 def main() -> None:
     settings = Settings.from_env()
     _limit_self(settings)
-    from maillage.ingest.build import check  # after the limits: the reader and its parsers load under them
-
     try:
+        from maillage.ingest.build import check  # after the limits: the reader and its parsers load under them
+
         check(settings)
         problems: list[Problem] = []
     except RegistryInvalid as err:

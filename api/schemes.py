@@ -53,7 +53,7 @@ def get_instances(
                                   examples=["departement:31"]),
     public: str | None = PUBLIC,
     on: str | None = ON,
-    observed_since: str | None = Query(None, description="Seulement ceux dont le statut en vigueur est constaté depuis "
+    observed_since: str | None = Query(None, max_length=limits.WORD, description="Seulement ceux dont le statut en vigueur est constaté depuis "
                                                           "cette date (AAAA-MM-JJ)", examples=["2024-01-01"]),
     cursor: str | None = CURSOR,
     limit: int = LIMIT,

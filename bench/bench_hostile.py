@@ -7,7 +7,7 @@ Run: ``.venv/bin/python bench/bench_hostile.py [--data-dir var] [--samples 600] 
 * At rest: ``--samples`` requests of ``/v1/health``, one at a time on one keep-alive connection, 20 ms
   apart. Then the same while ``--threads`` threads per kind send hostile requests without pause:
   60 kB place names to ``/v1/who-covers`` and ``/v1/places``, uploads of 50,000 nested brackets with the
-  token (they crash libyaml: each one is checked by a child process) and declared 200 MB bodies
+  token (each one checked by a child process, whose reader refuses its depth) and declared 200 MB bodies
   (``tests/hostile.py``). Each attacker keeps its connection open, as a client would.
 * Printed: p50, p99 and maximum at rest and under attack, their ratio (goal: p99 ≤ 3× at rest), and
   what the hostile requests got (statuses, counts). Nothing is asserted: a measurement. The machine's

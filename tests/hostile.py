@@ -22,7 +22,8 @@ LONG_NAME = "Saint-" + "x" * 60_000  # a 60 kB place name
 
 
 def deep_yaml(depth: int = 50_000) -> bytes:
-    """``[[[…]]]``: libyaml's recursion overflows its stack at this depth (a segfault)."""
+    """``[[[…]]]``: libyaml's recursion overflows its stack at this depth (a segfault) unless the
+    reader refuses it first."""
     return b"[" * depth + b"]" * depth
 
 

@@ -1,6 +1,6 @@
 """The real service over TCP under hostile requests: bounded (counts and a deadline), loopback only.
 
-While 60 kB place names, uploads that crash the YAML parser and declared 200 MB bodies are sent from
+While 60 kB place names, uploads nested 50,000 deep and declared 200 MB bodies are sent from
 threads, ``/v1/health`` keeps answering: its p99 stays within 50 ms, or within 3× its p99 at rest when
 the shared machine is slower than that at rest; every health request is answered; and the service
 still answers a real question afterwards. The figures of a longer run are the bench's
@@ -61,7 +61,7 @@ def test_health_answers_while_hostile_requests_run(service):
     for (kind, status), _count in statuses.items():
         by_kind.setdefault(kind, set()).add(status)
     assert by_kind["nom de 60 ko (who-covers)"] == {414} and by_kind["nom de 60 ko (places)"] == {414}
-    assert by_kind["envoi imbriqué (validate)"] <= {422, 429} and by_kind["envoi imbriqué (validate)"]
+    assert by_kind["envoi imbriqué (validate)"] <= {200, 422, 429} and by_kind["envoi imbriqué (validate)"]
     assert 413 in by_kind["corps de 200 Mo annoncé"] and 500 not in by_kind["corps de 200 Mo annoncé"]
     parsed = urllib.parse.urlsplit(service)
     conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
