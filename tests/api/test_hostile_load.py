@@ -67,4 +67,4 @@ def test_health_answers_while_hostile_requests_run(service):
     conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
     status, body = _get(conn, "/v1/who-covers?place=Muret&ages=0-12&on=2024-06-01")
     conn.close()
-    assert status == 200 and "ilc-toulouse-sud" in {c["instance_id"] for c in body["coverages"]}
+    assert status == 200 and "ilc-toulouse-sud" in {c["instance_id"] for c in body["instances"]}
