@@ -2,25 +2,30 @@
 
 Every one needs the bearer token the operator configured (``MAILLAGE_API_TOKEN``). With no token
 configured, writes are off: the public service changes nothing.
+
+What the ``Authorization`` header may hold, exactly: the scheme ``Bearer`` in any case (RFC 7235: a
+scheme is case-insensitive), one or more spaces (RFC 7235's ``1*SP``), then the token byte for byte.
+A token with spaces or tabs around or inside it, a comma-separated second credential, or any other
+character is refused (403), so a token that works is the token configured. The HTTP layer removes the
+header's own leading and trailing spaces and tabs before Maillage reads it (RFC 9110's optional
+whitespace): that padding cannot be told apart and is accepted.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hmac
 import re
-import shutil
-import tempfile
-from pathlib import Path
 
 from fastapi import APIRouter, Body, Depends, Query, Request
-from maillage.core.errors import BuildBusy, InvalidQuery, MaillageError, RegistryInvalid
-from maillage.ingest.build import build, check
+from maillage.core.errors import BuildBusy, InvalidQuery, MaillageError
+from maillage.ingest.build import build
 
+from .limits import FILENAME
 from .models import WRITE_ERRORS, Rebuilt, Validation
+from .sandbox import UploadRefused, ValidationsBusy, check_upload
 from .service import Service, service
 
-__all__ = ["router", "Forbidden", "Unauthorized"]
+__all__ = ["router", "Forbidden", "Unauthorized", "UploadRefused", "ValidationsBusy"]
 
 
 class Unauthorized(MaillageError, PermissionError):
@@ -35,16 +40,20 @@ def require_token(request: Request, svc: Service = Depends(service)) -> None:
     expected = svc.settings.api_token
     if not expected:
         raise Forbidden("Écritures désactivées : aucun jeton n'est configuré sur ce service (MAILLAGE_API_TOKEN).")
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not given.strip():
+    credentials = CREDENTIALS.fullmatch(request.headers.get("authorization", ""))
+    if credentials is None:
         raise Unauthorized("Jeton manquant : ajoutez l'en-tête « Authorization: Bearer <jeton> ».")
-    if not hmac.compare_digest(given.strip().encode(), expected.encode()):
+    if not hmac.compare_digest(credentials["token"].encode(), expected.encode()):
         raise Forbidden("Jeton refusé.")
 
 
+#: ``Bearer`` in any case, spaces, the rest as the token (compared whole, so padding inside it fails)
+CREDENTIALS = re.compile(r"(?i:bearer) +(?P<token>.+)", re.DOTALL)
+
 router = APIRouter(prefix="/v1/admin", tags=["écritures (jeton requis)"], dependencies=[Depends(require_token)])
 
-REGISTRY_FILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.(yaml|csv)$")
+#: Matched whole (``fullmatch``): ``$`` would also match before a final newline ("31.yaml\n").
+REGISTRY_FILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.(yaml|csv)")
 
 
 @router.post("/builds", response_model=Rebuilt, responses=WRITE_ERRORS, summary="Reconstruire et publier le graphe")
@@ -66,25 +75,24 @@ def post_build(svc: Service = Depends(service)):
 @router.post("/registry/validate", response_model=Validation, responses=WRITE_ERRORS,
              summary="Valider un fichier du registre (YAML ou CSV) sans rien publier")
 def post_validate(
-    filename: str = Query(description="Nom du fichier : il remplace celui du même nom dans le registre", examples=["31.yaml"]),
+    filename: str = Query(max_length=FILENAME, examples=["31.yaml"],
+                          description="Nom du fichier : il remplace celui du même nom dans le registre"),
     content: bytes = Body(media_type="application/octet-stream", description="Le fichier, tel quel"),
     svc: Service = Depends(service),
 ):
     """Le registre en service, avec ce fichier ajouté ou remplacé, passe les mêmes règles que `maillage build`
-    dans un dossier temporaire ; le graphe publié n'est jamais touché."""
-    if not REGISTRY_FILE.match(filename):
-        raise InvalidQuery(f"Nom de fichier « {filename} » refusé : un nom simple finissant par .yaml ou .csv.")
+    dans un dossier temporaire, par un processus à part aux ressources bornées (mémoire, temps) : un fichier
+    qui le fait échouer est refusé (422) sans toucher au service ; deux validations à la fois au plus (429
+    au-delà). Le graphe publié n'est jamais touché."""
+    if not REGISTRY_FILE.fullmatch(filename):
+        raise InvalidQuery(f"Nom de fichier {filename!r} refusé : un nom simple (lettres, chiffres, . _ -) "
+                           "finissant par .yaml ou .csv.")
     try:
         content.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidQuery(f"Le fichier « {filename} » n'est pas du texte UTF-8.") from None
-    with tempfile.TemporaryDirectory(prefix="maillage-validate-") as tmp:
-        registry = Path(tmp) / "registry"
-        shutil.copytree(svc.settings.registry, registry)
-        (registry / filename).write_bytes(content)
-        try:
-            check(dataclasses.replace(svc.settings, registry=registry))
-        except RegistryInvalid as err:
-            return Validation(valid=False, file=filename, problems=err.problems,
-                              message=f"Registre refusé : {len(err.problems)} problème(s).")
+    problems = check_upload(svc.settings, filename, content)
+    if problems:
+        return Validation(valid=False, file=filename, problems=problems,
+                          message=f"Registre refusé : {len(problems)} problème(s).")
     return Validation(valid=True, file=filename, problems=[], message="Registre valide.")

@@ -12,6 +12,7 @@ from maillage.analysis.overlaps import Overlap
 from maillage.store.session import Session
 from maillage.queries.layer import Layer
 
+from . import limits
 from .coverage import AGES, ON, PUBLIC
 from .answer import Answer
 from .models import ERRORS
@@ -22,15 +23,15 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/v1", tags=["analyse"])
 
-TERRITORY = Query(None, description="Territoire : departement:31, region:76, territoire:comminges, commune:31483… "
+TERRITORY = Query(None, max_length=limits.TERRITORY, description="Territoire : departement:31, region:76, territoire:comminges, commune:31483… "
                                     "(défaut : toute la France)", examples=["departement:31"])
-TYPE = Query(None, description="Type de dispositif (défaut : les types attendus par l'ontologie)", examples=["CPTS"])
+TYPE = Query(None, max_length=limits.WORD, description="Type de dispositif (défaut : les types attendus par l'ontologie)", examples=["CPTS"])
 
 
 @router.get("/overlaps", response_model=Page[Overlap], responses={**ERRORS, **CSV_CONTENT},
             summary="Dispositifs qui se chevauchent, avec score et explication")
 def get_overlaps(request: Request, territory: str | None = TERRITORY,
-                 on: str | None = Query(None, description="Seulement ceux qui coexistent à cette date (défaut : toutes périodes)"),
+                 on: str | None = Query(None, max_length=limits.WORD, description="Seulement ceux qui coexistent à cette date (défaut : toutes périodes)"),
                  cursor: str | None = CURSOR, limit: int = LIMIT, format: str | None = FORMAT,
                  b: Session = Depends(backend)):
     """Paires de dispositifs aux fonctions proches (même type, ou types apparentés) dont les couvertures
@@ -56,8 +57,10 @@ def get_gaps(request: Request, territory: str | None = TERRITORY, type: str | No
 @router.get("/layers/gaps", response_model=Layer, responses={**ERRORS, **CSV_CONTENT},
             summary="Lacunes d'un type pour chaque commune d'un territoire (couche de carte)")
 def get_gap_layer(request: Request,
-                  territory: str = Query(description="Territoire, par exemple departement:48", examples=["departement:48"]),
-                  type: str | None = Query(None, description="Type de dispositif (obligatoire)", examples=["CPTS"]),
+                  territory: str = Query(max_length=limits.TERRITORY, examples=["departement:48"],
+                                         description="Territoire, par exemple departement:48"),
+                  type: str | None = Query(None, max_length=limits.WORD, examples=["CPTS"],
+                                           description="Type de dispositif (obligatoire)"),
                   ages: str | None = AGES, public: str | None = PUBLIC, on: str | None = ON,
                   format: str | None = FORMAT, b: Session = Depends(backend)):
     layer = gap_layer(b, territory, type, ages, public, on)

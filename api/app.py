@@ -10,19 +10,22 @@ import logging
 import os
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from maillage import __version__
 from maillage.core import jsonable
 from maillage.core.errors import (AmbiguousPlace, BuildBusy, InvalidQuery, MaillageError, NotFound, OutlinesMissing,
                                   PlaceNotFound, RegistryInvalid, StoreMissing)
 from maillage.core.settings import Settings
+from maillage.store.session import Session
 
 from . import admin, analysis, carte, coverage, places, schemes
-from .service import Service
+from .limits import RequestBounds
+from .service import Service, backend
 
 __all__ = ["create_app"]
 
@@ -32,8 +35,10 @@ log = logging.getLogger("maillage.api")
 STATUSES = [
     (PlaceNotFound, 404), (NotFound, 404), (AmbiguousPlace, 300), (RegistryInvalid, 422), (InvalidQuery, 422),
     (admin.Unauthorized, 401), (admin.Forbidden, 403), (BuildBusy, 409), (StoreMissing, 503), (OutlinesMissing, 503),
+    (admin.UploadRefused, 422), (admin.ValidationsBusy, 429),
 ]
 HTTP_MESSAGES = {404: "Adresse inconnue de l'API : voir /docs.", 405: "Méthode non permise sur cette adresse."}
+HTTP_ERRORS = {413: "PayloadTooLarge"}
 
 
 def _body(err: Exception, status: int) -> JSONResponse:
@@ -45,12 +50,48 @@ def _body(err: Exception, status: int) -> JSONResponse:
     elif isinstance(err, RegistryInvalid):
         body["message"] = f"Registre refusé : {len(err.problems)} problème(s), le graphe en service n'a pas changé."
         body["problems"] = jsonable.plain(err.problems)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {"Retry-After": "10"} if status == 429 else None
     return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _field(error: dict) -> str:
-    return ".".join(str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body"))
+    name = ".".join(str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body"))
+    if error.get("type") == "string_too_long":
+        return f"{name} ({error['ctx']['max_length']} caractères au plus)"
+    return name
+
+
+class InternalErrors:
+    """ASGI middleware: an unexpected exception becomes a French 500, and the connection stays usable.
+
+    Starlette's own last-resort handler re-raises after answering, and uvicorn then closes the
+    connection: the client's next request on it (keep-alive) would fail too. A planner never sees a
+    traceback; the log keeps it for the operator.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as err:
+            if started:
+                raise  # half an answer is already out: only closing the connection tells the client
+            log.exception("internal error on %s", scope.get("path"))
+            detail = f" ({type(err).__name__}: {err})" if os.environ.get("MAILLAGE_DEBUG") else ""
+            body = {"error": "InternalError", "message": f"Erreur interne du service.{detail}"}
+            await JSONResponse(body, status_code=500)(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -87,22 +128,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, err: HTTPException):
-        message = HTTP_MESSAGES.get(err.status_code, f"Erreur HTTP {err.status_code}.")
-        return JSONResponse({"error": "HTTPException", "message": message}, status_code=err.status_code)
+        code = err.status_code
+        message = err.detail if code == 413 else HTTP_MESSAGES.get(code, f"Erreur HTTP {code}.")
+        headers = dict(err.headers or {})
+        if code == 405:
+            # The router names the methods a route allows; the map's static files (the only other
+            # source of 405) serve GET and HEAD.
+            headers.setdefault("Allow", "GET, HEAD")
+        return JSONResponse({"error": HTTP_ERRORS.get(code, "HTTPException"), "message": message}, status_code=code,
+                            headers=headers)
 
-    @app.exception_handler(Exception)
-    async def internal(request: Request, err: Exception):
-        # A planner never sees a traceback; the log keeps it for the operator.
-        log.exception("internal error on %s", request.url.path)
-        detail = f" ({type(err).__name__}: {err})" if os.environ.get("MAILLAGE_DEBUG") else ""
-        return JSONResponse({"error": "InternalError", "message": f"Erreur interne du service.{detail}"}, status_code=500)
+    app.add_middleware(InternalErrors)
+    app.add_middleware(RequestBounds, limit=settings.max_body_kb * 1024)  # outermost: before any parsing
 
     for module in (coverage, places, schemes, analysis, admin):
         app.include_router(module.router)
 
     @app.get("/v1/health", summary="État du service et du graphe servi", tags=["service"])
-    def health():
-        b = svc.backend()
+    async def health(b: Session = Depends(backend)):
+        # On the event loop, not in the thread pool: it answers even while the pool is busy.
         return {"status": "ok", "backend": b.name, "build": getattr(b, "build", None) and b.build.name}
 
     carte.mount(app)

@@ -7,32 +7,38 @@ from starlette.concurrency import run_in_threadpool
 
 from maillage.core.terms import parse_territory
 from maillage.queries.coverage import CoverageAnswer, coverage_rows, who_covers
+from maillage.queries.places import named_as_is
 from maillage.queries.layer import Layer, coverage_layer
 from maillage.store.session import Session
 
 from .answer import Answer
+from . import limits
 from .models import ERRORS
 from .pages import CSV_CONTENT, FORMAT, csv_response, wants_csv
 from .service import backend
 
-__all__ = ["router"]
+__all__ = ["router", "AGES", "PUBLIC", "ON", "TYPE"]
 
 router = APIRouter(prefix="/v1", tags=["couverture"])
 
-AGES = Query(None, description="Tranche d'âges, par exemple 0-12 (défaut : tous âges)", examples=["0-12"])
-PUBLIC = Query(None, description="Public, par exemple enfants (défaut : tous publics)", examples=["enfants"])
-ON = Query(None, description="Date AAAA-MM-JJ (défaut : aujourd'hui)", examples=["2024-06-01"])
+AGES = Query(None, max_length=limits.WORD, description="Tranche d'âges, par exemple 0-12 (défaut : tous âges)", examples=["0-12"])
+PUBLIC = Query(None, max_length=limits.WORD, description="Public, par exemple enfants (défaut : tous publics)", examples=["enfants"])
+ON = Query(None, max_length=limits.WORD, description="Date AAAA-MM-JJ (défaut : aujourd'hui)", examples=["2024-06-01"])
+TYPE = Query(None, max_length=limits.WORD, description="Type de dispositif, par exemple ILC", examples=["ILC"])
+AREA = Query(max_length=limits.TERRITORY, description="Territoire : departement:31, epci:200068641, territoire:toulouse-sud…",
+             examples=["departement:31"])
 
 
 @router.get("/who-covers", response_model=CoverageAnswer, responses={**ERRORS, **CSV_CONTENT},
             summary="Qui couvre cette commune ?")
 async def get_who_covers(
     request: Request,
-    place: str = Query(description="Nom de commune ou code INSEE", examples=["Muret", "31395"]),
+    place: str = Query(max_length=limits.PLACE, description="Nom de commune ou code INSEE", examples=["Muret", "31395"]),
     ages: str | None = AGES,
     public: str | None = PUBLIC,
     on: str | None = ON,
-    type: str | None = Query(None, description="Type de dispositif, par exemple DAC (défaut : tous)", examples=["DAC"]),
+    type: str | None = Query(None, max_length=limits.WORD, description="Type de dispositif, par exemple DAC (défaut : tous)",
+                              examples=["DAC"]),
     format: str | None = FORMAT,
     b: Session = Depends(backend),
 ):
@@ -41,8 +47,9 @@ async def get_who_covers(
     de la fenêtre de fraîcheur du type), sa fiabilité, ses couvertures avec leur chemin (commune ∈ EPCI ∈
     territoire…) et leur périmètre (déduit ou non), l'historique, les rôles et les sources ; et ce que le
     registre sait de la commune (`knowledge` : recensée, ou hors registre)."""
-    if b.answers_from_memory:
-        # Tens of microseconds from the coverage index: less than the thread pool's hop would cost.
+    if b.answers_from_memory and named_as_is(b, place):
+        # Tens of microseconds from the coverage index: less than the thread pool's hop would cost. A
+        # name the index does not hold goes to the pool: its suggestions are a fuzzy search of every name.
         answer = who_covers(b, place, ages=ages, public=public, on=on, type=type)
     else:
         answer = await run_in_threadpool(who_covers, b, place, ages=ages, public=public, on=on, type=type)
@@ -57,9 +64,8 @@ async def get_who_covers(
             summary="Couverture de chaque commune d'un territoire (couche de carte)")
 def get_coverage_layer(
     request: Request,
-    territory: str = Query(description="Territoire : departement:31, epci:200068641, territoire:toulouse-sud…",
-                           examples=["departement:31"]),
-    type: str | None = Query(None, description="Type de dispositif, par exemple ILC", examples=["ILC"]),
+    territory: str = AREA,
+    type: str | None = TYPE,
     ages: str | None = AGES,
     public: str | None = PUBLIC,
     on: str | None = ON,

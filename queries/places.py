@@ -18,7 +18,7 @@ from maillage.core.text import fold
 from maillage.store.places import PlaceTable
 from maillage.store.session import Session
 
-__all__ = ["resolve_commune", "Place", "closest", "commune_iri", "CODE"]
+__all__ = ["resolve_commune", "named_as_is", "Place", "closest", "commune_iri", "CODE"]
 
 Place = PlaceCandidate
 CODE = re.compile(r"^(?:[0-9]{5}|2[AB][0-9]{3})$", re.IGNORECASE)
@@ -46,6 +46,13 @@ def resolve_commune(session: Session, text: str) -> Place:
     if rows:
         raise AmbiguousPlace(text, sorted((_candidate(r) for r in rows), key=lambda c: (-(c.population or 0), c.code)))
     raise PlaceNotFound(text, closest(index, fold(text)))
+
+
+def named_as_is(session: Session, text: str) -> bool:
+    """Whether ``text`` is a code or a name the index holds: :func:`resolve_commune` then answers at
+    once (one lookup), where an unknown name costs a fuzzy search of every name for its suggestions."""
+    text = (text or "").strip()
+    return bool(CODE.match(text)) or bool(session.places.named(fold(text)))
 
 
 def closest(index: PlaceTable, key: str) -> list[Place]:

@@ -104,14 +104,24 @@ def registry_copy(geography_cache):
     return make
 
 
+def _small(folder: Path, geography_cache: Path) -> Settings:
+    registry = folder / "registry"
+    shutil.copytree(RESOURCES / "registry-small", registry)
+    settings = _settings(folder / "var", registry, geography_cache, _shared_documents(registry, folder / "shared"))
+    build(settings)
+    return settings
+
+
 @pytest.fixture
 def small(tmp_path, geography_cache) -> Settings:
     """A built copy of the small test registry, in its own data folder, that a test may break."""
-    registry = tmp_path / "registry"
-    shutil.copytree(RESOURCES / "registry-small", registry)
-    settings = _settings(tmp_path / "var", registry, geography_cache, _shared_documents(registry, tmp_path / "shared"))
-    build(settings)
-    return settings
+    return _small(tmp_path, geography_cache)
+
+
+@pytest.fixture(scope="module")
+def small_shared(tmp_path_factory, geography_cache) -> Settings:
+    """A built copy of the small test registry shared by a module's tests, which must leave it as it is."""
+    return _small(tmp_path_factory.mktemp("small"), geography_cache)
 
 
 # --- Neo4j: one real server for the session, started by the tests themselves -----------------------

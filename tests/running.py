@@ -28,12 +28,12 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_service(settings: Settings, app: str = "maillage.api.app:create_app", workers: int = 1,
-                    timeout: float = 120.0, app_dir: str | None = None) -> Iterator[str]:
+                    timeout: float = 120.0, app_dir: str | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
     """Serve ``app`` (a factory, ``module:function``, importable from ``app_dir`` if given) with
-    ``settings``; yield its base URL."""
+    ``settings`` and the extra environment ``env`` (``MAILLAGE_API_TOKEN``…); yield its base URL."""
     port = free_port()
     env = dict(os.environ, MAILLAGE_DATA_DIR=str(settings.data_dir), MAILLAGE_REGISTRY=str(settings.registry),
-               MAILLAGE_BACKEND=settings.backend, MAILLAGE_NEO4J_URI=settings.neo4j_uri)
+               MAILLAGE_BACKEND=settings.backend, MAILLAGE_NEO4J_URI=settings.neo4j_uri, **(env or {}))
     command = [sys.executable, "-m", "uvicorn", "--factory", app, "--host", "127.0.0.1", "--port", str(port),
                "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
     if app_dir:

@@ -75,9 +75,12 @@ def actor_projection(g: nx.Graph) -> nx.Graph:
     """Actors linked when they share an instance; ``weight`` = number of instances shared.
 
     ``networkx.bipartite.weighted_projected_graph`` (Newman 2001, "Scientific collaboration networks",
-    unnormalised count of shared neighbours).
+    unnormalised count of shared neighbours). A territory without actors projects to the empty graph
+    (networkx refuses an empty partition: it cannot tell it from a wrong one).
     """
     actors = [n for n, d in g.nodes(data=True) if d["bipartite"] == 0]
+    if not actors:
+        return nx.Graph()
     return bipartite.weighted_projected_graph(g, actors)
 
 

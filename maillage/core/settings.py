@@ -41,6 +41,9 @@ SETTINGS = (
     Setting("host", "127.0.0.1", "Address the HTTP service listens on."),
     Setting("port", "8000", "Port the HTTP service listens on."),
     Setting("api_token", "", "Bearer token the write endpoints (/v1/admin) require; empty: writes are off."),
+    Setting("max_body_kb", "2048", "Largest request body the HTTP service reads (kB); larger ones get 413."),
+    Setting("validate_seconds", "60", "CPU seconds an uploaded file's validation may use (its child process)."),
+    Setting("validate_memory_mb", "1024", "Address space an uploaded file's validation may use (MB)."),
 )
 
 
@@ -58,6 +61,9 @@ class Settings:
     host: str
     port: int
     api_token: str
+    max_body_kb: int
+    validate_seconds: int
+    validate_memory_mb: int
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":

@@ -4,6 +4,9 @@ A build is written into a fresh folder ``builds/<stamp>.tmp`` and renamed when c
 the symbolic link ``current`` move to it (``os.replace`` of a link is atomic). A crash or a failed
 validation leaves ``current`` where it was: readers never see half a build, and the last good one
 survives. One build at a time per data folder, from the CLI or the API alike (:func:`build_lock`).
+
+A build killed mid-way leaves its temporary folders behind; the next build removes them, under the
+lock (:func:`remove_stale`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from pathlib import Path
 
 from maillage.core.errors import BuildBusy, StoreMissing
 
-__all__ = ["BuildInfo", "KEEP", "current_build", "build_info", "new_build_folder", "publish", "prune", "build_lock"]
+__all__ = ["BuildInfo", "KEEP", "current_build", "build_info", "new_build_folder", "publish", "prune", "build_lock",
+           "remove_stale"]
 
 #: Builds kept besides the live one, so that a reader that opened the previous one can finish.
 KEEP = 2
@@ -96,6 +100,37 @@ def prune(builds: Path, keep: Path) -> None:
     done = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".tmp")), reverse=True)
     for old in [p for p in done if p != keep][KEEP:]:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # no signal sent: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_stale(data_dir: Path) -> list[Path]:
+    """Remove what killed builds left: ``cache/<name>.<pid>.tmp`` folders (the geography store, the
+    map's outlines) and ``.current.<pid>`` links whose process is gone; the paths removed.
+
+    A folder whose process still runs is another build's or another data folder's (the cache may be
+    shared) and stays. A process id reused since is taken as alive: the folder waits for a later build.
+    """
+    removed = []
+    candidates = [*(data_dir / "cache").glob("*.*.tmp"), *data_dir.glob(".current.*")]
+    for path in candidates:
+        pid = path.name.removesuffix(".tmp").rsplit(".", 1)[-1]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        if path.is_symlink() or path.is_file():
+            path.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
 
 
 @contextlib.contextmanager

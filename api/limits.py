@@ -1,0 +1,79 @@
+"""Bounds on what a request may send: the length of each parameter, and the size of its body.
+
+A parameter beyond its bound is refused (422) before any work: nothing a client types reaches the fuzzy
+matching of names, a parser or a query with more than a few hundred characters. The longest French
+commune name has 45 characters, the longest identifier of the registry about 40: the bounds leave room
+and stop only what no planner types.
+
+A query string longer than :data:`QUERY` bytes is refused (414) before routing: no route's
+parameters add up to that much, and parsing and validating a 60 kB query string costs the event loop
+several times what answering ``/v1/health`` does. A body is refused (413) before it is read whole: at
+once when its ``Content-Length`` says it is too large, and as soon as the bytes received pass the bound
+when it is sent in chunks without one.
+"""
+
+from __future__ import annotations
+
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = ["PLACE", "TERRITORY", "WORD", "IDENT", "CURSOR", "FILENAME", "QUERY", "RequestBounds", "too_large"]
+
+PLACE = 200  #: a place name or code (``place``, ``q``)
+TERRITORY = 100  #: a territory reference (``departement:31``, ``epci:200068641``, ``territoire:…``)
+WORD = 50  #: a scheme type, a public, ages, a date
+IDENT = 100  #: an instance's or an actor's identifier, a territory's code in a path
+CURSOR = 200  #: an opaque cursor (a few dozen characters when made by the API)
+FILENAME = 100  #: an uploaded registry file's name
+#: a whole query string, percent-encoded: every parameter of a route at its bound, accented, fits
+QUERY = 4096
+
+
+def too_large(limit: int) -> str:
+    return f"Corps de requête trop grand : {limit // 1024} ko au plus (MAILLAGE_MAX_BODY_KB)."
+
+
+def _refuse(status: int, error: str, message: str, close: bool = False) -> JSONResponse:
+    # Connection: close: what the client still sends of its body is never read.
+    headers = {"Connection": "close"} if close else None
+    return JSONResponse({"error": error, "message": message}, status_code=status, headers=headers)
+
+
+class RequestBounds:
+    """ASGI middleware: a query string of at most :data:`QUERY` bytes (414 beyond) and at most ``limit``
+    bytes of request body (413 beyond), with a French JSON message."""
+
+    def __init__(self, app: ASGIApp, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if len(scope.get("query_string", b"")) > QUERY:
+            message = f"Adresse trop longue : {QUERY} octets de paramètres au plus (voir /docs pour leurs limites)."
+            await _refuse(414, "URITooLong", message)(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        try:
+            size = int(declared) if declared is not None else 0
+        except ValueError:
+            size = self.limit + 1  # the HTTP parser refuses these first; refuse here too rather than guess
+        if size > self.limit:
+            await _refuse(413, "PayloadTooLarge", too_large(self.limit), close=True)(scope, receive, send)
+            return
+        received = 0
+
+        async def bounded() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                # Raised inside the route's body reading: FastAPI passes HTTPException on, and the
+                # app's handler answers it (413, the same French message).
+                raise HTTPException(413, too_large(self.limit))
+            return message
+
+        await self.app(scope, bounded, send)

@@ -1,0 +1,28 @@
+"""CSV cells: a text a spreadsheet would run as a formula gets a leading quote (OWASP); numbers stay numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from maillage.core.tabular import cell, to_csv
+
+
+@pytest.mark.parametrize("text", ["=cmd|' /C calc'!A0", "+33 5 61", "-2+3", "-3", "@SUM(A1)", "\tx", "\rx",
+                                  "=HYPERLINK(\"http://x\")"])
+def test_text_starting_like_a_formula_is_escaped(text):
+    assert cell(text) == "'" + text
+
+
+@pytest.mark.parametrize("value,written", [(-1, "-1"), (-2.5, "-2.5"), (0, "0"), (True, "True"), (None, ""),
+                                           ("ILC Toulouse-Sud", "ILC Toulouse-Sud"), ("a=b", "a=b"), ("", "")])
+def test_numbers_and_plain_text_are_written_as_they_are(value, written):
+    assert cell(value) == written
+
+
+def test_rows_escape_nested_fields_and_joined_lists():
+    rows = [{"name": "=1+1", "ages": {"min": -1, "max": 12}, "tags": ["-a", "b"], "one": [-4], "who": [{"name": "@x"}]}]
+    out = list(csv.DictReader(io.StringIO(to_csv(rows))))
+    assert out == [{"name": "'=1+1", "ages.min": "-1", "ages.max": "12", "tags": "'-a | b", "one": "-4", "who": "'@x"}]
