@@ -64,6 +64,12 @@ def card_facts(session: Session, pairs: list[dict]) -> dict[str, dict]:
     return {coverage: _card(labels, facts) for coverage, facts in grouped.items()}
 
 
+def _total(record) -> tuple:
+    """Every field of a record as text: a tie-break, so that a card never depends on set order (which
+    Python's hash randomisation changes from one process to the next)."""
+    return tuple("" if v is None else str(v) for v in jsonable.plain(record).values())
+
+
 def _attested(f: dict) -> dt.date | None:
     """The day a citation row attests its fact: its own date, else its source's, else when it was read."""
     return f["observed"] or f["date"] or f["retrieved"]
@@ -94,12 +100,12 @@ def _card(labels: dict[str, dict], facts: list[dict]) -> dict:
             for f in facts
             if f["kind"] == "role"
         },
-        key=lambda r: (r.role, r.valid_from or dt.date.min, r.actor or r.function or ""),
+        key=lambda r: (r.role, r.valid_from or dt.date.min, r.actor or r.function or "", _total(r)),
     )
     sources = sorted(
         {Source(f["title"], f["date"], f["excerpt"], f["file"], f["url"], f["paraphrase"], f["observed"], f["retrieved"],
                 f["confidence"] or VERIFIED) for f in cited},
-        key=lambda s: (s.date or s.retrieved or dt.date.min, s.title, s.excerpt or s.paraphrase or ""),
+        key=lambda s: (s.date or s.retrieved or dt.date.min, s.title, s.excerpt or s.paraphrase or "", _total(s)),
     )
     level, territory_name, territory = next(
         (LEVELS[f["a"]][0], f["b"], f) for f in facts if f["kind"] == "territory" and f["a"] in LEVELS

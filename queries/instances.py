@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from maillage.core import rules
+from maillage.core import jsonable, rules
 from maillage.core.errors import NotFound
 from maillage.core.levels import LEVEL_LABELS
 from maillage.core.namespaces import entry_iri, local
@@ -118,7 +118,8 @@ def instance_detail(session: Session, instance_id: str, on: str | dt.date | None
         for card, row in pairs
     ]
     sources = sorted({s for card, _ in pairs for s in card.sources},
-                     key=lambda s: (s.date or s.retrieved or dt.date.min, s.title, s.excerpt or s.paraphrase or ""))
+                     key=lambda s: (s.date or s.retrieved or dt.date.min, s.title, s.excerpt or s.paraphrase or "",
+                                    tuple("" if v is None else str(v) for v in jsonable.plain(s).values())))
     status = rules.status_on(first.history, day)
     return InstanceDetail(
         id=instance_id, type=first.type, type_label=first.type_label, name=first.name, on=day,

@@ -149,7 +149,7 @@ def _by_instance_pair(data: AnalysisData, shared, verdicts) -> list[Overlap]:
             reason="même type" if x.type == y.type else f"types apparentés ({x.type} ~ {y.type})",
             score=overlap_score(shared_pop, population[a], population[b], m["ages"], ages_of[a], ages_of[b]),
             population=shared_pop, communes=tuple(sorted(m["communes"])), ages=m["ages"],
-            start=m["start"], end=m["end"], sources=tuple(m["sources"].values()),
+            start=m["start"], end=m["end"], sources=tuple(m["sources"][k] for k in sorted(m["sources"], key=lambda k: (k[0], k[1] or ""))),
         ))
     out.sort(key=lambda o: (-o.score, -o.population, o.a, o.b))
     return out
