@@ -21,7 +21,7 @@ from maillage.core.errors import (AmbiguousPlace, BuildBusy, InvalidQuery, Maill
                                   PlaceNotFound, RegistryInvalid, StoreMissing)
 from maillage.core.settings import Settings
 
-from . import admin, analysis, carte, coverage, places, schemes
+from . import admin, analysis, carte, changes, coverage, places, schemes
 from .service import Service
 
 __all__ = ["create_app"]
@@ -65,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             pass  # answered as 503 until a build exists
         yield
         svc.close()
+        for opened in app.state.__dict__.get("change_sessions", {}).values():
+            opened.close()
 
     app = FastAPI(
         title="Maillage",
@@ -97,7 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         detail = f" ({type(err).__name__}: {err})" if os.environ.get("MAILLAGE_DEBUG") else ""
         return JSONResponse({"error": "InternalError", "message": f"Erreur interne du service.{detail}"}, status_code=500)
 
-    for module in (coverage, places, schemes, analysis, admin):
+    for module in (coverage, places, schemes, analysis, changes, admin):
         app.include_router(module.router)
 
     @app.get("/v1/health", summary="État du service et du graphe servi", tags=["service"])

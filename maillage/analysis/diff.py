@@ -39,7 +39,7 @@ from maillage.store.tables import AnalysisData, with_publics
 from .scope import scope_communes
 
 __all__ = ["ADDED", "REMOVED", "CHANGED", "Change", "TypeReach", "BuildDiff", "Reach", "Relay", "DateDiff",
-           "open_build", "live_or_named", "resolve_builds", "diff_builds", "diff_dates", "record_sets"]
+           "open_build", "finished_builds", "live_or_named", "resolve_builds", "diff_builds", "diff_dates", "record_sets"]
 
 ADDED, REMOVED, CHANGED = "ajouté", "retiré", "modifié"
 #: the kinds of records compared, in the order they are listed
@@ -134,7 +134,8 @@ def open_build(build: Path) -> Session:
     return Session(EmbeddedBackend(ox.Store.read_only(str(store)), build))
 
 
-def _finished(data_dir: Path) -> list[Path]:
+def finished_builds(data_dir: Path) -> list[Path]:
+    """The completed build folders under ``builds/``, oldest first (names are time stamps)."""
     builds = data_dir / "builds"
     return sorted(p for p in builds.iterdir() if p.is_dir() and not p.name.endswith(".tmp")) if builds.is_dir() else []
 
@@ -150,7 +151,7 @@ def live_or_named(data_dir: Path, name: str | None = None) -> Path:
 
 
 def _named(data_dir: Path, name: str) -> Path:
-    names = {p.name: p for p in _finished(data_dir)}
+    names = {p.name: p for p in finished_builds(data_dir)}
     if name not in names:
         known = ", ".join(sorted(names)) or "aucune"
         raise InvalidQuery(f"Construction « {name} » inconnue dans {data_dir / 'builds'} (connues : {known}).")
@@ -160,7 +161,7 @@ def _named(data_dir: Path, name: str) -> Path:
 def resolve_builds(data_dir: Path, before: str | None = None, after: str | None = None) -> tuple[Path, Path]:
     """The folders of builds ``before`` and ``after`` (names under ``builds/``); by default the build
     before the live one, and the live one."""
-    done = _finished(data_dir)
+    done = finished_builds(data_dir)
     second = live_or_named(data_dir, after)
     if before:
         return _named(data_dir, before), second
@@ -274,17 +275,25 @@ def _type_reach(a: AnalysisData, b: AnalysisData, types: Iterable[str], day_a: d
 
 
 def diff_builds(before: Session, after: Session, on: str | dt.date | None = None,
-                names: tuple[str, str] | None = None) -> BuildDiff:
+                names: tuple[str, str] | None = None, territory: str | None = None) -> BuildDiff:
     """The records added, removed and changed from build ``before`` to build ``after``, and per type the
-    communes covered on ``on`` (default: today) gained and lost."""
+    communes covered on ``on`` (default: today) gained and lost. With ``territory`` (a registry
+    reference), only the records of instances reaching one of its communes in either build, and the
+    sources, which belong to no instance; the communes counted are the territory's."""
     from maillage.core.terms import parse_date
 
     day = parse_date(on)
     a, b = record_sets(before), record_sets(after)
     ta, tb = before.tables, after.tables
     types = {c.type for c in ta.coverages} | {c.type for c in tb.coverages}
+    changes = _record_changes(a, b, ta, tb)
+    scope = None
+    if territory is not None:
+        scope = scope_communes(after, tb, territory)[1]
+        changes = [c for c in changes if c.instance is None or not scope.isdisjoint(
+            a["communes"].get(c.instance, frozenset()) | b["communes"].get(c.instance, frozenset()))]
     label_a, label_b = names or (_name(before), _name(after))
-    return BuildDiff(label_a, label_b, day, _record_changes(a, b, ta, tb), _type_reach(ta, tb, types, day, day))
+    return BuildDiff(label_a, label_b, day, changes, _type_reach(ta, tb, types, day, day, scope))
 
 
 def _name(session: Session) -> str:

@@ -119,3 +119,55 @@ def test_cli_defaults_to_the_previous_and_the_live_build(national, edited):
     assert "Relais : pta-31 → dac-31" in dates.stdout
     unknown = _run(edited, "diff", "nulle-part")
     assert unknown.returncode != 0 and "inconnue" in unknown.stderr and "Traceback" not in unknown.stderr
+
+
+# --- over HTTP (here, beside the two builds they compare) ----------------------------------------------
+
+@pytest.fixture(scope="module")
+def client(national, edited):
+    from fastapi.testclient import TestClient
+
+    from maillage.api.app import create_app
+
+    older = current_build(national.data_dir)
+    link = edited.data_dir / "builds" / older.name
+    if not link.exists():
+        link.symlink_to(older, target_is_directory=True)
+    with TestClient(create_app(edited)) as c:
+        yield c
+
+
+def test_changes_since_a_build(client, national):
+    since = current_build(national.data_dir).name
+    answer = client.get("/v1/changes", params={"since": since})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert [(c["kind"], c["key"]) for c in body["changes"]] == [("instance", REMOVED_ID), ("statut", SUSPENDED_ID)]
+    assert [t["type"] for t in body["types"]] == ["SIAO"]
+    # Haute-Garonne saw neither change.
+    local = client.get("/v1/changes", params={"since": since, "territory": "departement:31"}).json()
+    assert local["changes"] == [] and local["types"] == []
+
+
+def test_changes_since_a_date(client):
+    body = client.get("/v1/changes", params={"since": "2019-06-01", "territory": "departement:31"}).json()
+    assert {"before": "pta-31", "after": "dac-31"}.items() <= next(
+        r for r in body["relays"] if r["before"] == "pta-31").items()
+
+
+def test_bad_since_is_a_french_error(client):
+    for since in ("nulle-part", "2019-13-45", "x" * 200):
+        answer = client.get("/v1/changes", params={"since": since})
+        assert answer.status_code == 422 and answer.json()["message"], since
+
+
+def test_feed_follows_a_territory(client):
+    lozere = client.get("/v1/changes/feed", params={"territory": "departement:48"})
+    assert lozere.status_code == 200 and lozere.headers["content-type"].startswith("application/feed+json")
+    feed = lozere.json()
+    assert feed["version"] == "https://jsonfeed.org/version/1.1" and feed["language"] == "fr"
+    titles = [i["title"] for i in feed["items"]]
+    assert any(REMOVED_ID in i["id"] for i in feed["items"]) and any("SIAO" in t for t in titles)
+    assert all(i["date_published"] for i in feed["items"])
+    toulouse = client.get("/v1/changes/feed", params={"territory": "departement:31"}).json()
+    assert toulouse["items"] == []
