@@ -226,6 +226,34 @@ def diff(settings: Settings, before: str | None, after: str | None, on: str | No
     click.echo(jsonable.dumps(answer) if as_json else build_diff_text(answer))
 
 
+@cli.command("export-registry", help="Écrit le registre (ou celui d'un périmètre) en classeur XLSX à modifier : une feuille "
+                                     "par sorte d'entrée, listes de valeurs permises, en-têtes figés.")
+@click.option("--xlsx", "target", required=True, type=click.Path(dir_okay=False), help="Classeur écrit.")
+@click.option("--scope", default=None, help="Seulement les fichiers de ce périmètre, par exemple departement:31.")
+@click.pass_obj
+def export_registry(settings: Settings, target: str, scope: str | None) -> None:
+    from pathlib import Path
+
+    from maillage.ingest.workbook import export_workbook
+
+    rows = export_workbook(settings.registry, Path(target), scope)
+    click.echo(f"{rows} ligne(s) écrites dans {target}.")
+
+
+@cli.command("import-registry", help="Reporte les cellules modifiées d'un classeur dans les fichiers du registre "
+                                     "(commentaires et ordre gardés) ; rien n'est écrit si une cellule est fautive.")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+def import_registry(settings: Settings, source: str) -> None:
+    from pathlib import Path
+
+    from maillage.ingest.workbook import import_workbook
+
+    written = import_workbook(Path(source), settings.registry)
+    click.echo(f"{len(written)} fichier(s) modifié(s) : {', '.join(p.name for p in written)}." if written
+               else "Aucun changement : le registre est inchangé.")
+
+
 @cli.command(help="Génère le registre synthétique national (données fictives, jamais mêlées au registre réel) "
                   "et sa vérité terrain, dans DOSSIER/registry et DOSSIER/truth.json.")
 @click.argument("folder", default="var/synthetic", type=click.Path(file_okay=False))
