@@ -23,7 +23,7 @@ from maillage.core.errors import (AmbiguousPlace, BuildBusy, InvalidQuery, Maill
 from maillage.core.settings import Settings
 from maillage.store.session import Session
 
-from . import admin, analysis, carte, coverage, places, schemes
+from . import admin, analysis, carte, changes, coverage, places, schemes
 from .limits import RequestBounds
 from .service import Service, backend
 
@@ -106,6 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             pass  # answered as 503 until a build exists
         yield
         svc.close()
+        for opened in app.state.__dict__.get("change_sessions", {}).values():
+            opened.close()
 
     app = FastAPI(
         title="Maillage",
@@ -141,7 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(InternalErrors)
     app.add_middleware(RequestBounds, limit=settings.max_body_kb * 1024)  # outermost: before any parsing
 
-    for module in (coverage, places, schemes, analysis, admin):
+    for module in (coverage, places, schemes, analysis, changes, admin):
         app.include_router(module.router)
 
     @app.get("/v1/health", summary="État du service et du graphe servi", tags=["service"])

@@ -191,6 +191,69 @@ def network(settings: Settings, territory: str | None, threshold: int, as_json: 
     _answer(as_json, as_csv, answer, lambda: answer.actors, network_text)
 
 
+@cli.command(help="Ce qui a changé entre deux constructions (noms de dossiers sous builds/ ; défaut : la précédente et "
+                  "celle en service), ou entre deux dates sur la construction en service (--on … --vs …).")
+@click.argument("before", required=False)
+@click.argument("after", required=False)
+@click.option("--on", "on", default=None, help="Date AAAA-MM-JJ de la couverture comparée (défaut : aujourd'hui) ; "
+              "avec --vs, la première des deux dates.")
+@click.option("--vs", "vs", default=None, help="Seconde date AAAA-MM-JJ : compare deux dates sur une construction.")
+@click.option("--territory", default=None, help="Avec --vs : territoire comparé, par exemple departement:31.")
+@click.option("--json", "as_json", is_flag=True, help="Réponse en JSON.")
+@click.pass_obj
+def diff(settings: Settings, before: str | None, after: str | None, on: str | None, vs: str | None,
+         territory: str | None, as_json: bool) -> None:
+    from maillage.analysis.diff import diff_builds, diff_dates, live_or_named, open_build, resolve_builds
+    from maillage.cli.render_diff import build_diff_text, date_diff_text
+
+    if vs is not None:
+        if on is None:
+            raise click.UsageError("--vs demande --on : les deux dates comparées.")
+        session = open_build(live_or_named(settings.data_dir, before))
+        try:
+            answer = diff_dates(session, on, vs, territory)
+        finally:
+            session.close()
+        click.echo(jsonable.dumps(answer) if as_json else date_diff_text(answer))
+        return
+    first, second = resolve_builds(settings.data_dir, before, after)
+    a, b = open_build(first), open_build(second)
+    try:
+        answer = diff_builds(a, b, on, (first.name, second.name))
+    finally:
+        a.close()
+        b.close()
+    click.echo(jsonable.dumps(answer) if as_json else build_diff_text(answer))
+
+
+@cli.command("export-registry", help="Écrit le registre (ou celui d'un périmètre) en classeur XLSX à modifier : une feuille "
+                                     "par sorte d'entrée, listes de valeurs permises, en-têtes figés.")
+@click.option("--xlsx", "target", required=True, type=click.Path(dir_okay=False), help="Classeur écrit.")
+@click.option("--scope", default=None, help="Seulement les fichiers de ce périmètre, par exemple departement:31.")
+@click.pass_obj
+def export_registry(settings: Settings, target: str, scope: str | None) -> None:
+    from pathlib import Path
+
+    from maillage.ingest.workbook import export_workbook
+
+    rows = export_workbook(settings.registry, Path(target), scope)
+    click.echo(f"{rows} ligne(s) écrites dans {target}.")
+
+
+@cli.command("import-registry", help="Reporte les cellules modifiées d'un classeur dans les fichiers du registre "
+                                     "(commentaires et ordre gardés) ; rien n'est écrit si une cellule est fautive.")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+def import_registry(settings: Settings, source: str) -> None:
+    from pathlib import Path
+
+    from maillage.ingest.workbook import import_workbook
+
+    written = import_workbook(Path(source), settings.registry)
+    click.echo(f"{len(written)} fichier(s) modifié(s) : {', '.join(p.name for p in written)}." if written
+               else "Aucun changement : le registre est inchangé.")
+
+
 @cli.command(help="Génère le registre synthétique national (données fictives, jamais mêlées au registre réel) "
                   "et sa vérité terrain, dans DOSSIER/registry et DOSSIER/truth.json.")
 @click.argument("folder", default="var/synthetic", type=click.Path(file_okay=False))

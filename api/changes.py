@@ -1,0 +1,113 @@
+"""What changed, over HTTP: since a build or a date, and a JSON Feed a DAC follows for its territory.
+
+``since`` is a build's folder name (the records changed from that build to the live one) or a date
+AAAA-MM-JJ (the instances of the territory as they stood that day against today, on the live build).
+The feed lists, for each build kept on disk, the changes from the build before it, restricted to a
+territory. Old builds are opened read-only and kept open, a few at a time (they stay on disk until
+pruned), so that the feed does not read them again for every reader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+
+from maillage import __version__
+from maillage.analysis.diff import (BuildDiff, DateDiff, diff_builds, diff_dates, finished_builds, live_or_named,
+                                    open_build)
+from maillage.core import jsonable
+from maillage.core.errors import InvalidQuery
+from maillage.store.builds import build_info
+from maillage.store.session import Session
+
+from .analysis import TERRITORY
+from .answer import Answer
+from .models import ERRORS
+from .service import backend, service
+
+__all__ = ["router", "FEED_TYPE"]
+
+router = APIRouter(prefix="/v1", tags=["changements"])
+
+FEED_TYPE = "application/feed+json"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: builds held open at once: the live one and those kept beside it (see ``maillage.store.builds.KEEP``)
+_OPEN = 4
+_lock = threading.Lock()
+
+
+def _session(request: Request, build: Path) -> Session:
+    opened: OrderedDict[Path, Session] = request.app.state.__dict__.setdefault("change_sessions", OrderedDict())
+    with _lock:
+        if build in opened:
+            opened.move_to_end(build)
+            return opened[build]
+        while len(opened) >= _OPEN:
+            _, old = opened.popitem(last=False)
+            old.close()
+        opened[build] = open_build(build)
+        return opened[build]
+
+
+def changes_since(request: Request, since: str, territory: str | None, live: Session) -> BuildDiff | DateDiff:
+    data_dir = service(request).settings.data_dir
+    if _DATE.match(since):
+        return diff_dates(live, since, dt.date.today(), territory)
+    first, second = live_or_named(data_dir, since), live_or_named(data_dir)
+    return diff_builds(_session(request, first), _session(request, second), None, (first.name, second.name), territory)
+
+
+@router.get("/changes", response_model=BuildDiff | DateDiff, responses=ERRORS,
+            summary="Ce qui a changé depuis une construction ou une date")
+def get_changes(request: Request,
+                since: str = Query(description="Nom d'une construction (dossier sous builds/) ou date AAAA-MM-JJ",
+                                   examples=["2019-06-01"], max_length=64),
+                territory: str | None = TERRITORY, b: Session = Depends(backend)):
+    """Depuis une construction : dispositifs, couvertures, statuts, rôles et sources ajoutés, retirés ou
+    modifiés, et par type les communes et la population gagnées ou perdues. Depuis une date : les
+    dispositifs du territoire dont l'état ou les communes ont changé depuis ce jour, avec leur statut,
+    leurs sources et les relais (un dispositif remplacé par un autre sur les mêmes communes)."""
+    return Answer(changes_since(request, since, territory, b))
+
+
+def _items(diff: BuildDiff, published: str) -> list[dict]:
+    items = []
+    for c in diff.changes:
+        lines = [f"avant : {c.before}" if c.before else "", f"après : {c.after}" if c.after else "",
+                 f"{c.communes} commune(s), {c.population} habitants" if c.communes else ""]
+        items.append({"id": f"{diff.after}/{c.kind}/{c.change}/{c.key}", "title": f"{c.kind} {c.change} : {c.label}",
+                      "content_text": "\n".join(line for line in lines if line) or c.label,
+                      "date_published": published, "tags": [c.kind, c.change]})
+    for t in diff.types:
+        items.append({"id": f"{diff.after}/type/{t.type}", "title": f"{t.type} : +{len(t.gained)} / −{len(t.lost)} commune(s)",
+                      "content_text": f"{len(t.gained)} commune(s) gagnée(s) ({t.population_gained} habitants), "
+                                      f"{len(t.lost)} perdue(s) ({t.population_lost} habitants)",
+                      "date_published": published, "tags": ["type", t.type]})
+    return items
+
+
+@router.get("/changes/feed", responses={**ERRORS, 200: {"content": {FEED_TYPE: {}}}},
+            summary="Flux JSON Feed des changements d'un territoire, construction après construction")
+def get_feed(request: Request, territory: str | None = TERRITORY):
+    """Un élément par changement entre chaque construction gardée et la précédente, limité au territoire
+    (par exemple departement:31) : à suivre dans un lecteur de flux."""
+    data_dir = service(request).settings.data_dir
+    builds = finished_builds(data_dir)
+    if not builds:
+        raise InvalidQuery("Aucune construction à comparer : lancez `maillage build`.")
+    items: list[dict] = []
+    for first, second in zip(builds, builds[1:]):
+        diff = diff_builds(_session(request, first), _session(request, second), None, (first.name, second.name), territory)
+        items = _items(diff, build_info(second).get("created") or second.name) + items
+    feed = {"version": "https://jsonfeed.org/version/1.1", "language": "fr",
+            "title": f"Maillage — ce qui a changé : {territory or 'France'}",
+            "home_page_url": str(request.base_url).rstrip("/") + "/carte/",
+            "feed_url": str(request.url), "description": f"Changements du registre (Maillage {__version__}).",
+            "items": items}
+    return JSONResponse(jsonable.plain(feed), media_type=FEED_TYPE)

@@ -1,0 +1,343 @@
+"""The registry as a planner's workbook, both ways: export to XLSX, import back into the YAML files.
+
+One sheet per kind (dispositifs, couvertures, statuts, rôles, acteurs, sources), French headers, frozen,
+drop-downs of the allowed values (read from the ontology's SKOS notations), every cell text (no formula,
+no date a spreadsheet would reformat). The first columns of a sheet locate its row in the registry (file,
+entry, position): they are not to be edited, and a row a workbook adds or loses is reported, not guessed.
+
+The import reads each YAML file with a round-trip parser (ruamel.yaml: comments, order, quotes and flow
+style kept) and changes only the values whose cell differs, so an unchanged workbook rewrites no byte and
+an edited cell is that one change in the file. A bad cell is a :class:`RegistryInvalid` whose problems
+name the sheet, the row and the column, in French; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import ScalarString
+
+from maillage.core.errors import Problem, RegistryInvalid
+from maillage.core.settings import PROJECT_ROOT
+from maillage.core.terms import parse_territory
+from maillage.store.cards import INFERRED, VERIFIED
+
+__all__ = ["SHEETS", "export_workbook", "import_workbook", "yaml_io"]
+
+LISTS = "valeurs"
+_LOCATOR_FILL = PatternFill("solid", fgColor="DDDDDD")
+_NOTATION = re.compile(r'skos:notation "([^"]+)"')
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    #: keys from the row's record to the value (a str key or an int index)
+    path: tuple
+    #: text, date, ages, list, or the name of a list of allowed values
+    kind: str = "text"
+
+
+def _source(prefix: str = "source") -> list[Column]:
+    return [Column("source (clé)", (prefix, "ref")), Column("extrait", (prefix, "excerpt")),
+            Column("paraphrase", (prefix, "paraphrase")), Column("attesté le", (prefix, "observed"), "date"),
+            Column("confiance de la source", (prefix, "confidence"), "confiance")]
+
+
+_COMMON = [Column("note", ("note",)), Column("confiance", ("confidence",), "confiance")]
+_PERIOD = [Column("début", ("from",), "date"), Column("fin", ("to",), "date")]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    #: where its records are: in each file's list (or map) ``key``, or in each instance's list ``key``
+    key: str
+    nested: bool
+    columns: list[Column]
+
+
+SHEETS = [
+    Sheet("dispositifs", "instances", False, [
+        Column("type", ("type",), "type"), Column("nom", ("name",)), Column("niveau", ("level",)),
+        Column("description", ("description",)), *_COMMON, *_source()]),
+    Sheet("couvertures", "coverage", True, [
+        Column("territoire", ("territory",)), Column("âges", ("ages",), "ages"), Column("publics", ("publics",), "list"),
+        *_PERIOD, *_COMMON, *_source()]),
+    Sheet("statuts", "status", True, [Column("statut", ("value",), "statut"), *_PERIOD, *_COMMON, *_source()]),
+    Sheet("rôles", "roles", True, [
+        Column("rôle", ("role",), "rôle"), Column("acteur", ("actor",)), Column("fonction", ("function",)),
+        *_PERIOD, *_COMMON, *_source()]),
+    Sheet("acteurs", "actors", False, [
+        Column("nom", ("name",)), Column("nature", ("kind",)), Column("secteurs", ("sector",), "list"),
+        Column("implanté à", ("based_in",)), *_COMMON, *_source()]),
+    Sheet("sources", "sources", False, [
+        Column("titre", ("title",)), Column("fichier", ("file",)), Column("adresse", ("url",)),
+        Column("date", ("date",), "date"), Column("lue le", ("retrieved",), "date"),
+        Column("confiance", ("confidence",), "confiance")]),
+]
+
+
+def yaml_io() -> YAML:
+    """The round-trip parser, set to write the registry's own layout back byte for byte."""
+    y = YAML()
+    y.preserve_quotes = True
+    y.width = 100_000
+    y.indent(mapping=2, sequence=4, offset=2)
+    y.representer.add_representer(type(None), lambda r, _: r.represent_scalar("tag:yaml.org,2002:null", "null"))
+    return y
+
+
+def _allowed() -> dict[str, list[str]]:
+    ontology = PROJECT_ROOT / "ontology"
+
+    def notations(name: str) -> list[str]:
+        return sorted(set(_NOTATION.findall((ontology / name).read_text(encoding="utf-8"))))
+
+    return {"type": notations("scheme-types.ttl"), "statut": notations("statuses.ttl"),
+            "rôle": notations("roles.ttl"), "confiance": [VERIFIED, INFERRED]}
+
+
+# --- records of a file ---------------------------------------------------------------------------------
+
+def _records(doc, sheet: Sheet):
+    """(locator, record) of each row of ``sheet`` in one parsed file; a locator is (entry, position)."""
+    if not sheet.nested:
+        found = doc.get(sheet.key) or {}
+        if isinstance(found, dict):
+            return [((str(key), ""), value) for key, value in found.items()]
+        return [((str(item.get("id")), ""), item) for item in found]
+    rows = []
+    for inst in doc.get("instances") or []:
+        for i, item in enumerate(inst.get(sheet.key) or [], start=1):
+            rows.append(((str(inst.get("id")), str(i)), item))
+    return rows
+
+
+def _get(record, path: tuple):
+    for step in path:
+        if isinstance(step, int):
+            record = record[step] if isinstance(record, list) and len(record) > step else None
+        else:
+            record = record.get(step) if isinstance(record, dict) else None
+        if record is None:
+            return None
+    return record
+
+
+def _text(value, kind: str) -> str | None:
+    if value is None:
+        return None
+    if kind == "ages":
+        return f"{value[0]}-{value[1]}"
+    if kind == "list":
+        return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _scoped(files: list[Path], scope: str | None, y: YAML) -> list[tuple[Path, object]]:
+    level_code = parse_territory(scope) if scope else None
+    found = []
+    for path in files:
+        doc = y.load(path.read_text(encoding="utf-8"))
+        declared = {(str(k), str(v)) for k, v in (doc.get("scope") or {}).items()}
+        if level_code is None or level_code in declared:
+            found.append((path, doc))
+    return found
+
+
+# --- export --------------------------------------------------------------------------------------------
+
+def export_workbook(registry: Path, target: Path, scope: str | None = None) -> int:
+    """Write the registry files of ``scope`` (``departement:31``; None: all) as a workbook; the rows written."""
+    y = yaml_io()
+    docs = _scoped(sorted(registry.glob("*.yaml")), scope, y)
+    allowed = _allowed()
+    book = Workbook()
+    book.remove(book.active)
+    lists = book.create_sheet(LISTS)
+    for col, (name, values) in enumerate(allowed.items(), start=1):
+        lists.cell(1, col, name)
+        for row, value in enumerate(values, start=2):
+            lists.cell(row, col, value)
+    lists.sheet_state = "hidden"
+    written = 0
+    for sheet in SHEETS:
+        ws = book.create_sheet(sheet.name, len(book.sheetnames) - 1)
+        locators = ["fichier", "dispositif", "n°"] if sheet.nested else ["fichier", "clé"]
+        headers = locators + [c.header for c in sheet.columns]
+        ws.append(headers)
+        for path, doc in docs:
+            for (entry, position), record in _records(doc, sheet):
+                ws.append([path.name, entry, *([position] if sheet.nested else []),
+                           *(_text(_get(record, c.path), c.kind) for c in sheet.columns)])
+                written += 1
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in ws.iter_rows(min_row=1, max_col=len(locators)):
+            for cell in row:
+                cell.fill = _LOCATOR_FILL
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                cell.number_format = "@"
+        ws.freeze_panes = ws.cell(2, len(locators) + 1)
+        for offset, column in enumerate(sheet.columns, start=len(locators) + 1):
+            if column.kind in allowed:
+                index = list(allowed).index(column.kind) + 1
+                letter = lists.cell(1, index).column_letter
+                check = DataValidation(type="list", allow_blank=True, showErrorMessage=True,
+                                       formula1=f"{LISTS}!${letter}$2:${letter}${len(allowed[column.kind]) + 1}",
+                                       errorTitle="Valeur non permise", error=f"Choisissez une valeur de la liste ({column.header}).")
+                ws.add_data_validation(check)
+                letter = ws.cell(1, offset).column_letter
+                check.add(f"{letter}2:{letter}{max(ws.max_row, 2) + 500}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    book.save(target)
+    return written
+
+
+# --- import --------------------------------------------------------------------------------------------
+
+def _cell(raw) -> str | None:
+    if raw is None:
+        return None
+    if isinstance(raw, dt.datetime):
+        raw = raw.date()
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw).strip()
+    return text or None
+
+
+def _parse(text: str | None, column: Column, current, allowed: dict[str, list[str]]):
+    """The YAML value a cell means, of the current value's kind; ValueError in French when malformed."""
+    if text is None:
+        return None
+    if column.kind == "date":
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"date AAAA-MM-JJ attendue, lu « {text} »") from None
+    if column.kind == "ages":
+        match = re.fullmatch(r"(\d{1,3})\s*-\s*(\d{1,3})", text)
+        if not match or int(match.group(1)) > int(match.group(2)):
+            raise ValueError(f"âges « min-max » attendus (par exemple 12-18), lu « {text} »")
+        return [int(match.group(1)), int(match.group(2))]
+    if column.kind == "list":
+        items = [part.strip() for part in text.split(",") if part.strip()]
+        return items[0] if isinstance(current, str) and len(items) == 1 else items
+    if column.kind in allowed and text not in allowed[column.kind]:
+        raise ValueError(f"« {text} » n'est pas une valeur permise ({', '.join(allowed[column.kind])})")
+    return text
+
+
+def _same(a, b) -> bool:
+    return (list(a) if isinstance(a, list) else a) == (list(b) if isinstance(b, list) else b)
+
+
+def _set(record, path: tuple, value, current) -> None:
+    *parents, last = path
+    for step in parents:
+        if record.get(step) is None:
+            record[step] = CommentedMap()
+        record = record[step]
+    if value is None:
+        del record[last]
+    elif isinstance(current, CommentedSeq) and isinstance(value, list):
+        current[:] = value  # the list keeps its own style ([a, b] stays on its line)
+    elif isinstance(current, ScalarString) and isinstance(value, str):
+        record[last] = type(current)(value)  # a quoted value stays quoted
+    else:
+        record[last] = value
+
+
+def import_workbook(source: Path, registry: Path) -> list[Path]:
+    """Write the workbook's values back into the registry's files; the files changed. Nothing is written
+    when a cell is bad (:class:`RegistryInvalid` names each sheet, row and column)."""
+    y = yaml_io()
+    try:
+        book = load_workbook(source, read_only=True, data_only=True)
+    except (OSError, ValueError, KeyError) as err:
+        raise RegistryInvalid([Problem(source.name, "classeur", "", "classeur-illisible",
+                                       f"Classeur illisible : {err}")]) from err
+    allowed = _allowed()
+    docs: dict[str, object] = {}
+    changed: set[str] = set()
+    problems: list[Problem] = []
+    seen: dict[str, set] = {}
+    for sheet in SHEETS:
+        if sheet.name not in book.sheetnames:
+            problems.append(Problem(f"feuille « {sheet.name} »", "", "", "feuille-manquante",
+                                    f"La feuille « {sheet.name} » manque au classeur."))
+            continue
+        rows = book[sheet.name].iter_rows(values_only=True)
+        headers = [_cell(h) for h in next(rows, ())]
+        width = 3 if sheet.nested else 2
+        expected = (["fichier", "dispositif", "n°"] if sheet.nested else ["fichier", "clé"]) + [c.header for c in sheet.columns]
+        if headers[:len(expected)] != expected:
+            problems.append(Problem(f"feuille « {sheet.name} »", "ligne 1", "", "en-tetes",
+                                    f"En-têtes attendus : {', '.join(expected)}."))
+            continue
+        for number, values in enumerate(rows, start=2):
+            cells = [_cell(v) for v in values] + [None] * len(expected)
+            if not any(cells):
+                continue
+            where = (f"feuille « {sheet.name} »", f"ligne {number}")
+            name = cells[0] or ""
+            path = registry / name
+            if not re.fullmatch(r"[A-Za-z0-9_-]+\.yaml", name) or not path.is_file():
+                problems.append(Problem(*where, "colonne « fichier »", "fichier-inconnu",
+                                        f"Fichier du registre inconnu : « {name} »."))
+                continue
+            if name not in docs:
+                docs[name] = y.load(path.read_text(encoding="utf-8"))
+                seen[name] = set()
+            locator = (cells[1] or "", (cells[2] or "") if sheet.nested else "")
+            records = dict(_records(docs[name], sheet))
+            if locator not in records:
+                problems.append(Problem(*where, f"colonne « {'dispositif' if sheet.nested else 'clé'} »", "ligne-inconnue",
+                                        f"Aucune entrée « {' n° '.join(p for p in locator if p)} » dans {name} : les "
+                                        "colonnes grisées ne se modifient pas, et une ligne ne s'ajoute pas ici."))
+                continue
+            seen[name].add((sheet.name, locator))
+            record = records[locator]
+            for column, text in zip(sheet.columns, cells[width:]):
+                current = _get(record, column.path)
+                try:
+                    value = _parse(text, column, current, allowed)
+                except ValueError as err:
+                    problems.append(Problem(*where, f"colonne « {column.header} »", "cellule-invalide", f"{err}."))
+                    continue
+                if not _same(_text(current, column.kind) and _parse(_text(current, column.kind), column, current, {}), value):
+                    _set(record, column.path, value, current)
+                    changed.add(name)
+    for name, doc in docs.items():
+        for sheet in SHEETS:
+            for locator, _ in _records(doc, sheet):
+                if (sheet.name, locator) not in seen[name]:
+                    problems.append(Problem(f"feuille « {sheet.name} »", name, " n° ".join(p for p in locator if p),
+                                            "ligne-manquante", "Ligne absente du classeur : une entrée ne se supprime pas ici."))
+    if problems:
+        raise RegistryInvalid(problems)
+    written = []
+    for name in sorted(changed):
+        out = io.StringIO()
+        y.dump(docs[name], out)
+        path = registry / name
+        if out.getvalue() != path.read_text(encoding="utf-8"):
+            path.write_text(out.getvalue(), encoding="utf-8")
+            written.append(path)
+    return written

@@ -1,0 +1,115 @@
+"""The registry as a workbook, both ways, on the real registry."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from openpyxl import load_workbook
+
+from maillage.core.errors import RegistryInvalid
+from maillage.core.settings import PROJECT_ROOT
+from maillage.ingest.workbook import export_workbook, import_workbook
+
+REGISTRY = PROJECT_ROOT / "registry"
+
+
+@pytest.fixture
+def registry(tmp_path):
+    copy = tmp_path / "registry"
+    shutil.copytree(REGISTRY, copy)
+    return copy
+
+
+@pytest.fixture
+def book(registry, tmp_path):
+    path = tmp_path / "registre.xlsx"
+    export_workbook(registry, path)
+    return path
+
+
+def _same_as_real(registry) -> list[str]:
+    return [p.name for p in REGISTRY.iterdir() if p.is_file() and not filecmp.cmp(p, registry / p.name, shallow=False)]
+
+
+def _row(ws, **wanted):
+    headers = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if all(row[headers.index(k)].value == v for k, v in wanted.items()):
+            return {h: cell for h, cell in zip(headers, row)}
+    raise AssertionError(wanted)
+
+
+def _diff(registry) -> list[str]:
+    done = subprocess.run(["diff", "-r", str(REGISTRY), str(registry)], capture_output=True, text=True)
+    return [line for line in done.stdout.splitlines() if line.startswith(("<", ">"))]
+
+
+def test_the_workbook_has_every_sheet_frozen_headers_and_drop_downs(book):
+    wb = load_workbook(book)
+    assert wb.sheetnames[:6] == ["dispositifs", "couvertures", "statuts", "rôles", "acteurs", "sources"]
+    statuses = wb["statuts"]
+    assert statuses["D1"].value == "statut" and statuses.freeze_panes == "D2"
+    checks = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in statuses.data_validations.dataValidation}
+    assert "D2" in checks
+    lists = wb["valeurs"]
+    column = [c.value for c in lists[checks["D2"].split("!")[1].split(":")[0].replace("$", "")[0]]]
+    assert {"active", "ended", "project"} <= set(column)
+    assert all(not str(c.value).startswith("=") for ws in wb for row in ws.iter_rows() for c in row if c.value)
+    assert _row(wb["dispositifs"], clé="dac-31")["type"].value == "DAC"
+
+
+def test_an_unchanged_workbook_changes_no_byte(book, registry):
+    assert import_workbook(book, registry) == []
+    assert _same_as_real(registry) == []
+
+
+def test_one_edited_cell_is_one_line_of_yaml(book, registry):
+    wb = load_workbook(book)
+    _row(wb["couvertures"], dispositif="dac-31", **{"n°": "1"})["âges"].value = "18-120"
+    wb.save(book)
+    assert [p.name for p in import_workbook(book, registry)] == ["31.yaml"]
+    assert _diff(registry) == ["<         ages: [0, 120]", ">         ages: [18, 120]"]
+
+
+def test_an_edited_quoted_name_stays_quoted(book, registry):
+    wb = load_workbook(book)
+    _row(wb["dispositifs"], clé="siao-48")["nom"].value = "SIAO de la Lozère"
+    wb.save(book)
+    import_workbook(book, registry)
+    assert _diff(registry) == ['<     name: "SIAO de la Lozère et 115"', '>     name: "SIAO de la Lozère"']
+
+
+def test_a_bad_cell_is_named_by_sheet_row_and_column(book, registry):
+    wb = load_workbook(book)
+    row = _row(wb["statuts"], dispositif="dac-31")
+    row["début"].value = "2022-13-01"
+    number = row["début"].row
+    _row(wb["statuts"], dispositif="pta-31")["statut"].value = "fermé"
+    wb.save(book)
+    with pytest.raises(RegistryInvalid) as err:
+        import_workbook(book, registry)
+    found = {(p.file, p.entry, p.field) for p in err.value.problems}
+    assert ("feuille « statuts »", f"ligne {number}", "colonne « début »") in found
+    assert any(p.field == "colonne « statut »" and "fermé" in p.message for p in err.value.problems)
+    assert _same_as_real(registry) == []  # nothing written
+
+
+def test_scope_and_cli(registry, tmp_path):
+    env = dict(os.environ, MAILLAGE_REGISTRY=str(registry), MAILLAGE_DATA_DIR=str(tmp_path / "var"))
+    path = tmp_path / "31.xlsx"
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "maillage", *args], capture_output=True, text=True, env=env, timeout=120)
+
+    done = run("export-registry", "--xlsx", str(path), "--scope", "departement:31")
+    assert done.returncode == 0, done.stderr
+    files = {c.value for c in load_workbook(path)["dispositifs"]["A"][1:]}
+    assert files == {"31.yaml"}
+    done = run("import-registry", str(path))
+    assert done.returncode == 0 and "inchangé" in done.stdout
+    assert _same_as_real(registry) == []
