@@ -1,0 +1,40 @@
+"""The freshness windows of ontology/freshness.ttl pass the shapes, and a window that is not a duration,
+or has no reason, is refused with the rule's French message."""
+
+from __future__ import annotations
+
+from rdflib import RDF, RDFS, Literal, URIRef, XSD
+
+from maillage.core.settings import PROJECT_ROOT, Settings
+from maillage.ingest import csv_import, geography
+from maillage.ingest.registry import read_registry
+from maillage.ingest.validate import validate_registry
+from maillage.ingest.vocabulary import M, TYPE
+
+
+def _problems(extra_triples):
+    settings = Settings.from_env()
+    geo = geography.load(settings.geography)
+    folder = PROJECT_ROOT / "tests" / "resources" / "registry-small"
+    reg = read_registry(folder, geo, csv_import.read_folder(folder), None)
+    for triple in extra_triples:
+        reg.graph.add(triple)
+    return validate_registry(reg, geo)
+
+
+def test_the_real_windows_pass():
+    assert [p for p in _problems([]) if "fraîcheur" in p.message] == []
+
+
+def test_a_window_that_is_not_a_duration_is_refused():
+    bad = URIRef("https://w3id.org/maillage/freshness/bad")
+    found = _problems([(bad, RDF.type, M.FreshnessWindow), (bad, M.schemeType, TYPE.DAC),
+                       (bad, M.window, Literal("deux ans")), (bad, RDFS.comment, Literal("raison", lang="fr"))])
+    assert any("fenêtre de fraîcheur invalide" in p.message for p in found), found
+
+
+def test_a_window_without_its_reason_is_refused():
+    bad = URIRef("https://w3id.org/maillage/freshness/silent")
+    found = _problems([(bad, RDF.type, M.FreshnessWindow), (bad, M.schemeType, TYPE.DAC),
+                       (bad, M.window, Literal("P3Y", datatype=XSD.duration))])
+    assert any("sans raison" in p.message for p in found), found
