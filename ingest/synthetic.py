@@ -104,7 +104,10 @@ def generate(geo: Geography, seed: int = 2026, regions: list[str] | None = None)
         doc = {"scope": {"region": region}, "synthetic": True,
                "sources": {SOURCE: {"title": f"Registre synthétique généré (graine {seed}) : données fictives",
                                     "url": "https://w3id.org/maillage/synthetic", "date": "2026-01-01"}},
-               "actors": [], "instances": [], "inventories": []}
+               "actors": [], "instances": [], "inventories": [],
+               # the generator "has looked" at its whole région for every type: uncovered communes
+               # outside an inventory are unknown, never out of the registry
+               "surveyed": [{"id": f"syn-survey-{region.lower()}", "territory": f"region:{region}", "as_of": "2026-01-01"}]}
         ars = f"syn-ars-{region.lower()}"
         doc["actors"].append({"id": ars, "name": f"ARS synthétique {region}", "kind": "institution",
                               "sector": ["sanitaire", "medico-social"], "source": _cite(f"acteur {ars}")})
