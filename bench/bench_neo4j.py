@@ -110,6 +110,7 @@ def main() -> None:
     parser = parser_for(__doc__)
     parser.add_argument("--rounds", type=int, default=2, help="rounds of (LOAD CSV, Maillage) loads (default 2)")
     args = parser.parse_args()
+    load = os.getloadavg()  # before the imports and the build, as the machine was when asked
 
     import neo4j
     import pyoxigraph as ox
@@ -125,7 +126,6 @@ def main() -> None:
     from maillage.store.neo4j_load import SCHEMA, to_property_graph, write
     from maillage.store.session import open_backend
 
-    load = os.getloadavg()
     settings, built = national_settings(args.data_dir, "maillage-bench-neo4j-")
     tmp = built or Path(tempfile.mkdtemp(prefix="maillage-bench-neo4j-"))
     try:
