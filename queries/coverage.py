@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 
 from maillage.core import rules
 from maillage.core.levels import LEVEL_LABELS, LEVEL_ORDER, Territory
-from maillage.core.namespaces import local
+from maillage.core.namespaces import PUBLIC, local
 from maillage.core.terms import AgeRange, parse_ages, parse_date
 from maillage.core.text import french_date, french_duration
 from maillage.store.cards import Card, Role, Source, Status, parse_card
 from maillage.store.paths import commune_territories
 from maillage.store.session import Session
 
-from .concepts import public_iri, type_code
+from .concepts import label_of, public_iri, type_code
 from .places import Place, commune_iri, resolve_commune
 
 __all__ = ["CoverageArea", "Freshness", "Coverage", "Knowledge", "CoverageAnswer", "who_covers", "freshness_of",
@@ -54,6 +54,8 @@ class CoverageArea:
     note: str | None = None
     #: the territories from the commune to the one covered (who-covers only)
     path: list[Territory] = field(default_factory=list)
+    #: the publics in French, as the planner reads them (who-covers only)
+    public_labels: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,7 @@ def who_covers(
         pairs = _queried(session, commune, age_range, wanted, day)
     grouped: dict[str, tuple[Card, list[CoverageArea]]] = {}
     for card, reach in pairs:
+        reach.public_labels = [label_of(session, PUBLIC[p], p) for p in reach.publics]
         if only is None or card.type == only:
             grouped.setdefault(card.instance_id, (card, []))[1].append(reach)
     windows = session.freshness

@@ -38,7 +38,8 @@ def _item(c: Coverage, details: bool) -> list[str]:
         inferred = f" {INFERRED} périmètre déduit" if r.confidence == "inferred" else ""
         lines.append(f"    couvre via {r.level_label} : {r.territory_name}{inferred}")
         lines.append("      chemin : " + " ∈ ".join(s.name for s in r.path))
-        lines.append(f"      âges {r.ages.min}-{r.ages.max} · publics : {', '.join(r.publics)} · {period(r.valid_from, r.valid_to)}")
+        lines.append(f"      âges {r.ages.min}-{r.ages.max} · publics : {', '.join(r.public_labels or r.publics)} · "
+                     f"{period(r.valid_from, r.valid_to)}")
         if details and r.note:
             lines.append(f"      note : {r.note}")
     if len(c.history) > 1:

@@ -142,7 +142,7 @@ function reachHtml(r) {
     ? `<div class="deduit">≈ périmètre déduit${r.note ? " : " + escape(r.note) : ""}</div>` : "";
   return `<div>couvre via ${escape(r.level_label)} : ${escape(r.territory_name)}</div>
     <div class="chemin">chemin : ${r.path.map((s) => escape(s.name)).join(" ∈ ")}</div>
-    <div>âges ${r.ages.min}-${r.ages.max} · publics : ${escape(r.publics.join(", "))} · ${period(r.valid_from, r.valid_to)}</div>${deduced}`;
+    <div>âges ${r.ages.min}-${r.ages.max} · publics : ${escape((r.public_labels.length ? r.public_labels : r.publics).join(", "))} · ${period(r.valid_from, r.valid_to)}</div>${deduced}`;
 }
 
 function instanceHtml(c) {
