@@ -52,7 +52,7 @@ def test_every_record_is_marked_synthetic(synthetic):
     folder, _, _ = synthetic
     settings = Settings.from_env(data_dir=folder / "data", backend="embedded")
     backend = open_backend(settings)
-    rows = backend.store.query(
+    rows = backend.backend.store.query(
         "SELECT (COUNT(?s) AS ?n) WHERE { ?s a ?c . FILTER(?c IN (<https://w3id.org/maillage/ontology#SchemeInstance>, "
         "<https://w3id.org/maillage/ontology#Coverage>, <https://w3id.org/maillage/ontology#Role>, "
         "<http://www.w3.org/ns/org#Organization>, <https://w3id.org/maillage/ontology#Inventory>)) "
