@@ -10,8 +10,8 @@ carried as that format allows (README, "Formats of the field"):
   coverage in force on the export date (a région as its départements, a custom territory as its
   communes, as the schema asks);
 - FHIR's ``HealthcareService`` has no period per coverage area: each ``coverageArea`` reference
-  carries a Maillage extension with the coverage's period and confidence, and each ``Location`` says
-  whether its perimeter was inferred.
+  carries Maillage extensions with the coverage's period and confidence (``inferred``: a perimeter
+  deduced, not attested as such).
 """
 
 from __future__ import annotations
@@ -82,7 +82,8 @@ def data_inclusion(session: Session, on: dt.date | None = None, updated: dt.date
             publics = [p for p in publics if p != "tous-publics"]
         carrier = _carrier(d)
         lines = [f"{d.type_label} ({d.type}) : {d.name}."] + [
-            f"Couvre {a.territory_name} ({a.level_label}), âges {a.ages.min}-{a.ages.max}, {_period(a.valid_from, a.valid_to)}."
+            f"Couvre {a.territory_name} ({a.level_label}), âges {a.ages.min}-{a.ages.max}, {_period(a.valid_from, a.valid_to)}"
+            + (" (périmètre déduit, non attesté tel quel)." if a.confidence == "inferred" else ".")
             for a in d.coverages]
         services.append({
             "source": SOURCE, "id": f"{SOURCE}--{d.id}",
@@ -137,6 +138,7 @@ def fhir_bundle(session: Session, on: dt.date | None = None) -> dict:
                                                        "value": iri(a.level, a.territory)}]})
             period = {k: v.isoformat() for k, v in (("start", a.valid_from), ("end", a.valid_to)) if v is not None}
             extension = [{"url": EXTENSION + "coverage-period", "valuePeriod": period}] if period else []
+            extension.append({"url": EXTENSION + "coverage-confidence", "valueCode": a.confidence})
             areas.append({"reference": f"Location/{key}", "display": a.territory_name, **({"extension": extension} if extension else {})})
             eligibility.append({"code": {"text": f"âges {a.ages.min}-{a.ages.max}"},
                                 "comment": f"{a.territory_name} : âges {a.ages.min} à {a.ages.max} ans, publics "
