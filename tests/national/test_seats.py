@@ -127,7 +127,7 @@ scope: {departement: "69"}
 sources:
   finess:
     title: "FINESS, flux structures (échantillon)"
-    file: reference/national/README.md
+    file: seeds/finess-extrait.txt
     date: 2026-08-13
 actors:
   - id: crf-69
@@ -165,7 +165,14 @@ def linked(tmp_path_factory, geography_cache):
     (root / "registry" / "69.yaml").write_text(REGISTRY, encoding="utf-8")
     (root / "var").mkdir()
     (root / "var" / "cache").symlink_to(geography_cache, target_is_directory=True)
-    settings = Settings.from_env(data_dir=root / "var", registry=root / "registry", backend="embedded", shared=SHARED)
+    # the documents: the real national files, and the words the test registry cites
+    shared = root / "shared"
+    (shared / "reference").mkdir(parents=True)
+    (shared / "reference" / "national").symlink_to(NATIONAL, target_is_directory=True)
+    (shared / "seeds").mkdir()
+    (shared / "seeds" / "finess-extrait.txt").write_text(
+        "CROIX ROUGE FRANCAISE : LHSS VILLA D'HESTIA - VILLEURBANNE ; ACT VILLA D'HESTIA - VILLEURBANNE\n", encoding="utf-8")
+    settings = Settings.from_env(data_dir=root / "var", registry=root / "registry", backend="embedded", shared=shared)
     build(settings)
     return settings
 
