@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 import neo4j
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from maillage.core.errors import InvalidQuery, QueryRefused, QueryTimeout
@@ -98,12 +98,11 @@ def _cypher(text: str | None, svc: Service, b: Session) -> JSONResponse:
     return JSONResponse({"columns": columns, "rows": rows}, headers={"X-Maillage-Truncated": str(truncated).lower()})
 
 
-QUERY = Query(None, description="Requête Cypher en lecture (MATCH … RETURN)")
-
-
 @router.get("/cypher", summary="Point d'accès Cypher en lecture seule (backend Neo4j, temps et taille limités)")
-def get_cypher(query: str | None = QUERY, svc: Service = Depends(service), b: Session = Depends(backend)):
-    return _cypher(query, svc, b)
+def get_cypher(request: Request, svc: Service = Depends(service), b: Session = Depends(backend)):
+    """Paramètre `query` : la requête Cypher en lecture (MATCH … RETURN) ; l'adresse entière est bornée à
+    4 096 octets, une requête plus longue s'envoie en POST."""
+    return _cypher(request.query_params.get("query"), svc, b)
 
 
 @router.post("/cypher", summary="Point d'accès Cypher en lecture seule (corps : la requête, text/plain)")

@@ -17,6 +17,7 @@ from maillage.store import rdf
 from maillage.store.builds import build_info, current_build
 from maillage.store.session import Session
 
+from . import limits
 from .linked import _answer, rdf_store
 from .models import ERRORS
 from .service import Service, backend, service
@@ -57,7 +58,7 @@ def validated_fhir(b: Session) -> dict:
 
 @router.get("/v1/dumps/{name}", responses=ERRORS, response_class=FileResponse,
             summary="Un fichier de la construction en service (N-Triples gz, Turtle, JSON-LD, CSV, GeoJSON)")
-def get_dump(name: str = Path(examples=list(DUMPS)), b: Session = Depends(backend), svc: Service = Depends(service)):
+def get_dump(name: str = Path(max_length=limits.IDENT, examples=list(DUMPS)), b: Session = Depends(backend), svc: Service = Depends(service)):
     """Fait à la première demande, puis gardé dans le dossier de la construction ; empreinte dans `X-Checksum-Sha256`."""
     if name not in DUMPS:
         raise NotFound(f"Aucun fichier « {name} » : {', '.join(DUMPS)}.")
@@ -70,7 +71,7 @@ def get_dump(name: str = Path(examples=list(DUMPS)), b: Session = Depends(backen
 
 @router.get("/v1/catalogue", responses=ERRORS, response_class=Response,
             summary="Description DCAT-AP du jeu de données (Turtle, JSON-LD, N-Triples ou HTML selon Accept)")
-def get_catalogue(request: Request, format: str | None = Query(None, description="ttl, jsonld, nt ou html"),
+def get_catalogue(request: Request, format: str | None = Query(None, max_length=limits.WORD, description="ttl, jsonld, nt ou html"),
                   b: Session = Depends(backend), svc: Service = Depends(service)):
     build = _build(svc)
     with _making:

@@ -17,6 +17,7 @@ from maillage.core.namespaces import BASE, KINDS
 from maillage.ontology import HERE as ONTOLOGY
 from maillage.store import rdf
 
+from . import limits
 from .service import Service, service
 
 __all__ = ["router", "rdf_store", "negotiate"]
@@ -112,15 +113,16 @@ def _answer(request: Request, iri: str, triples, format: str | None) -> Response
     return Response(body, media_type=f"{media}; charset=utf-8" if media != "application/ld+json" else media, headers=headers)
 
 
-FORMAT = Query(None, description="ttl, jsonld, nt ou html (sinon l'en-tête Accept ; défaut Turtle)")
+FORMAT = Query(None, max_length=limits.WORD, description="ttl, jsonld, nt ou html (sinon l'en-tête Accept ; défaut Turtle)")
 
 
 @router.get("/id/{kind}/{key:path}", summary="Un IRI du graphe (Turtle, JSON-LD, N-Triples ou HTML selon Accept)",
             response_class=Response)
-def get_resource(request: Request, kind: str = Path(examples=["instance"]), key: str = Path(examples=["dac-31"]),
+def get_resource(request: Request, kind: str = Path(max_length=limits.WORD, examples=["instance"]),
+                 key: str = Path(max_length=limits.IDENT, examples=["dac-31"]),
                  format: str | None = FORMAT, svc: Service = Depends(service)):
     """L'IRI `https://w3id.org/maillage/<kind>/<key>` : ses triplets et ceux des nœuds qui en dépendent."""
-    if kind not in KINDS + CONCEPT_KINDS or not key or len(key) > 300:
+    if kind not in KINDS + CONCEPT_KINDS or not key or len(key) > limits.IDENT:
         raise NotFound(f"Aucune ressource « {kind}/{key} » dans le graphe.")
     iri = f"{BASE}{kind}/{key}"
     triples = rdf.describe(rdf_store(svc), iri)

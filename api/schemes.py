@@ -24,7 +24,7 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/v1", tags=["dispositifs"])
 
-IDENTIFIER = Query(None, max_length=40, description="SIREN, SIRET, FINESS ou RNA (un SIREN trouve aussi les SIRET de l'entité)",
+IDENTIFIER = Query(None, max_length=limits.WORD, description="SIREN, SIRET, FINESS ou RNA (un SIREN trouve aussi les SIRET de l'entité)",
                    examples=["775672272"])
 INSTANCE = Path(max_length=limits.IDENT, description="Identifiant du dispositif", examples=["ilc-toulouse-sud"])
 

@@ -23,7 +23,7 @@ from maillage.core.errors import InvalidQuery, QueryRefused, QueryTimeout, Store
 from maillage.core.settings import Settings
 from maillage.store.builds import current_build
 
-from . import sparql_worker
+from . import limits, sparql_worker
 from .linked import negotiate
 from .service import Service, service
 
@@ -155,13 +155,16 @@ def _sparql(request: Request, text: str | None, format: str | None, svc: Service
                     headers=headers)
 
 
-QUERY = Query(None, description="Requête SPARQL 1.1 (SELECT, ASK, CONSTRUCT, DESCRIBE)")
-FORMAT = Query(None, description="json, csv, tsv, xml (résultats) ; ttl, nt (graphes) ; sinon l'en-tête Accept")
+FORMAT = Query(None, max_length=limits.WORD, description="json, csv, tsv, xml (résultats) ; ttl, nt (graphes) ; sinon l'en-tête Accept")
 
 
 @router.get("/sparql", summary="Point d'accès SPARQL 1.1 (lecture seule, temps et taille limités)", response_class=Response)
-def get_sparql(request: Request, query: str | None = QUERY, format: str | None = FORMAT, svc: Service = Depends(service)):
-    return _sparql(request, query, format, svc)
+def get_sparql(request: Request, format: str | None = FORMAT, svc: Service = Depends(service)):
+    """Paramètre `query` : la requête SPARQL 1.1 (SELECT, ASK, CONSTRUCT, DESCRIBE). Toute l'adresse est
+    bornée à 4 096 octets (414 au-delà) : une requête plus longue s'envoie en POST."""
+    # `query` is read here, not declared: its bound is the whole query string's (api/limits.py), since a
+    # SPARQL text is longer than any other parameter's bound.
+    return _sparql(request, request.query_params.get("query"), format, svc)
 
 
 @router.post("/sparql", summary="Point d'accès SPARQL 1.1 (POST : formulaire ou application/sparql-query)",
