@@ -19,11 +19,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from maillage import __version__
 from maillage.core import jsonable
 from maillage.core.errors import (AmbiguousPlace, BuildBusy, InvalidQuery, MaillageError, NotFound, OutlinesMissing,
-                                  PlaceNotFound, RegistryInvalid, StoreMissing)
+                                  PlaceNotFound, QueryRefused, QueryTimeout, RegistryInvalid, StoreMissing)
 from maillage.core.settings import Settings
 from maillage.store.session import Session
 
-from . import admin, analysis, carte, changes, coverage, places, schemes
+from . import admin, analysis, carte, changes, coverage, cypher, exports, linked, places, schemes, seats, sparql
 from .limits import RequestBounds
 from .service import Service, backend
 
@@ -33,7 +33,8 @@ log = logging.getLogger("maillage.api")
 
 #: error class → HTTP status; the first class an error is an instance of wins
 STATUSES = [
-    (PlaceNotFound, 404), (NotFound, 404), (AmbiguousPlace, 300), (RegistryInvalid, 422), (InvalidQuery, 422),
+    (PlaceNotFound, 404), (NotFound, 404), (AmbiguousPlace, 300), (RegistryInvalid, 422), (QueryRefused, 400),
+    (QueryTimeout, 503), (InvalidQuery, 422),
     (admin.Unauthorized, 401), (admin.Forbidden, 403), (BuildBusy, 409), (StoreMissing, 503), (OutlinesMissing, 503),
     (admin.UploadRefused, 422), (admin.ValidationsBusy, 429),
 ]
@@ -105,6 +106,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except StoreMissing:
             pass  # answered as 503 until a build exists
         yield
+        pool = getattr(svc, "sparql_pool", None)
+        if pool is not None:
+            pool.close()
         svc.close()
         for opened in app.state.__dict__.get("change_sessions", {}).values():
             opened.close()
@@ -143,7 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(InternalErrors)
     app.add_middleware(RequestBounds, limit=settings.max_body_kb * 1024)  # outermost: before any parsing
 
-    for module in (coverage, places, schemes, analysis, changes, admin):
+    for module in (coverage, places, schemes, seats, linked, sparql, cypher, exports, analysis, changes, admin):
         app.include_router(module.router)
 
     @app.get("/v1/health", summary="État du service et du graphe servi", tags=["service"])

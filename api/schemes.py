@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from maillage.queries.actors import Actor, ActorInfo, actor, instance_actors, list_actors
 from maillage.queries.areas import instance_areas
+from maillage.queries.identifiers import with_identifier
 from maillage.store.session import Session
 from maillage.queries.catalogue import SchemeType, publics, scheme_types
 from maillage.queries.instances import InstanceDetail, InstanceSummary, instance_detail, list_instances
@@ -23,6 +24,8 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/v1", tags=["dispositifs"])
 
+IDENTIFIER = Query(None, max_length=limits.WORD, description="SIREN, SIRET, FINESS ou RNA (un SIREN trouve aussi les SIRET de l'entité)",
+                   examples=["775672272"])
 INSTANCE = Path(max_length=limits.IDENT, description="Identifiant du dispositif", examples=["ilc-toulouse-sud"])
 
 
@@ -55,6 +58,7 @@ def get_instances(
     on: str | None = ON,
     observed_since: str | None = Query(None, max_length=limits.WORD, description="Seulement ceux dont le statut en vigueur est constaté depuis "
                                                           "cette date (AAAA-MM-JJ)", examples=["2024-01-01"]),
+    identifier: str | None = IDENTIFIER,
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
     format: str | None = FORMAT,
@@ -63,6 +67,9 @@ def get_instances(
     """Les dispositifs dont au moins une couverture est en vigueur à la date et répond aux filtres, avec leur
     état (actif, en projet, suspendu, terminé, statut inconnu), leur dernier constat et leur fiabilité."""
     found = list_instances(b, type=type, territory=territory, public=public, on=on, observed_since=observed_since)
+    if identifier:
+        carrying = with_identifier(b, identifier, "instance")
+        found = [i for i in found if i.id in carrying]
     return _list(request, found, "dispositifs", cursor, limit, format)
 
 
@@ -89,9 +96,13 @@ def get_instance_area(instance_id: str = INSTANCE, b: Session = Depends(backend)
 
 @router.get("/actors", response_model=Page[ActorInfo], responses={**ERRORS, **CSV_CONTENT},
             summary="Acteurs (organisations) et leurs rôles")
-def get_actors(request: Request, cursor: str | None = CURSOR, limit: int = LIMIT, format: str | None = FORMAT,
-               b: Session = Depends(backend)):
-    return _list(request, list_actors(b), "acteurs", cursor, limit, format)
+def get_actors(request: Request, identifier: str | None = IDENTIFIER, cursor: str | None = CURSOR, limit: int = LIMIT,
+               format: str | None = FORMAT, b: Session = Depends(backend)):
+    found = list_actors(b)
+    if identifier:
+        carrying = with_identifier(b, identifier, "actor")
+        found = [a for a in found if a.id in carrying]
+    return _list(request, found, "acteurs", cursor, limit, format)
 
 
 @router.get("/actors/{actor_id}", response_model=ActorInfo, responses=ERRORS, summary="Un acteur et ses rôles")

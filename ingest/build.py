@@ -20,13 +20,13 @@ from maillage.core.errors import OutlinesMissing, RegistryInvalid
 from maillage.core.settings import Settings
 from maillage.store.builds import BuildInfo, build_lock, current_build, new_build_folder, publish, remove_stale
 
-from . import csv_import, geography, report
+from . import csv_import, finess, france_services, geography, report, seats
 from ._ntriples import ref, triple
 from .geography_store import GeographyStore
 from .publish import store_cards
 from .registry import RegistryGraph, merge_problems, read_registry
-from .validate import validate_geography, validate_registry
-from .vocabulary import M, iri
+from .validate import validate_geography, validate_registry, validate_seats
+from .vocabulary import M, iri, local
 
 __all__ = ["build", "check"]
 
@@ -49,12 +49,50 @@ def _read_geography(settings: Settings, progress) -> geography.Geography:
     return geo
 
 
-def _read_registry(settings: Settings, geo: geography.Geography, progress) -> tuple[RegistryGraph, list]:
-    """Read and validate the registry; the problems found so far."""
+def _read_registry(settings: Settings, geo: geography.Geography, progress) -> tuple[RegistryGraph, list, str]:
+    """Read and validate the registry and the national seats; the problems found so far, and the
+    seats' N-Triples."""
     _say(progress, f"Lecture du registre {settings.registry}…")
     reg = read_registry(settings.registry, geo, csv_import.read_folder(settings.registry), settings.shared)
+    seat_problems, seat_text = _read_seats(settings, geo, reg, progress)
     _say(progress, "Validation SHACL du registre…")
-    return reg, merge_problems(reg.problems, validate_registry(reg, geo))
+    return reg, merge_problems(list(reg.problems) + seat_problems, validate_registry(reg, geo)), seat_text
+
+
+#: national files of seats: description name (ingest/sources/<name>.yaml) → reader
+SEAT_READERS = {france_services.NAME: france_services.read, finess.NAME: finess.read}
+
+
+def _read_seats(settings: Settings, geo: geography.Geography, reg: RegistryGraph, progress) -> tuple[list, str]:
+    """Read, validate and link the seats of each national file: the problems, and their N-Triples.
+
+    A file the documents folder does not hold is said and skipped; rows left out are counted, with
+    why; a seat matching a registry instance is linked to it in the registry's graph."""
+    problems, texts = [], []
+    for name, reader in SEAT_READERS.items():
+        desc = seats.description(name)
+        path, digest, problem = seats.file_of(desc, settings.shared)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        if path is None:
+            _say(progress, f"  sièges {desc['source']} : fichier absent ({desc['file']}), ignoré")
+            continue
+        read = reader(desc, path, digest, geo)
+        text = seats.seat_triples(read)
+        rows = {iri("seat", s.key): s.row for s in read.seats}
+
+        def locate(focus, rows=rows, desc=desc):
+            base = str(focus).removesuffix("/source")
+            return (desc["file"], f"ligne {rows[base]}" if base in rows else local(str(focus)), "")
+
+        problems += validate_seats(text, {s.commune for s in read.seats}, geo, settings.data_dir / "cache", locate)
+        texts.append(text)
+        linked = seats.link_seats(reg, read.seats)
+        left = ", ".join(f"{n} {why}" for why, n in sorted(read.skipped.items())) or "aucune"
+        _say(progress, f"  sièges {desc['source']} : {_n(len(read.seats))} sur {_n(read.rows)} lignes "
+                       f"({linked} rattachés à un dispositif du registre ; lignes écartées : {left})")
+    return problems, "".join(texts)
 
 
 def _validate_geography(geo, problems: list, cache: Path, progress) -> None:
@@ -67,7 +105,7 @@ def _validate_geography(geo, problems: list, cache: Path, progress) -> None:
 def check(settings: Settings, progress: Callable[[str], None] | None = None) -> tuple[geography.Geography, RegistryGraph]:
     """Read and validate every source; raise :class:`RegistryInvalid` with every problem found."""
     geo = _read_geography(settings, progress)
-    reg, problems = _read_registry(settings, geo, progress)
+    reg, problems, _ = _read_registry(settings, geo, progress)
     _validate_geography(geo, problems, settings.data_dir / "cache", progress)
     return geo, reg
 
@@ -96,7 +134,7 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, acc
         try:
             from .outlines import outlines_folder
 
-            outlines_folder(settings.data_dir)
+            _centroids(outlines_folder(settings.data_dir), progress)
         except OutlinesMissing as err:  # the graph is published; only the map lacks its outlines
             _say(progress, f"  carte sans contours : {err}")
         if settings.backend == "neo4j":
@@ -108,6 +146,15 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, acc
     return info
 
 
+def _centroids(folder: Path, progress) -> None:
+    """The communes' centroids, for the distance from a commune to the nearest seats (once per outlines)."""
+    from .centroids import centroids_table
+
+    if not (folder / "centroids.json").exists():
+        _say(progress, "Centres des communes (depuis leurs contours, pour les sièges à proximité)…")
+    centroids_table(folder)
+
+
 def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo:
     started = time.perf_counter()
     cache = settings.data_dir / "cache"
@@ -117,7 +164,7 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
     # kept only if the geography passes.
     writer = GeographyStore(geo, cache, progress)
     try:
-        reg, problems = _read_registry(settings, geo, progress)
+        reg, problems, seat_text = _read_registry(settings, geo, progress)
         _validate_geography(geo, problems, cache, progress)
         for line in report.compare_with_live(reg, settings.data_dir, accept_shrink):
             _say(progress, line)
@@ -130,7 +177,7 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
     _say(progress, "Écriture du graphe dans le magasin embarqué…")
     ox.Store.read_only(str(base)).backup(str(tmp / "oxigraph"))
     store = ox.Store(str(tmp / "oxigraph"))
-    store.bulk_load(reg.graph.serialize(format="nt", encoding="utf-8") + _custom_within(reg).encode(),
+    store.bulk_load(reg.graph.serialize(format="nt", encoding="utf-8") + (_custom_within(reg) + seat_text).encode(),
                     format=ox.RdfFormat.N_TRIPLES)
     store_cards(store, tmp)
     store.flush()

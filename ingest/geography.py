@@ -49,6 +49,17 @@ class Geography:
     epcis: dict[str, tuple[str, str, tuple[str, ...]]] = field(default_factory=dict)  # siren -> name, kind, members
     departements: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> name, region
     regions: dict[str, str] = field(default_factory=dict)  # code -> name
+    #: municipal arrondissement, delegated or associated commune -> the current commune it lies in
+    #: (national files often give 75112 for Paris 12e, or a delegated commune's own code)
+    part_of: dict[str, str] = field(default_factory=dict)
+
+    def current_commune(self, code: str) -> str | None:
+        """The current commune a code names: itself, or the commune an arrondissement or a delegated
+        or associated commune belongs to; None if it names none."""
+        if code in self.communes:
+            return code
+        parent = self.part_of.get(code)
+        return parent if parent in self.communes else None
 
     @property
     def source_iri(self) -> str:
@@ -99,6 +110,9 @@ def load(package_dir: Path) -> Geography:
         epci_of.update((code, e["code"]) for code in members)
     for c in json.loads(raw["communes.json"]):
         if c["type"] != "commune-actuelle":
+            parent = c.get("commune") or c.get("chefLieu")
+            if parent:
+                geo.part_of.setdefault(c["code"], parent)
             continue
         geo.communes[c["code"]] = Commune(
             code=c["code"],

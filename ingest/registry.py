@@ -29,6 +29,7 @@ from ._safe_yaml import is_date, load_yaml
 from .geography import Geography
 from .vocabulary import DCTERMS, M, ORG, PROV, PUBLIC, ROLE, STATUS, TYPE, iri
 from .privacy import personal_data
+from .identifiers import IDENTIFIERS, identifier_problems, identifier_triples
 
 __all__ = ["Where", "RegistryGraph", "read_registry", "read_entries", "merge_problems", "IGNORED"]
 
@@ -36,10 +37,10 @@ __all__ = ["Where", "RegistryGraph", "read_registry", "read_entries", "merge_pro
 FIELDS = {
     "file": {"scope", "synthetic", "sources", "actors", "territories", "instances", "inventories", "surveyed"},
     "source": {"title", "file", "url", "date", "retrieved", "confidence"},
-    "actor": {"id", "name", "kind", "sector", "based_in", "source", "note", "confidence"},
+    "actor": {"id", "name", "kind", "sector", "based_in", "source", "note", "confidence", *IDENTIFIERS},
     "territory": {"id", "name", "kind", "members", "from", "to", "confidence", "note", "source"},
     "instance": {"id", "type", "name", "level", "description", "source", "status", "roles", "coverage", "note", "confidence",
-                 "aggregate"},
+                 "aggregate", *IDENTIFIERS},
     "status": {"value", "from", "to", "source", "note", "confidence"},
     "role": {"role", "actor", "function", "from", "to", "source", "note", "confidence"},
     "coverage": {"territory", "ages", "publics", "from", "to", "source", "note", "confidence"},
@@ -300,6 +301,11 @@ class _Reader:
         name = self.text(entry, "name", where)
         if name:
             self.g.add((s, RDFS.label, Literal(name, lang="fr")))
+        if kind in ("actor", "instance"):  # SIREN, SIRET, FINESS, RNA
+            for t in identifier_triples(s, entry):
+                self.g.add(t)
+            for field_name, rule, message in identifier_problems(entry):
+                self.out.problem(Where(file, ident, field_name), rule, message)
         return s, where
 
     def part(self, s: URIRef, link: URIRef, cls: URIRef, kind: str, section: str, i: int, item: object, where: Where):

@@ -42,7 +42,7 @@ from ._fastgraph import graph_from_triples, ntriples_terms
 from .geography import Geography
 from .registry import RegistryGraph
 
-__all__ = ["validate_registry", "validate_geography", "geography_verdict_known", "compiled_shapes", "vocabulary", "problems_from_report"]
+__all__ = ["validate_registry", "validate_seats", "validate_geography", "geography_verdict_known", "compiled_shapes", "vocabulary", "problems_from_report"]
 
 # Registry field named by each property, so a report speaks the file's words ("ages", not m:minAge).
 FIELD_OF = {
@@ -135,6 +135,38 @@ def validate_registry(reg: RegistryGraph, geo: Geography) -> list[Problem]:
         return (where.file, where.entry, where.field)
 
     return problems_from_report(report, locate)
+
+
+def validate_seats(text: str, communes: set[str], geo: Geography, cache_dir: Path | None, locate) -> list[Problem]:
+    """Validate the N-Triples of a national file's seats with the description of their communes.
+
+    The verdict is remembered in ``cache_dir`` by the SHA-256 of the triples, the rules and this
+    code, as the geography's is: a national file changes monthly at most, and validating its 2,845
+    France services sites costs seconds at every build otherwise. ``locate(focus)`` gives (file,
+    entry, field) for a report.
+    """
+    h = hashlib.sha256(text.encode())
+    for path in (SHAPES_FILE, *VOCABULARY_FILES, Path(__file__), Path(geography.__file__)):
+        h.update(path.read_bytes())
+    marker = cache_dir / f"seats-{h.hexdigest()[:32]}.valid" if cache_dir is not None else None
+    if marker is not None and marker.exists():
+        return []
+    stubs: list[str] = list(geography.source_triples(geo))
+    seen: set[tuple[str, str]] = set()
+    for code in sorted(communes):
+        for k, c in _with_parents(geo, "commune", code):
+            if (k, c) not in seen:
+                seen.add((k, c))
+                stubs.extend(geography.node_triples(geo, k, c))
+    data = vocabulary()
+    data.parse(data=text + "".join(stubs), format="nt")
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=compiled_shapes(), inference="none")
+    if not conforms:
+        return problems_from_report(report, locate)
+    if marker is not None:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text("ok\n")
+    return []
 
 
 def _with_parents(geo: Geography, kind: str, code: str):

@@ -10,8 +10,8 @@ from rdflib import Namespace
 from maillage.core import namespaces as _ns
 from maillage.core.namespaces import BASE, iri, local
 
-__all__ = ["BASE", "M", "IGEO", "ORG", "PROV", "SKOS", "DCTERMS", "TYPE", "PUBLIC", "ROLE", "STATUS", "iri", "local"]
+__all__ = ["BASE", "M", "IGEO", "ORG", "PROV", "SKOS", "DCTERMS", "GEO", "TYPE", "PUBLIC", "ROLE", "STATUS", "iri", "local"]
 
-M, IGEO, ORG, PROV, SKOS, DCTERMS, TYPE, PUBLIC, ROLE, STATUS = (
-    Namespace(str(getattr(_ns, name))) for name in ("M", "IGEO", "ORG", "PROV", "SKOS", "DCTERMS", "TYPE", "PUBLIC", "ROLE", "STATUS")
+M, IGEO, ORG, PROV, SKOS, DCTERMS, GEO, TYPE, PUBLIC, ROLE, STATUS = (
+    Namespace(str(getattr(_ns, name))) for name in ("M", "IGEO", "ORG", "PROV", "SKOS", "DCTERMS", "GEO", "TYPE", "PUBLIC", "ROLE", "STATUS")
 )

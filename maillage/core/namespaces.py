@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BASE", "Namespace", "M", "IGEO", "ORG", "PROV", "SKOS", "DCTERMS", "TYPE", "PUBLIC", "ROLE", "STATUS",
+__all__ = ["BASE", "Namespace", "M", "IGEO", "ORG", "PROV", "SKOS", "DCTERMS", "GEO", "TYPE", "PUBLIC", "ROLE", "STATUS",
            "NAMESPACES", "KINDS", "ENTRY_ID", "iri", "local", "entry_iri"]
 
 BASE = "https://w3id.org/maillage/"
@@ -34,16 +34,19 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
+#: W3C WGS84 positions: a seat's point (``geo:lat``, ``geo:long``)
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 TYPE = Namespace(BASE + "type/")
 PUBLIC = Namespace(BASE + "public/")
 ROLE = Namespace(BASE + "role/")
 STATUS = Namespace(BASE + "status/")
 #: prefix → namespace, for the modules that need rdflib terms (ingest) or prefixes (exports)
-NAMESPACES = {"m": M, "igeo": IGEO, "org": ORG, "prov": PROV, "skos": SKOS, "dcterms": DCTERMS, "type": TYPE,
+NAMESPACES = {"m": M, "igeo": IGEO, "org": ORG, "prov": PROV, "skos": SKOS, "dcterms": DCTERMS, "geo": GEO, "type": TYPE,
               "public": PUBLIC, "role": ROLE, "status": STATUS}
 
 #: Path segment of each kind of node; a registry reference "epci:200068641" uses the same words.
-KINDS = ("commune", "epci", "departement", "region", "territoire", "instance", "actor", "source", "inventory", "survey")
+KINDS = ("commune", "epci", "departement", "region", "territoire", "instance", "actor", "source", "inventory", "survey",
+         "seat")
 
 
 def iri(kind: str, key: str) -> str:

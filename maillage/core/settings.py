@@ -44,6 +44,9 @@ SETTINGS = (
     Setting("max_body_kb", "2048", "Largest request body the HTTP service reads (kB); larger ones get 413."),
     Setting("validate_seconds", "60", "CPU seconds an uploaded file's validation may use (its child process)."),
     Setting("validate_memory_mb", "1024", "Address space an uploaded file's validation may use (MB)."),
+    Setting("query_timeout", "10", "Seconds a query to the public SPARQL or Cypher endpoint may run before it is stopped."),
+    Setting("query_rows", "10000", "Rows (or triples) a public SPARQL or Cypher endpoint answers at most; the rest is cut."),
+    Setting("sparql_workers", "2", "Worker processes of the SPARQL endpoint (a stuck one is killed and replaced)."),
 )
 
 
@@ -64,6 +67,9 @@ class Settings:
     max_body_kb: int
     validate_seconds: int
     validate_memory_mb: int
+    query_timeout: int
+    query_rows: int
+    sparql_workers: int
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":

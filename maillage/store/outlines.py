@@ -8,16 +8,19 @@ never makes them: a service started before any build answers that they are missi
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import importlib.util
 import re
 from pathlib import Path
 
 from maillage.core.errors import OutlinesMissing
 
-__all__ = ["LAYOUT", "package_file", "folder_for", "departement_of", "departement_outlines"]
+__all__ = ["LAYOUT", "CENTROIDS", "package_file", "folder_for", "departement_of", "departement_outlines", "centroids"]
 
 DEPARTEMENT = re.compile(r"^(?:[0-9]{2,3}|2A|2B)$")
 LAYOUT = 2  # bumped when the files' content changes for the same package version
+#: the table of commune centroids made from the outlines (``maillage.ingest.centroids``)
+CENTROIDS = "centroids.json"
 
 
 def package_file() -> tuple[Path, str]:
@@ -50,3 +53,11 @@ def departement_outlines(data_dir: Path, code: str) -> bytes | None:
         raise OutlinesMissing("Contours des communes pas encore préparés : lancez `maillage build`.")
     path = folder / f"{code}.geojson"
     return path.read_bytes() if path.is_file() else None
+
+
+def centroids(data_dir: Path) -> dict[str, tuple[float, float]]:
+    """Commune code → (longitude, latitude) of its outline's centroid, as the build tabulated them."""
+    path = folder_for(data_dir) / CENTROIDS
+    if not path.is_file():
+        raise OutlinesMissing("Centres des communes pas encore calculés : lancez `maillage build`.")
+    return {code: (point[0], point[1]) for code, point in json.loads(path.read_text(encoding="utf-8")).items()}

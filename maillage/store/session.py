@@ -13,6 +13,7 @@ call for a long-lived process. Nothing else sets state on a backend.
 | ``freshness`` | each type's freshness window (``None``: the default) | ``freshness`` |
 | ``coverage_index`` | for each commune, the coverages reaching it and through which member | ``coverage_index`` module |
 | ``tables`` | the plain tables the analyses read | ``tables`` module |
+| ``seats`` | the seats of the national files by type, and every commune's centroid | ``seats`` + the build's centroid table |
 
 ``served_publics(iri)`` is memoised per session too; ``surveys_of(code)`` says where the registry has
 looked at a commune (from the tables in a long-lived session, from ``commune_surveys`` otherwise).
@@ -38,14 +39,16 @@ from .places import PlaceTable
 __all__ = ["Session", "INDEXES", "open_backend"]
 
 #: the indexes a session declares, in the order a long-lived process warms them
-INDEXES = ("places", "territory_names", "concepts", "freshness", "coverage_index", "tables")
+INDEXES = ("places", "territory_names", "concepts", "freshness", "coverage_index", "tables", "seats")
 
 
 class Session:
     """An opened backend (``run``, ``run_rows``, ``close`` pass through) and its declared indexes."""
 
-    def __init__(self, backend: Backend, long_lived: bool = False):
+    def __init__(self, backend: Backend, long_lived: bool = False, data_dir: Path | None = None):
         self.backend = backend
+        #: where the build's tables beside the store live (the communes' centroids)
+        self.data_dir = data_dir
         self.name = backend.name
         #: a server answers from the indexes; a one-shot command asks the named questions
         self.long_lived = long_lived
@@ -116,6 +119,12 @@ class Session:
 
         return load_tables(self)
 
+    @cached_property
+    def seats(self):
+        from .seats import SeatIndex
+
+        return SeatIndex(self.run("seats"), self.data_dir)
+
     def served_publics(self, public_iri: str | None) -> frozenset[str] | None:
         """:func:`maillage.core.rules.served_publics` over this build's concepts, memoised."""
         if public_iri not in self._served:
@@ -140,4 +149,4 @@ class Session:
 def open_backend(settings: Settings, long_lived: bool = False) -> Session:
     """A session on the backend the settings name; ``long_lived`` (a server) answers from the indexes and
     may trade start time for speed (the embedded store copied into memory)."""
-    return Session(connect(settings, long_lived=long_lived), long_lived=long_lived)
+    return Session(connect(settings, long_lived=long_lived), long_lived=long_lived, data_dir=settings.data_dir)

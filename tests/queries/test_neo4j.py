@@ -58,7 +58,7 @@ def test_parity_on_every_named_question(national, backends):
     embedded, graph = backends
     communes = _sample_communes(national)
     assert len(communes) >= 300
-    for name in ("concepts", "coverages", "place_names", "territory_names", "freshness", "surveys"):
+    for name in ("concepts", "coverages", "place_names", "territory_names", "freshness", "surveys", "seats", "identifiers"):
         assert _rows(embedded.run(name)) == _rows(graph.run(name)), name
     for name, params in (("instance_coverages", {"instance": None}), ("actor_roles", {"actor": None})):
         assert _rows(embedded.run(name, **params)) == _rows(graph.run(name, **params)), name

@@ -1,0 +1,185 @@
+"""The public query endpoints: SPARQL 1.1 Protocol over the embedded store, read-only Cypher on Neo4j.
+
+SPARQL (``GET /sparql?query=…``, ``POST /sparql`` as a form or ``application/sparql-query``; results
+as JSON, CSV, TSV or XML by ``Accept`` or ``?format=``) runs in a pool of worker processes
+(``sparql_worker``): each query has ``query_timeout`` seconds, after which its process is killed and
+replaced, so that no query, however costly, stalls the service; answers stop at ``query_rows`` rows
+(``X-Maillage-Truncated: true`` says so). Cypher (``/cypher``, on the Neo4j backend) runs in a read
+transaction with the server's own time limit (``Query(text, timeout=…)``) after the text is refused if it
+would load, call procedures or write (``cypher_check``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import threading
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from maillage.core.errors import InvalidQuery, QueryRefused, QueryTimeout, StoreMissing
+from maillage.core.settings import Settings
+from maillage.store.builds import current_build
+
+from . import limits, sparql_worker
+from .linked import negotiate
+from .service import Service, service
+
+__all__ = ["router", "WorkerPool"]
+
+router = APIRouter(tags=["requêtes"])
+
+MEDIA = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values",
+         "xml": "application/sparql-results+xml", "turtle": "text/turtle", "ntriples": "application/n-triples"}
+FORMATS = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values",
+           "xml": "application/sparql-results+xml", "ttl": "text/turtle", "nt": "application/n-triples"}
+
+
+class WorkerPool:
+    """Worker processes, each answering one query at a time; one past its time is killed and replaced."""
+
+    def __init__(self, size: int):
+        self._context = mp.get_context("spawn")  # a fresh interpreter: no copy of the service's threads
+        self._idle: queue.Queue = queue.Queue()
+        self._lock = threading.Lock()
+        self._workers: list = []
+        for _ in range(max(1, size)):
+            self._idle.put(None)  # started on first use
+
+    def _spawn(self):
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=sparql_worker.serve, args=(child,), daemon=True, name="maillage-sparql")
+        process.start()
+        child.close()
+        # Start-up (an interpreter and Oxigraph) is not counted in a query's time.
+        if not parent.poll(60):
+            process.kill()
+            raise QueryTimeout("Le processus du point d'accès SPARQL ne démarre pas.")
+        parent.recv()
+        with self._lock:
+            self._workers.append((process, parent))
+        return process, parent
+
+    def _retire(self, worker) -> None:
+        process, conn = worker
+        process.kill()
+        process.join(5)
+        conn.close()
+        with self._lock:
+            if worker in self._workers:
+                self._workers.remove(worker)
+
+    def run(self, request: tuple, timeout: float):
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise QueryTimeout("Point d'accès SPARQL occupé : réessayez dans un instant.") from None
+        try:
+            if worker is None or not worker[0].is_alive():
+                if worker is not None:
+                    self._retire(worker)
+                worker = self._spawn()
+            worker[1].send(request)
+            if worker[1].poll(timeout):
+                answer = worker[1].recv()
+                self._idle.put(worker)
+                worker = None
+                return answer
+            raise QueryTimeout(f"Requête arrêtée après {timeout:g} s (limite du point d'accès) : "
+                               "restreignez-la (motifs plus sélectifs, LIMIT).")
+        except (EOFError, ConnectionError):
+            raise QueryTimeout("Le processus de la requête s'est arrêté : requête abandonnée.") from None
+        finally:
+            if worker is not None:  # stopped or broken: replaced by a fresh one at next use
+                self._retire(worker)
+                self._idle.put(None)
+
+    def close(self) -> None:
+        with self._lock:
+            workers = list(self._workers)
+        for worker in workers:
+            self._retire(worker)
+
+
+def _pool(svc: Service) -> WorkerPool:
+    pool = getattr(svc, "sparql_pool", None)
+    if pool is None:
+        with svc._lock:
+            pool = getattr(svc, "sparql_pool", None)
+            if pool is None:
+                pool = svc.sparql_pool = WorkerPool(svc.settings.sparql_workers)  # type: ignore[attr-defined]
+    return pool
+
+
+FORM = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>SPARQL — Maillage</title></head>
+<body style="font:15px system-ui,sans-serif;margin:2em"><h1>Point d'accès SPARQL de Maillage</h1>
+<p>Lecture seule ; {timeout} s et {rows} lignes au plus par requête. Vocabulaire : <a href="/id/ontology">/id/ontology</a>.</p>
+<form method="get"><textarea name="query" rows="12" cols="90">PREFIX m: &lt;https://w3id.org/maillage/ontology#&gt;
+PREFIX rdfs: &lt;http://www.w3.org/2000/01/rdf-schema#&gt;
+SELECT ?instance ?name WHERE {{ ?instance a m:SchemeInstance ; rdfs:label ?name }} LIMIT 20</textarea><br>
+<select name="format"><option>json</option><option>csv</option><option>tsv</option><option>xml</option></select>
+<button>Interroger</button></form></body></html>"""
+
+
+def _sparql(request: Request, text: str | None, format: str | None, svc: Service) -> Response:
+    settings: Settings = svc.settings
+    if not text:
+        if "text/html" in request.headers.get("accept", ""):
+            return HTMLResponse(FORM.format(timeout=settings.query_timeout, rows=settings.query_rows))
+        raise InvalidQuery("Paramètre « query » manquant : une requête SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE).")
+    if len(text) > 100_000:
+        raise QueryRefused("Requête trop longue (100 000 caractères au plus).")
+    reason = sparql_worker.check(text)  # refused at once, without a worker
+    if reason:
+        raise QueryRefused(reason)
+    build = current_build(settings.data_dir)
+    if build is None:
+        raise StoreMissing(f"Aucun graphe construit dans {settings.data_dir} : lancez `maillage build`.")
+    if format:
+        if format not in FORMATS:
+            raise InvalidQuery(f"Format « {format} » inconnu : {', '.join(FORMATS)}.")
+        results = sparql_worker.RESULT_TYPES.get(FORMATS[format], "json")
+        graphs = sparql_worker.GRAPH_TYPES.get(FORMATS[format], "turtle")
+    else:
+        results = sparql_worker.RESULT_TYPES[negotiate(request, None, tuple(sparql_worker.RESULT_TYPES))]
+        graphs = sparql_worker.GRAPH_TYPES[negotiate(request, None, tuple(sparql_worker.GRAPH_TYPES))]
+    status, kind, body, truncated = _pool(svc).run((str(build), text, results, graphs, settings.query_rows),
+                                                   float(settings.query_timeout))
+    if status != 200:
+        raise QueryRefused(body.decode()) if status == 400 else RuntimeError(body.decode())
+    headers = {"X-Maillage-Truncated": "true" if truncated else "false", "Access-Control-Allow-Origin": "*",
+               "X-Maillage-Build": build.name}
+    return Response(body, media_type=MEDIA[kind] + ("; charset=utf-8" if kind in ("csv", "tsv", "turtle") else ""),
+                    headers=headers)
+
+
+FORMAT = Query(None, max_length=limits.WORD, description="json, csv, tsv, xml (résultats) ; ttl, nt (graphes) ; sinon l'en-tête Accept")
+
+
+@router.get("/sparql", summary="Point d'accès SPARQL 1.1 (lecture seule, temps et taille limités)", response_class=Response)
+def get_sparql(request: Request, format: str | None = FORMAT, svc: Service = Depends(service)):
+    """Paramètre `query` : la requête SPARQL 1.1 (SELECT, ASK, CONSTRUCT, DESCRIBE). Toute l'adresse est
+    bornée à 4 096 octets (414 au-delà) : une requête plus longue s'envoie en POST."""
+    # `query` is read here, not declared: its bound is the whole query string's (api/limits.py), since a
+    # SPARQL text is longer than any other parameter's bound.
+    return _sparql(request, request.query_params.get("query"), format, svc)
+
+
+@router.post("/sparql", summary="Point d'accès SPARQL 1.1 (POST : formulaire ou application/sparql-query)",
+             response_class=Response)
+async def post_sparql(request: Request, format: str | None = FORMAT, svc: Service = Depends(service)):
+    from starlette.concurrency import run_in_threadpool
+
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/sparql-query":
+        text = (await request.body()).decode("utf-8", errors="replace")
+    elif content_type == "application/x-www-form-urlencoded":
+        form = parse_qs((await request.body()).decode("utf-8", errors="replace"))
+        text = (form.get("query") or [""])[0]
+        if form.get("update"):
+            raise QueryRefused("Mise à jour refusée : ce point d'accès est en lecture seule.")
+    else:
+        raise InvalidQuery("Corps attendu : application/sparql-query, ou un formulaire (urlencoded) avec « query ».")
+    return await run_in_threadpool(_sparql, request, text, format, svc)

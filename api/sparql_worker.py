@@ -1,0 +1,155 @@
+"""The child process that runs one SPARQL query at a time over the live build's store, read-only.
+
+A query runs here, not in the service: Oxigraph cannot interrupt a query from another thread, so the
+service waits for the answer with a time limit and, past it, kills this process and starts another
+(``api/sparql.py``). The store is opened read-only (no write can reach it whatever the text says), the
+text must be a query (SELECT, ASK, CONSTRUCT, DESCRIBE: an update is a syntax error for
+``Store.query``), and :func:`check` refuses ``SERVICE`` (Oxigraph would call the other host) and names
+every update keyword for a clear message. Results are written here, row by row, up to the size limit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from xml.sax.saxutils import escape, quoteattr
+
+__all__ = ["check", "serve", "RESULT_TYPES", "GRAPH_TYPES"]
+
+#: media type of a solutions result → name
+RESULT_TYPES = {"application/sparql-results+json": "json", "text/csv": "csv", "text/tab-separated-values": "tsv",
+                "application/sparql-results+xml": "xml"}
+GRAPH_TYPES = {"text/turtle": "turtle", "application/n-triples": "ntriples"}
+
+# What is not query syntax (IRIs, strings, comments) is blanked before looking for keywords.
+_SKIP = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                   r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*')
+_FORBIDDEN = re.compile(r"(?<![?$:\w-])(SERVICE|INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)(?![\w:-])", re.I)
+
+
+def check(text: str) -> str | None:
+    """A French reason to refuse ``text``, or None."""
+    found = _FORBIDDEN.search(_SKIP.sub(" ", text))
+    if found is None:
+        return None
+    word = found.group(1).upper()
+    if word == "SERVICE":
+        return "SERVICE refusé : ce point d'accès n'interroge pas d'autre serveur."
+    return f"{word} refusé : ce point d'accès est en lecture seule (requêtes SELECT, ASK, CONSTRUCT, DESCRIBE)."
+
+
+def _term(term) -> dict:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _solutions(result, kind: str, limit: int) -> tuple[bytes, bool]:
+    names = [v.value for v in result.variables]
+    rows, truncated = [], False
+    for solution in result:
+        if len(rows) == limit:
+            truncated = True
+            break
+        rows.append([solution[n] for n in names])
+    if kind == "json":
+        bindings = [{n: _term(v) for n, v in zip(names, row) if v is not None} for row in rows]
+        return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode(), truncated
+    if kind in ("csv", "tsv"):
+        out = io.StringIO()
+        if kind == "csv":
+            writer = csv.writer(out, lineterminator="\r\n")
+            writer.writerow(names)
+            writer.writerows([("" if v is None else v.value) for v in row] for row in rows)
+        else:
+            out.write("\t".join("?" + n for n in names) + "\n")
+            for row in rows:
+                out.write("\t".join("" if v is None else str(v) for v in row) + "\n")
+        return out.getvalue().encode(), truncated
+    parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+    parts += [f"<variable name={quoteattr(n)}/>" for n in names] + ["</head><results>"]
+    for row in rows:
+        parts.append("<result>")
+        for n, v in zip(names, row):
+            if v is None:
+                continue
+            t = _term(v)
+            if t["type"] == "uri":
+                inner = f"<uri>{escape(t['value'])}</uri>"
+            elif t["type"] == "bnode":
+                inner = f"<bnode>{escape(t['value'])}</bnode>"
+            else:
+                attrs = (f" xml:lang={quoteattr(t['xml:lang'])}" if "xml:lang" in t else "") + \
+                        (f" datatype={quoteattr(t['datatype'])}" if "datatype" in t else "")
+                inner = f"<literal{attrs}>{escape(t['value'])}</literal>"
+            parts.append(f"<binding name={quoteattr(n)}>{inner}</binding>")
+        parts.append("</result>")
+    parts.append("</results></sparql>")
+    return "".join(parts).encode(), truncated
+
+
+def run(store, text: str, results: str, graphs: str, limit: int) -> tuple[int, str, bytes, bool]:
+    """(status, media type, body, truncated) of one query."""
+    import pyoxigraph as ox
+
+    reason = check(text)
+    if reason is not None:
+        return 400, "error", reason.encode(), False
+    try:
+        result = store.query(text)
+    except SyntaxError as err:
+        return 400, "error", f"Requête SPARQL illisible : {err}".encode(), False
+    except (OSError, ValueError, RuntimeError) as err:
+        return 400, "error", f"Requête refusée : {err}".encode(), False
+    if isinstance(result, ox.QueryBoolean):
+        body = {"json": json.dumps({"head": {}, "boolean": bool(result)}).encode(),
+                "xml": f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+                       f"<boolean>{str(bool(result)).lower()}</boolean></sparql>".encode()}.get(results)
+        if body is None:
+            results = "json"
+            body = json.dumps({"head": {}, "boolean": bool(result)}).encode()
+        return 200, results, body, False
+    if isinstance(result, ox.QuerySolutions):
+        body, truncated = _solutions(result, results, limit)
+        return 200, results, body, truncated
+    triples, truncated = [], False
+    for triple in result:
+        if len(triples) == limit:
+            truncated = True
+            break
+        triples.append(triple)
+    fmt = ox.RdfFormat.TURTLE if graphs == "turtle" else ox.RdfFormat.N_TRIPLES
+    return 200, graphs, ox.serialize(triples, format=fmt), truncated
+
+
+def serve(conn) -> None:
+    """Answer requests (build folder, text, results kind, graph kind, row limit) until told to stop."""
+    import pyoxigraph as ox
+
+    store, opened = None, None
+    conn.send("ready")
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            return
+        if request is None:
+            return
+        build, text, results, graphs, limit = request
+        try:
+            if opened != build:
+                store, opened = ox.Store.read_only(f"{build}/oxigraph"), build
+            conn.send(run(store, text, results, graphs, limit))
+        except Exception as err:  # the service answers 500 with a French message; the worker goes on
+            conn.send((500, "error", f"Erreur du point d'accès SPARQL ({type(err).__name__}).".encode(), False))

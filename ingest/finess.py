@@ -1,0 +1,87 @@
+"""FINESS establishments (the "structures" flux, JSON) of the categories that are Maillage scheme types,
+active only, described in ``ingest/sources/finess.yaml``.
+
+The flux nests établissements (``ege``) under legal entities (``pmej``). An establishment is active when
+FINESS says so (``etatObjet`` A) and no closing date on or before the file's date is recorded
+(:func:`active`); the others are left out, counted. Its commune is that of its address
+(``cogCommune``), its point the address's coordinates when FINESS has them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+
+from .geography import Geography
+from .seats import Seat, SeatFile, coordinate
+
+__all__ = ["NAME", "read", "active", "establishments"]
+
+NAME = "finess"
+
+
+def _date(text: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text)[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def active(record: dict, on: dt.date, state: str = "A") -> bool:
+    """Whether an establishment is open on ``on``: in FINESS's active state, opened by then, not closed."""
+    general = record.get("informationsGeneralesEGE") or {}
+    opened, closed = _date(general.get("dateOuverture")), _date(general.get("dateFermeture"))
+    return (record.get("etatObjet") == state and (opened is None or opened <= on)
+            and (closed is None or closed > on))
+
+
+def establishments(path: Path) -> list[dict]:
+    """Every establishment of the flux, in file order (legal entity by legal entity)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        flux = json.load(handle)
+    return [ege for pmej in flux.get("pmej", []) for ege in pmej.get("ege", [])]
+
+
+def read(desc: dict, path: Path, sha256: str, geo: Geography) -> SeatFile:
+    out = SeatFile(desc, path, sha256)
+    categories: dict[str, str] = {str(k): v for k, v in desc["categories"].items()}
+    on = dt.date.fromisoformat(str(desc["date"]))
+    for row, record in enumerate(establishments(path), start=1):
+        out.rows += 1
+        category = str(record.get("categorieentiteGeographiqueExercice") or "")
+        if category not in categories:
+            out.skip("catégorie hors des types de dispositifs")
+            continue
+        if not active(record, on, desc["filters"]["etatObjet"]):
+            out.skip("établissement fermé ou inactif")
+            continue
+        general = record.get("informationsGeneralesEGE") or {}
+        address = (record.get("adresse") or [{}])[0]
+        code = str(address.get("cogCommune") or "")
+        commune = geo.current_commune(code)
+        if commune is None:
+            out.skip(f"commune inconnue du COG {geo.vintage}")
+            continue
+        point = address.get("coordonneesGeographique") or {}
+        number = str(general.get("numFinessEge"))
+        name = (general.get("nomEgeLong") or general.get("nomEgeCourt") or "").strip() or f"FINESS {number}"
+        out.seats.append(Seat(
+            key=f"finess-{number}",
+            type=categories[category],
+            name=name,
+            commune=commune,
+            row=row,
+            excerpt=(f"numFinessEge={number}; categorie={category}; etatObjet={record.get('etatObjet')}; "
+                     f"dateOuverture={general.get('dateOuverture')}; dateFermeture={general.get('dateFermeture')}; "
+                     f"cogCommune={code}; nom={name}"),
+            latitude=coordinate(point.get("coordonneeY"), -90, 90),
+            longitude=coordinate(point.get("coordonneeX"), -180, 180),
+            opened=_date(general.get("dateOuverture")),
+            closed=_date(general.get("dateFermeture")),
+            finess=number,
+            siret=general.get("siret") or None,
+        ))
+    return out

@@ -1,0 +1,185 @@
+"""Seats from national files: where a structure of a scheme type is (a commune and a point).
+
+Each national source is a short declarative description in ``ingest/sources/<name>.yaml`` (licence,
+producer, file and its SHA-256, filters, the fields read and how they map) and a reader module
+(``finess``, ``france_services``) that turns the file's records into :class:`Seat` records. This module
+holds what they share: reading a description, checking the file's bytes against it, and writing the
+seats into the registry's graph, each with its provenance (the file, its SHA-256, the row number and the
+row's values as excerpt), validated by the same shapes as the registry (``validate.validate_seats``,
+whose verdict is remembered per file content: the same bytes through the same rules).
+
+A seat is never a coverage: FINESS and the France services list say where a structure is, not the
+territory it serves. A seat that matches a registry instance (the same FINESS number, or the same type
+and a commune the instance is tied to: a commune it covers by name, or where one of its actors is
+based) is linked to it (``m:seatOf``) rather than standing for a second instance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rdflib import RDF, RDFS, URIRef
+
+from maillage.core.errors import Problem
+
+from ._ntriples import lit, ref, triple, typed
+from .registry import RegistryGraph
+from .vocabulary import DCTERMS, GEO, M, PROV, TYPE, iri
+
+__all__ = ["SOURCES", "Seat", "SeatFile", "description", "file_of", "seat_triples", "link_seats", "coordinate"]
+
+SOURCES = Path(__file__).resolve().parent / "sources"
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One structure's seat, as a national file gives it."""
+
+    key: str  # unique across sources: "fs-1", "finess-690021878"
+    type: str  # a notation of ontology/scheme-types.ttl
+    name: str
+    commune: str  # INSEE code
+    row: int  # 1 = the file's first record
+    excerpt: str  # the row's values that were read
+    latitude: str | None = None
+    longitude: str | None = None
+    opened: dt.date | None = None
+    closed: dt.date | None = None
+    kind: str | None = None
+    finess: str | None = None
+    siret: str | None = None
+
+
+@dataclass
+class SeatFile:
+    """What a reader made of one file: its seats, and how many rows it left out and why."""
+
+    description: dict
+    path: Path
+    sha256: str
+    rows: int = 0
+    seats: list[Seat] = field(default_factory=list)
+    #: reason (French) → number of rows left out for it
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+
+def description(name: str) -> dict:
+    """The declarative description ``ingest/sources/<name>.yaml``."""
+    return yaml.safe_load((SOURCES / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def file_of(desc: dict, shared: Path) -> tuple[Path | None, str | None, Problem | None]:
+    """The described file under ``shared``, its SHA-256, and a problem if its bytes are not the ones
+    described (None, None, None when the documents folder does not hold it)."""
+    path = shared / desc["file"]
+    if not path.is_file():
+        return None, None, None
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != desc["sha256"]:
+        return path, digest, Problem(desc["file"], "(fichier)", "sha256", "empreinte-source",
+                                     f"le fichier n'est pas celui que décrit ingest/sources ({desc['source']}) : "
+                                     f"SHA-256 {digest} au lieu de {desc['sha256']} ; mettez la description à jour")
+    return path, digest, None
+
+
+def coordinate(text: object, low: float, high: float) -> str | None:
+    """A WGS84 degree as an ``xsd:decimal`` lexical form, or None when absent or out of range."""
+    try:
+        value = float(str(text).replace(",", "."))
+    except (TypeError, ValueError):
+        return None
+    if not low <= value <= high or value != value:
+        return None
+    return f"{value:.7f}".rstrip("0").rstrip(".")
+
+
+def _source_lines(desc: dict, digest: str) -> list[str]:
+    s = ref(iri("source", desc["source"]))
+    return [
+        triple(s, _TYPE, ref(str(M.SourceDocument))),
+        triple(s, ref(str(DCTERMS.title)), lit(desc["title"], "fr")),
+        triple(s, ref(str(DCTERMS.date)), typed(desc["date"], "date")),
+        triple(s, ref(str(DCTERMS.publisher)), lit(desc["producer"], "fr")),
+        triple(s, ref(str(DCTERMS.license)), ref(desc["licence"])),
+        triple(s, ref(str(M.file)), lit(desc["file"])),
+        triple(s, ref(str(M.url)), lit(desc["url"])),
+        triple(s, ref(str(M.sha256)), lit(digest)),
+    ]
+
+
+_TYPE = ref(str(RDF.type))
+_P = {name: ref(str(term)) for name, term in (
+    ("label", RDFS.label), ("entry", M.entryId), ("schemeType", M.schemeType), ("commune", M.commune),
+    ("lat", GEO.lat), ("long", GEO.long), ("from", M.validFrom), ("to", M.validTo), ("kind", M.seatKind),
+    ("finess", M.finess), ("siret", M.siret), ("derivation", PROV.qualifiedDerivation),
+    ("derived", PROV.wasDerivedFrom), ("entity", PROV.entity), ("excerpt", M.excerpt), ("row", M.row))}
+_SEAT, _DERIVATION = ref(str(M.Seat)), ref(str(PROV.Derivation))
+
+
+def seat_triples(read: SeatFile) -> str:
+    """The N-Triples of a file's seats and of the file as a source (SHA-256, licence, producer).
+
+    Written as text, not rdflib objects: the France services list alone is 50,000 triples, and this
+    text is both what is validated (its verdict remembered by its SHA-256) and what the store loads.
+    """
+    desc = read.description
+    source = ref(iri("source", desc["source"]))
+    lines = _source_lines(desc, read.sha256)
+    p = _P
+    for seat in read.seats:
+        s = ref(iri("seat", seat.key))
+        d = ref(f"{iri('seat', seat.key)}/source")
+        lines += [triple(s, _TYPE, _SEAT), triple(s, p["entry"], lit(seat.key)), triple(s, p["label"], lit(seat.name, "fr")),
+                  triple(s, p["schemeType"], ref(TYPE[seat.type])), triple(s, p["commune"], ref(iri("commune", seat.commune))),
+                  triple(s, p["derivation"], d), triple(s, p["derived"], source), triple(d, _TYPE, _DERIVATION),
+                  triple(d, p["entity"], source), triple(d, p["excerpt"], lit(seat.excerpt)),
+                  triple(d, p["row"], typed(seat.row, "integer"))]
+        if seat.latitude is not None and seat.longitude is not None:
+            lines += [triple(s, p["lat"], typed(seat.latitude, "decimal")), triple(s, p["long"], typed(seat.longitude, "decimal"))]
+        for name, value in (("from", seat.opened), ("to", seat.closed)):
+            if value is not None:
+                lines.append(triple(s, p[name], typed(value.isoformat(), "date")))
+        for name, value in (("kind", seat.kind), ("finess", seat.finess), ("siret", seat.siret)):
+            if value:
+                lines.append(triple(s, p[name], lit(value)))
+    return "".join(lines)
+
+
+def _instance_ties(reg: RegistryGraph) -> tuple[dict[str, str], dict[tuple[str, str], set[str]]]:
+    """FINESS number → instance, and (type, commune code) → instances tied to that commune."""
+    g = reg.graph
+    by_finess = {str(v): str(s) for s, v in g.subject_objects(M.finess) if (s, RDF.type, M.SchemeInstance) in g}
+    ties: dict[tuple[str, str], set[str]] = {}
+    for instance, concept in g.subject_objects(M.schemeType):
+        if (instance, RDF.type, M.SchemeInstance) not in g:
+            continue
+        kind = str(concept).rsplit("/", 1)[-1]
+        places = {g.value(c, M.territory) for c in g.objects(instance, M.hasCoverage)}
+        places |= {g.value(g.value(r, M.actor), M.basedIn) for r in g.objects(instance, M.hasRole)}
+        for place in places:
+            if place is not None and "/commune/" in str(place):
+                ties.setdefault((kind, str(place).rsplit("/", 1)[-1]), set()).add(str(instance))
+    return by_finess, ties
+
+
+def link_seats(reg: RegistryGraph, found: list[Seat]) -> int:
+    """Link each seat that matches one registry instance to it (``m:seatOf``, in the registry's graph,
+    validated with it); the number linked."""
+    by_finess, ties = _instance_ties(reg)
+    linked = 0
+    for seat in found:
+        instance = by_finess.get(seat.finess or "")
+        if instance is None:
+            candidates = ties.get((seat.type, seat.commune), set())
+            instance = next(iter(candidates)) if len(candidates) == 1 else None
+        if instance is not None:
+            reg.graph.add((URIRef(iri("seat", seat.key)), M.seatOf, URIRef(instance)))
+            linked += 1
+    return linked

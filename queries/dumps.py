@@ -1,0 +1,110 @@
+"""Downloadable dumps of a build, made on first request and kept in the build's folder with their
+SHA-256, and the DCAT-AP description of the dataset that names each with its checksum.
+
+A build never changes, so each dump is written once (``<build>/dumps/<name>`` and ``<name>.sha256``,
+atomically: a reader sees a whole file or none); deleting the folder is always safe. The RDF dumps are
+the whole graph of the embedded store (Neo4j is loaded from it): N-Triples (gzip), Turtle and JSON-LD
+by Oxigraph's writers; the CSV has one row per coverage (with the instance's identifiers), the GeoJSON
+one point per seat.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from maillage.core.namespaces import BASE
+from maillage.core.tabular import to_csv
+from maillage.store.rdf import PREFIXES
+from maillage.store.session import Session
+
+from .identifiers import identifiers_of
+from .instances import instance_detail
+from .seats import seats_layer
+
+__all__ = ["DUMPS", "Dump", "dump", "all_dumps"]
+
+
+@dataclass(frozen=True)
+class Dump:
+    name: str
+    media_type: str
+    title: str
+    path: Path
+    sha256: str
+    bytes: int
+
+
+#: file name → (media type, French title)
+DUMPS = {
+    "maillage.nt.gz": ("application/n-triples", "Graphe complet, N-Triples compressé (gzip)"),
+    "maillage.ttl": ("text/turtle", "Graphe complet, Turtle"),
+    "maillage.jsonld": ("application/ld+json", "Graphe complet, JSON-LD"),
+    "couvertures.csv": ("text/csv", "Couvertures des dispositifs (une ligne par couverture), CSV"),
+    "sieges.geojson": ("application/geo+json", "Sièges des fichiers nationaux (points), GeoJSON"),
+}
+
+
+def _triples(store: ox.Store):
+    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        yield ox.Triple(quad.subject, quad.predicate, quad.object)
+
+
+def _coverages_csv(session: Session) -> bytes:
+    ids = identifiers_of(session)
+    rows = []
+    for ident in sorted({r["instance"].rsplit("/", 1)[-1] for r in session.run("instance_coverages", instance=None)}):
+        d = instance_detail(session, ident)
+        mine = ids.get(f"{BASE}instance/{ident}", {})
+        for a in d.coverages:
+            rows.append({"instance_id": d.id, "type": d.type, "name": d.name, "coverage_id": a.coverage_id,
+                         "level": a.level, "territory": a.territory, "territory_name": a.territory_name,
+                         "ages": {"min": a.ages.min, "max": a.ages.max}, "publics": a.publics,
+                         "valid_from": a.valid_from, "valid_to": a.valid_to,
+                         **{scheme: mine.get(scheme) for scheme in ("siren", "siret", "finess", "rna")},
+                         "iri": f"{BASE}instance/{d.id}"})
+    return to_csv(rows).encode("utf-8")
+
+
+def _write(session: Session, store: ox.Store, name: str, target: Path) -> None:
+    if name == "maillage.nt.gz":
+        with gzip.open(target, "wb", compresslevel=6) as out:
+            ox.serialize(_triples(store), out, format=ox.RdfFormat.N_TRIPLES)
+    elif name == "maillage.ttl":
+        ox.serialize(_triples(store), str(target), format=ox.RdfFormat.TURTLE,
+                     prefixes={k: v for k, v in PREFIXES.items() if k != "maillage"})
+    elif name == "maillage.jsonld":
+        ox.serialize(_triples(store), str(target), format=ox.RdfFormat.JSON_LD)
+    elif name == "couvertures.csv":
+        target.write_bytes(_coverages_csv(session))
+    elif name == "sieges.geojson":
+        features = [f for dep in sorted({s.commune[:3] if s.commune.startswith("97") else s.commune[:2]
+                                         for s in session.seats.seats})
+                    for f in seats_layer(session, "departement", dep)["features"]]
+        target.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), encoding="utf-8")
+
+
+def dump(session: Session, store: ox.Store, build: Path, name: str) -> Dump:
+    """The dump ``name`` of ``build``, made now if it is not there yet."""
+    media_type, title = DUMPS[name]
+    folder = build / "dumps"
+    path, digest_path = folder / name, folder / f"{name}.sha256"
+    if not (path.is_file() and digest_path.is_file()):
+        folder.mkdir(exist_ok=True)
+        tmp = folder / f".{name}.{os.getpid()}.tmp"
+        _write(session, store, name, tmp)
+        digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
+        os.replace(tmp, path)
+        digest_path.write_text(f"{digest}  {name}\n", encoding="utf-8")
+    digest = digest_path.read_text(encoding="utf-8").split()[0]
+    return Dump(name, media_type, title, path, digest, path.stat().st_size)
+
+
+def all_dumps(session: Session, store: ox.Store, build: Path) -> list[Dump]:
+    return [dump(session, store, build, name) for name in DUMPS]

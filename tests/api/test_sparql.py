@@ -1,0 +1,108 @@
+"""The SPARQL endpoint: the Protocol's GET and POST in four result formats, read-only, and hostile
+queries refused or cut off within the time limit while the service keeps answering."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import time
+import urllib.request
+import xml.etree.ElementTree as ET
+
+import pytest
+from fastapi.testclient import TestClient
+
+from maillage.api.app import create_app
+
+SELECT = ("PREFIX m: <https://w3id.org/maillage/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+          "SELECT ?i ?name WHERE { ?i a m:SchemeInstance ; rdfs:label ?name } ORDER BY ?i")
+LIMIT_S = 3
+
+
+@pytest.fixture(scope="module")
+def limited(national):
+    settings = dataclasses.replace(national, query_timeout=LIMIT_S, query_rows=100, sparql_workers=2)
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+def test_select_in_every_result_format(limited, backend):
+    instances = len({r["instance"] for r in backend.run("coverages")})
+    r = limited.get("/sparql", params={"query": SELECT})
+    assert r.headers["content-type"] == "application/sparql-results+json"
+    bindings = r.json()["results"]["bindings"]
+    assert len(bindings) == instances and bindings[0]["name"]["xml:lang"] == "fr"
+    as_csv = list(csv.reader(io.StringIO(limited.get("/sparql", params={"query": SELECT, "format": "csv"}).text)))
+    assert as_csv[0] == ["i", "name"] and len(as_csv) == instances + 1
+    tsv = limited.get("/sparql", params={"query": SELECT}, headers={"Accept": "text/tab-separated-values"}).text
+    assert tsv.splitlines()[0] == "?i\t?name" and tsv.splitlines()[1].startswith("<https://w3id.org/maillage/instance/")
+    xml = limited.post("/sparql", data={"query": SELECT}, headers={"Accept": "application/sparql-results+xml"})
+    root = ET.fromstring(xml.content)
+    assert len(root.findall(".//{http://www.w3.org/2005/sparql-results#}result")) == instances
+    direct = limited.post("/sparql", content=SELECT, headers={"Content-Type": "application/sparql-query"})
+    assert direct.json() == r.json()
+
+
+def test_construct_ask_and_the_size_limit(limited):
+    turtle = limited.get("/sparql", params={"query": "CONSTRUCT WHERE { <https://w3id.org/maillage/instance/dac-31> ?p ?o }"},
+                         headers={"Accept": "text/turtle"})
+    assert turtle.headers["content-type"].startswith("text/turtle") and "dac-31" in turtle.text
+    assert limited.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
+    many = limited.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o }", "format": "csv"})
+    assert many.headers["x-maillage-truncated"] == "true" and len(many.text.splitlines()) == 101
+
+
+@pytest.mark.parametrize("query,word", [
+    ("INSERT DATA { <https://w3id.org/maillage/x> <https://w3id.org/maillage/y> 1 }", "INSERT"),
+    ("DELETE WHERE { ?s ?p ?o }", "DELETE"),
+    ("LOAD <http://example.org/data.ttl>", "LOAD"),
+    ("CLEAR ALL", "CLEAR"),
+    ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
+    ("select * where { service silent <http://127.0.0.1:1/> { ?s ?p ?o } }", "SERVICE"),
+])
+def test_writes_loads_and_services_are_refused(limited, query, word):
+    for r in (limited.get("/sparql", params={"query": query}), limited.post("/sparql", data={"update": query}),
+              limited.post("/sparql", content=query, headers={"Content-Type": "application/sparql-query"})):
+        assert r.status_code == 400 and r.json()["error"] == "QueryRefused", r.text
+    assert word in limited.get("/sparql", params={"query": query}).json()["message"]
+
+
+def test_words_inside_strings_iris_and_variables_are_not_keywords(limited):
+    query = 'SELECT ?service ?load WHERE { BIND("INSERT SERVICE" AS ?service) BIND(<http://x/LOAD> AS ?load) }'
+    assert limited.get("/sparql", params={"query": query}).status_code == 200
+
+
+def test_a_cross_product_is_cut_off_and_the_service_still_answers(limited):
+    started = time.monotonic()
+    r = limited.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"})
+    elapsed = time.monotonic() - started
+    assert r.status_code == 503 and r.json()["error"] == "QueryTimeout"
+    assert LIMIT_S <= elapsed < LIMIT_S + 10
+    assert limited.get("/v1/health").status_code == 200
+    assert limited.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True  # a fresh worker
+
+
+def test_bad_text(limited):
+    assert limited.get("/sparql", params={"query": "SELECT nonsense"}).status_code == 400
+    assert limited.get("/sparql").status_code == 422
+    assert limited.get("/sparql", headers={"Accept": "text/html"}).text.startswith("<!doctype html>")
+    assert limited.post("/sparql", content="x", headers={"Content-Type": "text/plain"}).status_code == 422
+
+
+def test_a_sparql_client_and_curl_against_the_running_service(national):
+    from running import running_service
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    with running_service(national) as url:
+        client = SPARQLWrapper(url + "/sparql")
+        client.setQuery(SELECT)
+        client.setReturnFormat(JSON)
+        answer = client.query().convert()
+        assert any(b["i"]["value"].endswith("/instance/dac-31") for b in answer["results"]["bindings"])
+        # curl -H 'Accept: text/turtle' <base>/id/instance/dac-31
+        request = urllib.request.Request(url + "/id/instance/dac-31", headers={"Accept": "text/turtle"})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Type"].startswith("text/turtle")
+            assert b"<https://w3id.org/maillage/instance/dac-31>" in response.read()
