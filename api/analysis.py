@@ -5,15 +5,18 @@ Each route calls the function the CLI calls (``maillage.analysis.ask``) and retu
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi import APIRouter, Depends, Query, Request
 
-from maillage.analysis.ask import GapAnswer, NetworkAnswer, gap_layer, gap_rows, gaps_in, network_of, overlaps_in
+from maillage.analysis.ask import NetworkAnswer, gap_layer, gap_rows, gaps_in, network_of, overlaps_in
+from maillage.analysis.gaps import GapReport
 from maillage.analysis.overlaps import Overlap
 from maillage.store.session import Session
-from maillage.queries.layer import Layer
+from maillage.queries.layer import Layer, merged
 
 from . import limits
-from .coverage import AGES, ON, PUBLIC
+from .coverage import AGES, MAX_TERRITORIES, ON, PUBLIC
 from .answer import Answer
 from .models import ERRORS
 from .pages import CSV_CONTENT, CURSOR, FORMAT, LIMIT, Page, csv_response, paginate, wants_csv
@@ -38,34 +41,42 @@ def get_overlaps(request: Request, territory: str | None = TERRITORY,
     partagent communes, âges, public et période ; le score est la part de la population du plus petit
     couverte aussi par l'autre, pondérée par la part d'âges communs."""
     found = overlaps_in(b, territory, on).overlaps
-    return csv_response(found, "chevauchements") if wants_csv(request, format) else paginate(request, found, cursor, limit)
+    return csv_response(found, "chevauchements", request, format) if wants_csv(request, format) else paginate(request, found, cursor, limit)
 
 
-@router.get("/gaps", response_model=GapAnswer, responses={**ERRORS, **CSV_CONTENT},
+class GapPage(Page[GapReport]):
+    """A page of the gap reports (one per département and type), with the question they answer."""
+
+    territory: str
+    on: dt.date
+
+
+@router.get("/gaps", response_model=GapPage, responses={**ERRORS, **CSV_CONTENT},
             summary="Lacunes de couverture par département et type (CSV : une ligne par commune)")
 def get_gaps(request: Request, territory: str | None = TERRITORY, type: str | None = TYPE, ages: str | None = AGES,
-             public: str | None = PUBLIC, on: str | None = ON, format: str | None = FORMAT,
-             b: Session = Depends(backend)):
+             public: str | None = PUBLIC, on: str | None = ON, cursor: str | None = CURSOR, limit: int = LIMIT,
+             format: str | None = FORMAT, b: Session = Depends(backend)):
     """Population et communes couvertes, en lacune (non couvertes là où un recensement complet est
-    déclaré) et inconnues (non couvertes, sans recensement)."""
+    déclaré) et inconnues (non couvertes, sans recensement), par pages de rapports (un par département
+    et type)."""
     answer = gaps_in(b, territory, type, ages, public, on)
     if wants_csv(request, format):
-        return csv_response(gap_rows(b, answer), "lacunes")
-    return Answer(answer)
+        return csv_response(gap_rows(b, answer), "lacunes", request, format)
+    return Answer({"territory": answer.territory, "on": answer.on} | paginate(request, answer.reports, cursor, limit))
 
 
 @router.get("/layers/gaps", response_model=Layer, responses={**ERRORS, **CSV_CONTENT},
             summary="Lacunes d'un type pour chaque commune d'un territoire (couche de carte)")
 def get_gap_layer(request: Request,
-                  territory: str = Query(max_length=limits.TERRITORY, examples=["departement:48"],
-                                         description="Territoire, par exemple departement:48"),
+                  territory: list[str] = Query(max_length=MAX_TERRITORIES, examples=[["departement:48"]],
+                                               description="Territoire(s), par exemple departement:48 ; répétable"),
                   type: str | None = Query(None, max_length=limits.WORD, examples=["CPTS"],
                                            description="Type de dispositif (obligatoire)"),
                   ages: str | None = AGES, public: str | None = PUBLIC, on: str | None = ON,
                   format: str | None = FORMAT, b: Session = Depends(backend)):
-    layer = gap_layer(b, territory, type, ages, public, on)
+    layer = merged([gap_layer(b, t, type, ages, public, on) for t in territory[:MAX_TERRITORIES]])
     if wants_csv(request, format):
-        return csv_response(layer.communes, f"lacunes-{layer.type}")
+        return csv_response(layer.communes, f"lacunes-{layer.type}", request, format)
     return Answer(layer)
 
 
@@ -74,10 +85,12 @@ def get_gap_layer(request: Request,
 def get_network(request: Request, territory: str | None = TERRITORY,
                 threshold: int = Query(3, ge=1, le=1000, description="Dispositifs d'un même département à partir "
                                                                        "desquels un acteur est signalé"),
+                on: str | None = Query(None, description="Seulement les dispositifs qui couvrent à cette date "
+                                                         "(défaut : toutes périodes)", examples=["2024-06-01"]),
                 format: str | None = FORMAT, b: Session = Depends(backend)):
     """Intermédiarité, courtage entre secteurs sanitaire, social et médico-social, communautés, et
     acteurs présents dans de nombreux dispositifs d'un même département."""
-    answer = network_of(b, territory, threshold)
+    answer = network_of(b, territory, threshold, on)
     if wants_csv(request, format):
-        return csv_response(answer.actors, "reseau-acteurs")
+        return csv_response(answer.actors, "reseau-acteurs", request, format)
     return Answer(answer)

@@ -23,7 +23,7 @@ from maillage.core.errors import (AmbiguousPlace, BuildBusy, InvalidQuery, Maill
 from maillage.core.settings import Settings
 from maillage.store.session import Session
 
-from . import admin, analysis, carte, changes, coverage, cypher, exports, linked, places, schemes, seats, sparql
+from . import admin, analysis, caching, carte, changes, coverage, cypher, docs, exports, linked, places, schemes, seats, sparql
 from .limits import RequestBounds
 from .service import Service, backend
 
@@ -119,6 +119,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Qui couvre quel territoire, pour qui, dans la coordination sanitaire et sociale. "
                     "Lecture seule ; les écritures (/v1/admin) demandent le jeton de l'opérateur. Carte : /carte/.",
         lifespan=lifespan,
+        docs_url=None,  # served from local assets by api/docs.py
+        redoc_url=None,
     )
     app.state.service = svc
 
@@ -144,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"error": HTTP_ERRORS.get(code, "HTTPException"), "message": message}, status_code=code,
                             headers=headers)
 
+    caching.install(app)  # inside the bounds: a refused request is never looked up
     app.add_middleware(InternalErrors)
     app.add_middleware(RequestBounds, limit=settings.max_body_kb * 1024)  # outermost: before any parsing
 
@@ -156,4 +159,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", "backend": b.name, "build": getattr(b, "build", None) and b.build.name}
 
     carte.mount(app)
+    docs.mount(app)
     return app

@@ -1,4 +1,5 @@
-"""Lists as pages with an opaque cursor, and the same answers as CSV for a planner's spreadsheet.
+"""Lists as pages with an opaque cursor, and the same answers as tables for a planner's spreadsheet:
+CSV, CSV for French Excel (``;`` and a byte-order mark) and XLSX (``maillage.core.tabular``).
 
 A cursor is the position of the next item and a fingerprint of the question's filters, encoded so that
 clients treat it as a token: a cursor reused with other filters is refused rather than silently
@@ -20,18 +21,23 @@ from pydantic import BaseModel, Field
 
 from maillage.core import jsonable
 from maillage.core.errors import InvalidQuery
-from maillage.core.tabular import to_csv
+from maillage.core.tabular import to_csv, to_xlsx
 
 from .limits import CURSOR as CURSOR_LENGTH
 
-__all__ = ["Page", "paginate", "wants_csv", "csv_response", "FORMAT", "CURSOR", "LIMIT", "CSV_CONTENT"]
+__all__ = ["Page", "paginate", "wants_csv", "csv_response", "table_format", "table_response", "FORMAT", "CURSOR", "LIMIT",
+           "CSV_CONTENT", "XLSX"]
 
 T = TypeVar("T")
 
-FORMAT = Query(None, pattern="^(json|csv)$", description="json (défaut) ou csv ; l'en-tête Accept: text/csv suffit aussi")
+FORMAT = Query(None, pattern="^(json|csv|csv-excel|xlsx)$",
+               description="json (défaut), csv, csv-excel (point-virgule et BOM, pour Excel en français) ou xlsx ; "
+                           "les en-têtes Accept: text/csv ou le type XLSX suffisent aussi")
 CURSOR = Query(None, max_length=CURSOR_LENGTH, description="Curseur opaque de la page suivante (champ `next` de la page précédente)")
 LIMIT = Query(50, ge=1, le=500, description="Nombre d'éléments par page")
-CSV_CONTENT = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT = {200: {"content": {"text/csv": {"schema": {"type": "string"}},
+                                 XLSX: {"schema": {"type": "string", "format": "binary"}}}}}
 
 
 class Page(BaseModel, Generic[T]):
@@ -70,12 +76,32 @@ def paginate(request: Request, items: Sequence[Any], cursor: str | None, limit: 
     return {"items": jsonable.plain(list(items[offset:end])), "total": len(items), "next": link}
 
 
-def wants_csv(request: Request, format: str | None) -> bool:
+def table_format(request: Request, format: str | None) -> str | None:
+    """The table a request asks for (``csv``, ``csv-excel``, ``xlsx``), or None for JSON."""
     if format is not None:
-        return format == "csv"
-    return "text/csv" in request.headers.get("accept", "")
+        return None if format == "json" else format
+    accept = request.headers.get("accept", "")
+    return "xlsx" if XLSX in accept else "csv" if "text/csv" in accept else None
 
 
-def csv_response(items: Sequence[Any], filename: str) -> Response:
-    return Response(to_csv(items), media_type="text/csv; charset=utf-8",
+def table_response(items: Sequence[Any], filename: str, kind: str = "csv") -> Response:
+    """``items`` as a downloadable table of ``kind`` (see :func:`table_format`)."""
+    if kind == "xlsx":
+        return Response(to_xlsx(items, filename), media_type=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'})
+    excel = kind == "csv-excel"
+    text = to_csv(items, delimiter=";" if excel else ",", bom=excel)
+    return Response(text, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+
+
+def wants_csv(request: Request, format: str | None) -> bool:
+    """Whether a table (any of :func:`table_format`'s) is asked for."""
+    return table_format(request, format) is not None
+
+
+def csv_response(items: Sequence[Any], filename: str, request: Request | None = None,
+                 format: str | None = None) -> Response:
+    """The table the request asks for (CSV when no request is given)."""
+    kind = table_format(request, format) if request is not None else None
+    return table_response(items, filename, kind or "csv")

@@ -7,13 +7,15 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from maillage.core.errors import NotFound
+from maillage.core.errors import InvalidQuery, NotFound
 from maillage.store.outlines import departement_outlines
 from maillage.store.session import Session
+from maillage.queries.places import resolve_point
 from maillage.queries.catalogue import (CommuneRef, PlaceMatch, TerritoryInfo, TerritoryRef, search_places, territories_of_kind,
                                         territory, territory_communes)
 
 from . import limits
+from .coverage import LAT, LON
 from .models import ERRORS
 from .pages import CSV_CONTENT, CURSOR, FORMAT, LIMIT, Page, csv_response, paginate, wants_csv
 from .service import Service, backend, service
@@ -28,19 +30,34 @@ GEOJSON = {200: {"content": {"application/geo+json": {"schema": {"type": "object
 
 
 @router.get("/places", response_model=Page[PlaceMatch], responses={**ERRORS, **CSV_CONTENT},
-            summary="Chercher un lieu par nom ou par code")
+            summary="Chercher un lieu par nom, code, code postal, ancien nom, ou par un point")
 def get_places(
     request: Request,
-    q: str = Query(min_length=1, max_length=limits.PLACE, description="Nom (accents et casse indifférents) ou code", examples=["Muret", "53"]),
+    q: str | None = Query(None, min_length=1, max_length=limits.PLACE,
+                          description="Nom (accents et casse indifférents), code INSEE, code postal, "
+                                      "arrondissement municipal, commune déléguée ou ancien code",
+                          examples=["Muret", "31600", "53"]),
+    lat: float | None = LAT,
+    lon: float | None = LON,
     kind: Kind | None = Query(None, description="Restreindre à un genre : région 53 (Bretagne) n'est pas département 53 (Mayenne)"),
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
     format: str | None = FORMAT,
     b: Session = Depends(backend),
+    svc: Service = Depends(service),
 ):
-    found = search_places(b, q, kind=kind)
+    """Les lieux, les meilleurs d'abord ; `match` dit comment chacun a été trouvé et `note` le précise
+    (« code postal 31600 », « Paris 15e Arrondissement, arrondissement municipal de Paris »). Avec `lat`
+    et `lon` : la commune dont le contour contient le point."""
+    if lat is not None and lon is not None:
+        p = resolve_point(b, svc.settings.data_dir, lat, lon)
+        found = [PlaceMatch("commune", p.code, p.name, p.departement, p.population, "point", p.note)]
+    elif q is None or lat is not None or lon is not None:
+        raise InvalidQuery("Indiquez q (un nom ou un code), ou bien lat et lon ensemble.")
+    else:
+        found = search_places(b, q, kind=kind)
     if wants_csv(request, format):
-        return csv_response(found, "lieux")
+        return csv_response(found, "lieux", request, format)
     return paginate(request, found, cursor, limit)
 
 
@@ -56,7 +73,7 @@ def get_territories(
 ):
     found = territories_of_kind(b, kind)
     if wants_csv(request, format):
-        return csv_response(found, f"territoires-{kind}")
+        return csv_response(found, f"territoires-{kind}", request, format)
     return paginate(request, found, cursor, limit)
 
 
@@ -78,7 +95,7 @@ def get_territory_communes(
 ):
     communes = territory_communes(b, kind, code)
     if wants_csv(request, format):
-        return csv_response(communes, f"communes-{kind}-{code}")
+        return csv_response(communes, f"communes-{kind}-{code}", request, format)
     return paginate(request, communes, cursor, limit)
 
 

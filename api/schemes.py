@@ -14,7 +14,7 @@ from maillage.queries.instances import InstanceDetail, InstanceSummary, instance
 
 from .answer import Answer
 from . import limits
-from .coverage import ON, PUBLIC, TYPE
+from .coverage import ON, PUBLICS, STATES, TYPES
 from .models import ERRORS
 from .pages import CSV_CONTENT, CURSOR, FORMAT, LIMIT, Page, csv_response, paginate, wants_csv
 from .places import GEOJSON
@@ -26,11 +26,13 @@ router = APIRouter(prefix="/v1", tags=["dispositifs"])
 
 IDENTIFIER = Query(None, max_length=limits.WORD, description="SIREN, SIRET, FINESS ou RNA (un SIREN trouve aussi les SIRET de l'entité)",
                    examples=["775672272"])
+Q = Query(None, max_length=limits.PLACE, examples=["ARS"],
+          description="Mots du nom ou de l'identifiant (mots entiers, accents et casse indifférents)")
 INSTANCE = Path(max_length=limits.IDENT, description="Identifiant du dispositif", examples=["ilc-toulouse-sud"])
 
 
 def _list(request: Request, items, name: str, cursor: str | None, limit: int, format: str | None):
-    return csv_response(items, name) if wants_csv(request, format) else paginate(request, items, cursor, limit)
+    return csv_response(items, name, request, format) if wants_csv(request, format) else paginate(request, items, cursor, limit)
 
 
 @router.get("/scheme-types", response_model=Page[SchemeType], responses={**ERRORS, **CSV_CONTENT},
@@ -51,14 +53,16 @@ def get_publics(request: Request, cursor: str | None = CURSOR, limit: int = LIMI
             summary="Dispositifs, filtrés par type, territoire, public et date")
 def get_instances(
     request: Request,
-    type: str | None = TYPE,
+    type: list[str] | None = TYPES,
     territory: str | None = Query(None, max_length=limits.TERRITORY, description="Territoire (departement:31, epci:…, territoire:…) ou commune",
                                   examples=["departement:31"]),
-    public: str | None = PUBLIC,
+    public: list[str] | None = PUBLICS,
     on: str | None = ON,
     observed_since: str | None = Query(None, max_length=limits.WORD, description="Seulement ceux dont le statut en vigueur est constaté depuis "
                                                           "cette date (AAAA-MM-JJ)", examples=["2024-01-01"]),
     identifier: str | None = IDENTIFIER,
+    q: str | None = Q,
+    state: list[str] | None = STATES,
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
     format: str | None = FORMAT,
@@ -66,7 +70,8 @@ def get_instances(
 ):
     """Les dispositifs dont au moins une couverture est en vigueur à la date et répond aux filtres, avec leur
     état (actif, en projet, suspendu, terminé, statut inconnu), leur dernier constat et leur fiabilité."""
-    found = list_instances(b, type=type, territory=territory, public=public, on=on, observed_since=observed_since)
+    found = list_instances(b, type=type, territory=territory, public=public, on=on, observed_since=observed_since,
+                           q=q, state=state)
     if identifier:
         carrying = with_identifier(b, identifier, "instance")
         found = [i for i in found if i.id in carrying]
@@ -96,9 +101,9 @@ def get_instance_area(instance_id: str = INSTANCE, b: Session = Depends(backend)
 
 @router.get("/actors", response_model=Page[ActorInfo], responses={**ERRORS, **CSV_CONTENT},
             summary="Acteurs (organisations) et leurs rôles")
-def get_actors(request: Request, identifier: str | None = IDENTIFIER, cursor: str | None = CURSOR, limit: int = LIMIT,
-               format: str | None = FORMAT, b: Session = Depends(backend)):
-    found = list_actors(b)
+def get_actors(request: Request, q: str | None = Q, identifier: str | None = IDENTIFIER, cursor: str | None = CURSOR,
+               limit: int = LIMIT, format: str | None = FORMAT, b: Session = Depends(backend)):
+    found = list_actors(b, q=q)
     if identifier:
         carrying = with_identifier(b, identifier, "actor")
         found = [a for a in found if a.id in carrying]

@@ -23,6 +23,7 @@ from maillage.store.builds import BuildInfo, build_lock, current_build, new_buil
 from . import csv_import, finess, france_services, geography, report, seats
 from ._ntriples import ref, triple
 from .geography_store import GeographyStore
+from .place_aliases import write_aliases
 from .publish import store_cards
 from .registry import RegistryGraph, merge_problems, read_registry
 from .validate import validate_geography, validate_registry, validate_seats
@@ -180,6 +181,7 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
     store.bulk_load(reg.graph.serialize(format="nt", encoding="utf-8") + (_custom_within(reg) + seat_text).encode(),
                     format=ox.RdfFormat.N_TRIPLES)
     store_cards(store, tmp)
+    write_aliases(tmp, settings.geography)
     store.flush()
     triples = len(store)
     del store  # closes the store before the folder is published

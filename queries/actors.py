@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from maillage.core.errors import NotFound
 from maillage.core.namespaces import ROLE, entry_iri, local
+from maillage.core.text import matches_words
 from maillage.store.session import Session
 
 from .concepts import label_of
@@ -58,8 +59,11 @@ def _actors(rows: list[dict]) -> list[ActorInfo]:
     return sorted(found.values(), key=lambda a: (a.name, a.id))
 
 
-def list_actors(session: Session) -> list[ActorInfo]:
-    return _actors(session.run("actor_roles", actor=None))
+def list_actors(session: Session, q: str | None = None) -> list[ActorInfo]:
+    """Every actor and its roles; ``q`` keeps those whose name or identifier holds its words
+    (:func:`maillage.core.text.matches_words`)."""
+    found = _actors(session.run("actor_roles", actor=None))
+    return [a for a in found if matches_words(q, a.name, a.id)] if q else found
 
 
 def actor(session: Session, actor_id: str) -> ActorInfo:

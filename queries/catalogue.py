@@ -17,7 +17,7 @@ from maillage.core.text import fold
 from maillage.core.levels import LEVEL_ORDER
 from maillage.store.session import Session
 
-from .places import CODE, closest
+from .places import CODE, POSTCODE, Place, by_alias, by_postcode, closest
 
 __all__ = ["PlaceMatch", "TerritoryInfo", "TerritoryRef", "CommuneRef", "SchemeType", "KINDS",
            "search_places", "territory", "territories_of_kind", "territory_communes", "scheme_types", "publics"]
@@ -32,7 +32,11 @@ class PlaceMatch:
     name: str
     departement: str | None
     population: int | None
-    match: str  # "exact", "début" (the name starts so) or "approchant" (closest names)
+    #: "exact", "code postal", "autre nom" (arrondissement, commune déléguée or associée, former code),
+    #: "début" (the name starts so), "approchant" (closest names) or "point" (a lat/lon lookup)
+    match: str
+    #: how the words were read, in French, when they do not name the commune itself
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,8 +76,10 @@ def _check_kind(kind: str | None) -> None:
 def search_places(session: Session, text: str, kind: str | None = None) -> list[PlaceMatch]:
     """Places whose code is ``text`` or whose name is or starts with it (case and accents ignored).
 
-    Exact matches come first, then names that start with the text, larger communes first; when nothing
-    matches, the closest commune names. ``kind`` restricts to one kind of territory.
+    Exact codes and names come first; then the communes of a postcode and those an arrondissement, a
+    commune déléguée or associée or a former code names (with a note saying so); then names that start
+    with the text; larger communes first within each. When nothing matches, the closest commune
+    names. ``kind`` restricts to one kind of territory.
     """
     _check_kind(kind)
     key = fold(text or "")
@@ -81,28 +87,45 @@ def search_places(session: Session, text: str, kind: str | None = None) -> list[
         raise InvalidQuery("Indiquez un nom ou un code à chercher.")
     found: list[tuple[int, int, PlaceMatch]] = []
     if kind in (None, "commune"):
-        index = session.places
-        code_row = index.get(text.strip().upper()) if CODE.match(text.strip()) else None
-        rows = [(0, code_row)] if code_row else []
-        rows += [(0, r) for r in index.named(key)]
-        rows += [(1, r) for r in index.starting(key)]
-        for rank, r in rows:
-            match = PlaceMatch("commune", r["code"], r["name"], r["departement"], r.get("population"),
-                               "exact" if rank == 0 else "début")
-            found.append((rank, -(r.get("population") or 0), match))
+        found += _commune_matches(session, text.strip(), key)
     for (level, code), name in session.territory_names.items():
         if kind not in (None, level):
             continue
         folded = fold(name)
-        rank = 0 if key in (code.lower(), folded) else 1 if folded.startswith(key) else None
+        rank = 0 if key in (code.lower(), folded) else 2 if folded.startswith(key) else None
         if rank is not None:
             found.append((rank, 0, PlaceMatch(level, code, name, None, None, "exact" if rank == 0 else "début")))
     if not found and kind in (None, "commune"):
         return [PlaceMatch("commune", c.code, c.name, c.departement, c.population, "approchant")
                 for c in closest(session.places, key)]
     found.sort(key=lambda f: (f[0], LEVEL_ORDER.index(f[2].kind), f[1], f[2].name, f[2].code))
-    unique = dict.fromkeys(f[2] for f in found)
-    return list(unique)
+    best: dict[tuple[str, str], PlaceMatch] = {}
+    for _, _, match in found:  # the best match of each place, in order
+        best.setdefault((match.kind, match.code), match)
+    return list(best.values())
+
+
+def _commune_matches(session: Session, text: str, key: str) -> list[tuple[int, int, PlaceMatch]]:
+    index, aliases = session.places, session.aliases
+    code_row = index.get(text.upper()) if CODE.match(text) else None
+    rows = [(0, code_row)] if code_row else []
+    rows += [(0, r) for r in index.named(key)]
+    rows += [(2, r) for r in index.starting(key)]
+    found = [(rank, -(r.get("population") or 0),
+              PlaceMatch("commune", r["code"], r["name"], r["departement"], r.get("population"), "exact" if rank == 0 else "début"))
+             for rank, r in rows]
+    others: list[tuple[int, str, Place]] = []
+    if CODE.match(text):
+        others += [(1, "autre nom", p) for p in by_alias(session, aliases.by_code.get(text.upper(), []))]
+    if POSTCODE.match(text):
+        others += [(1, "code postal", p) for p in by_postcode(session, text)]
+    others += [(1, "autre nom", p) for p in by_alias(session, aliases.by_key.get(key, []))]
+    if len(key) >= 3:  # a prefix of two letters would list hundreds of former communes
+        starting = [a for k, a_s in aliases.by_key.items() if k.startswith(key) and k != key for a in a_s]
+        others += [(2, "début", p) for p in by_alias(session, starting)]
+    found += [(rank, -(p.population or 0), PlaceMatch("commune", p.code, p.name, p.departement, p.population, match, p.note))
+              for rank, match, p in others]
+    return found
 
 
 def _name(session: Session, kind: str, code: str) -> str:

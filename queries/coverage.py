@@ -15,6 +15,7 @@ The answer has one entry per instance, with the coverages through which it reach
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from maillage.core import rules
@@ -26,7 +27,7 @@ from maillage.store.cards import Card, Role, Source, Status, parse_card
 from maillage.store.paths import commune_territories
 from maillage.store.session import Session
 
-from .concepts import label_of, public_iri, type_code
+from .concepts import accepted_publics, label_of, many, public_iri, state_codes, type_codes
 from .places import Place, commune_iri, resolve_commune
 
 __all__ = ["CoverageArea", "Freshness", "Coverage", "Knowledge", "CoverageAnswer", "who_covers", "freshness_of",
@@ -108,6 +109,8 @@ class CoverageAnswer:
     on: dt.date
     knowledge: Knowledge
     instances: list[Coverage]
+    #: the scheme types asked for (empty: every type)
+    types: list[str] = field(default_factory=list)
 
 
 def freshness_of(card: Card, status: Status | None, window: str, on: dt.date) -> Freshness:
@@ -143,38 +146,48 @@ def instance_coverage(card: Card, reaches: list[CoverageArea], on: dt.date, wind
 
 def who_covers(
     session: Session,
-    place: str,
+    place: str | Place,
     ages: str | AgeRange | None = None,
-    public: str | None = None,
+    public: str | Iterable[str] | None = None,
     on: str | dt.date | None = None,
-    type: str | None = None,
+    type: str | Iterable[str] | None = None,
+    state: str | Iterable[str] | None = None,
 ) -> CoverageAnswer:
     """Every scheme instance with a coverage in force reaching the commune ``place`` for ``ages`` and
     ``public`` on ``on`` (of ``type``, or any), in whatever state it is (actif, en projet…).
 
     Ages overlap rather than contain: a 11-21 scheme is listed for 0-12, with its ages shown.
-    A coverage with no start or end date is taken as valid on that side.
+    A coverage with no start or end date is taken as valid on that side. ``public`` and ``type`` may
+    name several values (any of them will do), and ``state`` keeps the instances in one of the states named. ``place`` is what a planner types
+    (:func:`~maillage.queries.places.resolve_commune`) or a commune already resolved.
     """
     age_range = parse_ages(ages)
     day = parse_date(on)
-    wanted = public_iri(session, public)
-    only = type_code(session, type)
-    commune = resolve_commune(session, place)
+    publics = many(public)
+    accepted = accepted_publics(session, publics)
+    codes = type_codes(session, type)
+    states = state_codes(state)
+    commune = place if isinstance(place, Place) else resolve_commune(session, place)
     if session.answers_from_memory:
-        found = session.coverage_index.matching(commune.code, age_range, session.served_publics(wanted), day)
+        found = session.coverage_index.matching(commune.code, age_range, accepted, day)
         pairs = [(m.card, _reach(m.card, m.row, m.path)) for m in found]
     else:
+        wanted = public_iri(session, publics[0]) if len(publics) == 1 else None
         pairs = _queried(session, commune, age_range, wanted, day)
+        if len(publics) > 1:
+            pairs = [(card, reach) for card, reach in pairs if rules.serves(card.publics, accepted)]
     grouped: dict[str, tuple[Card, list[CoverageArea]]] = {}
     for card, reach in pairs:
         reach.public_labels = [label_of(session, PUBLIC[p], p) for p in reach.publics]
-        if only is None or card.type == only:
+        if not codes or card.type in codes:
             grouped.setdefault(card.instance_id, (card, []))[1].append(reach)
     windows = session.freshness
     items = [instance_coverage(card, reaches, day, windows.get(card.type, windows[None])) for card, reaches in grouped.values()]
+    if states:
+        items = [c for c in items if c.state in states]
     items.sort(key=lambda c: (LEVEL_ORDER.index(c.coverages[0].level), c.type, c.name, c.instance_id))
-    return CoverageAnswer(commune=commune, ages=age_range, public=public, on=day,
-                          knowledge=_knowledge(session, commune, bool(items)), instances=items)
+    return CoverageAnswer(commune=commune, ages=age_range, public=", ".join(publics) or None, on=day,
+                          knowledge=_knowledge(session, commune, bool(items)), instances=items, types=codes)
 
 
 def _queried(session: Session, commune: Place, age_range: AgeRange, wanted: str | None, day: dt.date) -> list[tuple[Card, CoverageArea]]:

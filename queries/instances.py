@@ -9,6 +9,7 @@ Filters by type, public and date are applied to those few hundred rows in Python
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from maillage.core import jsonable, rules
@@ -16,11 +17,12 @@ from maillage.core.errors import NotFound
 from maillage.core.levels import LEVEL_LABELS
 from maillage.core.namespaces import entry_iri, local
 from maillage.core.terms import AgeRange, parse_date
+from maillage.core.text import matches_words
 from maillage.store.cards import Card, Role, Source, Status, parse_card
 from maillage.store.session import Session
 
 from .actors import Actor, instance_actors
-from .concepts import public_iri, type_code
+from .concepts import accepted_publics, state_codes, type_codes
 from .coverage import CoverageArea, Freshness, freshness_of
 from .territories import instances_in
 
@@ -72,22 +74,29 @@ def list_instances(
     public: str | None = None,
     on: str | dt.date | None = None,
     observed_since: str | dt.date | None = None,
+    q: str | None = None,
+    state: str | Iterable[str] | None = None,
 ) -> list[InstanceSummary]:
     """Instances with at least one coverage in force on ``on`` (default today) matching the filters.
 
     ``territory`` is a registry reference (``departement:31``) or a commune; ``public`` matches as in
     ``who_covers`` (that public, a broader one, or everyone); ``observed_since`` keeps the instances
-    whose status in force (else anything) a source attests on that day or later.
+    whose status in force (else anything) a source attests on that day or later. ``type``, ``public``
+    and ``state`` (actif, en-projet…: :func:`~maillage.queries.concepts.state_codes`) may name several
+    values; ``q`` keeps the instances whose name or identifier holds its words (:func:`matches_words`).
     """
     day = parse_date(on)
     since = parse_date(observed_since) if observed_since else None
-    accepted = session.served_publics(public_iri(session, public))
-    code = type_code(session, type)
-    inside = {i.id for i in instances_in(session, territory, type=code, on=day)} if territory else None
+    accepted = accepted_publics(session, public)
+    codes = set(type_codes(session, type))
+    states = set(state_codes(state))
+    inside = {i.id for i in instances_in(session, territory, on=day)} if territory else None
     grouped: dict[str, list[Card]] = {}
     for row in _rows(session):
         card = parse_card(row["card"])
-        if code and card.type != code:
+        if codes and card.type not in codes:
+            continue
+        if q and not matches_words(q, card.name, card.instance_id, card.type):
             continue
         if inside is not None and card.instance_id not in inside:
             continue
@@ -97,6 +106,8 @@ def list_instances(
     for ident, cards in grouped.items():
         card, status = cards[0], rules.status_on(cards[0].history, day)
         fresh = freshness_of(card, status, session.freshness.get(card.type, session.freshness[None]), day)  # type: ignore[arg-type]
+        if states and rules.state_of(status) not in states:
+            continue
         if since is None or (fresh.observed is not None and fresh.observed >= since):
             found.append(InstanceSummary(ident, card.type, card.type_label, card.name, rules.state_of(status), status,  # type: ignore[arg-type]
                                          fresh, card.confidence, card.aggregate, len(cards)))

@@ -1,51 +1,121 @@
-"""From what a planner types to one commune: an INSEE code, or a name with any case and accents.
+"""From what a planner types to one commune: the one place resolver of the CLI, the API and the map.
 
-Homonyms raise :class:`AmbiguousPlace` with the list to choose from; unknown names raise
-:class:`PlaceNotFound` with the closest names (rapidfuzz over the folded names of every commune).
+A planner types an INSEE code, a name (any case and accents), a postcode, an arrondissement municipal
+(``75115``, "Paris 15e Arrondissement"), a commune déléguée or associée, or a former INSEE code of a
+merged commune; or the map gives a point (``lat``/``lon``). Each resolves to a current commune: the
+place schemes cover. When the words did not name the commune itself, the answer's ``note`` says in
+French how they were read ("Paris 15e Arrondissement, arrondissement municipal de Paris").
 
-The session's ``places`` index (``maillage.store.session``) holds every commune by code and by folded
-name: the place table does not change within a build, and every question starts by resolving a place.
+Order, for a five-digit code: a current commune's INSEE code, then the code of an arrondissement,
+commune déléguée or associée or a former code, then a postcode (several communes share one: the
+answer lists them, larger first). For a name: a current commune's name, then an arrondissement's or a
+commune déléguée's or associée's. Homonyms raise :class:`AmbiguousPlace` with the list to choose from;
+unknown names raise :class:`PlaceNotFound` with the closest names (rapidfuzz over the folded names).
+
+The session's ``places`` index (``maillage.store.places``) holds every commune by code, folded name and
+prefix, its ``aliases`` index the
+other names (``maillage.store.aliases``, written by the build from the geography package).
 """
 
 from __future__ import annotations
 
+import json
 import re
+import threading
+from functools import lru_cache
+from pathlib import Path
 
-from maillage.core.errors import AmbiguousPlace, InvalidQuery, PlaceCandidate, PlaceNotFound
+from maillage.core.errors import AmbiguousPlace, InvalidQuery, NotFound, OutlinesMissing, PlaceCandidate, PlaceNotFound
 from maillage.core.namespaces import iri
 from maillage.core.text import fold
-
+from maillage.store.aliases import Alias
+from maillage.store.outlines import folder_for
 from maillage.store.places import PlaceTable
 from maillage.store.session import Session
 
-__all__ = ["resolve_commune", "named_as_is", "Place", "closest", "commune_iri", "CODE"]
+__all__ = ["resolve_commune", "named_as_is", "Place", "closest", "commune_iri", "CODE", "POSTCODE", "by_postcode",
+           "by_alias", "alias_note", "commune_at", "resolve_point"]
 
 Place = PlaceCandidate
 CODE = re.compile(r"^(?:[0-9]{5}|2[AB][0-9]{3})$", re.IGNORECASE)
+POSTCODE = re.compile(r"^[0-9]{5}$")
 SUGGESTIONS = 5
 
 
-def _candidate(row: dict) -> Place:
-    return Place(code=row["code"], name=row["name"], departement=row["departement"], population=row.get("population"))
+def _candidate(row: dict, note: str | None = None) -> Place:
+    return Place(code=row["code"], name=row["name"], departement=row["departement"], population=row.get("population"),
+                 note=note)
+
+
+def _of(name: str, word: str = "de") -> str:
+    """"de Paris", "d'Arboys en Bugey", "du Mans": French elision and contraction before a name."""
+    contracted = {"de": {"Le ": "du ", "Les ": "des "}, "à": {"Le ": "au ", "Les ": "aux "}}[word]
+    for article, joined in contracted.items():
+        if name.startswith(article):
+            return joined + name[len(article):]
+    if word == "de" and fold(name[:1]) in tuple("aeiouyh"):
+        return "d'" + name
+    return f"{word} {name}"
+
+
+def alias_note(alias: Alias, commune: str) -> str:
+    """How the alias names the current commune, in French."""
+    if alias.kind == "arrondissement-municipal":
+        return f"{alias.name}, arrondissement municipal {_of(commune)}"
+    if alias.kind == "commune-deleguee":
+        return f"{alias.name}, commune déléguée {_of(commune)}"
+    if alias.kind == "commune-associee":
+        return f"{alias.name}, commune associée {_of(commune, 'à')}"
+    return f"{alias.code}, ancien code INSEE d'une commune fusionnée dans {commune}"
+
+
+def by_alias(session: Session, aliases: list[Alias]) -> list[Place]:
+    """The current communes ``aliases`` name, each with its note, larger first."""
+    found: dict[str, Place] = {}
+    for alias in aliases:
+        row = session.places.get(alias.commune)
+        if row is not None and alias.commune not in found:
+            found[alias.commune] = _candidate(row, alias_note(alias, row["name"]))
+    return sorted(found.values(), key=lambda c: (-(c.population or 0), c.code))
+
+
+def by_postcode(session: Session, postcode: str) -> list[Place]:
+    """The communes of a postcode, larger first."""
+    rows = [session.places.get(c) for c in session.aliases.postcodes.get(postcode, ())]
+    found = [_candidate(r, f"code postal {postcode}") for r in rows if r is not None]
+    return sorted(found, key=lambda c: (-(c.population or 0), c.code))
+
+
+def _one(text: str, found: list[Place], reason: str) -> Place:
+    if len(found) == 1:
+        return found[0]
+    raise AmbiguousPlace(text, found, reason)
 
 
 def resolve_commune(session: Session, text: str) -> Place:
     """The one current commune ``text`` names."""
     text = (text or "").strip()
     if not text:
-        raise InvalidQuery("Indiquez une commune : un nom ou un code INSEE.")
+        raise InvalidQuery("Indiquez une commune : un nom, un code INSEE ou un code postal.")
     index = session.places
     if CODE.match(text):
-        row = index.get(text.upper())
-        if row is None:
-            raise PlaceNotFound(text, [])
-        return _candidate(row)
-    rows = index.named(fold(text))
+        code = text.upper()
+        if (row := index.get(code)) is not None:
+            return _candidate(row)
+        if aliases := by_alias(session, session.aliases.by_code.get(code, [])):
+            return _one(text, aliases, f"ont eu le code « {text} »")
+        if postcode := by_postcode(session, code):
+            return _one(text, postcode, f"ont le code postal « {text} »")
+        raise PlaceNotFound(text, [])
+    key = fold(text)
+    rows = index.named(key)
     if len(rows) == 1:
         return _candidate(rows[0])
     if rows:
         raise AmbiguousPlace(text, sorted((_candidate(r) for r in rows), key=lambda c: (-(c.population or 0), c.code)))
-    raise PlaceNotFound(text, closest(index, fold(text)))
+    if aliases := by_alias(session, session.aliases.by_key.get(key, [])):
+        return _one(text, aliases, f"comptent une commune déléguée, associée ou un arrondissement « {text} »")
+    raise PlaceNotFound(text, closest(index, key))
 
 
 def named_as_is(session: Session, text: str) -> bool:
@@ -69,3 +139,51 @@ def closest(index: PlaceTable, key: str) -> list[Place]:
 
 def commune_iri(place: Place) -> str:
     return iri("commune", place.code)
+
+
+# --- a point on the map → the commune whose outline holds it ------------------------------------
+
+_tree_lock = threading.Lock()
+
+
+@lru_cache(maxsize=2)
+def _outline_tree(folder: Path):
+    """Every commune outline of the folder in one spatial index, read once per outlines version (a few
+    seconds: GEOS parses the GeoJSON, the outlines' ids come from orjson)."""
+    import orjson
+    import shapely
+
+    codes, shapes = [], []
+    for path in sorted(folder.glob("*.geojson")):
+        raw = path.read_bytes()
+        codes += [f["id"] for f in orjson.loads(raw)["features"]]
+        shapes += list(shapely.from_geojson(raw).geoms)
+    return codes, shapely.STRtree(shapes), shapes
+
+
+def commune_at(data_dir: Path, lat: float, lon: float) -> str | None:
+    """The INSEE code of the commune whose (simplified) outline contains the point, or None."""
+    from shapely.geometry import Point
+
+    folder = folder_for(data_dir)
+    if not (folder / "source.json").exists():
+        raise OutlinesMissing("Contours des communes pas encore préparés : lancez `maillage build`.")
+    with _tree_lock:
+        codes, tree, shapes = _outline_tree(folder)
+    point = Point(lon, lat)
+    hits = [i for i in tree.query(point) if shapes[i].covers(point)]
+    if not hits:  # outlines are simplified (about 100 m): a point on a border may fall between two
+        near = tree.query_nearest(point, max_distance=0.002)
+        hits = list(near)
+    return codes[min(hits)] if hits else None
+
+
+def resolve_point(session: Session, data_dir: Path, lat: float, lon: float) -> Place:
+    """The current commune at latitude ``lat``, longitude ``lon`` (WGS 84, degrees)."""
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InvalidQuery(f"Point ({lat}, {lon}) invalide : latitude entre -90 et 90, longitude entre -180 et 180.")
+    code = commune_at(data_dir, lat, lon)
+    row = session.places.get(code) if code else None
+    if row is None:
+        raise NotFound(f"Aucune commune au point ({lat}, {lon}) : hors de France, en mer, ou sans contour connu.")
+    return _candidate(row, f"point {lat:.5f}, {lon:.5f}")

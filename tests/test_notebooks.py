@@ -1,5 +1,7 @@
-"""The notebooks (notebooks/*.py, jupytext percent format) run end to end on the national build and
-write their figures; the executed .ipynb is kept beside the figures for inspection."""
+"""The notebooks (notebooks/*.py, jupytext percent format) run end to end on the national build, with
+parameters other than their defaults injected after their ``parameters`` cell (as papermill does), and
+write their figures; the executed .ipynb is kept beside the figures for inspection. Figures use the
+non-interactive backend from the environment (``MPLBACKEND``), never from the notebook."""
 
 from __future__ import annotations
 
@@ -10,21 +12,44 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.py"))
-FIGURES = {
-    "haute_garonne_network": {"hg-reseau-acteurs.png", "hg-chevauchements.png", "hg-ilc-0-12.png"},
-    "occitanie_gaps": {"occitanie-lacunes.png", "lozere-cpts.png"},
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+#: parameters other than each notebook's defaults, and the figures it must then write
+RUNS = {
+    "haute_garonne_network": ({"TERRITORY": "departement:48", "ON": "2024-06-01", "TYPE": "CPTS", "AGES": "0-120",
+                               "TYPE_ON": "2024-06-01"}, {"reseau-acteurs.png", "chevauchements.png", "type-ages.png"}),
+    "occitanie_gaps": ({"TERRITORY": "region:94", "DEPARTEMENT": "departement:31", "TYPE": "DAC", "ON": "2023-06-01"},
+                       {"lacunes.png", "carte-communes.png"}),
 }
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_and_writes_its_figures(path, national, tmp_path, monkeypatch):
+def test_every_notebook_is_run_here():
+    assert {p.stem for p in NOTEBOOKS.glob("*.py")} == set(RUNS)
+
+
+def _with_parameters(notebook, values: dict) -> None:
+    [index] = [i for i, c in enumerate(notebook.cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    defaults = notebook.cells[index].source
+    for name, value in values.items():
+        assert f"{name} = " in defaults and f"{name} = {value!r}" not in defaults, name  # really another value
+    injected = nbformat.v4.new_code_cell("\n".join(f"{k} = {v!r}" for k, v in values.items()))
+    injected.metadata["tags"] = ["injected-parameters"]
+    notebook.cells.insert(index + 1, injected)
+
+
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_notebook_runs_with_other_parameters_and_writes_its_figures(name, national, tmp_path, monkeypatch):
+    values, figures = RUNS[name]
     monkeypatch.setenv("MAILLAGE_DATA_DIR", str(national.data_dir))
-    monkeypatch.setenv("MAILLAGE_FIGURES", str(tmp_path / "figures"))
-    notebook = jupytext.read(path)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    source = (NOTEBOOKS / f"{name}.py").read_text(encoding="utf-8")
+    assert "matplotlib.use(" not in source  # figures show inline in Jupyter
+    notebook = jupytext.reads(source, fmt="py:percent")
+    _with_parameters(notebook, {**values, "FIGURES": str(tmp_path / "figures")})
     NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
-    nbformat.write(notebook, tmp_path / f"{path.stem}.ipynb")
+    nbformat.write(notebook, tmp_path / f"{name}.ipynb")
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
     written = {p.name for p in (tmp_path / "figures").glob("*.png") if p.stat().st_size > 10_000}
-    assert written >= FIGURES[path.stem]
+    assert written >= figures
+    tables = [o for c in notebook.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    assert tables, "the notebook shows its DataFrames"

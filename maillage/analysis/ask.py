@@ -50,6 +50,8 @@ class GapAnswer:
 @dataclass
 class NetworkAnswer:
     territory: str
+    #: the instances are those covering on this day (None: at some time)
+    on: dt.date | None
     actors: list[_network.ActorScore]
     redundancies: list[_network.Redundancy]
 
@@ -111,12 +113,14 @@ def _instances(states: dict[str, set[str]]) -> list[str]:
     return []
 
 
-def network_of(backend, territory: str | None = None, threshold: int = 3) -> NetworkAnswer:
-    """The actors' network of the instances covering ``territory``: scores and redundancies."""
+def network_of(backend, territory: str | None = None, threshold: int = 3, on: str | dt.date | None = None) -> NetworkAnswer:
+    """The actors' network of the instances covering ``territory`` (on ``on``, or at some time when
+    None): scores and redundancies."""
     data = backend.tables
     label, communes = scope_communes(backend, data, territory)
-    actors, redundancies = _network.measures(data, communes, threshold)
-    return NetworkAnswer(label, actors, redundancies)
+    day = parse_date(on) if on else None
+    actors, redundancies = _network.measures(data, communes, threshold, day)
+    return NetworkAnswer(label, day, actors, redundancies)
 
 
 def gap_rows(backend, answer: GapAnswer) -> list[dict]:

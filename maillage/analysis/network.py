@@ -7,6 +7,8 @@ below is one function naming what it computes and the reference it follows.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
@@ -44,14 +46,16 @@ class Redundancy:
     instances: tuple[str, ...]
 
 
-def actor_instance_graph(data: AnalysisData, communes: frozenset[str] | None = None) -> nx.Graph:
-    """The bipartite graph actors (``bipartite=0``) ↔ instances (``bipartite=1``) covering ``communes``.
+def actor_instance_graph(data: AnalysisData, communes: frozenset[str] | None = None, day: dt.date | None = None) -> nx.Graph:
+    """The bipartite graph actors (``bipartite=0``) ↔ instances (``bipartite=1``) covering ``communes``
+    (with a coverage in force on ``day``, whatever the instance's state; at any time when None).
 
     Node keys are ``actor:<id>`` and ``instance:<id>``; an edge carries the sorted ``roles``.
     """
     inside = None
-    if communes is not None:
-        inside = {c.instance for c in data.coverages if data.communes_of(c.territory) & communes}
+    if communes is not None or day is not None:
+        inside = {c.instance for c in data.coverages
+                  if (day is None or c.in_force(day)) and (communes is None or data.communes_of(c.territory) & communes)}
     names = {c.instance: (c.name, c.type) for c in data.coverages}
     actors: dict[str, dict] = {}
     instances: dict[str, dict] = {}
@@ -149,9 +153,10 @@ def redundancy(data: AnalysisData, g: nx.Graph, threshold: int = 3, communes: fr
     return sorted(out, key=lambda r: (-len(r.instances), r.departement, r.actor))
 
 
-def measures(data: AnalysisData, communes: frozenset[str] | None = None, threshold: int = 3):
-    """Every measure for the actors of ``communes``: per-actor scores and the redundancies."""
-    g = actor_instance_graph(data, communes)
+def measures(data: AnalysisData, communes: frozenset[str] | None = None, threshold: int = 3, day: dt.date | None = None):
+    """Every measure for the actors of ``communes`` (of the instances covering on ``day``, or at some
+    time): per-actor scores and the redundancies."""
+    g = actor_instance_graph(data, communes, day)
     p = actor_projection(g)
     between, brokers, groups = betweenness(p), sector_brokerage(p), communities(p)
     scores = [

@@ -72,24 +72,32 @@ def check(settings: Settings) -> None:
     click.echo("Registre valide.")
 
 
-@cli.command("who-covers", help="Qui couvre une commune (nom ou code INSEE) pour ces âges, ce public, à cette date ?")
-@click.argument("place")
+@cli.command("who-covers", help="Qui couvre une commune (nom, code INSEE, code postal, arrondissement municipal, commune "
+                                 "déléguée ou ancien code ; ou --lat/--lon) pour ces âges, ce public, à cette date ?")
+@click.argument("place", required=False)
 @click.option("--age", "ages", default=None, help="Tranche d'âges, par exemple 0-12 (défaut : tous âges).")
-@click.option("--public", default=None, help="Public, par exemple enfants, personnes-sans-domicile.")
+@click.option("--public", "publics", multiple=True, help="Public, par exemple enfants, personnes-sans-domicile ; répétable.")
+@click.option("--type", "types", multiple=True, help="Type de dispositif, par exemple DAC ; répétable.")
 @click.option("--on", "on", default=None, help="Date AAAA-MM-JJ (défaut : aujourd'hui).")
-@click.option("--type", "type_", default=None, help="Type de dispositif, par exemple DAC.")
 @click.option("--details", is_flag=True, help="Chaque extrait de source et chaque note.")
+@click.option("--lat", type=float, default=None, help="Latitude d'un point (WGS 84), avec --lon, au lieu d'une commune.")
+@click.option("--lon", type=float, default=None, help="Longitude d'un point (WGS 84).")
 @click.option("--json", "as_json", is_flag=True, help="Réponse en JSON (la couverture seule ; les sièges : `maillage nearby`).")
 @click.option("--nearby/--no-nearby", default=True, help="Ajouter la section « à proximité » (sièges des fichiers nationaux).")
 @click.pass_obj
-def who_covers(settings: Settings, place: str, ages: str | None, public: str | None, on: str | None, type_: str | None,
-               details: bool, as_json: bool, nearby: bool) -> None:
-    from maillage.core.errors import OutlinesMissing
+def who_covers(settings: Settings, place: str | None, ages: str | None, publics: tuple[str, ...], types: tuple[str, ...],
+               on: str | None, details: bool, lat: float | None, lon: float | None, as_json: bool, nearby: bool) -> None:
+    from maillage.core.errors import InvalidQuery, OutlinesMissing
     from maillage.queries.coverage import who_covers as ask
+    from maillage.queries.places import resolve_point
     from maillage.queries.seats import nearby as ask_nearby
 
     with _backend(settings) as backend:
-        answer = ask(backend, place, ages=ages, public=public, on=on, type=type_)
+        if lat is not None and lon is not None:
+            place = resolve_point(backend, settings.data_dir, lat, lon)
+        elif place is None:
+            raise InvalidQuery("Indiquez une commune, ou bien --lat et --lon.")
+        answer = ask(backend, place, ages=ages, public=publics, on=on, type=types)
         if as_json:
             click.echo(jsonable.dumps(answer))
             return
@@ -205,15 +213,16 @@ def gaps(settings: Settings, territory: str | None, type_: str | None, ages: str
 @cli.command(help="Réseau des acteurs d'un territoire : intermédiarité, courtiers entre secteurs, communautés, redondances.")
 @click.option("--threshold", default=3, show_default=True, help="Nombre de dispositifs d'un même département à partir "
               "duquel un acteur est signalé.")
+@click.option("--on", "on", default=None, help="Seulement les dispositifs qui couvrent à cette date AAAA-MM-JJ.")
 @_analysis_options
 @click.pass_obj
-def network(settings: Settings, territory: str | None, threshold: int, as_json: bool, as_csv: bool) -> None:
+def network(settings: Settings, territory: str | None, threshold: int, on: str | None, as_json: bool, as_csv: bool) -> None:
     from maillage.analysis.ask import network_of
     from maillage.cli.render_analysis import network_text
 
     _progress("Analyse du réseau des acteurs…")
     with _backend(settings) as backend:
-        answer = network_of(backend, territory, threshold)
+        answer = network_of(backend, territory, threshold, on)
     _answer(as_json, as_csv, answer, lambda: answer.actors, network_text)
 
 

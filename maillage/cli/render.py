@@ -68,11 +68,13 @@ def _item(c: Coverage, details: bool) -> list[str]:
 def coverage_text(answer: CoverageAnswer, details: bool = False) -> str:
     c = answer.commune
     public = answer.public or "tous publics"
+    if answer.types:
+        public += ", types " + ", ".join(answer.types)
     head = (
         f"{c.name} ({c.code}, {c.departement}) — âges {answer.ages.min}-{answer.ages.max}, {public}, "
         f"au {french_date(answer.on)} : {len(answer.instances)} dispositif(s)"
     )
-    lines = [head, answer.knowledge.message, ""]
+    lines = [head] + ([f"({c.note})"] if c.note else []) + [answer.knowledge.message, ""]
     for item in answer.instances:
         lines += _item(item, details) + [""]
     if not answer.instances:

@@ -62,6 +62,9 @@ class PlaceCandidate:
     name: str
     departement: str
     population: int | None = None
+    #: how the question's words were read, in French, when they did not name the commune itself
+    #: (a postcode, an arrondissement municipal, a commune déléguée, a former code)
+    note: str | None = None
 
 
 class PlaceNotFound(MaillageError, LookupError):
@@ -79,11 +82,12 @@ class PlaceNotFound(MaillageError, LookupError):
 class AmbiguousPlace(MaillageError, LookupError):
     """Several communes share this name; ``candidates`` lists them to choose from."""
 
-    def __init__(self, text: str, candidates: list[PlaceCandidate]):
+    def __init__(self, text: str, candidates: list[PlaceCandidate], reason: str | None = None):
         self.text = text
         self.candidates = candidates
+        reason = reason or f"s'appellent « {text} »"
         super().__init__(
-            f"{len(candidates)} communes s'appellent « {text} » : précisez le code INSEE ("
+            f"{len(candidates)} communes {reason} : précisez le code INSEE ("
             + ", ".join(f"{c.code} {c.name} ({c.departement})" for c in candidates)
             + ")."
         )

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-__all__ = ["fold", "french_date", "french_duration"]
+__all__ = ["fold", "french_date", "french_duration", "matches_words"]
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -52,3 +52,16 @@ def french_duration(duration: str) -> str:
         if number:
             words.append(f"{int(number)} {one if int(number) == 1 else many}")
     return " et ".join(words)
+
+
+def matches_words(query: str, *fields: str | None) -> bool:
+    """Whether every word of ``query`` is a word of one of ``fields`` (folded, whole words): "ARS"
+    finds "ARS Occitanie" and not "ARSEAA"; "dac 31" finds "Association DAC 31".
+
+    >>> matches_words("ars occitanie", "ARS Occitanie (Agence régionale de santé)")
+    True
+    >>> matches_words("ars", "ARSEAA", "arseaa")
+    False
+    """
+    words = {w for f in fields if f for w in fold(f).split()}
+    return all(part in words for part in fold(query).split())

@@ -8,12 +8,15 @@ embedded backend's.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import neo4j
 
 from maillage.core.errors import StoreMissing
 from maillage.core.settings import Settings
+
+from .builds import current_build
 
 from .backend import Row
 from .named import stored
@@ -34,11 +37,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+#: the build Neo4j answers from (a fixed question: no parameter)
+CURRENT_BUILD = "MATCH (:Maillage)-[:CURRENT]->(b:Build) RETURN b.id AS id"
+
+
 class Neo4jBackend:
     name = "neo4j"
 
-    def __init__(self, driver: neo4j.Driver):
+    def __init__(self, driver: neo4j.Driver, build: Path | None = None):
         self.driver = driver
+        #: the embedded build folder Neo4j was loaded from, when it is still on disk: the tables the
+        #: build wrote beside its store (the places' aliases) are read from it
+        self.build = build
         # One session per thread (the HTTP service answers from a thread pool): an auto-commit run in
         # an open session is one round trip, where execute_query opens a managed transaction (measured:
         # 4.8 ms against 9.5 ms for RETURN 1).
@@ -60,7 +70,12 @@ class Neo4jBackend:
         except neo4j.exceptions.ServiceUnavailable as err:
             driver.close()
             raise StoreMissing(f"Neo4j injoignable à {settings.neo4j_uri} : {err}") from err
-        return cls(driver)
+        backend = cls(driver)
+        loaded = backend._session().run(CURRENT_BUILD).single()
+        folder = current_build(settings.data_dir)
+        if loaded is not None and folder is not None and folder.name == loaded["id"]:
+            backend.build = folder
+        return backend
 
     def run(self, query: str, **params: Any) -> list[Row]:
         result = self._session().run(stored(query, "cypher").text, params)

@@ -8,6 +8,7 @@ call for a long-lived process. Nothing else sets state on a backend.
 | index | what | from |
 |---|---|---|
 | ``places`` | every commune by INSEE code, folded name or prefix | ``places.sqlite`` of the build, else ``place_names`` |
+| ``aliases`` | postcodes, arrondissements municipaux, communes déléguées and associées, former codes | ``<build>/place-aliases.json`` (``aliases`` module) |
 | ``territory_names`` | every other territory (EPCI, custom, département, région) by (level, code) | ``territory_names`` |
 | ``concepts`` | every SKOS concept: notation, label, scheme, broader | ``concepts`` |
 | ``freshness`` | each type's freshness window (``None``: the default) | ``freshness`` |
@@ -39,7 +40,7 @@ from .places import PlaceTable
 __all__ = ["Session", "INDEXES", "open_backend"]
 
 #: the indexes a session declares, in the order a long-lived process warms them
-INDEXES = ("places", "territory_names", "concepts", "freshness", "coverage_index", "tables", "seats")
+INDEXES = ("places", "aliases", "territory_names", "concepts", "freshness", "coverage_index", "tables", "seats")
 
 
 class Session:
@@ -75,6 +76,12 @@ class Session:
         if made is not None and made.is_file():
             return PlaceTable.open(made)
         return PlaceTable.from_rows(self.run("place_names"))
+
+    @cached_property
+    def aliases(self):
+        from .aliases import read_aliases
+
+        return read_aliases(self.build)
 
     @cached_property
     def territory_names(self) -> dict[tuple[str, str], str]:

