@@ -85,7 +85,7 @@ def get_gap_layer(request: Request,
 def get_network(request: Request, territory: str | None = TERRITORY,
                 threshold: int = Query(3, ge=1, le=1000, description="Dispositifs d'un même département à partir "
                                                                        "desquels un acteur est signalé"),
-                on: str | None = Query(None, description="Seulement les dispositifs qui couvrent à cette date "
+                on: str | None = Query(None, max_length=limits.WORD, description="Seulement les dispositifs qui couvrent à cette date "
                                                          "(défaut : toutes périodes)", examples=["2024-06-01"]),
                 format: str | None = FORMAT, b: Session = Depends(backend)):
     """Intermédiarité, courtage entre secteurs sanitaire, social et médico-social, communautés, et

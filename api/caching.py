@@ -17,12 +17,14 @@ import hashlib
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from maillage.store.builds import build_info
 
-__all__ = ["install", "etag_of"]
+__all__ = ["install", "etag_of", "Conditional"]
 
 ADMIN = "/v1/admin"
+HEALTH = "/v1/health"  # the service's own state: never cached
 
 
 def _build_stamp(request: Request) -> tuple[str, str | None]:
@@ -47,28 +49,45 @@ def _http_date(iso: str) -> str | None:
         return None
 
 
-def install(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def conditional(request: Request, call_next):
-        if request.method not in ("GET", "HEAD") or not request.url.path.startswith("/v1/") \
-                or request.url.path.startswith(ADMIN):
-            return await call_next(request)
+class Conditional:
+    """ASGI middleware (plain, so that requests it does not concern pass untouched, bodies included):
+    the ``ETag`` and ``Last-Modified`` of a ``/v1`` GET, and 304 when ``If-None-Match`` matches."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if (scope.get("method") not in ("GET", "HEAD") or not path.startswith("/v1/") or path.startswith(ADMIN)
+                or path == HEALTH):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
         build, created = _build_stamp(request)
         if not build:
-            return await call_next(request)
+            await self.app(scope, receive, send)
+            return
         tag = etag_of(build, request)
-        headers = {"ETag": tag, "Cache-Control": "no-cache"}
+        headers = {"etag": tag, "cache-control": "no-cache"}
         if created and (modified := _http_date(created)):
-            headers["Last-Modified"] = modified
+            headers["last-modified"] = modified
         wanted = request.headers.get("if-none-match", "")
         if tag in (t.strip() for t in wanted.split(",")) or wanted.strip() == "*":
-            return Response(status_code=304, headers=headers)
-        response = await call_next(request)
-        if response.status_code == 200:
-            for name, value in headers.items():
-                response.headers.setdefault(name, value)
-        return response
+            await Response(status_code=304, headers=headers)(scope, receive, send)
+            return
 
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k.encode(), v.encode()) for k, v in headers.items() if k.encode() not in present]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def install(app: FastAPI) -> None:
+    app.add_middleware(Conditional)
     # Read-only: any origin may read; no credentials, no method that writes.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"], allow_credentials=False,
                        expose_headers=["ETag", "Last-Modified", "Content-Disposition"])

@@ -77,7 +77,7 @@ def test_a_60_kb_place_name_is_refused_before_any_matching(client):
 def test_network_of_a_territory_without_actors_is_empty(client, territory):
     response = client.get("/v1/network", params={"territory": territory})
     assert response.status_code == 200, response.text
-    assert response.json() == {"territory": territory, "actors": [], "redundancies": []}
+    assert response.json() == {"territory": territory, "on": None, "actors": [], "redundancies": []}
     assert client.get("/v1/network", params={"territory": territory, "format": "csv"}).status_code == 200
 
 

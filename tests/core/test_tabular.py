@@ -25,4 +25,6 @@ def test_numbers_and_plain_text_are_written_as_they_are(value, written):
 def test_rows_escape_nested_fields_and_joined_lists():
     rows = [{"name": "=1+1", "ages": {"min": -1, "max": 12}, "tags": ["-a", "b"], "one": [-4], "who": [{"name": "@x"}]}]
     out = list(csv.DictReader(io.StringIO(to_csv(rows))))
-    assert out == [{"name": "'=1+1", "ages.min": "-1", "ages.max": "12", "tags": "'-a | b", "one": "-4", "who": "'@x"}]
+    # a list of records also has its numbered columns (decision 0030), escaped alike
+    assert out == [{"name": "'=1+1", "ages.min": "-1", "ages.max": "12", "tags": "'-a | b", "one": "-4", "who": "'@x",
+                    "who.1.name": "'@x"}]
