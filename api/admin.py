@@ -82,7 +82,7 @@ def post_validate(
 ):
     """Le registre en service, avec ce fichier ajouté ou remplacé, passe les mêmes règles que `maillage build`
     dans un dossier temporaire, par un processus à part aux ressources bornées (mémoire, temps) : un fichier
-    qui le fait échouer est refusé (422) sans toucher au service ; deux validations à la fois au plus (429
+    qui le fait échouer est refusé (422) sans toucher au service ; autant de validations à la fois que de cœurs moins un (429
     au-delà). Le graphe publié n'est jamais touché."""
     if not REGISTRY_FILE.fullmatch(filename):
         raise InvalidQuery(f"Nom de fichier {filename!r} refusé : un nom simple (lettres, chiffres, . _ -) "

@@ -24,7 +24,7 @@ from maillage.core.settings import Settings
 from maillage.store.session import Session
 
 from . import admin, analysis, caching, carte, changes, coverage, cypher, docs, exports, linked, places, schemes, seats, sparql
-from .limits import RequestBounds
+from .limits import RequestBounds, pause_refusal
 from .service import Service, backend
 
 __all__ = ["create_app"]
@@ -127,6 +127,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(MaillageError)
     async def maillage_error(request: Request, err: MaillageError):
         status = next((code for cls, code in STATUSES if isinstance(err, cls)), 500)
+        if status == 429:
+            await pause_refusal()
         return _body(err, status)
 
     @app.exception_handler(RequestValidationError)
@@ -137,6 +139,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, err: HTTPException):
         code = err.status_code
+        if code == 413:
+            await pause_refusal()
         message = err.detail if code == 413 else HTTP_MESSAGES.get(code, f"Erreur HTTP {code}.")
         headers = dict(err.headers or {})
         if code == 405:

@@ -10,15 +10,24 @@ parameters add up to that much, and parsing and validating a 60 kB query string 
 several times what answering ``/v1/health`` does. A body is refused (413) before it is read whole: at
 once when its ``Content-Length`` says it is too large, and as soon as the bytes received pass the bound
 when it is sent in chunks without one.
+
+A refusal of what no planner sends (a 414, a 413, a 429 of the validations) is answered after
+:data:`REFUSAL_PAUSE` seconds, a pause that costs the service no work (the event loop serves others
+meanwhile): receiving and parsing a 60 kB request line costs the server about 1.2 ms whatever it
+answers, so a client repeating one on a keep-alive connection as fast as it is answered would hold a
+core by itself (about 400 a second); paused, it sends four a second. Many connections at once are
+the reverse proxy's to bound.
 """
 
 from __future__ import annotations
+
+import asyncio
 
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["PLACE", "TERRITORY", "WORD", "IDENT", "CURSOR", "FILENAME", "QUERY", "RequestBounds", "too_large"]
+__all__ = ["REFUSAL_PAUSE", "pause_refusal", "PLACE", "TERRITORY", "WORD", "IDENT", "CURSOR", "FILENAME", "QUERY", "RequestBounds", "too_large"]
 
 PLACE = 200  #: a place name or code (``place``, ``q``)
 TERRITORY = 100  #: a territory reference (``departement:31``, ``epci:200068641``, ``territoire:…``)
@@ -28,6 +37,12 @@ CURSOR = 200  #: an opaque cursor (a few dozen characters when made by the API)
 FILENAME = 100  #: an uploaded registry file's name
 #: a whole query string, percent-encoded: every parameter of a route at its bound, accented, fits
 QUERY = 4096
+#: seconds before a refusal of what no planner sends is answered (see the module's docstring)
+REFUSAL_PAUSE = 0.25
+
+
+async def pause_refusal() -> None:
+    await asyncio.sleep(REFUSAL_PAUSE)
 
 
 def too_large(limit: int) -> str:
@@ -54,6 +69,7 @@ class RequestBounds:
             return
         if len(scope.get("query_string", b"")) > QUERY:
             message = f"Adresse trop longue : {QUERY} octets de paramètres au plus (voir /docs pour leurs limites)."
+            await pause_refusal()
             await _refuse(414, "URITooLong", message)(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
@@ -62,6 +78,7 @@ class RequestBounds:
         except ValueError:
             size = self.limit + 1  # the HTTP parser refuses these first; refuse here too rather than guess
         if size > self.limit:
+            await pause_refusal()
             await _refuse(413, "PayloadTooLarge", too_large(self.limit), close=True)(scope, receive, send)
             return
         received = 0

@@ -4,8 +4,8 @@ A parser can be made to crash (50,000 nested brackets overflow libyaml's stack: 
 (a YAML alias bomb) or to spin. The check (``maillage.ingest.build.check``, the rules of ``maillage
 build``) runs in a fresh interpreter that limits its own address space (``RLIMIT_AS``), CPU time
 (``RLIMIT_CPU``) and core dumps, at a lower priority than the service, and is killed past a wall-clock
-bound. Whatever stops it stops only it; the service answers 422 with why. At most :data:`VALIDATIONS`
-run at once (each one reads the geography: about 4 s and 150 MB); beyond, 429.
+bound. Whatever stops it stops only it; the service answers 422 with why. At most :data:`VALIDATIONS` (the
+machine's cores but one) run at once (each one reads the geography: about 4 s and 150 MB); beyond, 429.
 
 The child is ``python -m maillage.api.sandbox``; it reads its settings from the environment (the
 service's, with the temporary registry) and writes its problems as JSON on its standard output.
@@ -34,8 +34,10 @@ __all__ = ["UploadRefused", "ValidationsBusy", "VALIDATIONS", "check_upload"]
 
 log = logging.getLogger("maillage.api")
 
-#: Validations running at once (the machine's cores, roughly: each one is CPU-bound for seconds).
-VALIDATIONS = 2
+#: Validations running at once: each one is CPU-bound for seconds, so one core is always left to the
+#: service's own requests (measured in ``bench/bench_hostile.py``: two at once on two cores tripled
+#: ``/v1/health``'s p99 more often than one).
+VALIDATIONS = max(1, (os.cpu_count() or 2) - 1)
 _slots = threading.BoundedSemaphore(VALIDATIONS)
 
 #: The child's exit status when it ran out of its address space in Python (C code aborts instead).

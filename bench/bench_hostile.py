@@ -1,17 +1,17 @@
 """Benchmark: the health endpoint's p99 while hostile requests run, against its p99 at rest, as a ratio.
 
-Run: ``.venv/bin/python bench/bench_hostile.py [--data-dir var] [--samples 600] [--threads 2]``
+Run: ``.venv/bin/python bench/bench_hostile.py [--data-dir var] [--samples 600] [--attackers 2]``
 
 * The service is the real app on the live build of ``--data-dir`` (``var/`` by default; made first if
   missing), served by uvicorn in its own process on loopback, with a write token set for the run.
 * At rest: ``--samples`` requests of ``/v1/health``, one at a time on one keep-alive connection, 20 ms
-  apart. Then the same while ``--threads`` threads per kind send hostile requests without pause:
+  apart. Then the same while ``--attackers`` processes per kind send hostile requests without pause:
   60 kB place names to ``/v1/who-covers`` and ``/v1/places``, uploads of 50,000 nested brackets with the
   token (each one checked by a child process, whose reader refuses its depth) and declared 200 MB bodies
   (``tests/hostile.py``). Each attacker keeps its connection open, as a client would.
 * Printed: p50, p99 and maximum at rest and under attack, their ratio (goal: p99 ≤ 3× at rest), and
   what the hostile requests got (statuses, counts). Nothing is asserted: a measurement. The machine's
-  cores are shared by the server, its validation children and this client: the load average is
+  cores are shared by the server, its validation children, the attackers and this client: the load average is
   printed at the start and the end.
 """
 
@@ -39,7 +39,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=str(ROOT / "var"))
     parser.add_argument("--samples", type=int, default=600)
-    parser.add_argument("--threads", type=int, default=2, help="attaquants par genre de requête")
+    parser.add_argument("--attackers", type=int, default=2, help="attaquants (processus) par genre de requête")
     args = parser.parse_args()
 
     from hostile import Attack, attacks, health_latencies, p99
@@ -57,12 +57,12 @@ def main() -> None:
         health_latencies(url, 50)  # warm-up
         rest = health_latencies(url, args.samples)
         started = time.monotonic()
-        with Attack(url, attacks(TOKEN), threads_per_kind=args.threads, seconds=600) as attack:
+        with Attack(url, attacks(TOKEN), per_kind=args.attackers, seconds=600) as attack:
             time.sleep(0.5)  # the attackers are connected and sending
             hot = health_latencies(url, args.samples, deadline=540)
         seconds = time.monotonic() - started
     print(f"charge moyenne à la fin : {os.getloadavg()}")
-    print(f"\n/v1/health, une requête à la fois toutes les 20 ms ; {args.threads} attaquant(s) par genre, "
+    print(f"\n/v1/health, une requête à la fois toutes les 20 ms ; {args.attackers} attaquant(s) par genre, "
           f"{seconds:.0f} s d'attaque, {os.cpu_count()} cœurs partagés\n")
     print(f"{'mesure':<24} {'requêtes':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     print(_line("au repos", rest, p99))

@@ -2,19 +2,19 @@
 
 Used by the bounded load test (``tests/api/test_hostile_load.py``) and the bench
 (``bench/bench_hostile.py``). Loopback only; every loop is bounded by a count or a deadline and stops
-by itself. Each attacker keeps one connection open and opens a new one when the server closes it (a
+by itself. Each attacker is a process of its own and keeps one connection open and opens a new one when the server closes it (a
 413 closes the connection on purpose).
 """
 
 from __future__ import annotations
 
 import http.client
+import multiprocessing
+import queue
 import statistics
-import threading
 import time
 import urllib.parse
 from collections import Counter
-from collections.abc import Callable
 
 __all__ = ["deep_yaml", "alias_bomb", "Attack", "health_latencies", "p99", "attacks"]
 
@@ -39,49 +39,82 @@ def _connection(host: str, port: int) -> http.client.HTTPConnection:
     return http.client.HTTPConnection(host, port, timeout=60)
 
 
-def _who_covers() -> tuple[str, str, bytes | None, dict]:
+Request = tuple[str, str, bytes | None, dict]
+
+
+def _who_covers() -> Request:
     return "GET", "/v1/who-covers?" + urllib.parse.urlencode({"place": LONG_NAME}), None, {}
 
 
-def _places() -> tuple[str, str, bytes | None, dict]:
+def _places() -> Request:
     return "GET", "/v1/places?" + urllib.parse.urlencode({"q": LONG_NAME}), None, {}
 
 
-def _deep_upload(token: str) -> Callable[[], tuple[str, str, bytes | None, dict]]:
-    body = deep_yaml()
-    return lambda: ("POST", "/v1/admin/registry/validate?filename=31.yaml", body,
-                    {"Authorization": f"Bearer {token}", "Content-Type": "application/octet-stream"})
+def _deep_upload(token: str) -> Request:
+    return ("POST", "/v1/admin/registry/validate?filename=31.yaml", deep_yaml(),
+            {"Authorization": f"Bearer {token}", "Content-Type": "application/octet-stream"})
 
 
-def _huge_body(token: str) -> Callable[[], tuple[str, str, bytes | None, dict]]:
+def _huge_body(token: str) -> Request:
     # A declared 200 MB body, of which only the first megabyte is ever sent: the server must answer
     # 413 from the header alone.
-    return lambda: ("POST", "/v1/admin/registry/validate?filename=31.yaml", b"\0" * (1 << 20),
-                    {"Authorization": f"Bearer {token}", "Content-Length": str(200 << 20)})
+    return ("POST", "/v1/admin/registry/validate?filename=31.yaml", b"\0" * (1 << 20),
+            {"Authorization": f"Bearer {token}", "Content-Length": str(200 << 20)})
 
 
-def attacks(token: str) -> dict[str, Callable[[], tuple[str, str, bytes | None, dict]]]:
-    """Each kind of hostile request, by name."""
-    return {"nom de 60 ko (who-covers)": _who_covers, "nom de 60 ko (places)": _places,
+def attacks(token: str) -> dict[str, Request]:
+    """Each kind of hostile request, by name (made once: an attacker spends its time sending them)."""
+    return {"nom de 60 ko (who-covers)": _who_covers(), "nom de 60 ko (places)": _places(),
             "envoi imbriqué (validate)": _deep_upload(token), "corps de 200 Mo annoncé": _huge_body(token)}
 
 
-class Attack:
-    """Threads sending hostile requests until :meth:`stop` or ``seconds`` have passed."""
+def _send(host: str, port: int, name: str, request: Request, seconds: float, stop, results) -> None:
+    """One attacker: the same request again and again on one connection (a new one when the server
+    closes it) until ``stop`` is set or ``seconds`` have passed; its statuses counted into ``results``."""
+    method, path, body, headers = request
+    statuses: Counter[int | str] = Counter()
+    deadline = time.monotonic() + seconds
+    conn = _connection(host, port)
+    while not stop.is_set() and time.monotonic() < deadline:
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            statuses[response.status] += 1
+            if response.getheader("connection", "").lower() == "close":
+                conn.close()
+                conn = _connection(host, port)
+        except (OSError, http.client.HTTPException) as err:
+            statuses[type(err).__name__] += 1
+            conn.close()
+            conn = _connection(host, port)
+            time.sleep(0.01)
+    conn.close()
+    results.put((name, dict(statuses)))
 
-    def __init__(self, url: str, kinds: dict[str, Callable], threads_per_kind: int = 1, seconds: float = 30.0):
+
+class Attack:
+    """Attackers sending hostile requests until :meth:`stop` or ``seconds`` have passed.
+
+    Each attacker is its own process, as a hostile client is: in threads of the measuring process,
+    the attackers' share of its interpreter lock (building and sending 60 kB requests) would be timed
+    as the server's latency.
+    """
+
+    def __init__(self, url: str, kinds: dict[str, Request], per_kind: int = 1, seconds: float = 30.0):
         parsed = urllib.parse.urlsplit(url)
-        self.host, self.port = parsed.hostname, parsed.port
-        self.deadline = time.monotonic() + seconds
+        context = multiprocessing.get_context("spawn")
         self.statuses: Counter[tuple[str, int | str]] = Counter()
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._threads = [threading.Thread(target=self._run, args=(name, make), daemon=True)
-                         for name, make in kinds.items() for _ in range(threads_per_kind)]
+        self._stop = context.Event()
+        self._results = context.Queue()
+        self._processes = [
+            context.Process(target=_send, daemon=True,
+                            args=(parsed.hostname, parsed.port, name, request, seconds, self._stop, self._results))
+            for name, request in kinds.items() for _ in range(per_kind)]
 
     def __enter__(self) -> "Attack":
-        for t in self._threads:
-            t.start()
+        for p in self._processes:
+            p.start()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -89,31 +122,17 @@ class Attack:
 
     def stop(self) -> None:
         self._stop.set()
-        for t in self._threads:
-            t.join(timeout=90)
-
-    def _count(self, name: str, status: int | str) -> None:
-        with self._lock:
-            self.statuses[(name, status)] += 1
-
-    def _run(self, name: str, make: Callable) -> None:
-        conn = _connection(self.host, self.port)
-        while not self._stop.is_set() and time.monotonic() < self.deadline:
-            method, path, body, headers = make()
+        for _ in self._processes:
             try:
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                self._count(name, response.status)
-                if response.getheader("connection", "").lower() == "close":
-                    conn.close()
-                    conn = _connection(self.host, self.port)
-            except (OSError, http.client.HTTPException) as err:
-                self._count(name, type(err).__name__)
-                conn.close()
-                conn = _connection(self.host, self.port)
-                time.sleep(0.01)
-        conn.close()
+                name, statuses = self._results.get(timeout=90)
+            except queue.Empty:
+                break
+            for status, count in statuses.items():
+                self.statuses[(name, status)] += count
+        for p in self._processes:
+            p.join(timeout=10)
+            if p.is_alive():
+                p.kill()
 
 
 def health_latencies(url: str, count: int, pause: float = 0.02, deadline: float = 120.0) -> list[float]:

@@ -1,7 +1,7 @@
 """The real service over TCP under hostile requests: bounded (counts and a deadline), loopback only.
 
 While 60 kB place names, uploads nested 50,000 deep and declared 200 MB bodies are sent from
-threads, ``/v1/health`` keeps answering: its p99 stays within 50 ms, or within 3× its p99 at rest when
+processes of their own, ``/v1/health`` keeps answering: its p99 stays within 50 ms, or within 3× its p99 at rest when
 the shared machine is slower than that at rest; every health request is answered; and the service
 still answers a real question afterwards. The figures of a longer run are the bench's
 (``bench/bench_hostile.py``).
