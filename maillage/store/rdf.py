@@ -46,8 +46,12 @@ def open_store(data_dir: Path) -> tuple[ox.Store, Path] | None:
 
 
 def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
-    """The triples of ``iri`` and of the nodes it owns, in a stable order."""
-    todo, seen, found = [ox.NamedNode(iri)], set(), []
+    """The triples of ``iri`` and of the nodes it owns, in a stable order (none for a text that is not
+    an IRI, such as a key with a space or a brace typed in an address: nothing in the graph is named so)."""
+    try:
+        todo, seen, found = [ox.NamedNode(iri)], set(), []
+    except ValueError:
+        return []
     card = ox.NamedNode(M.card)
     while todo:
         node = todo.pop()

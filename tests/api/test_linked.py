@@ -67,7 +67,8 @@ def test_every_kind_of_node_and_the_errors(client):
     assert "Mende" in client.get("/id/commune/48095").text  # Turtle by default
     assert "France services" in client.get("/id/seat/fs-1").text
     assert client.get("/id/type/DAC", headers={"Accept": "text/turtle"}).status_code == 200
-    for path in ("/id/instance/nope", "/id/nothing/x"):
+    # a key that is no IRI at all (a space, a brace, a quote) names nothing either
+    for path in ("/id/instance/nope", "/id/nothing/x", "/id/instance/a%20b", "/id/actor/%7B%22x%22%7D"):
         r = client.get(path)
         assert r.status_code == 404 and r.json()["error"] == "NotFound", path
     assert client.get("/id/instance/dac-31?format=xml").status_code == 422
