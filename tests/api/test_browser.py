@@ -270,9 +270,10 @@ def test_propose_a_correction_from_the_panel_and_read_the_pending_list(served, t
 
 
 def test_what_changed_since_a_date_is_drawn_and_listed(served, tmp_path):
-    """Haute-Garonne since 1 June 2019: the PTA 31 → DAC 31 handover is listed, communes gained drawn."""
+    """Haute-Garonne, DAC, since 1 June 2019: the PTA 31 → DAC 31 handover is listed, and the communes
+    that gained a DAC are drawn (every one of the 586, none lost)."""
     with page_at(served, "/carte/") as page:
-        _draw(page, "Haute-Garonne (31)")
+        _draw(page, "Haute-Garonne (31)", type="DAC")
         page.locator("#depuis").select_option("date")
         page.locator("#depuis-date").fill("2019-06-01")
         expect(page.locator("body")).to_have_attribute("data-changements", "prets", timeout=READY)
@@ -280,6 +281,7 @@ def test_what_changed_since_a_date_is_drawn_and_listed(served, tmp_path):
         expect(panel).to_contain_text("Ce qui a changé depuis le 1er juin 2019")
         expect(panel.locator(".relais", has_text="pta-31 → dac-31")).to_have_count(1)
         expect(panel).to_contain_text("DAC · ")
-        assert page.locator("path.commune.gagnee").count() > 0
+        assert page.locator("path.commune.gagnee").count() == 586
+        assert page.locator("path.commune.perdue").count() == 0
         assert "s=2019-06-01" in page.url
         shot(page, tmp_path, "carte-changements-2019")

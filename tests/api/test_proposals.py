@@ -68,6 +68,12 @@ def test_a_proposal_without_token_waits_and_is_published_only_once_accepted(smal
         decided = c.get(f"/v1/proposals/{proposal['id']}").json()
         assert (decided["state"], decided["build"]) == ("accepted", built)
         assert c.post(f"/v1/proposals/{proposal['id']}/accept", headers=AUTH).status_code == 409
+        # the builds kept, and what changed from the one before: exactly the accepted proposal
+        builds = c.get("/v1/builds").json()["items"]
+        assert builds[0] == {"name": built, "created": builds[0]["created"], "live": True}
+        changes = c.get("/v1/changes", params={"since": builds[1]["name"]}).json()["changes"]
+        assert {(x["kind"], x["change"], x["key"]) for x in changes} == {
+            ("instance", "modifié", "ilc-toulouse-sud"), ("source", "ajouté", f"{SOURCE['title']} (2025-03-01)")}
     text = (small.registry / "31.yaml").read_text()
     assert 'name: "ILC du Muretain"' in text and "proposition-" + proposal["id"] in text
     assert text.startswith("# A small, valid registry")  # the file's comments are kept

@@ -1,7 +1,9 @@
 // "Ce qui a changé depuis…": the changes of /v1/changes for the territory shown, since a date (the
 // instances as they stood that day against today) or since a kept build (the records changed from it
-// to the live one). The communes gained are outlined in green, those lost in dashed red, and the panel
-// lists each change with its status and source. Uses carte.js's shared map state (byCode, territories).
+// to the live one). Per scheme type (the one chosen on the map, or every type), a commune that gained a
+// type is outlined in green, one that lost a type in dashed red, one that did both (a type for another:
+// a handover) in violet; the panel lists each change with its status and source. Uses carte.js's shared
+// map state (byCode, territories, filters).
 "use strict";
 
 const SINCE_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -13,12 +15,18 @@ function sinceValue() {
 
 function clearChanges() {
   for (const layer of Object.values(byCode)) {
-    layer.getElement?.()?.classList.remove("gagnee", "perdue");
+    layer.getElement?.()?.classList.remove("gagnee", "perdue", "changee");
   }
 }
 
-function mark(codes, name) {
-  for (const code of codes || []) byCode[code]?.getElement?.()?.classList.add(name);
+function mark(types) {  // per commune: gained a type, lost one, or both
+  const gained = new Set(types.flatMap((t) => t.gained));
+  const lost = new Set(types.flatMap((t) => t.lost));
+  for (const code of new Set([...gained, ...lost])) {
+    const name = gained.has(code) && lost.has(code) ? "changee" : gained.has(code) ? "gagnee" : "perdue";
+    byCode[code]?.getElement?.()?.classList.add(name);
+  }
+  state("changees", String(gained.size + lost.size));
 }
 
 function communes(n, population) {
@@ -26,7 +34,8 @@ function communes(n, population) {
 }
 
 function reachChangeHtml(r) {
-  const sources = (r.sources || []).slice(0, 2).map((s) => `<div class="source">source : ${escape(s.title)}${s.date ? ` (${day(s.date)})` : ""}</div>`).join("");
+  const seen = new Set();
+  const sources = (r.sources || []).filter((s) => !seen.has(s.title) && seen.add(s.title)).slice(0, 2).map((s) => `<div class="source">source : ${escape(s.title)}${s.date ? ` (${day(s.date)})` : ""}</div>`).join("");
   const gained = r.gained.length ? `<span class="plus">+${r.gained.length}</span>` : "";
   const lost = r.lost.length ? `<span class="moins">−${r.lost.length}</span>` : "";
   return `<div class="changement"><div class="titre">${escape(r.type)} · ${escape(r.name)} — ${escape(r.change)}</div>
@@ -60,18 +69,20 @@ async function showChanges() {
     if (sinceValue() !== since) return;  // another choice was made meanwhile
     chosen = null;
     const label = SINCE_DATE.test(since) ? `le ${day(since)}` : `la construction ${since}`;
+    const type = filters().type;
+    const ofType = (x) => !type || x.type === type;
+    mark(answers.flatMap((a) => (a.types || []).filter(ofType)));
     const parts = answers.map((a, i) => {
-      const reaches = a.reaches || [];
-      for (const r of reaches) { mark(r.gained, "gagnee"); mark(r.lost, "perdue"); }
-      for (const t of a.types || []) { mark(t.gained, "gagnee"); mark(t.lost, "perdue"); }
+      const reaches = (a.reaches || []).filter(ofType);
       const relays = (a.relays || []).map((r) => `<div class="relais">relais : ${escape(r.before)} → ${escape(r.after)} sur ${communes(r.communes, r.population)}</div>`).join("");
-      const items = reaches.length || relays ? reaches.map(reachChangeHtml).join("") : (a.changes || []).map(recordChangeHtml).join("");
-      const types = a.reaches ? "" : (a.types || []).map(typeHtml).join("");
-      return `<h3>${escape(places[i])}</h3>${relays}${items}${types}`;
+      const items = a.reaches ? reaches.map(reachChangeHtml).join("") : (a.changes || []).map(recordChangeHtml).join("");
+      const types = a.reaches ? "" : (a.types || []).filter(ofType).map(typeHtml).join("");
+      return `<h3>${escape(a.territory || places[i])}</h3>${relays}${items}${types}`;
     });
     const empty = answers.every((a) => !(a.reaches || a.changes || []).length && !(a.types || []).length);
     $("panneau").innerHTML = `<h2>Ce qui a changé depuis ${escape(label)}</h2>
-      <p class="aide">En vert les communes gagnées, en pointillés rouges celles perdues. Cliquez sur une commune pour voir qui la couvre.</p>
+      <p class="aide">${type ? `Type ${escape(type)} : ` : "Par type : "}en vert les communes qui l'ont gagné, en pointillés rouges
+        celles qui l'ont perdu, en violet celles qui ont changé de type (un relais). Cliquez sur une commune pour voir qui la couvre.</p>
       ${empty ? '<p class="vide">Aucun changement pour ce territoire.</p>' : parts.join("")}`;
     state("changements", "prets");
   } catch (err) {
@@ -99,4 +110,5 @@ $("depuis").addEventListener("change", () => {
   showChanges();
 });
 $("depuis-date").addEventListener("change", showChanges);
+$("type").addEventListener("change", () => { if (sinceValue()) showChanges(); });
 loadBuilds();
