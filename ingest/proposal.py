@@ -198,7 +198,8 @@ def apply_proposal(registry: Path, proposal: dict, ident: str) -> AppliedProposa
         entry = _mapping(proposal["entry"])
         entry.setdefault("source", _citation(key, proposal))
         for section in SECTIONS:
-            for item in entry.get(section) or []:
+            items = entry.get(section)
+            for item in items if isinstance(items, list) else []:  # anything else: the rules report it
                 if isinstance(item, dict):
                     item.setdefault("source", _citation(key, proposal))
         if doc.get("instances") is None:
@@ -219,4 +220,8 @@ def apply_proposal(registry: Path, proposal: dict, ident: str) -> AppliedProposa
         record["source"] = _citation(key, proposal)
     out = io.StringIO()
     y.dump(doc, out)
+    try:
+        out.getvalue().encode("utf-8")
+    except UnicodeEncodeError:
+        raise ProposalInvalid("La proposition contient un caractère qui n'existe pas en UTF-8.") from None
     return AppliedProposal(name, before, out.getvalue())

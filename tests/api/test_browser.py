@@ -260,6 +260,7 @@ def test_propose_a_correction_from_the_panel_and_read_the_pending_list(served, t
         expect(report).to_contain_text("en attente de l'opérateur")
         expect(report.locator("pre")).to_contain_text(f'name: "{new_name}"')
         ident = report.locator("a").first.inner_text()
+        report.scroll_into_view_if_needed()
         shot(page, tmp_path, "carte-proposition")
         pending = page.request.get(url + "/v1/proposals").json()
         mine = next(p for p in pending["items"] if p["id"] == ident)
@@ -279,6 +280,7 @@ def test_what_changed_since_a_date_is_drawn_and_listed(served, tmp_path):
         expect(page.locator("body")).to_have_attribute("data-changements", "prets", timeout=READY)
         panel = page.locator("#panneau")
         expect(panel).to_contain_text("Ce qui a changé depuis le 1er juin 2019")
+        expect(panel.locator("h3")).to_have_text("Haute-Garonne (31)")
         expect(panel.locator(".relais", has_text="pta-31 → dac-31")).to_have_count(1)
         expect(panel).to_contain_text("DAC · ")
         assert page.locator("path.commune.gagnee").count() == 586

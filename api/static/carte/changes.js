@@ -29,6 +29,12 @@ function mark(types) {  // per commune: gained a type, lost one, or both
   state("changees", String(gained.size + lost.size));
 }
 
+function placeName(ref) {  // departement:31 → Haute-Garonne (31), as the map's lists name it
+  const [kind, code] = ref.split(":");
+  if (kind === "region" && regions[code]) return `${regions[code]} (${code})`;
+  return $("departement").querySelector(`option[value="${CSS.escape(code || "")}"]`)?.textContent || ref;
+}
+
 function communes(n, population) {
   return `${n} commune(s)${population ? `, ${population.toLocaleString("fr-FR")} habitants` : ""}`;
 }
@@ -77,7 +83,7 @@ async function showChanges() {
       const relays = (a.relays || []).map((r) => `<div class="relais">relais : ${escape(r.before)} → ${escape(r.after)} sur ${communes(r.communes, r.population)}</div>`).join("");
       const items = a.reaches ? reaches.map(reachChangeHtml).join("") : (a.changes || []).map(recordChangeHtml).join("");
       const types = a.reaches ? "" : (a.types || []).filter(ofType).map(typeHtml).join("");
-      return `<h3>${escape(a.territory || places[i])}</h3>${relays}${items}${types}`;
+      return `<h3>${escape(placeName(places[i]))}</h3>${relays}${items}${types}`;
     });
     const empty = answers.every((a) => !(a.reaches || a.changes || []).length && !(a.types || []).length);
     $("panneau").innerHTML = `<h2>Ce qui a changé depuis ${escape(label)}</h2>
