@@ -134,7 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(MaillageError)
     async def maillage_error(request: Request, err: MaillageError):
         status = next((code for cls, code in STATUSES if isinstance(err, cls)), 500)
-        if status == 429:
+        if status in (413, 429):  # an oversized proposal too (api/proposals.py)
             await pause_refusal()
         return _body(err, status)
 
