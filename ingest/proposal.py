@@ -174,8 +174,19 @@ def _source_key(doc, proposal: dict, ident: str) -> str:
     key = f"proposition-{ident}"
     if doc.get("sources") is None:
         doc["sources"] = CommentedMap()
-    doc["sources"][key] = _mapping({k: v for k, v in source.items() if v is not None and k != "ref"})
+    _append(doc["sources"], key, _mapping({k: v for k, v in source.items() if v is not None and k != "ref"}))
     return key
+
+
+def _append(mapping: CommentedMap, key: str, value) -> None:
+    """Add ``key`` last, taking over what followed the former last entry (the blank line before the next
+    section): the file's layout stays as its authors wrote it."""
+    previous = mapping[next(reversed(mapping))] if mapping else None
+    mapping[key] = value
+    if isinstance(previous, CommentedMap) and previous and isinstance(value, CommentedMap) and value:
+        trailing = previous.ca.items.pop(next(reversed(previous)), None)
+        if trailing is not None:
+            value.ca.items[next(reversed(value))] = trailing
 
 
 def apply_proposal(registry: Path, proposal: dict, ident: str) -> AppliedProposal:

@@ -189,3 +189,21 @@ def test_a_new_instance_and_a_new_source_are_proposed_in_the_registry_format(sma
         accepted = c.post(f"/v1/proposals/{new.json()['id']}/accept", headers=AUTH)
         assert accepted.status_code == 200, accepted.text
         assert "CLSM de Muret" in _names(c)
+
+
+def test_the_rate_window_slides_and_counts_each_client_apart():
+    from maillage.api.rate import RateLimited, SlidingWindow
+
+    now = [0.0]
+    window = SlidingWindow(2, seconds=3600, clock=lambda: now[0])
+    window.hit("a", "propositions")
+    now[0] = 1000
+    window.hit("a", "propositions")
+    with pytest.raises(RateLimited) as refused:
+        window.hit("a", "propositions")
+    assert refused.value.retry_after == 2600 and "44 min" in str(refused.value)
+    window.hit("b", "propositions")  # another address has its own count
+    now[0] = 3600  # the first hit leaves the window: one more may pass, not two
+    window.hit("a", "propositions")
+    with pytest.raises(RateLimited):
+        window.hit("a", "propositions")
