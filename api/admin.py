@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from maillage.core.errors import BuildBusy, InvalidQuery, MaillageError
@@ -25,7 +27,8 @@ from .models import WRITE_ERRORS, Rebuilt, Validation
 from .sandbox import UploadRefused, ValidationsBusy, check_upload
 from .service import Service, service
 
-__all__ = ["router", "Forbidden", "Unauthorized", "UploadRefused", "ValidationsBusy"]
+__all__ = ["router", "Forbidden", "Unauthorized", "UploadRefused", "ValidationsBusy", "require_token", "writing",
+           "rebuild", "REGISTRY_FILE"]
 
 
 class Unauthorized(MaillageError, PermissionError):
@@ -56,20 +59,32 @@ router = APIRouter(prefix="/v1/admin", tags=["écritures (jeton requis)"], depen
 REGISTRY_FILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.(yaml|csv)")
 
 
+@contextmanager
+def writing(svc: Service) -> Iterator[None]:
+    """One write of the service at a time (a build, an accepted proposal); 409 when one runs already."""
+    if not svc.writing.acquire(blocking=False):
+        raise BuildBusy("Une construction est déjà en cours : réessayez quand elle sera finie.")
+    try:
+        yield
+    finally:
+        svc.writing.release()
+
+
+def rebuild(svc: Service) -> Rebuilt:
+    """Build and publish from the registry, then serve the new build; the caller holds :func:`writing`."""
+    info = build(svc.settings)  # the same composition as `maillage build`
+    svc.reopen()
+    return Rebuilt(build=info.path, backend=svc.settings.backend, instances=info.instances,
+                   coverages=info.coverages, triples=info.triples, seconds=info.seconds)
+
+
 @router.post("/builds", response_model=Rebuilt, responses=WRITE_ERRORS, summary="Reconstruire et publier le graphe")
 def post_build(svc: Service = Depends(service)):
     """Lit le registre, valide (SHACL) et publie un nouveau graphe d'un coup ; en cas d'échec, rien ne change
     et la réponse 422 donne le rapport. Avec le magasin Neo4j, le graphe publié y est chargé aussi.
     Une construction à la fois, depuis l'API comme depuis la ligne de commande (409 sinon)."""
-    if not svc.writing.acquire(blocking=False):
-        raise BuildBusy("Une construction est déjà en cours : réessayez quand elle sera finie.")
-    try:
-        info = build(svc.settings)  # the same composition as `maillage build`
-        svc.reopen()
-    finally:
-        svc.writing.release()
-    return Rebuilt(build=info.path, backend=svc.settings.backend, instances=info.instances,
-                   coverages=info.coverages, triples=info.triples, seconds=info.seconds)
+    with writing(svc):
+        return rebuild(svc)
 
 
 @router.post("/registry/validate", response_model=Validation, responses=WRITE_ERRORS,

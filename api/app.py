@@ -21,10 +21,13 @@ from maillage.core import jsonable
 from maillage.core.errors import (AmbiguousPlace, BuildBusy, InvalidQuery, MaillageError, NotFound, OutlinesMissing,
                                   PlaceNotFound, QueryRefused, QueryTimeout, RegistryInvalid, StoreMissing)
 from maillage.core.settings import Settings
+from maillage.ingest.proposal import PersonalData, ProposalInvalid
 from maillage.store.session import Session
 
-from . import admin, analysis, caching, carte, changes, coverage, cypher, docs, exports, linked, places, schemes, seats, sparql
+from . import (admin, analysis, caching, carte, changes, coverage, cypher, docs, exports, linked, pending, places, proposals,
+               schemes, seats, sparql)
 from .limits import RequestBounds, pause_refusal
+from .rate import RateLimited
 from .service import Service, backend
 
 __all__ = ["create_app"]
@@ -37,6 +40,8 @@ STATUSES = [
     (QueryTimeout, 503), (InvalidQuery, 422),
     (admin.Unauthorized, 401), (admin.Forbidden, 403), (BuildBusy, 409), (StoreMissing, 503), (OutlinesMissing, 503),
     (admin.UploadRefused, 422), (admin.ValidationsBusy, 429),
+    (ProposalInvalid, 422), (PersonalData, 422), (proposals.ProposalTooLarge, 413), (RateLimited, 429),
+    (pending.ProposalsFull, 503), (pending.AlreadyDecided, 409),
 ]
 HTTP_MESSAGES = {404: "Adresse inconnue de l'API : voir /docs.", 405: "Méthode non permise sur cette adresse."}
 HTTP_ERRORS = {413: "PayloadTooLarge"}
@@ -49,9 +54,11 @@ def _body(err: Exception, status: int) -> JSONResponse:
     elif isinstance(err, AmbiguousPlace):
         body["candidates"] = jsonable.plain(err.candidates)
     elif isinstance(err, RegistryInvalid):
-        body["message"] = f"Registre refusé : {len(err.problems)} problème(s), le graphe en service n'a pas changé."
+        body["message"] = getattr(err, "verdict", None) or (
+            f"Registre refusé : {len(err.problems)} problème(s), le graphe en service n'a pas changé.")
         body["problems"] = jsonable.plain(err.problems)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {"Retry-After": "10"} if status == 429 else None
+    headers = ({"WWW-Authenticate": "Bearer"} if status == 401
+               else {"Retry-After": str(getattr(err, "retry_after", 10))} if status == 429 else None)
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -127,7 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(MaillageError)
     async def maillage_error(request: Request, err: MaillageError):
         status = next((code for cls, code in STATUSES if isinstance(err, cls)), 500)
-        if status == 429:
+        if status in (413, 429):  # an oversized proposal too (api/proposals.py)
             await pause_refusal()
         return _body(err, status)
 
@@ -154,7 +161,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(InternalErrors)
     app.add_middleware(RequestBounds, limit=settings.max_body_kb * 1024)  # outermost: before any parsing
 
-    for module in (coverage, places, schemes, seats, linked, sparql, cypher, exports, analysis, changes, admin):
+    for module in (coverage, places, schemes, seats, linked, sparql, cypher, exports, analysis, changes, admin, proposals):
         app.include_router(module.router)
 
     @app.get("/v1/health", summary="État du service et du graphe servi", tags=["service"])

@@ -5,7 +5,7 @@ An answer depends on the build served, on the question (path, query, ``Accept``)
 whose date defaults to today, on the day: the ``ETag`` is a digest of these, known before the route
 runs, so an ``If-None-Match`` that matches is answered ``304`` without computing anything.
 ``Last-Modified`` is the build's creation time (``build.json``). The write endpoints (``/v1/admin``)
-are neither cached nor open to other origins.
+are neither cached nor open to other origins; nor are the proposals, which change without a build.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ __all__ = ["install", "etag_of", "Conditional"]
 
 ADMIN = "/v1/admin"
 HEALTH = "/v1/health"  # the service's own state: never cached
+PROPOSALS = "/v1/proposals"  # they change between builds: never cached
 
 
 def _build_stamp(request: Request) -> tuple[str, str | None]:
@@ -59,7 +60,7 @@ class Conditional:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
         if (scope.get("method") not in ("GET", "HEAD") or not path.startswith("/v1/") or path.startswith(ADMIN)
-                or path == HEALTH):
+                or path == HEALTH or path.startswith(PROPOSALS)):
             await self.app(scope, receive, send)
             return
         request = Request(scope)

@@ -23,7 +23,7 @@ from maillage.analysis.diff import (BuildDiff, DateDiff, diff_builds, diff_dates
                                     open_build)
 from maillage.core import jsonable
 from maillage.core.errors import InvalidQuery
-from maillage.store.builds import build_info
+from maillage.store.builds import build_info, current_build
 from maillage.store.session import Session
 
 from .analysis import TERRITORY
@@ -74,6 +74,16 @@ def get_changes(request: Request,
     dispositifs du territoire dont l'état ou les communes ont changé depuis ce jour, avec leur statut,
     leurs sources et les relais (un dispositif remplacé par un autre sur les mêmes communes)."""
     return Answer(changes_since(request, since, territory, b))
+
+
+@router.get("/builds", summary="Les constructions gardées, la plus récente d'abord")
+def get_builds(request: Request):
+    """Les constructions qu'on peut comparer (``since`` de /v1/changes) : nom, date, et laquelle est servie."""
+    data_dir = service(request).settings.data_dir
+    live = current_build(data_dir)
+    live_name = live.name if live is not None else None
+    return {"items": [{"name": p.name, "created": build_info(p).get("created"), "live": p.name == live_name}
+                      for p in reversed(finished_builds(data_dir))]}
 
 
 def _items(diff: BuildDiff, published: str) -> list[dict]:

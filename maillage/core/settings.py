@@ -42,6 +42,9 @@ SETTINGS = (
     Setting("port", "8000", "Port the HTTP service listens on."),
     Setting("api_token", "", "Bearer token the write endpoints (/v1/admin) require; empty: writes are off."),
     Setting("max_body_kb", "2048", "Largest request body the HTTP service reads (kB); larger ones get 413."),
+    Setting("proposal_kb", "16", "Largest proposed correction (POST /v1/proposals) in kB; larger ones get 413."),
+    Setting("proposals_pending", "200", "Proposals kept pending at most; beyond, new ones wait for the operator (503)."),
+    Setting("proposals_per_hour", "10", "Proposals one client (its address) may send in an hour; beyond, 429."),
     Setting("validate_seconds", "60", "CPU seconds an uploaded file's validation may use (its child process)."),
     Setting("validate_memory_mb", "1024", "Address space an uploaded file's validation may use (MB)."),
     Setting("query_timeout", "10", "Seconds a query to the public SPARQL or Cypher endpoint may run before it is stopped."),
@@ -65,6 +68,9 @@ class Settings:
     port: int
     api_token: str
     max_body_kb: int
+    proposal_kb: int
+    proposals_pending: int
+    proposals_per_hour: int
     validate_seconds: int
     validate_memory_mb: int
     query_timeout: int

@@ -230,3 +230,60 @@ def test_the_docs_render_with_the_network_off(served, tmp_path, path, title):
         expect(page.locator(title).first).to_contain_text("Maillage", timeout=30_000)
         expect(page.locator("body")).to_contain_text("/v1/who-covers", timeout=30_000)
         shot(page, tmp_path, "docs" + path.replace("/", "-"))
+
+
+def test_propose_a_correction_from_the_panel_and_read_the_pending_list(served, tmp_path):
+    """From Muret's panel: a proposal holding a phone number is refused on the spot; a sourced one is
+    validated, shown with its report, listed pending by /v1/proposals, and not published."""
+    url, _ = served
+    new_name = "ILC Toulouse-Sud (Muretain et Savès)"
+    with page_at(served, "/carte/#d=31&commune=31395") as page:
+        layer_ready(page)
+        card = page.locator("#panneau .dispositif", has_text="ILC Toulouse-Sud").first
+        expect(card).to_be_visible(timeout=READY)
+        card.locator("summary", has_text="Signaler une correction").click()
+        form = card.locator("form.correction")
+        form.locator("select[name=champ]").select_option("|name")
+        form.locator("input[name=valeur]").fill(new_name)
+        form.locator("input[name=titre]").fill("RAP 31, page des instances locales de concertation")
+        form.locator("input[name=adresse]").fill("https://rap31.fr/ilc")
+        form.locator("input[name=jour]").fill("2025-03-01")
+        form.locator("textarea[name=extrait]").fill("pour tout renseignement : 05 61 00 00 00")
+        form.locator("button[type=submit]").click()
+        body = page.locator("body")
+        expect(body).to_have_attribute("data-proposition", "refusee", timeout=READY)
+        expect(form.locator(".rapport")).to_contain_text("numéro de téléphone")
+        form.locator("textarea[name=extrait]").fill("l'ILC Toulouse-Sud réunit les partenaires du Muretain et du Savès")
+        form.locator("button[type=submit]").click()
+        expect(body).to_have_attribute("data-proposition", "enregistree", timeout=240_000)
+        report = form.locator(".rapport")
+        expect(report).to_contain_text("en attente de l'opérateur")
+        expect(report.locator("pre")).to_contain_text(f'name: "{new_name}"')
+        ident = report.locator("a").first.inner_text()
+        report.scroll_into_view_if_needed()
+        shot(page, tmp_path, "carte-proposition")
+        pending = page.request.get(url + "/v1/proposals").json()
+        mine = next(p for p in pending["items"] if p["id"] == ident)
+        assert (mine["state"], mine["proposal"]["set"], mine["proposal"]["instance"]) == (
+            "pending", {"name": new_name}, card.locator("form.correction").get_attribute("data-instance"))
+        who = page.request.get(url + "/v1/who-covers", params={"place": "31395"}).json()
+        assert new_name not in {i["name"] for i in who["instances"]}
+
+
+def test_what_changed_since_a_date_is_drawn_and_listed(served, tmp_path):
+    """Haute-Garonne, DAC, since 1 June 2019: the PTA 31 → DAC 31 handover is listed, and the communes
+    that gained a DAC are drawn (every one of the 586, none lost)."""
+    with page_at(served, "/carte/") as page:
+        _draw(page, "Haute-Garonne (31)", type="DAC")
+        page.locator("#depuis").select_option("date")
+        page.locator("#depuis-date").fill("2019-06-01")
+        expect(page.locator("body")).to_have_attribute("data-changements", "prets", timeout=READY)
+        panel = page.locator("#panneau")
+        expect(panel).to_contain_text("Ce qui a changé depuis le 1er juin 2019")
+        expect(panel.locator("h3")).to_have_text("Haute-Garonne (31)")
+        expect(panel.locator(".relais", has_text="pta-31 → dac-31")).to_have_count(1)
+        expect(panel).to_contain_text("DAC · ")
+        assert page.locator("path.commune.gagnee").count() == 586
+        assert page.locator("path.commune.perdue").count() == 0
+        assert "s=2019-06-01" in page.url
+        shot(page, tmp_path, "carte-changements-2019")

@@ -1,6 +1,7 @@
 // The map of Maillage: commune outlines of a région or of any set of départements, coloured by a
 // per-commune layer (/v1/layers/<name>), a search box (/v1/places), and a panel that explains who covers
-// a clicked commune (/v1/who-covers). Every choice is kept in the address (#r=76&d=31,09&c=…), so that
+// a clicked commune (/v1/who-covers), with a form to propose a correction (propose.js) and the changes
+// since a date or a build (changes.js). Every choice is kept in the address (#r=76&d=31,09&c=…), so that
 // a reload or a shared link restores the view. Plain browser JavaScript and Leaflet, no build step;
 // every text a planner reads is French.
 "use strict";
@@ -75,7 +76,8 @@ function territories() {  // what the layer is asked about
 function saveAddress() {
   const f = filters();
   const parts = { r: $("region").value, d: chosenDepartements().join(","), c: $("couche").value, t: f.type,
-                  a: f.ages, p: f.public, on: f.on, commune: chosen || "" };
+                  a: f.ages, p: f.public, on: f.on, s: typeof sinceValue === "function" ? sinceValue() : "",
+                  commune: chosen || "" };
   const hash = Object.entries(parts).filter(([, v]) => v).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&");
   history.replaceState(null, "", "#" + hash);
 }
@@ -90,6 +92,8 @@ function readAddress() {
   if (parts.a) $("ages").value = parts.a;
   if (parts.p) $("public").value = parts.p;
   if (parts.on) $("date").value = parts.on;
+  if (parts.s && /^\d{4}-\d{2}-\d{2}$/.test(parts.s)) { $("depuis").value = "date"; $("depuis-date").value = parts.s; }
+  $("depuis-jour").hidden = $("depuis").value !== "date";
   return parts.commune || null;
 }
 
@@ -249,6 +253,7 @@ async function loadTerritory() {
     map.fitBounds(outlines.getBounds(), { animate: false });  // an animation still running would swallow a later zoom
     if (missing.length) say(`Sans contours : ${missing.join(", ")}.`);
     await loadLayer(missing.length ? `Sans contours : ${missing.join(", ")}. ` : "");
+    if (typeof showChanges === "function" && sinceValue()) await showChanges();
   } catch (err) {
     if (ticket !== asked) return;
     clearDrawing();
@@ -325,7 +330,8 @@ function instanceHtml(c) {
     <div class="titre">${escape(c.type)} · ${escape(c.name)}${c.aggregate ? " (capacité agrégée)" : ""}</div>
     <div>état : <b>${escape(c.state_label)}</b>${since ? " · " + since : ""}</div>
     <div class="constat${stale}">${escape(c.freshness.label)}</div>
-    ${c.coverages.map(reachHtml).join("")}${roles}${sources}</div>`;
+    ${c.coverages.map(reachHtml).join("")}${roles}${sources}
+    ${typeof correctionForm === "function" ? correctionForm(c) : ""}</div>`;
 }
 
 async function explain(code, name) {

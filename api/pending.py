@@ -1,0 +1,120 @@
+"""The proposals on disk: one JSON file each, under the data folder, never in the registry.
+
+``<data_dir>/proposals/pending/<id>.json`` while the operator has not decided, then moved to
+``decided/`` with the decision. Every write goes to a temporary file of the same folder, flushed to
+disk, then renamed over its target (atomic on POSIX): a crash leaves the old file or the new one,
+never half of one. What is stored is what the proposal says and its report; nothing about who sent it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import tempfile
+import datetime as dt
+from pathlib import Path
+
+from maillage.core.errors import MaillageError, NotFound
+
+__all__ = ["PENDING", "ACCEPTED", "REFUSED", "STATE_LABELS", "ProposalsFull", "AlreadyDecided", "Pending",
+           "atomic_write", "new_id"]
+
+PENDING, ACCEPTED, REFUSED = "pending", "accepted", "refused"
+STATE_LABELS = {PENDING: "en attente", ACCEPTED: "acceptée", REFUSED: "refusée"}
+#: an id as :func:`new_id` makes it: a day and random hex; anything else is not looked up
+ID = re.compile(r"\d{8}-[0-9a-f]{10}")
+
+
+class ProposalsFull(MaillageError, RuntimeError):
+    """As many proposals pending as the operator allows (``proposals_pending``)."""
+
+
+class AlreadyDecided(MaillageError, RuntimeError):
+    """The proposal was accepted or refused already."""
+
+
+def new_id() -> str:
+    return f"{dt.date.today():%Y%m%d}-{secrets.token_hex(5)}"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data`` at once (a temporary file of its folder, synced, renamed)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Pending:
+    def __init__(self, data_dir: Path, limit: int):
+        self.root = data_dir / "proposals"
+        self.limit = limit
+
+    def _folder(self, name: str) -> Path:
+        folder = self.root / name
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def count(self) -> int:
+        return sum(1 for _ in self._folder(PENDING).glob("*.json"))
+
+    def room(self) -> None:
+        """:class:`ProposalsFull` when ``limit`` proposals are pending already."""
+        if self.count() >= self.limit:
+            raise ProposalsFull(f"Déjà {self.limit} propositions en attente de l'opérateur : réessayez quand il les "
+                                "aura lues.")
+
+    def add(self, record: dict) -> None:
+        self.room()
+        atomic_write(self._folder(PENDING) / f"{record['id']}.json", _dump(record))
+
+    def get(self, ident: str) -> dict:
+        if ID.fullmatch(ident):
+            for name in (PENDING, "decided"):
+                path = self._folder(name) / f"{ident}.json"
+                if path.is_file():
+                    return json.loads(path.read_text(encoding="utf-8"))
+        raise NotFound(f"Proposition « {ident} » inconnue : voir /v1/proposals.")
+
+    def pending(self, ident: str) -> dict:
+        record = self.get(ident)
+        if record["state"] != PENDING:
+            raise AlreadyDecided(f"La proposition « {ident} » est déjà {STATE_LABELS[record['state']]} "
+                                 f"(le {record['decided']}).")
+        return record
+
+    def decide(self, record: dict, state: str, **fields) -> dict:
+        """Record the operator's decision: the proposal leaves the pending folder."""
+        record = dict(record, state=state, state_label=STATE_LABELS[state],
+                      decided=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **fields)
+        atomic_write(self._folder("decided") / f"{record['id']}.json", _dump(record))
+        (self._folder(PENDING) / f"{record['id']}.json").unlink(missing_ok=True)
+        return record
+
+    def listed(self, state: str, limit: int) -> list[dict]:
+        """The proposals in ``state``, newest first."""
+        folder = self._folder(PENDING if state == PENDING else "decided")
+        found = []
+        for path in folder.glob("*.json"):
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # decided meanwhile (moved) or being written: not listed this time
+            if record.get("state") == state:
+                found.append(record)
+        found.sort(key=lambda r: (r["created"], r["id"]), reverse=True)
+        return found[:limit]
+
+
+def _dump(record: dict) -> bytes:
+    return json.dumps(record, ensure_ascii=False, indent=1, default=str).encode()

@@ -1,0 +1,209 @@
+"""Proposed corrections: anyone proposes without a token, the proposal waits, and only the operator's
+acceptance changes the registry and publishes a build; a refusal leaves the registry byte-identical.
+Personal data, an oversized proposal and a client sending too many are refused, and nothing is stored."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import pytest
+from fastapi.testclient import TestClient
+
+from maillage.api.app import create_app
+
+TOKEN = "jeton-de-test-0123456789"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+SOURCE = {"title": "RAP 31, page « Instances locales de concertation »", "url": "https://rap31.fr/ilc", "date": "2025-03-01"}
+RENAME = {"kind": "correction", "instance": "ilc-toulouse-sud", "set": {"name": "ILC du Muretain"},
+          "source": SOURCE, "excerpt": "l'ILC du Muretain réunit les partenaires"}
+
+
+def _app(small, **settings):
+    return TestClient(create_app(dataclasses.replace(small, api_token=TOKEN, **settings)))
+
+
+def _names(c) -> set[str]:
+    return {x["name"] for x in c.get("/v1/who-covers", params={"place": "Muret"}).json()["instances"]}
+
+
+def _pending(small) -> list:
+    folder = small.data_dir / "proposals" / "pending"
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def test_a_proposal_without_token_waits_and_is_published_only_once_accepted(small):
+    registry = (small.registry / "31.yaml").read_bytes()
+    with _app(small) as c:
+        build = c.get("/v1/health").json()["build"]
+        sent = c.post("/v1/proposals", json=RENAME)
+        assert sent.status_code == 201, sent.text
+        proposal = sent.json()
+        assert proposal["state"] == "pending" and proposal["report"]["valid"] is True
+        assert "en attente de l'opérateur" in proposal["report"]["message"]
+        assert '+    name: "ILC du Muretain"' in proposal["diff"] and '-    name: "ILC Toulouse-Sud"' in proposal["diff"]
+        # stored pending, listed publicly, and nowhere else: the registry and the served build are as they were
+        listed = c.get("/v1/proposals").json()
+        assert [p["id"] for p in listed["items"]] == [proposal["id"]]
+        assert c.get(f"/v1/proposals/{proposal['id']}").json()["proposal"]["set"] == {"name": "ILC du Muretain"}
+        assert (small.registry / "31.yaml").read_bytes() == registry
+        assert c.get("/v1/health").json()["build"] == build
+        assert "ILC Toulouse-Sud" in _names(c) and "ILC du Muretain" not in _names(c)
+        # a build run meanwhile (the operator's, for another reason) does not publish it either
+        assert c.post("/v1/admin/builds", headers=AUTH).status_code == 200
+        assert "ILC du Muretain" not in _names(c)
+        # accepting needs the token
+        assert c.post(f"/v1/proposals/{proposal['id']}/accept").status_code == 401
+        assert c.post(f"/v1/proposals/{proposal['id']}/accept", headers={"Authorization": "Bearer faux"}).status_code == 403
+        assert "ILC du Muretain" not in _names(c)
+        accepted = c.post(f"/v1/proposals/{proposal['id']}/accept", headers=AUTH)
+        assert accepted.status_code == 200, accepted.text
+        built = accepted.json()["build"]["build"]
+        assert c.get("/v1/health").json()["build"] == built != build
+        assert "ILC du Muretain" in _names(c)
+        card = next(x for x in c.get("/v1/who-covers", params={"place": "Muret"}).json()["instances"]
+                    if x["name"] == "ILC du Muretain")
+        assert any(s["title"] == SOURCE["title"] and s["excerpt"] == RENAME["excerpt"] for s in card["sources"])
+        assert c.get("/v1/proposals").json()["count"] == 0
+        decided = c.get(f"/v1/proposals/{proposal['id']}").json()
+        assert (decided["state"], decided["build"]) == ("accepted", built)
+        assert c.post(f"/v1/proposals/{proposal['id']}/accept", headers=AUTH).status_code == 409
+        # the builds kept, and what changed from the one before: exactly the accepted proposal
+        builds = c.get("/v1/builds").json()["items"]
+        assert builds[0] == {"name": built, "created": builds[0]["created"], "live": True}
+        changes = c.get("/v1/changes", params={"since": builds[1]["name"]}).json()["changes"]
+        assert {(x["kind"], x["change"], x["key"]) for x in changes} == {
+            ("instance", "modifié", "ilc-toulouse-sud"), ("source", "ajouté", f"{SOURCE['title']} (2025-03-01)")}
+    text = (small.registry / "31.yaml").read_text()
+    assert 'name: "ILC du Muretain"' in text and "proposition-" + proposal["id"] in text
+    assert text.startswith("# A small, valid registry")  # the file's comments are kept
+
+
+def test_refusing_keeps_the_registry_byte_identical(small):
+    before = {p.name: p.read_bytes() for p in small.registry.iterdir()}
+    with _app(small) as c:
+        build = c.get("/v1/health").json()["build"]
+        ident = c.post("/v1/proposals", json=RENAME).json()["id"]
+        assert c.post(f"/v1/proposals/{ident}/refuse", json={"reason": "La source ne le dit pas."}).status_code == 401
+        refused = c.post(f"/v1/proposals/{ident}/refuse", headers=AUTH, json={"reason": "La source ne le dit pas."})
+        assert refused.status_code == 200, refused.text
+        assert (refused.json()["state"], refused.json()["reason"]) == ("refused", "La source ne le dit pas.")
+        assert c.get("/v1/proposals").json()["count"] == 0
+        assert [p["id"] for p in c.get("/v1/proposals", params={"state": "refused"}).json()["items"]] == [ident]
+        assert c.post(f"/v1/proposals/{ident}/accept", headers=AUTH).status_code == 409
+        assert c.get("/v1/health").json()["build"] == build
+    assert {p.name: p.read_bytes() for p in small.registry.iterdir()} == before
+
+
+def test_a_proposal_breaking_the_rules_gets_the_report_and_is_not_kept(small):
+    with _app(small) as c:
+        bad = c.post("/v1/proposals", json={**RENAME, "record": "coverage[0]", "set": {"ages": [12, 3]}})
+        assert bad.status_code == 422
+        body = bad.json()
+        assert body["message"].startswith("Proposition refusée : 1 problème(s) selon les règles du registre")
+        assert (body["problems"][0]["file"], body["problems"][0]["field"]) == ("31.yaml", "coverage[0].ages")
+        unknown = c.post("/v1/proposals", json={**RENAME, "instance": "dac-inexistant"})
+        assert unknown.status_code == 422 and "Aucun dispositif « dac-inexistant »" in unknown.json()["message"]
+        field = c.post("/v1/proposals", json={**RENAME, "set": {"id": "autre"}})
+        assert field.status_code == 422 and "Champ « id »" in field.json()["message"]
+        shape = c.post("/v1/proposals", json={**RENAME, "kind": "effacement"})
+        assert shape.status_code == 422 and "kind" in shape.json()["message"]
+        assert c.post("/v1/proposals", content=b"{pas du json").status_code == 422
+    assert _pending(small) == []
+
+
+@pytest.mark.parametrize("where, text, rule", [
+    ("excerpt", "joindre le 05 61 00 00 00 pour l'ILC", "téléphone"),
+    ("set", "ILC de Mme Martin", "fonction"),
+    ("comment", "écrire à marie.martin@gmail.com", "adresse électronique personnelle"),
+])
+def test_personal_data_is_refused_and_not_stored(small, where, text, rule):
+    proposal = {**RENAME, "set": {"name": text}} if where == "set" else {**RENAME, where: text}
+    with _app(small) as c:
+        response = c.post("/v1/proposals", json=proposal)
+        assert response.status_code == 422 and response.json()["error"] == "PersonalData"
+        assert rule in response.json()["message"] and "rien n'est enregistré" in response.json()["message"]
+    assert _pending(small) == []
+
+
+def test_an_oversized_proposal_is_refused(small):
+    with _app(small, proposal_kb=2) as c:
+        big = c.post("/v1/proposals", json={**RENAME, "comment": "é" * 1500})  # 3 kB of UTF-8
+        assert big.status_code == 413 and "2 ko au plus" in big.json()["message"]
+
+        def chunks():
+            yield b'{"kind": "correction", "comment": "'
+            yield b"x" * 3000
+            yield b'"}'
+
+        chunked = c.post("/v1/proposals", content=chunks(), headers={"Content-Type": "application/json"})
+        assert chunked.status_code == 413
+    assert _pending(small) == []
+
+
+def test_a_client_sending_too_many_is_told_to_wait(small):
+    with _app(small, proposals_per_hour=2) as c:
+        for _ in range(2):
+            assert c.post("/v1/proposals", json={**RENAME, "excerpt": ""}).status_code == 422  # counted too
+        third = c.post("/v1/proposals", json=RENAME)
+        assert third.status_code == 429 and "2 par 60 min au plus" in third.json()["message"]
+        assert int(third.headers["retry-after"]) > 3000
+        assert c.get("/v1/proposals").status_code == 200  # reading is not limited
+    assert _pending(small) == []
+
+
+def test_the_pending_list_is_bounded(small):
+    with _app(small, proposals_pending=1) as c:
+        assert c.post("/v1/proposals", json=RENAME).status_code == 201
+        full = c.post("/v1/proposals", json={**RENAME, "set": {"name": "ILC Muretain"}})
+        assert full.status_code == 503 and "Déjà 1 propositions en attente" in full.json()["message"]
+    assert len(_pending(small)) == 1
+
+
+def test_an_acceptance_whose_build_fails_puts_the_file_back(small):
+    with _app(small) as c:
+        ident = c.post("/v1/proposals", json=RENAME).json()["id"]
+        path = small.registry / "31.yaml"
+        path.write_text(path.read_text().replace("ages: [0, 12]", "ages: [12, 0]"))  # broken meanwhile, by hand
+        broken = path.read_bytes()
+        before = os.path.realpath(small.data_dir / "current")
+        response = c.post(f"/v1/proposals/{ident}/accept", headers=AUTH)
+        assert response.status_code == 422 and response.json()["problems"]
+        assert path.read_bytes() == broken and os.path.realpath(small.data_dir / "current") == before
+        assert c.get(f"/v1/proposals/{ident}").json()["state"] == "pending"
+
+
+def test_a_new_instance_and_a_new_source_are_proposed_in_the_registry_format(small):
+    entry = {"id": "clsm-muret", "type": "CLSM", "name": "CLSM de Muret", "level": "local",
+             "status": [{"value": "active", "from": "2024-01-01"}],
+             "coverage": [{"territory": "commune:31395"}]}
+    with _app(small) as c:
+        new = c.post("/v1/proposals", json={"kind": "instance", "file": "31.yaml", "entry": entry, "source": SOURCE,
+                                            "excerpt": "le CLSM de Muret est actif depuis janvier 2024"})
+        assert new.status_code == 201, new.text
+        assert "+  - id: clsm-muret" in new.json()["diff"]
+        attested = c.post("/v1/proposals", json={"kind": "source", "instance": "ilc-toulouse-sud", "record": "status[-1]",
+                                                 "source": {"ref": "rap31-2019"}, "excerpt": "Nous sommes dans l'attente"})
+        assert attested.status_code == 201, attested.text
+        assert c.get("/v1/proposals").json()["count"] == 2
+        accepted = c.post(f"/v1/proposals/{new.json()['id']}/accept", headers=AUTH)
+        assert accepted.status_code == 200, accepted.text
+        assert "CLSM de Muret" in _names(c)
+
+
+def test_the_rate_window_slides_and_counts_each_client_apart():
+    from maillage.api.rate import RateLimited, SlidingWindow
+
+    now = [0.0]
+    window = SlidingWindow(2, seconds=3600, clock=lambda: now[0])
+    window.hit("a", "propositions")
+    now[0] = 1000
+    window.hit("a", "propositions")
+    with pytest.raises(RateLimited) as refused:
+        window.hit("a", "propositions")
+    assert refused.value.retry_after == 2600 and "44 min" in str(refused.value)
+    window.hit("b", "propositions")  # another address has its own count
+    now[0] = 3600  # the first hit leaves the window: one more may pass, not two
+    window.hit("a", "propositions")
+    with pytest.raises(RateLimited):
+        window.hit("a", "propositions")
