@@ -80,7 +80,7 @@ def coverage_layer(
                                                day, inside).items():
             for state, found in by_state.items():
                 states.setdefault(commune, {}).setdefault(state, set()).update(found)
-        surveyed |= tables.surveyed(wanted)
+        surveyed |= tables.surveyed(wanted, inside)
         inferred |= tables.inferred_reach(wanted, age_range.min, age_range.max, public.strip() if public else None, day,
                                           inside)
     wanted = ",".join(codes) or None

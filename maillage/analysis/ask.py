@@ -93,9 +93,10 @@ def gap_layer(backend, territory: str, type: str | None, ages: str | None = None
     label, communes = scope_communes(backend, data, territory)
     [spec] = _specs(backend, data, type, ages, public)
     day = parse_date(on)
+    communes = frozenset(communes)
     status = _gaps.commune_status(data, spec, communes, day)
-    states = data.states(spec.type, spec.min_age, spec.max_age, spec.public, day)
-    inferred = {code for code, state in data.inferred_reach(spec.type, spec.min_age, spec.max_age, spec.public, day)
+    states = data.states(spec.type, spec.min_age, spec.max_age, spec.public, day, communes)
+    inferred = {code for code, state in data.inferred_reach(spec.type, spec.min_age, spec.max_age, spec.public, day, communes)
                 if state == _STATE.get(status.get(code, ""))}
     rows = [CommuneStatus(code, data.communes[code].name, status[code], _instances(states.get(code, {})), code in inferred)
             for code in sorted(communes, key=lambda c: data.communes[c].name)]

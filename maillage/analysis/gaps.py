@@ -88,9 +88,10 @@ def covering(data: AnalysisData, spec: Spec, on: dt.date) -> dict[str, set[str]]
 
 def commune_status(data: AnalysisData, spec: Spec, communes: frozenset[str], on: dt.date) -> dict[str, str]:
     """Each commune of ``communes`` → its category (:data:`CATEGORIES`) for ``spec`` on ``on``."""
-    states = data.states(spec.type, spec.min_age, spec.max_age, spec.public, on)
-    inventoried, _ = data.inventoried(spec.type, on)
-    surveyed = data.surveyed(spec.type)
+    communes = frozenset(communes)
+    states = data.states(spec.type, spec.min_age, spec.max_age, spec.public, on, communes)
+    inventoried, _ = data.inventoried(spec.type, on, communes)
+    surveyed = data.surveyed(spec.type, communes)
 
     def category(code: str) -> str:
         reached = states.get(code, {})

@@ -145,26 +145,60 @@ class AnalysisData:
     related: dict[str, frozenset[str]] = field(default_factory=dict)
     surveys: list[Survey] = field(default_factory=list)
     freshness: list[Freshness] = field(default_factory=list)
+    #: commune code → the territories holding it, and territory → its coverages: made on first use,
+    #: so that a map layer reads only what touches its communes (``within``), not the whole country
+    _holding: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    _by_territory: dict[str, list[CoverageRow]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def touching(self, within: frozenset[str]) -> set[str]:
+        """The territories (IRIs) holding at least one commune of ``within``."""
+        if self._holding is None:
+            holding: dict[str, list[str]] = defaultdict(list)
+            for territory, codes in self.territory_communes.items():
+                for code in codes:
+                    holding[code].append(territory)
+            self._holding = dict(holding)
+        found: set[str] = set()
+        for code in within:
+            found.update(self._holding.get(code, ()))
+        return found
+
+    def _coverages_within(self, within: frozenset[str] | None) -> list[CoverageRow]:
+        if within is None:
+            return self.coverages
+        if self._by_territory is None:
+            by_territory: dict[str, list[CoverageRow]] = defaultdict(list)
+            for c in self.coverages:
+                by_territory[c.territory].append(c)
+            self._by_territory = dict(by_territory)
+        return [c for t in self.touching(within) for c in self._by_territory.get(t, ())]
+
+    def _communes_within(self, territory: str, within: frozenset[str] | None) -> frozenset[str]:
+        codes = self.communes_of(territory)
+        return codes if within is None else codes & within
 
     def window(self, type: str | None) -> Freshness:
         """The freshness window of a type: its own, else the default (two years if none is declared)."""
         found = {f.type: f for f in self.freshness}
         return found.get(type) or found.get(None) or Freshness(None, "P2Y", "fenêtre par défaut")
 
-    def surveyed(self, type: str | None) -> frozenset[str]:
-        """The communes the registry has looked at for ``type`` (None: for any type), inventories included."""
+    def surveyed(self, type: str | None, within: frozenset[str] | None = None) -> frozenset[str]:
+        """The communes the registry has looked at for ``type`` (None: for any type), inventories
+        included; only those of ``within`` when given."""
         codes: set[str] = set()
+        touching = self.touching(within) if within is not None else None
         for s in self.surveys:
-            if type is None or s.type in (None, type):
-                codes |= self.communes_of(s.territory)
+            if (type is None or s.type in (None, type)) and (touching is None or s.territory in touching):
+                codes |= self._communes_within(s.territory, within)
         for inv in self.inventories:
-            if type is None or inv.type == type:
-                codes |= self.communes_of(inv.territory)
+            if (type is None or inv.type == type) and (touching is None or inv.territory in touching):
+                codes |= self._communes_within(inv.territory, within)
         return frozenset(codes)
 
-    def inventoried(self, type: str, day: dt.date) -> tuple[frozenset[str], list[Inventory]]:
-        """The communes inside an inventory of ``type`` still fresh on ``day``, and the stale inventories:
-        past its freshness window an inventory no longer makes an uncovered commune a gap."""
+    def inventoried(self, type: str, day: dt.date, within: frozenset[str] | None = None) -> tuple[frozenset[str], list[Inventory]]:
+        """The communes inside an inventory of ``type`` still fresh on ``day`` (only those of ``within``
+        when given), and the stale inventories: past its freshness window an inventory no longer makes
+        an uncovered commune a gap."""
         codes: set[str] = set()
         stale = []
         window = self.window(type).window
@@ -174,14 +208,14 @@ class AnalysisData:
             if rules.stale(inv.as_of, window, day):
                 stale.append(inv)
             else:
-                codes |= self.communes_of(inv.territory)
+                codes |= self._communes_within(inv.territory, within)
         return frozenset(codes), stale
 
     def states(self, type: str | None, min_age: int, max_age: int, public: str | None,
                day: dt.date, within: frozenset[str] | None = None) -> dict[str, dict[str, set[str]]]:
         """Commune code → state (``maillage.core.rules.STATES``) → the instances whose coverages in force
         on ``day`` (of ``type``, ages overlapping, serving ``public``) reach it in that state; only the
-        communes ``within`` when given (a map's territory: the rest of France is not walked)."""
+        communes of ``within`` when given (a map layer: what touches them is read, not the country)."""
         found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for code, state, c in self._reaching(type, min_age, max_age, public, day, within):
             found[code][state].add(c.instance)
@@ -195,12 +229,11 @@ class AnalysisData:
 
     def _reaching(self, type, min_age, max_age, public, day, within=None):
         accepted = self.accepted(public)
-        for c in self.coverages:
+        for c in self._coverages_within(within):
             if ((type is None or c.type == type) and c.in_force(day)
                     and rules.ages_overlap(c.min_age, c.max_age, min_age, max_age) and rules.serves(c.publics, accepted)):
                 state = c.state_on(day)
-                codes = self.communes_of(c.territory)
-                for code in (codes if within is None else codes & within):
+                for code in self._communes_within(c.territory, within):
                     yield code, state, c
 
     def communes_of(self, territory: str) -> frozenset[str]:
