@@ -4,8 +4,8 @@ The loader reads the published embedded build, which exists only if it passed SH
 holds a graph that failed validation. The mapping is written in ``ontology/property-graph.ttl``.
 
 Order: constraints and indexes; a ``(:Build {id, status: "loading"})`` node; nodes by batches of
-``UNWIND … MERGE`` on the unique ``key`` (build|uri); relationships by batches too (``CREATE`` for a
-build never seen before, ``MERGE`` when resuming or reloading one); then, in one transaction,
+``UNWIND … CREATE`` on the unique ``key`` (build|uri) for a build never seen before (``MERGE`` when
+resuming or reloading one); relationships by batches too (``CREATE``, or ``MERGE`` likewise); then, in one transaction,
 the ``(:Maillage)-[:CURRENT]->(:Build)`` pointer moves to the new build. Readers start every query from
 that pointer, so they see the old build or the new one, never a mix. Running the same load again (after
 a crash, or twice) merges onto the same keys and ends with the same graph. Builds older than the
@@ -138,8 +138,10 @@ def write(driver, pg: PropertyGraph, database: str | None = None, progress: Call
         for labels, rows in sorted(pg.nodes.items()):
             # Labels cannot be parameters; these come from the ontology's table, and are checked.
             extra = "".join(f", n:{label}" for label in labels if NAME.match(label))
+            # A fresh build's keys cannot exist yet (they carry its id): CREATE skips MERGE's lookup
+            # of each key before writing it, as LOAD CSV into an empty label does.
             query = (
-                "UNWIND $rows AS row MERGE (n:Resource {key: row.key}) "
+                f"UNWIND $rows AS row {'CREATE' if fresh else 'MERGE'} (n:Resource {{key: row.key}}) "
                 f"SET n += row.props, n.uri = row.uri, n.build = $build{extra}"
             )
             for batch in _batches(rows):
