@@ -76,13 +76,16 @@ def coverage_layer(
     inferred: set[tuple[str, str]] = set()
     inside = frozenset(c.code for c in communes)
     for wanted in codes or [None]:
-        for commune, by_state in tables.states(wanted, age_range.min, age_range.max, public.strip() if public else None,
-                                               day, inside).items():
-            for state, found in by_state.items():
-                states.setdefault(commune, {}).setdefault(state, set()).update(found)
+        reached, deduced = tables.reach(wanted, age_range.min, age_range.max, public.strip() if public else None, day,
+                                        inside)
+        if not states:
+            states = reached  # one type (the usual layer): nothing to merge
+        else:
+            for commune, by_state in reached.items():
+                for state, found in by_state.items():
+                    states.setdefault(commune, {}).setdefault(state, set()).update(found)
         surveyed |= tables.surveyed(wanted, inside)
-        inferred |= tables.inferred_reach(wanted, age_range.min, age_range.max, public.strip() if public else None, day,
-                                          inside)
+        inferred |= deduced
     wanted = ",".join(codes) or None
     statuses = [_status(c, states.get(c.code, {}), c.code in surveyed, inferred) for c in communes]
     return Layer(f"{kind}:{code}", wanted, age_range, public, day, dict(COVERAGE_LEGEND), statuses)

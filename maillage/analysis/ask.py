@@ -95,9 +95,8 @@ def gap_layer(backend, territory: str, type: str | None, ages: str | None = None
     day = parse_date(on)
     communes = frozenset(communes)
     status = _gaps.commune_status(data, spec, communes, day)
-    states = data.states(spec.type, spec.min_age, spec.max_age, spec.public, day, communes)
-    inferred = {code for code, state in data.inferred_reach(spec.type, spec.min_age, spec.max_age, spec.public, day, communes)
-                if state == _STATE.get(status.get(code, ""))}
+    states, deduced = data.reach(spec.type, spec.min_age, spec.max_age, spec.public, day, communes)
+    inferred = {code for code, state in deduced if state == _STATE.get(status.get(code, ""))}
     rows = [CommuneStatus(code, data.communes[code].name, status[code], _instances(states.get(code, {})), code in inferred)
             for code in sorted(communes, key=lambda c: data.communes[c].name)]
     return Layer(label, spec.type, AgeRange(spec.min_age, spec.max_age), spec.public, day, dict(GAP_LEGEND), rows)

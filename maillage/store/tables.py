@@ -216,25 +216,33 @@ class AnalysisData:
         """Commune code → state (``maillage.core.rules.STATES``) → the instances whose coverages in force
         on ``day`` (of ``type``, ages overlapping, serving ``public``) reach it in that state; only the
         communes of ``within`` when given (a map layer: what touches them is read, not the country)."""
-        found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for code, state, c in self._reaching(type, min_age, max_age, public, day, within):
-            found[code][state].add(c.instance)
-        return found
+        return self.reach(type, min_age, max_age, public, day, within)[0]
 
     def inferred_reach(self, type: str | None, min_age: int, max_age: int, public: str | None,
                        day: dt.date, within: frozenset[str] | None = None) -> set[tuple[str, str]]:
         """(commune, state) pairs reached by a coverage whose perimeter or instance is deduced."""
-        return {(code, state) for code, state, c in self._reaching(type, min_age, max_age, public, day, within)
-                if c.inferred}
+        return self.reach(type, min_age, max_age, public, day, within)[1]
 
-    def _reaching(self, type, min_age, max_age, public, day, within=None):
+    def reach(self, type: str | None, min_age: int, max_age: int, public: str | None, day: dt.date,
+              within: frozenset[str] | None = None) -> tuple[dict[str, dict[str, set[str]]], set[tuple[str, str]]]:
+        """:meth:`states` and :meth:`inferred_reach` in one pass over the coverages (a map layer needs both:
+        the pass is most of its time)."""
+        found: dict[str, dict[str, set[str]]] = {}
+        inferred: set[tuple[str, str]] = set()
         accepted = self.accepted(public)
         for c in self._coverages_within(within):
             if ((type is None or c.type == type) and c.in_force(day)
                     and rules.ages_overlap(c.min_age, c.max_age, min_age, max_age) and rules.serves(c.publics, accepted)):
-                state = c.state_on(day)
-                for code in self._communes_within(c.territory, within):
-                    yield code, state, c
+                state, instance = c.state_on(day), c.instance
+                codes = self._communes_within(c.territory, within)
+                for code in codes:
+                    by_state = found.get(code)
+                    if by_state is None:
+                        by_state = found[code] = {}
+                    by_state.setdefault(state, set()).add(instance)
+                if c.inferred:
+                    inferred.update((code, state) for code in codes)
+        return found, inferred
 
     def communes_of(self, territory: str) -> frozenset[str]:
         return self.territory_communes.get(territory, frozenset())
