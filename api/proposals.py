@@ -175,11 +175,12 @@ async def post_proposal(request: Request, svc: Service = Depends(service)):
     _rate(request, svc).hit(request.client.host if request.client else "?", "propositions")
     limit = svc.settings.proposal_kb * 1024
     declared = request.headers.get("content-length", "")
+    too_large = ProposalTooLarge(f"Proposition trop grande : {svc.settings.proposal_kb} ko au plus (MAILLAGE_PROPOSAL_KB).")
     if declared.isdigit() and int(declared) > limit:
-        raise ProposalTooLarge(f"Proposition trop grande : {svc.settings.proposal_kb} ko au plus (MAILLAGE_PROPOSAL_KB).")
+        raise too_large  # from the header, before reading
     body = await request.body()
     if len(body) > limit:
-        raise ProposalTooLarge(f"Proposition trop grande : {svc.settings.proposal_kb} ko au plus (MAILLAGE_PROPOSAL_KB).")
+        raise too_large  # sent in chunks without a length
     try:
         proposal = ProposalIn.model_validate_json(body)
     except ValidationError as err:
