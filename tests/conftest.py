@@ -41,7 +41,8 @@ def _shared_documents(registry: Path, folder: Path) -> Path:
     stand-in holding the excerpts the small registry cites from it (the real ones, quoted verbatim).
     """
     real = Settings.from_env().shared
-    for path in registry.glob("*.yaml"):
+    stand_ins: dict[Path, list[str]] = {}  # one file may be cited under several keys, by several files
+    for path in sorted(registry.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         for key, source in (doc.get("sources") or {}).items():
             if not source.get("file"):
@@ -51,7 +52,9 @@ def _shared_documents(registry: Path, folder: Path) -> Path:
             if (real / source["file"]).is_file():
                 shutil.copyfile(real / source["file"], target)
             else:
-                target.write_text("\n".join(_excerpts(doc, key)), encoding="utf-8")
+                stand_ins.setdefault(target, []).extend(_excerpts(doc, key))
+    for target, excerpts in stand_ins.items():
+        target.write_text("\n".join(excerpts), encoding="utf-8")
     return folder
 
 
