@@ -1,16 +1,23 @@
-"""A read-only rdflib graph for validating the national geography with pySHACL, built fast.
+"""A fast rdflib graph: triples added once, never removed, then read (by pySHACL, by the build).
 
 rdflib's default ``Memory`` store keeps every triple's contexts and costs about 20 µs per ``add``;
 with the terms built by rdflib's N-Triples parser, the geography's quarter-million facts took
-15-25 s to load before pySHACL even started. Here the triples go into plain indexes (subject →
-predicate → objects, predicate → object → subjects): the lookups pySHACL makes (objects of a focus node
-along a path, subjects of a type) are dictionary reads. Contexts are not kept: the data graph is one
-graph. It is built whole, then only read. Its terms come either made already (the geography's facts:
-``_fact_terms``) or from N-Triples text, each distinct term decoded once by Oxigraph's parser.
+15-25 s to load before pySHACL even started, and the national registry's million triples cost
+half its reading time. Here the triples go into plain indexes (subject → predicate → objects,
+predicate → object → subjects): the lookups pySHACL makes (objects of a focus node along a path,
+subjects of a type) are dictionary reads. Contexts are not kept: the data graph is one graph. A
+triple is never removed, which no reader of the registry or the geography needs. Its terms come
+either made already (the registry reader's, the geography's facts: ``_fact_terms``) or from
+N-Triples text, each distinct term decoded once by Oxigraph's parser.
 
 The graph answers ``objects``, ``subjects`` and ``triples`` from these indexes itself: pySHACL calls
 them about a million times for the national geography, and going through ``Graph.triples`` and the
 store's generator cost more than the lookups.
+
+Its namespace manager never makes prefixes up: pySHACL writes a text for every result it makes,
+nested ones included (each failed alternative of an ``sh:or``), and rdflib's manager invents one
+prefix per namespace it meets, each insertion walking all the prefixes known: quadratic in the
+registry's instances (one namespace each).
 """
 
 from __future__ import annotations
@@ -19,10 +26,11 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import NamespaceManager
 from rdflib.paths import Path
 from rdflib.store import Store
 
-__all__ = ["graph_from_triples", "ntriples_terms"]
+__all__ = ["graph_from_triples", "triple_graph", "ntriples_terms"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _NO_CONTEXTS: tuple = ()
@@ -35,8 +43,9 @@ class _Index(Store):
     context_aware = True
     graph_aware = True
 
-    def __init__(self, triples: Iterable[tuple]) -> None:
-        """``triples`` must be distinct (a graph is a set): the caller removes duplicates."""
+    def __init__(self, triples: Iterable[tuple] = (), distinct: bool = True) -> None:
+        """``triples`` distinct (a graph is a set) unless ``distinct`` is False; then each added
+        triple is looked up first, which costs hashing its literal."""
         super().__init__()
         # rdflib hashes a Literal anew at every use (µs each), so literals are never keys here:
         # subject → predicate → objects, predicate → IRI object → subjects, predicate → (s, literal).
@@ -47,18 +56,27 @@ class _Index(Store):
         self.ps_literal: dict = {}
         self.predicates: dict[str, URIRef] = {}
         self.size = 0
-        for s, p, o in triples:
-            key = str(p)
-            self.predicates.setdefault(key, p)
-            self.spo.setdefault(s, {}).setdefault(key, []).append(o)
-            if isinstance(o, Literal):
-                self.ps_literal.setdefault(key, []).append((s, o))
-            else:
-                self.pos.setdefault(key, {}).setdefault(o, []).append(s)
-            self.size += 1
+        self.seen: set | None = None if distinct else set()
+        for triple in triples:
+            self.add(triple)
 
     def add(self, triple, context=None, quoted=False) -> None:
-        raise TypeError("this graph is read-only: it is built whole from its triples")
+        if self.seen is not None:
+            if triple in self.seen:
+                return
+            self.seen.add(triple)
+        s, p, o = triple
+        key = str(p)
+        self.predicates.setdefault(key, p)
+        self.spo.setdefault(s, {}).setdefault(key, []).append(o)
+        if isinstance(o, Literal):
+            self.ps_literal.setdefault(key, []).append((s, o))
+        else:
+            self.pos.setdefault(key, {}).setdefault(o, []).append(s)
+        self.size += 1
+
+    def remove(self, triple, context=None) -> None:
+        raise TypeError("a triple of this graph is never removed")
 
     def triples(self, pattern, context=None) -> Iterator:
         s, p, o = pattern
@@ -134,12 +152,28 @@ def _decode(token: str) -> URIRef | Literal | BNode:
     return _rdflib(next(iter(ox.parse(line, format=ox.RdfFormat.N_TRIPLES))).object)
 
 
+class _PlainNames(NamespaceManager):
+    """Writes every IRI whole (``<…>``): never invents a prefix."""
+
+    def __init__(self, graph: Graph) -> None:
+        super().__init__(graph, bind_namespaces="none")
+
+    def normalizeUri(self, rdfTerm: str) -> str:
+        return f"<{rdfTerm}>"
+
+
 class _IndexGraph(Graph):
     """A graph over an :class:`_Index` whose common reads skip rdflib's generic layers."""
 
     def __init__(self, index: _Index) -> None:
         super().__init__(store=index)
         self._spo, self._pos = index.spo, index.pos
+        self.namespace_manager = _PlainNames(self)
+
+    def add(self, triple):
+        # Graph.add checks each term's type in Python and goes through the store's generic path.
+        self.store.add(triple)
+        return self
 
     def objects(self, subject=None, predicate=None, unique=False):
         # An exact type test: ``Path`` is an abstract class, and isinstance against it is slow.
@@ -159,8 +193,13 @@ class _IndexGraph(Graph):
 
 
 def graph_from_triples(triples: Iterable[tuple]) -> Graph:
-    """A read-only rdflib graph of ``triples``, rdflib terms that must be distinct."""
+    """An rdflib graph of ``triples``, rdflib terms that must be distinct."""
     return _IndexGraph(_Index(triples))
+
+
+def triple_graph() -> Graph:
+    """An empty rdflib graph to add triples to (each added once, whatever the repeats), then read."""
+    return _IndexGraph(_Index(distinct=False))
 
 
 def ntriples_terms(data: str) -> list[tuple]:

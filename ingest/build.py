@@ -24,9 +24,9 @@ from . import csv_import, finess, france_services, geography, report, seats
 from ._ntriples import ref, triple
 from .geography_store import GeographyStore
 from .place_aliases import write_aliases
-from .publish import store_cards
+from .publish import card_store, store_cards
 from .registry import RegistryGraph, merge_problems, read_registry
-from .validate import validate_geography, validate_registry, validate_seats
+from .validate import referenced_territories, validate_geography, validate_registry, validate_seats
 from .vocabulary import M, iri, local
 
 __all__ = ["build", "check"]
@@ -178,9 +178,10 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
     _say(progress, "Écriture du graphe dans le magasin embarqué…")
     ox.Store.read_only(str(base)).backup(str(tmp / "oxigraph"))
     store = ox.Store(str(tmp / "oxigraph"))
-    store.bulk_load(reg.graph.serialize(format="nt", encoding="utf-8") + (_custom_within(reg) + seat_text).encode(),
-                    format=ox.RdfFormat.N_TRIPLES)
-    store_cards(store, tmp)
+    registry = reg.graph.serialize(format="nt", encoding="utf-8")
+    store.bulk_load(registry + (_custom_within(reg) + seat_text).encode(), format=ox.RdfFormat.N_TRIPLES)
+    _say(progress, "Fiche de chaque couverture (dispositif, territoire, historique, rôles, sources)…")
+    store_cards(store, tmp, cards_from=card_store(registry, "".join(referenced_territories(reg, geo))))
     write_aliases(tmp, settings.geography)
     store.flush()
     triples = len(store)

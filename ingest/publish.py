@@ -2,7 +2,11 @@
 
 - Each coverage's **card** (``instance_card``: the instance, the level and name of the territory
   covered, history, roles, sources) is written as JSON on its node (``m:card``): answering the coverage
-  question is then one query. Readers parse it with ``maillage.store.cards``.
+  question is then one query. Readers parse it with ``maillage.store.cards``. The cards are asked of
+  an in-memory store holding only what ``instance_card`` reads (:func:`card_store`: the registry, the
+  vocabulary, the territories it names), about three times faster than of the build's RocksDB store
+  (measured on the synthetic national registry: 1.5 ms a coverage against 4.5 ms); a test holds the
+  cards of both equal.
 - The communes' names, as an indexed table (``maillage.store.places``), and the answers of the other
   parameterless named questions every one-shot command starts with (the other territories' names, the
   SKOS concepts), in ``<build>/results/`` (``maillage.store.snapshot``): a command reads them in
@@ -26,9 +30,11 @@ from maillage.store.places import FILE as PLACES_FILE
 from maillage.store.places import PlaceTable
 from maillage.store.session import Session
 
+from maillage.ontology import VOCABULARY_FILES
+
 from .vocabulary import M
 
-__all__ = ["store_cards", "card_facts", "SNAPSHOT", "CARD_CHUNK"]
+__all__ = ["store_cards", "card_facts", "card_store", "SNAPSHOT", "CARD_CHUNK"]
 
 #: Coverages per ``instance_card`` evaluation.
 CARD_CHUNK = 200
@@ -36,15 +42,29 @@ CARD_CHUNK = 200
 SNAPSHOT = ("territory_names", "concepts", "freshness")
 
 
-def store_cards(store: ox.Store, folder: Path) -> None:
-    """Write each coverage's card on its node, then the snapshot of the questions in :data:`SNAPSHOT`."""
+def card_store(registry: bytes, territories: str) -> ox.Store:
+    """An in-memory store of what ``instance_card`` reads: the registry's N-Triples, the vocabulary
+    (types, statuses, roles, publics and their labels) and ``territories``, the N-Triples of the
+    official territories the registry names."""
+    store = ox.Store()
+    store.bulk_load(registry + territories.encode(), format=ox.RdfFormat.N_TRIPLES)
+    for path in VOCABULARY_FILES:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def store_cards(store: ox.Store, folder: Path, cards_from: ox.Store | None = None) -> None:
+    """Write each coverage's card on its node, then the snapshot of the questions in :data:`SNAPSHOT`.
+
+    The cards are asked of ``cards_from`` (a :func:`card_store`) when given, else of ``store``."""
     session = Session(EmbeddedBackend(store, folder))
     pairs = [{"instance": r["instance"], "coverage": r["coverage"]} for r in session.run("coverages")]
     if pairs:
         card = ox.NamedNode(str(M.card))
+        asked = session if cards_from is None else Session(EmbeddedBackend(cards_from, folder, in_memory=True))
         store.extend(
             ox.Quad(ox.NamedNode(coverage), card, ox.Literal(json.dumps(plain, ensure_ascii=False)))
-            for coverage, plain in card_facts(session, pairs).items()
+            for coverage, plain in card_facts(asked, pairs).items()
         )
     for name in SNAPSHOT:
         session.run(name)  # written to <folder>/results/ by the embedded backend

@@ -25,6 +25,7 @@ from maillage.core.namespaces import ENTRY_ID as ID
 from maillage.core.terms import match_territory as parse_territory
 
 from . import provenance
+from ._fastgraph import triple_graph
 from ._safe_yaml import is_date, load_yaml
 from .geography import Geography
 from .vocabulary import DCTERMS, M, ORG, PROV, PUBLIC, ROLE, STATUS, TYPE, iri
@@ -73,7 +74,7 @@ class Where:
 class RegistryGraph:
     """The registry as RDF, with where each node came from and what it refers to."""
 
-    graph: Graph = field(default_factory=Graph)
+    graph: Graph = field(default_factory=triple_graph)
     where: dict[str, Where] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     #: official territories referenced (kind, code), whose description SHACL needs to see

@@ -1,0 +1,405 @@
+"""The SHACL Core constraints Maillage's shapes use, evaluated over the build's index graph.
+
+pySHACL is the reference engine, and stays the one that validates the geography and any shapes file
+this module does not fully understand. For the registry it was the build's largest cost: about
+10,000 instances took 160 s, nearly all of it in what pySHACL does per value node around the rule
+itself: every alternative of an ``sh:or`` (the five kinds of territory a coverage may name, excerpt
+or paraphrase of each citation, actor or function of each role) is a nested validation that builds,
+when it fails (as all but one do), a full result with its text. Here the shapes are read once into
+plain checks, and a nested shape is asked only whether it conforms.
+
+What it evaluates is the SHACL Core subset of ``ontology/shapes.ttl``: targets (``sh:targetClass``
+with ``rdfs:subClassOf``, ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``), property shapes whose
+path is one predicate, and ``sh:minCount``, ``sh:maxCount``, ``sh:class``, ``sh:datatype``,
+``sh:pattern`` (``sh:flags``), ``sh:minLength``, ``sh:in``, ``sh:hasValue``, ``sh:minInclusive``,
+``sh:maxInclusive``, ``sh:lessThanOrEquals``, ``sh:node``, ``sh:property``, ``sh:or``, ``sh:xone``.
+Anything else in the shapes (another constraint, a path expression, a severity other than
+violation, a deactivated shape, a targeted shape without exactly one ``sh:message``) raises
+:class:`Unsupported`, and the caller runs pySHACL instead. Where the recommendation leaves a
+choice (how literals compare, which literal is ill-typed, how a value reads as a string), pySHACL's
+is followed, so that both engines give the same results: ``tests/ingest/test_shacl_core.py`` holds
+them equal on the real registry, synthetic régions and the bad-input corpus.
+
+Reference: W3C, *Shapes Constraint Language (SHACL)*, Recommendation 2017-07-20, §2-4.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import NamedTuple
+
+from pyshacl.rdfutil.compare import compare_literal
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+__all__ = ["Result", "Unsupported", "compile_shapes", "results"]
+
+
+class Unsupported(Exception):
+    """The shapes use something this module does not evaluate: validate them with pySHACL."""
+
+
+class Result(NamedTuple):
+    """One validation result, as pySHACL reports it at the top level."""
+
+    focus: object
+    path: URIRef | None
+    component: str  #: the constraint component's local name without its suffix: "MinCount"
+    message: str
+    value: object | None
+
+
+#: what a shape node may say besides its constraints
+_DESCRIPTIVE = {RDF.type, SH.message, SH.name, SH.description, RDFS.label, RDFS.comment, SH.order, SH.group}
+_TARGETS = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf}
+_STRINGS = (None, RDF.langString, XSD.string)
+
+
+# A check takes (focus, value nodes) and yields (component, value) for each failure.
+Check = Callable[[object, list], Iterator[tuple[str, object]]]
+
+
+class _Shape:
+    def __init__(self, node, path: URIRef | None, message: str | None) -> None:
+        self.node, self.path, self.message = node, path, message
+        self.checks: list[Check] = []
+        self.properties: list[_Shape] = []
+
+
+class _Program:
+    """Compiled shapes over one data graph."""
+
+    def __init__(self, shapes: Graph) -> None:
+        self.sg = shapes
+        self.compiled: dict = {}
+        self.targeted: list[tuple[_Shape, list]] = []
+        self.data = None
+
+    # --- reading the shapes -------------------------------------------------------------------
+
+    def shape(self, node) -> _Shape:
+        if node in self.compiled:
+            return self.compiled[node]
+        sg = self.sg
+        paths = list(sg.objects(node, SH.path))
+        if len(paths) > 1 or (paths and not isinstance(paths[0], URIRef)):
+            raise Unsupported(f"chemin non pris en charge sur {node}")
+        messages = [str(m) for m in sg.objects(node, SH.message)]
+        shape = _Shape(node, paths[0] if paths else None, messages[0] if len(messages) == 1 else None)
+        self.compiled[node] = shape
+        for p in set(sg.predicates(node, None)):
+            if p in _DESCRIPTIVE or p in _TARGETS or p == SH.path:
+                continue
+            if p == SH.severity and sg.value(node, p) == SH.Violation:
+                continue
+            values = list(sg.objects(node, p))
+            if p == SH.property:
+                shape.properties += [self.shape(v) for v in values]
+                continue
+            build = _BUILDERS.get(p)
+            if build is None:
+                raise Unsupported(f"contrainte non prise en charge : {p}")
+            if len(values) != 1 and p not in (SH["in"], SH["or"], SH.xone, SH["class"], SH.node, SH.hasValue):
+                raise Unsupported(f"{p} répété sur {node}")
+            for v in values:
+                shape.checks.append(build(self, shape, v))
+        return shape
+
+    def targets(self, node) -> list:
+        return [(p, o) for p in _TARGETS for o in self.sg.objects(node, p)]
+
+    # --- the data -----------------------------------------------------------------------------
+
+    def objects(self, s, p) -> list:
+        return self.index.spo.get(s, _NONE).get(str(p), _EMPTY)
+
+    def is_instance(self, v, cls) -> bool:
+        if isinstance(v, Literal):
+            return False
+        return any(cls in self.superclasses(t) for t in self.objects(v, RDF.type))
+
+    def superclasses(self, cls) -> set:
+        """``cls`` and every class it is a subclass of (pySHACL's ``transitive_objects``)."""
+        found = self._supers.get(cls)
+        if found is None:
+            found, todo = {cls}, [cls]
+            while todo:
+                for sup in self.objects(todo.pop(), RDFS.subClassOf):
+                    if sup not in found:
+                        found.add(sup)
+                        todo.append(sup)
+            self._supers[cls] = found
+        return found
+
+    def focus_nodes(self, targets) -> list:
+        index, seen, out = self.index, set(), []
+        for kind, o in targets:
+            key = str(o)
+            if kind == SH.targetClass:
+                types = index.pos.get(str(RDF.type), _NONE)
+                found = [s for t, subjects in types.items() if o in self.superclasses(t) for s in subjects]
+            elif kind == SH.targetSubjectsOf:
+                found = [s for subjects in index.pos.get(key, _NONE).values() for s in subjects]
+                found += [s for s, _ in index.ps_literal.get(key, ())]
+            else:
+                found = list(index.pos.get(key, _NONE)) + [v for _, v in index.ps_literal.get(key, ())]
+            for node in found:
+                if node not in seen:
+                    seen.add(node)
+                    out.append(node)
+        return out
+
+    # --- evaluating ---------------------------------------------------------------------------
+
+    def failures(self, shape: _Shape, focus) -> Iterator[tuple[_Shape, str, object]]:
+        """(shape that failed, component, value) for each failure of ``focus`` against ``shape``."""
+        values = _distinct(self.objects(focus, shape.path)) if shape.path is not None else [focus]
+        for check in shape.checks:
+            for component, value in check(focus, values):
+                yield shape, component, value
+        for prop in shape.properties:
+            yield from self.failures(prop, focus)
+
+    def conforms(self, shape: _Shape, focus) -> bool:
+        return next(iter(self.failures(shape, focus)), None) is None
+
+    def run(self, index) -> list[Result]:
+        self.index, self._supers = index, {}
+        out = []
+        for shape, targets in self.targeted:
+            for focus in self.focus_nodes(targets):
+                for failed, component, value in self.failures(shape, focus):
+                    if failed.message is None:
+                        raise Unsupported(f"forme sans message unique : {failed.node}")
+                    out.append(Result(focus, failed.path, component, failed.message, value))
+        return out
+
+
+_NONE: dict = {}
+_EMPTY: list = []
+
+
+def _distinct(values: list) -> list:
+    return values if len(values) < 2 else list(dict.fromkeys(values))
+
+
+def _literal(sg: Graph, node, v) -> Literal:
+    if not isinstance(v, Literal):
+        raise Unsupported(f"paramètre non littéral sur {node}")
+    return v
+
+
+def _min_count(program, shape, n):
+    n = _literal(program.sg, shape.node, n).value
+
+    def check(focus, values):
+        if len(values) < n:
+            yield "MinCount", None
+    return check
+
+
+def _max_count(program, shape, n):
+    n = _literal(program.sg, shape.node, n).value
+
+    def check(focus, values):
+        if len(values) > n:
+            yield "MaxCount", None
+    return check
+
+
+def _class(program, shape, cls):
+    def check(focus, values):
+        for v in values:
+            if not program.is_instance(v, cls):
+                yield "Class", v
+    return check
+
+
+def _datatype_matches(v, rule) -> bool:
+    # pySHACL's reading of "a literal with that datatype, not ill-typed".
+    if not isinstance(v, Literal):
+        return False
+    if v.datatype == rule:
+        if getattr(v, "ill_typed", None) is True:
+            return False
+        return _value_fits(v.value, rule)
+    if rule == RDFS.Literal:
+        return True
+    if rule == RDFS.Datatype and v.datatype:
+        return True
+    if v.datatype is None and v.language is None and rule == XSD.string:
+        return _value_fits(v.value, rule)
+    if rule == RDF.langString and v.language:
+        return _value_fits(v.value, rule)
+    return False
+
+
+_VALUE_TYPES = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
+                XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: dt.date, XSD.time: dt.time, XSD.dateTime: dt.datetime}
+
+
+def _value_fits(value, rule) -> bool:
+    kind = _VALUE_TYPES.get(rule)
+    return True if kind is None else isinstance(value, kind)
+
+
+def _datatype(program, shape, rule):
+    def check(focus, values):
+        for v in values:
+            if not _datatype_matches(v, rule):
+                yield "Datatype", v
+    return check
+
+
+def _as_string(v) -> str:
+    if isinstance(v, Literal) and v.value is not None and v.datatype in _STRINGS:
+        return str(v.value)
+    return str(v)
+
+
+def _pattern(program, shape, pattern):
+    flags = program.sg.value(shape.node, SH.flags)
+    re_flags = 0
+    for letter, flag in (("i", re.IGNORECASE), ("m", re.MULTILINE), ("s", re.DOTALL), ("x", re.VERBOSE)):
+        if flags is not None and letter in str(flags).lower():
+            re_flags |= flag
+    matcher = re.compile(str(pattern), re_flags)
+
+    def check(focus, values):
+        for v in values:
+            if isinstance(v, BNode) or not matcher.search(_as_string(v)):
+                yield "Pattern", v
+    return check
+
+
+def _min_length(program, shape, n):
+    n = _literal(program.sg, shape.node, n).value
+
+    def check(focus, values):
+        for v in values:
+            if n == 0:
+                continue
+            if isinstance(v, BNode) or len(_as_string(v)) < n:
+                yield "MinLength", v
+    return check
+
+
+def _in(program, shape, head):
+    allowed = list(program.sg.items(head))
+
+    def check(focus, values):
+        for v in values:
+            if v not in allowed:
+                yield "In", v
+    return check
+
+
+def _has_value(program, shape, wanted):
+    def check(focus, values):
+        if wanted not in values:
+            yield "HasValue", None
+    return check
+
+
+def _range(component: str, passes: Callable[[int], bool]):
+    def build(program, shape, bound):
+        bound = _literal(program.sg, shape.node, bound)
+        bound_is_string = isinstance(bound.value, str)
+
+        def check(focus, values):
+            for v in values:
+                ok = False
+                if isinstance(v, Literal) and isinstance(v.value, str) == bound_is_string:
+                    try:
+                        ok = passes(compare_literal(v, bound))
+                    except (TypeError, NotImplementedError):
+                        ok = False
+                if not ok:
+                    yield component, v
+        return check
+    return build
+
+
+def _comparable(node) -> tuple[object, bool]:
+    """A value as pySHACL's ``sh:lessThanOrEquals`` compares it, and whether it compares as text."""
+    if isinstance(node, URIRef):
+        return str(node), True
+    if isinstance(node, Literal) and isinstance(node.value, str):
+        return node.value, True
+    return node, False
+
+
+def _less_than_or_equals(program, shape, other):
+    if not isinstance(other, URIRef):
+        raise Unsupported(f"sh:lessThanOrEquals sans IRI sur {shape.node}")
+
+    def check(focus, values):
+        for v in values:
+            if isinstance(v, BNode):
+                raise Unsupported("sh:lessThanOrEquals sur un nœud anonyme")
+            left, left_text = _comparable(v)
+            for w in program.objects(focus, other):
+                if isinstance(w, BNode):
+                    raise Unsupported("sh:lessThanOrEquals sur un nœud anonyme")
+                right, right_text = _comparable(w)
+                if left_text != right_text or not left <= right:
+                    yield "LessThanOrEquals", v
+    return check
+
+
+def _node(program, shape, target):
+    inner = program.shape(target)
+
+    def check(focus, values):
+        for v in values:
+            if not program.conforms(inner, v):
+                yield "Node", v
+    return check
+
+
+def _logical(component: str, accepts: Callable[[int, int], bool]):
+    def build(program, shape, head):
+        members = [program.shape(m) for m in program.sg.items(head)]
+
+        def check(focus, values):
+            for v in values:
+                if not accepts(sum(1 for m in members if program.conforms(m, v)), len(members)):
+                    yield component, v
+        return check
+    return build
+
+
+_BUILDERS = {
+    SH.minCount: _min_count, SH.maxCount: _max_count, SH["class"]: _class, SH.datatype: _datatype,
+    SH.pattern: _pattern, SH.flags: lambda program, shape, v: (lambda focus, values: iter(())),
+    SH.minLength: _min_length, SH["in"]: _in, SH.hasValue: _has_value,
+    SH.minInclusive: _range("MinInclusive", lambda order: order >= 0),
+    SH.maxInclusive: _range("MaxInclusive", lambda order: order <= 0),
+    SH.lessThanOrEquals: _less_than_or_equals, SH.node: _node,
+    SH["or"]: _logical("Or", lambda passed, total: passed >= 1),
+    SH.xone: _logical("Xone", lambda passed, total: passed == 1),
+}
+
+
+def compile_shapes(shapes: Graph) -> _Program:
+    """The shapes of ``shapes`` (as :func:`validate.compiled_shapes` gives them), ready to run;
+    :class:`Unsupported` if they use what this module does not evaluate."""
+    program = _Program(shapes)
+    nodes = {s for p in _TARGETS for s in shapes.subjects(p, None)}
+    for node in sorted(nodes, key=str):
+        if (node, RDF.type, RDFS.Class) in shapes:
+            raise Unsupported(f"forme qui est aussi une classe (cibles implicites) : {node}")
+        if (node, SH.deactivated, None) in shapes:
+            raise Unsupported(f"forme désactivée : {node}")
+        program.targeted.append((program.shape(node), program.targets(node)))
+    for node in shapes.subjects(RDF.type, SH.NodeShape):
+        program.shape(node)  # an untargeted shape is read too, so what it says is known to be supported
+    return program
+
+
+def results(program: _Program, data: Graph) -> list[Result]:
+    """Every top-level result of validating ``data`` (an index graph of ``_fastgraph``)."""
+    return program.run(data.store)
