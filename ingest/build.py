@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +25,7 @@ from . import csv_import, finess, france_services, geography, report, seats
 from ._ntriples import ref, triple
 from .geography_store import GeographyStore
 from .place_aliases import write_aliases
-from .publish import card_store, store_cards
+from .publish import store_cards
 from .registry import RegistryGraph, merge_problems, read_registry
 from .validate import referenced_territories, validate_geography, validate_registry, validate_seats
 from .vocabulary import M, iri, local
@@ -181,7 +182,7 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
     registry = reg.graph.serialize(format="nt", encoding="utf-8")
     store.bulk_load(registry + (_custom_within(reg) + seat_text).encode(), format=ox.RdfFormat.N_TRIPLES)
     _say(progress, "Fiche de chaque couverture (dispositif, territoire, historique, rôles, sources)…")
-    store_cards(store, tmp, cards_from=card_store(registry, "".join(referenced_territories(reg, geo))))
+    store_cards(store, tmp, registry, "".join(referenced_territories(reg, geo)), workers=os.cpu_count() or 1)
     write_aliases(tmp, settings.geography)
     store.flush()
     triples = len(store)

@@ -65,6 +65,19 @@ class Geography:
     def source_iri(self) -> str:
         return iri("source", f"decoupage-administratif-{self.version}")
 
+    def _communes_by(self, kind: str) -> dict[str, tuple[str, ...]]:
+        """Département or région code → its communes' codes, in the table's order; made once (a
+        national registry asks it for each coverage of a département or a région)."""
+        made = self.__dict__.setdefault("_by", {})
+        size, table = made.get(kind, (None, None))
+        if size != len(self.communes):  # made again if communes were added since (tests build tiny ones)
+            grouped: dict[str, list[str]] = {}
+            for c in self.communes.values():
+                grouped.setdefault(c.departement if kind == "departement" else c.region, []).append(c.code)
+            table = {k: tuple(v) for k, v in grouped.items()}
+            made[kind] = (len(self.communes), table)
+        return table
+
     def exists(self, kind: str, code: str) -> bool:
         table = {"commune": self.communes, "epci": self.epcis, "departement": self.departements, "region": self.regions}
         return code in table[kind]
@@ -75,10 +88,8 @@ class Geography:
             return (code,) if code in self.communes else ()
         if kind == "epci":
             return self.epcis[code][2] if code in self.epcis else ()
-        if kind == "departement":
-            return (c.code for c in self.communes.values() if c.departement == code)
-        if kind == "region":
-            return (c.code for c in self.communes.values() if c.region == code)
+        if kind in ("departement", "region"):
+            return self._communes_by(kind).get(code, ())
         raise ValueError(f"unknown kind of territory: {kind!r}")
 
 

@@ -5,8 +5,9 @@
   question is then one query. Readers parse it with ``maillage.store.cards``. The cards are asked of
   an in-memory store holding only what ``instance_card`` reads (:func:`card_store`: the registry, the
   vocabulary, the territories it names), about three times faster than of the build's RocksDB store
-  (measured on the synthetic national registry: 1.5 ms a coverage against 4.5 ms); a test holds the
-  cards of both equal.
+  (measured on the synthetic national registry: 1.5 ms a coverage against 4.5 ms), and on a large
+  registry shared among processes, each with its own card store; a test holds the cards of all
+  three ways equal.
 - The communes' names, as an indexed table (``maillage.store.places``), and the answers of the other
   parameterless named questions every one-shot command starts with (the other territories' names, the
   SKOS concepts), in ``<build>/results/`` (``maillage.store.snapshot``): a command reads them in
@@ -17,6 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -38,6 +42,9 @@ __all__ = ["store_cards", "card_facts", "card_store", "SNAPSHOT", "CARD_CHUNK"]
 
 #: Coverages per ``instance_card`` evaluation.
 CARD_CHUNK = 200
+#: below this many coverages the cards are all asked in the build's process: a worker's start and its
+#: own card store (seconds) would cost more than its share saves
+PARALLEL_COVERAGES = 4000
 #: parameterless questions whose answers a one-shot command reads before anything else
 SNAPSHOT = ("territory_names", "concepts", "freshness")
 
@@ -53,22 +60,59 @@ def card_store(registry: bytes, territories: str) -> ox.Store:
     return store
 
 
-def store_cards(store: ox.Store, folder: Path, cards_from: ox.Store | None = None) -> None:
+def store_cards(store: ox.Store, folder: Path, registry: bytes | None = None, territories: str = "",
+                workers: int = 1) -> None:
     """Write each coverage's card on its node, then the snapshot of the questions in :data:`SNAPSHOT`.
 
-    The cards are asked of ``cards_from`` (a :func:`card_store`) when given, else of ``store``."""
+    With ``registry`` (its N-Triples) the cards are asked of a :func:`card_store` of it and of
+    ``territories``, shared among ``workers`` processes when there are enough of them; else of ``store``."""
     session = Session(EmbeddedBackend(store, folder))
     pairs = [{"instance": r["instance"], "coverage": r["coverage"]} for r in session.run("coverages")]
     if pairs:
         card = ox.NamedNode(str(M.card))
-        asked = session if cards_from is None else Session(EmbeddedBackend(cards_from, folder, in_memory=True))
+        cards = card_facts(session, pairs) if registry is None else _cards(pairs, registry, territories, folder, workers)
         store.extend(
             ox.Quad(ox.NamedNode(coverage), card, ox.Literal(json.dumps(plain, ensure_ascii=False)))
-            for coverage, plain in card_facts(asked, pairs).items()
+            for coverage, plain in cards.items()
         )
     for name in SNAPSHOT:
         session.run(name)  # written to <folder>/results/ by the embedded backend
     PlaceTable.write(folder / "results" / PLACES_FILE, session.backend.run_rows("place_names", []))
+
+
+def _cards(pairs: list[dict], registry: bytes, territories: str, folder: Path, workers: int) -> dict[str, dict]:
+    """The cards of ``pairs``, each share asked of its own card store, in this process and ``workers - 1``
+    others (spawned: the server that may run a build holds threads a fork would copy mid-flight)."""
+    if workers < 2 or len(pairs) < PARALLEL_COVERAGES:
+        return card_facts(_card_session(card_store(registry, territories)), pairs)
+    source = folder / "card-store.nt"
+    source.write_bytes(registry + territories.encode())
+    share = -(-len(pairs) // workers)
+    parts = [pairs[i:i + share] for i in range(0, len(pairs), share)]
+    try:
+        with ProcessPoolExecutor(len(parts) - 1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            others = [pool.submit(cards_of_file, str(source), part) for part in parts[1:]]
+            session = _card_session(card_store(registry, territories))
+            cards = card_facts(session, parts[0])
+            for other, part in zip(others, parts[1:]):
+                try:
+                    cards.update(other.result())
+                except BrokenProcessPool:
+                    # A worker that could not start (a script without a ``__main__`` guard, which a
+                    # spawned process runs again) or was killed: its share is asked here.
+                    cards.update(card_facts(session, part))
+    finally:
+        source.unlink(missing_ok=True)
+    return cards
+
+
+def cards_of_file(source: str, pairs: list[dict]) -> dict[str, dict]:
+    """A worker's share: the cards of ``pairs`` asked of a card store of the N-Triples in ``source``."""
+    return card_facts(_card_session(card_store(Path(source).read_bytes(), "")), pairs)
+
+
+def _card_session(store: ox.Store) -> Session:
+    return Session(EmbeddedBackend(store, Path("."), in_memory=True))
 
 
 def card_facts(session: Session, pairs: list[dict]) -> dict[str, dict]:

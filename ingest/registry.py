@@ -13,6 +13,7 @@ literal: no ill-typed literal is ever made, so rdflib has nothing to warn about.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -127,14 +128,14 @@ class _Reader:
     def date(self, value: object, where: Where) -> Literal | None:
         """A date literal; a value that is no date at all is reported and makes no literal."""
         if is_date(value):
-            return Literal(value.isoformat(), datatype=XSD.date)  # type: ignore[union-attr]
+            return _date_literal(value.isoformat())  # type: ignore[union-attr]
         if isinstance(value, dt.datetime):
             self.out.problem(where, "type-date", f"{_kind_of(value)} : une date sans heure est attendue (AAAA-MM-JJ)")
             return None
         if isinstance(value, str):
             try:
                 if ISO_DATE.match(value.strip()):
-                    return Literal(dt.date.fromisoformat(value.strip()).isoformat(), datatype=XSD.date)
+                    return _date_literal(dt.date.fromisoformat(value.strip()).isoformat())
             except ValueError:
                 pass
             # Not a date: a plain string, which the shapes' datatype rule reports with its value.
@@ -457,6 +458,13 @@ class _Reader:
             public = self.code(public, "publics", Where(here.file, here.entry, f"{here.field}.publics[{i}]"))
             if public is not None:
                 self.g.add((n, M.public, PUBLIC[public]))
+
+
+@functools.lru_cache(maxsize=8192)
+def _date_literal(text: str) -> Literal:
+    """One literal per date: a national registry repeats a few thousand dates a hundred thousand times,
+    and making an rdflib literal parses its text each time."""
+    return Literal(text, datatype=XSD.date)
 
 
 def _list(value: object) -> list:

@@ -12,6 +12,24 @@ from maillage.core.namespaces import BASE, iri, local
 
 __all__ = ["BASE", "M", "IGEO", "ORG", "PROV", "SKOS", "DCTERMS", "GEO", "TYPE", "PUBLIC", "ROLE", "STATUS", "iri", "local"]
 
+
+
+class _Terms(Namespace):
+    """A namespace whose terms are made once: rdflib's makes (and checks) a new URIRef at every
+    ``M.territory``, which the registry reader does millions of times on a national registry."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):  # copy, pickle and the like look for special methods
+            raise AttributeError(name)
+        key = (str(self), name)
+        found = _MADE.get(key)
+        if found is None:
+            found = _MADE[key] = self.term(name)
+        return found
+
+
+_MADE: dict[tuple[str, str], object] = {}
+
 M, IGEO, ORG, PROV, SKOS, DCTERMS, GEO, TYPE, PUBLIC, ROLE, STATUS = (
-    Namespace(str(getattr(_ns, name))) for name in ("M", "IGEO", "ORG", "PROV", "SKOS", "DCTERMS", "GEO", "TYPE", "PUBLIC", "ROLE", "STATUS")
+    _Terms(str(getattr(_ns, name))) for name in ("M", "IGEO", "ORG", "PROV", "SKOS", "DCTERMS", "GEO", "TYPE", "PUBLIC", "ROLE", "STATUS")
 )

@@ -1,3 +1,5 @@
 from maillage.cli import main
 
-main()
+# Guarded: a build spawns worker processes, which import the main module again.
+if __name__ == "__main__":
+    main()
