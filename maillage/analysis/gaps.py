@@ -106,7 +106,7 @@ def commune_status(data: AnalysisData, spec: Spec, communes: frozenset[str], on:
 def _notes(data: AnalysisData, spec: Spec, on: dt.date, gaps: set[str], unknown: set[str]) -> list[str]:
     """Why gaps are less than certain: an inferred inventory, or one past its freshness window."""
     window = data.window(spec.type)
-    _, stale = data.inventoried(spec.type, on)
+    stale = data.stale_inventories(spec.type, on)
     notes = []
     for inv in data.inventories:
         if inv.type != spec.type:

@@ -149,6 +149,7 @@ class AnalysisData:
     #: so that a map layer reads only what touches its communes (``within``), not the whole country
     _holding: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
     _by_territory: dict[str, list[CoverageRow]] | None = field(default=None, init=False, repr=False, compare=False)
+    _every_code: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def touching(self, within: frozenset[str]) -> set[str]:
         """The territories (IRIs) holding at least one commune of ``within``."""
@@ -162,6 +163,15 @@ class AnalysisData:
         for code in within:
             found.update(self._holding.get(code, ()))
         return found
+
+    def _narrowed(self, within: frozenset[str] | None) -> frozenset[str] | None:
+        """``within``, or None when it holds every commune any territory has (all of France): cutting
+        each coverage's communes to it would then change nothing and cost an intersection each."""
+        if within is None:
+            return None
+        if self._every_code is None:
+            self._every_code = frozenset(self.communes).union(*self.territory_communes.values())
+        return None if within >= self._every_code else within
 
     def _coverages_within(self, within: frozenset[str] | None) -> list[CoverageRow]:
         if within is None:
@@ -186,6 +196,7 @@ class AnalysisData:
         """The communes the registry has looked at for ``type`` (None: for any type), inventories
         included; only those of ``within`` when given."""
         codes: set[str] = set()
+        within = self._narrowed(within)
         touching = self.touching(within) if within is not None else None
         for s in self.surveys:
             if (type is None or s.type in (None, type)) and (touching is None or s.territory in touching):
@@ -199,17 +210,18 @@ class AnalysisData:
         """The communes inside an inventory of ``type`` still fresh on ``day`` (only those of ``within``
         when given), and the stale inventories: past its freshness window an inventory no longer makes
         an uncovered commune a gap."""
+        stale = self.stale_inventories(type, day)
+        within = self._narrowed(within)
         codes: set[str] = set()
-        stale = []
-        window = self.window(type).window
         for inv in self.inventories:
-            if inv.type != type:
-                continue
-            if rules.stale(inv.as_of, window, day):
-                stale.append(inv)
-            else:
+            if inv.type == type and inv not in stale:
                 codes |= self._communes_within(inv.territory, within)
         return frozenset(codes), stale
+
+    def stale_inventories(self, type: str, day: dt.date) -> list[Inventory]:
+        """The inventories of ``type`` past their freshness window on ``day``."""
+        window = self.window(type).window
+        return [inv for inv in self.inventories if inv.type == type and rules.stale(inv.as_of, window, day)]
 
     def states(self, type: str | None, min_age: int, max_age: int, public: str | None,
                day: dt.date, within: frozenset[str] | None = None) -> dict[str, dict[str, set[str]]]:
@@ -230,6 +242,7 @@ class AnalysisData:
         found: dict[str, dict[str, set[str]]] = {}
         inferred: set[tuple[str, str]] = set()
         accepted = self.accepted(public)
+        within = self._narrowed(within)
         for c in self._coverages_within(within):
             if ((type is None or c.type == type) and c.in_force(day)
                     and rules.ages_overlap(c.min_age, c.max_age, min_age, max_age) and rules.serves(c.publics, accepted)):
