@@ -186,14 +186,14 @@ def _distinct(values: list) -> list:
     return values if len(values) < 2 else list(dict.fromkeys(values))
 
 
-def _literal(sg: Graph, node, v) -> Literal:
+def _literal(node, v) -> Literal:
     if not isinstance(v, Literal):
         raise Unsupported(f"paramètre non littéral sur {node}")
     return v
 
 
 def _min_count(program, shape, n):
-    n = _literal(program.sg, shape.node, n).value
+    n = _literal(shape.node, n).value
 
     def check(focus, values):
         if len(values) < n:
@@ -202,7 +202,7 @@ def _min_count(program, shape, n):
 
 
 def _max_count(program, shape, n):
-    n = _literal(program.sg, shape.node, n).value
+    n = _literal(shape.node, n).value
 
     def check(focus, values):
         if len(values) > n:
@@ -276,7 +276,7 @@ def _pattern(program, shape, pattern):
 
 
 def _min_length(program, shape, n):
-    n = _literal(program.sg, shape.node, n).value
+    n = _literal(shape.node, n).value
 
     def check(focus, values):
         for v in values:
@@ -306,7 +306,7 @@ def _has_value(program, shape, wanted):
 
 def _range(component: str, passes: Callable[[int], bool]):
     def build(program, shape, bound):
-        bound = _literal(program.sg, shape.node, bound)
+        bound = _literal(shape.node, bound)
         bound_is_string = isinstance(bound.value, str)
 
         def check(focus, values):

@@ -142,9 +142,14 @@ def shacl_results(data: Graph) -> list[Result]:
 def referenced_territories(reg: RegistryGraph, geo: Geography) -> list[str]:
     """The N-Triples of the geography's source and of each official territory the registry names,
     with its département, région and EPCI (what their shapes require to exist)."""
+    return _territory_triples(geo, sorted(reg.referenced))
+
+
+def _territory_triples(geo: Geography, territories) -> list[str]:
+    """The geography's source and each (kind, code) of ``territories`` with its parents, once each."""
     stubs: list[str] = list(geography.source_triples(geo))
     seen: set[tuple[str, str]] = set()
-    for kind, code in sorted(reg.referenced):
+    for kind, code in territories:
         if not geo.exists(kind, code):
             continue  # left dangling on purpose: the shapes report "territoire inconnu"
         for k, c in _with_parents(geo, kind, code):
@@ -193,13 +198,7 @@ def validate_seats(text: str, communes: set[str], geo: Geography, cache_dir: Pat
     marker = cache_dir / f"seats-{h.hexdigest()[:32]}.valid" if cache_dir is not None else None
     if marker is not None and marker.exists():
         return []
-    stubs: list[str] = list(geography.source_triples(geo))
-    seen: set[tuple[str, str]] = set()
-    for code in sorted(communes):
-        for k, c in _with_parents(geo, "commune", code):
-            if (k, c) not in seen:
-                seen.add((k, c))
-                stubs.extend(geography.node_triples(geo, k, c))
+    stubs = _territory_triples(geo, [("commune", code) for code in sorted(communes)])
     data = vocabulary()
     data.parse(data=text + "".join(stubs), format="nt")
     conforms, report, _ = pyshacl.validate(data, shacl_graph=compiled_shapes(), inference="none")
