@@ -112,4 +112,6 @@ class EmbeddedBackend:
         return [dict(zip(names, map(_value, solution))) for solution in solutions]
 
     def close(self) -> None:
-        del self.store
+        # Idempotent: the server's current session may also be one of the sessions it keeps to
+        # compare builds, and both are closed at shutdown.
+        self.__dict__.pop("store", None)
