@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from maillage.core import rules
@@ -16,9 +17,9 @@ from maillage.core.namespaces import local
 
 from .cards import INFERRED, Status, parse_card
 
-__all__ = ["Commune", "CoverageRow", "Expectation", "Inventory", "Survey", "Freshness", "RoleRow", "AnalysisData",
-           "load_tables", "with_publics", "ages_overlap", "periods_overlap", "OUT_OF_REGISTRY", "NOT_COVERED",
-           "GAP", "UNKNOWN_COVERAGE"]
+__all__ = ["Area", "Commune", "CoverageRow", "Expectation", "Inventory", "Survey", "Freshness", "RoleRow",
+           "AnalysisData", "load_tables", "with_publics", "ages_overlap", "periods_overlap", "OUT_OF_REGISTRY",
+           "NOT_COVERED", "GAP", "UNKNOWN_COVERAGE"]
 
 #: what is known of a commune for a type when nothing covers it (see ``AnalysisData.knowledge``)
 GAP, UNKNOWN_COVERAGE, OUT_OF_REGISTRY = "lacune", "inconnu", "hors-registre"
@@ -128,6 +129,22 @@ class RoleRow:
     sectors: frozenset[str]
 
 
+#: the territories holding a commune no territory of the tables holds
+_NOWHERE: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Area:
+    """A layer's communes as the tables read them (``AnalysisData.area``)."""
+
+    #: the communes, in the layer's order
+    communes: tuple
+    #: the territories holding each commune (``AnalysisData.holding``), in the same order
+    held: tuple[frozenset[str], ...]
+    #: the territories holding at least one of them
+    touching: frozenset[str]
+
+
 @dataclass
 class AnalysisData:
     """Everything the analyses compare, as plain data."""
@@ -145,23 +162,52 @@ class AnalysisData:
     related: dict[str, frozenset[str]] = field(default_factory=dict)
     surveys: list[Survey] = field(default_factory=list)
     freshness: list[Freshness] = field(default_factory=list)
-    #: commune code → the territories holding it, and territory → its coverages: made on first use,
-    #: so that a map layer reads only what touches its communes (``within``), not the whole country
-    _holding: dict[str, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    #: commune code → the territories holding it, territory → its coverages, and the areas of the map
+    #: layers: made on first use, so that a map layer reads only what touches its communes (``within``),
+    #: not the whole country
+    _holding: dict[str, frozenset[str]] | None = field(default=None, init=False, repr=False, compare=False)
     _by_territory: dict[str, list[CoverageRow]] | None = field(default=None, init=False, repr=False, compare=False)
     _every_code: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _areas: dict[tuple[str, str], Area] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def holding(self) -> dict[str, frozenset[str]]:
+        """Commune code → the territories (IRIs) holding it. Whatever the tables say of a commune
+        (its states, its surveys) depends on these territories only, and communes held by the same
+        ones share one frozenset: a layer decides once per distinct set (two dozen in Occitanie), not
+        once per commune. A commune no territory holds is absent."""
+        if self._holding is None:
+            holding: dict[str, set[str]] = defaultdict(set)
+            for territory, codes in self.territory_communes.items():
+                for code in codes:
+                    holding[code].add(territory)
+            shared: dict[frozenset[str], frozenset[str]] = {}
+            self._holding = {}
+            for code, territories in holding.items():
+                held = frozenset(territories)
+                self._holding[code] = shared.setdefault(held, held)
+        return self._holding
 
     def touching(self, within: frozenset[str]) -> set[str]:
         """The territories (IRIs) holding at least one commune of ``within``."""
-        if self._holding is None:
-            holding: dict[str, list[str]] = defaultdict(list)
-            for territory, codes in self.territory_communes.items():
-                for code in codes:
-                    holding[code].append(territory)
-            self._holding = dict(holding)
-        found: set[str] = set()
-        for code in within:
-            found.update(self._holding.get(code, ()))
+        holding = self.holding()
+        # the distinct sets first: a few dozen unions instead of one per commune
+        return set().union(*{holding[code] for code in within if code in holding})
+
+    def area(self, communes: Sequence) -> Area:
+        """``communes`` (records with a ``code``, in the layer's order) with what holds each."""
+        holding = self.holding()
+        held = tuple(holding.get(c.code, _NOWHERE) for c in communes)
+        return Area(tuple(communes), held, frozenset().union(*set(held)))
+
+    def area_in(self, level: str, code: str) -> Area:
+        """The communes of a département or a région (``level``: departement, region) by code, as an
+        :class:`Area`: kept, since a map asks for the same few areas again and again (walking the
+        country's communes each time was a fifth of Occitanie's layer)."""
+        found = self._areas.get((level, code))
+        if found is None:
+            found = self._areas[(level, code)] = self.area(sorted(
+                (c for c in self.communes.values() if (c.departement if level == "departement" else c.region) == code),
+                key=lambda c: c.code))
         return found
 
     def _narrowed(self, within: frozenset[str] | None) -> frozenset[str] | None:
@@ -173,15 +219,16 @@ class AnalysisData:
             self._every_code = frozenset(self.communes).union(*self.territory_communes.values())
         return None if within >= self._every_code else within
 
-    def _coverages_within(self, within: frozenset[str] | None) -> list[CoverageRow]:
-        if within is None:
+    def _coverages_of(self, territories: Iterable[str] | None) -> list[CoverageRow]:
+        """The coverages of ``territories`` (None: every coverage)."""
+        if territories is None:
             return self.coverages
         if self._by_territory is None:
             by_territory: dict[str, list[CoverageRow]] = defaultdict(list)
             for c in self.coverages:
                 by_territory[c.territory].append(c)
             self._by_territory = dict(by_territory)
-        return [c for t in self.touching(within) for c in self._by_territory.get(t, ())]
+        return [c for t in territories for c in self._by_territory.get(t, ())]
 
     def _communes_within(self, territory: str, within: frozenset[str] | None) -> frozenset[str]:
         codes = self.communes_of(territory)
@@ -198,13 +245,16 @@ class AnalysisData:
         codes: set[str] = set()
         within = self._narrowed(within)
         touching = self.touching(within) if within is not None else None
-        for s in self.surveys:
-            if (type is None or s.type in (None, type)) and (touching is None or s.territory in touching):
-                codes |= self._communes_within(s.territory, within)
-        for inv in self.inventories:
-            if (type is None or inv.type == type) and (touching is None or inv.territory in touching):
-                codes |= self._communes_within(inv.territory, within)
+        for territory in self.surveying(type):
+            if touching is None or territory in touching:
+                codes |= self._communes_within(territory, within)
         return frozenset(codes)
+
+    def surveying(self, type: str | None) -> frozenset[str]:
+        """The territories (IRIs) the registry has looked at for ``type`` (None: for any type): its
+        surveys and its inventories."""
+        return frozenset([s.territory for s in self.surveys if type is None or s.type in (None, type)]
+                         + [inv.territory for inv in self.inventories if type is None or inv.type == type])
 
     def inventoried(self, type: str, day: dt.date, within: frozenset[str] | None = None) -> tuple[frozenset[str], list[Inventory]]:
         """The communes inside an inventory of ``type`` still fresh on ``day`` (only those of ``within``
@@ -237,25 +287,33 @@ class AnalysisData:
 
     def reach(self, type: str | None, min_age: int, max_age: int, public: str | None, day: dt.date,
               within: frozenset[str] | None = None) -> tuple[dict[str, dict[str, set[str]]], set[tuple[str, str]]]:
-        """:meth:`states` and :meth:`inferred_reach` in one pass over the coverages (a map layer needs both:
-        the pass is most of its time)."""
+        """:meth:`states` and :meth:`inferred_reach` in one pass over the coverages (the gaps layer needs
+        both: the pass is most of its time)."""
         found: dict[str, dict[str, set[str]]] = {}
         inferred: set[tuple[str, str]] = set()
-        accepted = self.accepted(public)
         within = self._narrowed(within)
-        for c in self._coverages_within(within):
-            if ((type is None or c.type == type) and c.in_force(day)
-                    and rules.ages_overlap(c.min_age, c.max_age, min_age, max_age) and rules.serves(c.publics, accepted)):
-                state, instance = c.state_on(day), c.instance
-                codes = self._communes_within(c.territory, within)
-                for code in codes:
-                    by_state = found.get(code)
-                    if by_state is None:
-                        by_state = found[code] = {}
-                    by_state.setdefault(state, set()).add(instance)
-                if c.inferred:
-                    inferred.update((code, state) for code in codes)
+        for c, state in self.matching(type, min_age, max_age, public, day,
+                                      None if within is None else self.touching(within)):
+            instance = c.instance
+            codes = self._communes_within(c.territory, within)
+            for code in codes:
+                by_state = found.get(code)
+                if by_state is None:
+                    by_state = found[code] = {}
+                by_state.setdefault(state, set()).add(instance)
+            if c.inferred:
+                inferred.update((code, state) for code in codes)
         return found, inferred
+
+    def matching(self, type: str | None, min_age: int, max_age: int, public: str | None, day: dt.date,
+                 territories: Iterable[str] | None = None) -> list[tuple[CoverageRow, str]]:
+        """The coverages in force on ``day`` of ``type`` (None: any), ages overlapping, serving
+        ``public``, each with its state on ``day``; only those of ``territories`` when given (the
+        territories touching a layer's communes)."""
+        accepted = self.accepted(public)
+        return [(c, c.state_on(day)) for c in self._coverages_of(territories)
+                if (type is None or c.type == type) and c.in_force(day)
+                and rules.ages_overlap(c.min_age, c.max_age, min_age, max_age) and rules.serves(c.publics, accepted)]
 
     def communes_of(self, territory: str) -> frozenset[str]:
         return self.territory_communes.get(territory, frozenset())

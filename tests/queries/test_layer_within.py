@@ -67,3 +67,44 @@ def test_the_gaps_layer_agrees_with_the_coverage_layer(session):
             layer = coverage_layer(session, "region", "76", type=type_, on=day)
             assert {c.code for c in gaps.communes if c.status == "couvert"} == {
                 c.code for c in layer.communes if c.status == "couverte"}
+
+
+#: a commune's status from its states: the first that holds
+_FIRST = ((rules.ACTIVE, "couverte"), (rules.PROJECT, "en-projet"), (rules.SUSPENDED, "suspendue"))
+
+
+def _per_commune(data, codes, types, ages, day) -> list[tuple]:
+    """The layer as the tables say it commune by commune: each type's states and deduced reach merged,
+    then the first state that holds (how the layer was computed before it decided per set of
+    territories)."""
+    states, deduced, surveyed = {}, set(), set()
+    for type_ in types:
+        reached, inferred = data.reach(type_, *ages, None, day, codes)
+        for code, by_state in reached.items():
+            for state, found in by_state.items():
+                states.setdefault(code, {}).setdefault(state, set()).update(found)
+        deduced |= inferred
+        surveyed |= data.surveyed(type_, codes)
+    rows = []
+    for code in sorted(codes):
+        here = states.get(code, {})
+        first = next(((s, status) for s, status in _FIRST if here.get(s)), None)
+        if first is None:
+            rows.append((code, "non-couverte" if code in surveyed else "hors-registre", [], False))
+        else:
+            rows.append((code, first[1], sorted(here[first[0]]), (code, first[0]) in deduced))
+    return rows
+
+
+@pytest.mark.parametrize("kind, code", TERRITORIES)
+def test_the_layer_decided_per_set_of_territories_is_the_tables_commune_by_commune(session, kind, code):
+    data = session.tables
+    kinds = sorted({c.type for c in data.coverages})
+    for types in ([None], ["DAC"], ["CPTS", "DAC"], kinds):
+        for ages in ((0, 120), (0, 12), (60, 120)):
+            for day in DATES:
+                layer = coverage_layer(session, kind, code, type=[t for t in types if t], ages=f"{ages[0]}-{ages[1]}",
+                                       on=day)
+                codes = frozenset(c.code for c in layer.communes)
+                assert [(c.code, c.status, c.instances, c.inferred) for c in layer.communes] == _per_commune(
+                    data, codes, types, ages, day), (types, ages, day)
