@@ -99,14 +99,14 @@ def run_child(phase: str, data_dir: Path, registry: Path, limit: float | None = 
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def edited_copy(registry: Path, folder: Path) -> str:
-    """A copy of ``registry`` in ``folder`` with one date moved a year earlier; what was edited."""
+def edited_copy(registry: Path, folder: Path, years: int = 1) -> str:
+    """A copy of ``registry`` in ``folder`` with one date moved ``years`` earlier; what was edited."""
     shutil.copytree(registry, folder)
     for path in sorted(folder.glob("*.yaml")):
         raw = path.read_bytes()
         found = DATE.search(raw)
         if found:
-            year = int(found.group(2)) - 1
+            year = int(found.group(2)) - years
             path.write_bytes(raw[:found.start(2)] + str(year).encode() + raw[found.end(2):])
             return f"{path.name}: from {found.group(2).decode()}{found.group(3).decode()} → {year}{found.group(3).decode()}"
     raise SystemExit(f"{registry}: no `from:` date to edit")

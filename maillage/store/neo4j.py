@@ -37,8 +37,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-#: the build Neo4j answers from (a fixed question: no parameter)
-CURRENT_BUILD = "MATCH (:Maillage)-[:CURRENT]->(b:Build) RETURN b.id AS id"
+#: the embedded build Neo4j answers from (a fixed question: no parameter); the version of the graph that
+#: holds it may carry another id, after an incremental load (see ``neo4j_load``)
+CURRENT_BUILD = "MATCH (:Maillage)-[:CURRENT]->(b:Build) RETURN coalesce(b.source, b.id) AS build"
 
 
 class Neo4jBackend:
@@ -73,7 +74,7 @@ class Neo4jBackend:
         backend = cls(driver)
         loaded = backend._session().run(CURRENT_BUILD).single()
         folder = current_build(settings.data_dir)
-        if loaded is not None and folder is not None and folder.name == loaded["id"]:
+        if loaded is not None and folder is not None and folder.name == loaded["build"]:
             backend.build = folder
         return backend
 

@@ -1,110 +1,45 @@
-"""Load the live build into Neo4j, idempotently, as a new version made current at once.
+"""Load the live build into Neo4j as a version of the graph made current at once: whole, or by difference.
 
 The loader reads the published embedded build, which exists only if it passed SHACL, so Neo4j never
-holds a graph that failed validation. The mapping is written in ``ontology/property-graph.ttl``.
+holds a graph that failed validation. The mapping is in ``neo4j_graph`` (``ontology/property-graph.ttl``).
 
-Order: constraints and indexes; a ``(:Build {id, status: "loading"})`` node; nodes by batches of
-``UNWIND … CREATE`` on the unique ``key`` (build|uri) for a build never seen before (``MERGE`` when
-resuming or reloading one); relationships by batches too (``CREATE``, or ``MERGE`` likewise); then, in one transaction,
-the ``(:Maillage)-[:CURRENT]->(:Build)`` pointer moves to the new build. Readers start every query from
-that pointer, so they see the old build or the new one, never a mix. Running the same load again (after
-a crash, or twice) merges onto the same keys and ends with the same graph. Builds older than the
-previous one are then deleted.
+The database holds versions of the graph, ``(:Build {id, source, status})``: every node of one carries
+``build = id`` and the unique ``key = id|IRI``; ``source`` names the embedded build it holds. Readers
+start every query from the ``(:Maillage)-[:CURRENT]->(:Build)`` pointer, which one transaction moves, so
+they see the old graph or the new one, never a mix. Two versions are kept, the current one and the
+previous one (readers may still be on it); older ones are deleted after each switch.
+
+A load takes one of three ways (decision 0073):
+
+* **unchanged** — the current version already holds this build: nothing is written;
+* **incremental** — the previous version is complete and its build left a record of its graph
+  (``neo4j_diff``): only the difference is written into it, marked ``changing`` meanwhile (no reader is
+  on it: it is not current), then the pointer moves to it. A failed load leaves it ``changing``, never
+  used again as a base, and the current version untouched;
+* **full** — every node, then every relationship, into a version whose id is the build's stamp
+  (``neo4j_write``: ``CREATE`` for a new one; ``MERGE`` to resume one a crash interrupted, which ends
+  with the same graph), then the switch.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
 
-from .builds import current_build
-from maillage.core.namespaces import M, local
-from maillage.ontology import HERE as ONTOLOGY
 from maillage.core.settings import Settings
 
-from .embedded import _value
+from .builds import current_build
+from .neo4j_diff import Changes, Snapshot, changes
+from .neo4j_graph import PropertyGraph, to_property_graph
+from .neo4j_write import batches, checked, create_nodes, create_relationships, labels_of
 
-__all__ = ["PropertyGraph", "to_property_graph", "load", "BATCH"]
+__all__ = ["PropertyGraph", "to_property_graph", "SCHEMA", "write", "load", "load_graph", "INCREMENTAL_SHARE"]
 
-BATCH = 5_000
-#: Relationships go in larger batches: measured 20-35 % faster than 5,000 on the national graph.
-REL_BATCH = 20_000
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-OWL = "http://www.w3.org/2002/07/owl#"
-# The ontology's own declarations are schema, not data (see property-graph.ttl).
-SCHEMA_TYPES = {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty",
-                OWL + "Ontology", OWL + "TransitiveProperty", OWL + "ReflexiveProperty"}
-NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-
-
-def rel_type(predicate: str) -> str:
-    """``…#hasCoverage`` → ``HAS_COVERAGE``."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", local(predicate)).upper()
-
-
-def _labels_table() -> dict[str, list[str]]:
-    g = Graph().parse(ONTOLOGY / "property-graph.ttl")
-    table: dict[str, list[str]] = {}
-    for cls, label in g.subject_objects(URIRef(M.pgLabel)):
-        table[str(cls)] = [str(label)] + [str(x) for x in g.objects(cls, URIRef(M.pgExtraLabel))]
-    return table
-
-
-@dataclass
-class PropertyGraph:
-    """Nodes grouped by their label set, and relationships grouped by type, ready for UNWIND."""
-
-    build: str
-    nodes: dict[tuple[str, ...], list[dict]] = field(default_factory=dict)
-    relationships: dict[str, list[dict]] = field(default_factory=dict)
-
-    @property
-    def node_count(self) -> int:
-        return sum(len(rows) for rows in self.nodes.values())
-
-    @property
-    def relationship_count(self) -> int:
-        return sum(len(rows) for rows in self.relationships.values())
-
-
-def to_property_graph(store: ox.Store, build: str) -> PropertyGraph:
-    """Map every triple of ``store`` by the rule of ``ontology/property-graph.ttl``."""
-    labels_of = _labels_table()
-    types: dict[str, set[str]] = defaultdict(set)
-    literals: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    links: list[tuple[str, str, str]] = []
-    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-        s, p, o = quad.subject.value, quad.predicate.value, quad.object
-        if p == RDF_TYPE:
-            types[s].add(o.value)
-        elif isinstance(o, ox.Literal):
-            literals[s][local(p)].append(_value(o))
-        else:
-            links.append((s, p, o.value))
-    schema = {s for s, ts in types.items() if ts & SCHEMA_TYPES}
-    multivalued = {name for props in literals.values() for name, values in props.items() if len(values) > 1}
-    pg = PropertyGraph(build)
-    uris = (set(types) | set(literals) | {s for s, _, _ in links} | {o for _, _, o in links}) - schema
-    for uri in sorted(uris):
-        labels = sorted({label for t in types.get(uri, ()) for label in labels_of.get(t, [local(t)])})
-        props = {
-            name: sorted(values, key=str) if name in multivalued else values[0]
-            for name, values in literals.get(uri, {}).items()
-        }
-        props["types"] = sorted(types.get(uri, ()))
-        pg.nodes.setdefault(tuple(labels), []).append({"key": f"{build}|{uri}", "uri": uri, "props": props})
-    for s, p, o in links:
-        if s in schema or o in schema:
-            continue
-        pg.relationships.setdefault(rel_type(p), []).append({"s": f"{build}|{s}", "o": f"{build}|{o}"})
-    return pg
-
+#: Above this share of the new graph's nodes and relationships, a difference is written as a full load
+#: (as fast, and a new version instead of a rewritten one).
+INCREMENTAL_SHARE = 0.25
 
 SCHEMA = (
     "CREATE CONSTRAINT maillage_key IF NOT EXISTS FOR (n:Resource) REQUIRE n.key IS UNIQUE",
@@ -115,59 +50,22 @@ SCHEMA = (
     "CREATE INDEX maillage_name IF NOT EXISTS FOR (n:Commune) ON (n.nameKey)",
 )
 
+QUIET = ["DEPRECATION", "UNRECOGNIZED"]
 
-def _batches(rows: list[dict], size: int = BATCH) -> Iterator[list[dict]]:
-    for start in range(0, len(rows), size):
-        yield rows[start:start + size]
+# Versions written before ``source`` existed hold the build their id names.
+STATE = """
+OPTIONAL MATCH (m:Maillage {name: 'maillage'})-[:CURRENT]->(c:Build)
+OPTIONAL MATCH (p:Build {id: m.previous}) WHERE p <> c
+RETURN c {.id, source: coalesce(c.source, c.id), .status} AS current,
+       p {.id, source: coalesce(p.source, p.id), .status, .snapshot} AS previous
+"""
 
-
-def write(driver, pg: PropertyGraph, database: str | None = None, progress: Callable[[str], None] | None = None) -> None:
-    """Write ``pg`` as build ``pg.build`` and make it current; safe to run again after a crash."""
-    say = progress or (lambda text: None)
-    with driver.session(database=database) as session:
-        for statement in SCHEMA:
-            session.run(statement).consume()
-        # A build seen for the first time has no relationship yet (keys carry the build id), so they
-        # can be CREATEd; a build met again (a crashed load resumed, or a reload) MERGEs them.
-        fresh = session.run(
-            "OPTIONAL MATCH (old:Build {id: $id}) WITH old IS NULL AS fresh "
-            "MERGE (b:Build {id: $id}) ON CREATE SET b.status = 'loading' RETURN fresh",
-            id=pg.build,
-        ).single()["fresh"]
-        done, total = 0, pg.node_count
-        for labels, rows in sorted(pg.nodes.items()):
-            # Labels cannot be parameters; these come from the ontology's table, and are checked.
-            extra = "".join(f", n:{label}" for label in labels if NAME.match(label))
-            # A fresh build's keys cannot exist yet (they carry its id): CREATE skips MERGE's lookup
-            # of each key before writing it, as LOAD CSV into an empty label does.
-            query = (
-                f"UNWIND $rows AS row {'CREATE' if fresh else 'MERGE'} (n:Resource {{key: row.key}}) "
-                f"SET n += row.props, n.uri = row.uri, n.build = $build{extra}"
-            )
-            for batch in _batches(rows):
-                session.execute_write(lambda tx, b=batch, q=query: tx.run(q, rows=b, build=pg.build).consume())
-                done += len(batch)
-                say(f"  Neo4j : nœuds {done:,} / {total:,}".replace(",", "\u202f"))
-        done, total = 0, pg.relationship_count
-        for kind, rows in sorted(pg.relationships.items()):
-            if not NAME.match(kind):
-                raise ValueError(f"type de relation invalide : {kind!r}")
-            query = (
-                "UNWIND $rows AS row MATCH (a:Resource {key: row.s}) MATCH (b:Resource {key: row.o}) "
-                f"{'CREATE' if fresh else 'MERGE'} (a)-[:{kind}]->(b)"
-            )
-            for batch in _batches(rows, REL_BATCH):
-                session.execute_write(lambda tx, b=batch, q=query: tx.run(q, rows=b).consume())
-                done += len(batch)
-                say(f"  Neo4j : relations {done:,} / {total:,}".replace(",", "\u202f"))
-        session.execute_write(lambda tx: tx.run(SWITCH, id=pg.build, nodes=pg.node_count, rels=pg.relationship_count).consume())
-        _prune(session)
-
-
-# One transaction: the build is complete, and the pointer moves to it (nothing changes when it is
-# already current, as when the same build is loaded twice).
+# One transaction: the version is complete, and the pointer moves to it (nothing changes when it is
+# already current, as when the same build is loaded twice). A record left from another graph is harmless:
+# a base is used only when its build is the version's source.
 SWITCH = """
-MATCH (b:Build {id: $id}) SET b.status = 'complete', b.nodes = $nodes, b.relationships = $rels
+MATCH (b:Build {id: $id})
+SET b.status = 'complete', b.source = $source, b.snapshot = coalesce($snapshot, b.snapshot), b.nodes = $nodes, b.relationships = $rels
 MERGE (m:Maillage {name: 'maillage'})
 WITH m, b
 OPTIONAL MATCH (m)-[old:CURRENT]->(previous:Build)
@@ -179,17 +77,140 @@ MERGE (m)-[:CURRENT]->(b)
 """
 
 
+def write(driver, pg: PropertyGraph, database: str | None = None, progress: Callable[[str], None] | None = None,
+          snapshot: Snapshot | None = None) -> str:
+    """Make ``pg`` the current graph; ``"unchanged"``, ``"incremental"`` or ``"full"``, the way it took.
+
+    ``snapshot`` is ``pg``'s record, saved (its path is kept on the version, for the next load to start
+    from); without one the load is full. Safe to run again after a crash.
+    """
+    say = progress or (lambda text: None)
+    # id() is deprecated in Neo4j 5 (see neo4j_write), and the properties of a version are unknown to a
+    # new database: notices that would come with every batch, or every first load.
+    with driver.session(database=database, notifications_disabled_classifications=QUIET) as session:
+        for statement in SCHEMA:
+            session.run(statement).consume()
+        state = session.run(STATE).single()
+        current, previous = state["current"], state["previous"]
+        record = str(snapshot.path) if snapshot is not None and snapshot.path else None
+        if current is not None and current["source"] == pg.build:
+            way, slot = "unchanged", current["id"]
+        elif (diff := _difference(previous, snapshot, pg)) is not None:
+            way, slot = "incremental", previous["id"]
+            say(f"  Neo4j : chargement incrémental, {diff.size:,} changements".replace(",", "\u202f"))
+            _incremental(session, slot, pg.build, diff)
+        else:
+            way, slot = "full", _full(session, pg, current, say)
+        session.execute_write(lambda tx: tx.run(SWITCH, id=slot, source=pg.build, snapshot=record,
+                                                nodes=pg.node_count, rels=pg.relationship_count).consume())
+        _prune(session)
+    return way
+
+
+def _difference(previous, snapshot: Snapshot | None, pg: PropertyGraph) -> Changes | None:
+    """The changes from what the previous version holds to ``pg``, when it can be rewritten and they are few."""
+    if snapshot is None or previous is None or previous["status"] != "complete" or not previous["snapshot"]:
+        return None
+    base = Snapshot.read(Path(previous["snapshot"]))
+    if base is None or base.build != previous["source"]:
+        return None
+    diff = changes(base, snapshot, pg)
+    return diff if diff.size <= INCREMENTAL_SHARE * (pg.node_count + pg.relationship_count) else None
+
+
+def _run(session) -> Callable[..., list]:
+    return lambda query, **params: session.execute_write(lambda tx: list(tx.run(query, params)))
+
+
+def _full(session, pg: PropertyGraph, current, say: Callable[[str], None]) -> str:
+    """Write every node and relationship of ``pg`` into a version of its own; that version's id."""
+    slot, merge = _version_for(session, pg.build, current)
+    session.run("MERGE (b:Build {id: $id}) SET b.status = 'loading', b.source = $source", id=slot, source=pg.build).consume()
+    run = _run(session)
+    ids = create_nodes(run, slot, pg.nodes.items(), merge, _counter(say, "nœuds", pg.node_count))
+    create_relationships(run, pg.relationships.items(), ids, merge, _counter(say, "relations", pg.relationship_count))
+    return slot
+
+
+def _counter(say: Callable[[str], None], what: str, total: int) -> Callable[[int], None]:
+    """A progress message after each batch."""
+    done = [0]
+
+    def told(n: int) -> None:
+        done[0] += n
+        say(f"  Neo4j : {what} {done[0]:,} / {total:,}".replace(",", "\u202f"))
+    return told
+
+
+def _version_for(session, build: str, current) -> tuple[str, bool]:
+    """(id, whether to MERGE) of the version a full load of ``build`` writes: its stamp, resumed when a
+    crashed full load of it left one; emptied first when it holds another graph (rewritten since)."""
+    n, slot = 1, build
+    while True:
+        found = session.run("MATCH (b:Build {id: $id}) RETURN coalesce(b.source, b.id) AS source, b.status AS status",
+                            id=slot).single()
+        if found is None:
+            return slot, False
+        if current is not None and slot == current["id"]:  # the live version, holding another build now
+            n += 1
+            slot = f"{build}~{n}"
+            continue
+        if found["source"] == build and found["status"] != "changing":
+            return slot, True
+        _drop(session, slot)
+        return slot, False
+
+
+def _drop(session, slot: str) -> None:
+    session.run("MATCH (n:Resource {build: $id}) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+                id=slot).consume()
+
+
+def _incremental(session, slot: str, source: str, diff: Changes) -> None:
+    """Rewrite version ``slot`` by ``diff``: relationships and nodes removed, nodes added and changed,
+    relationships added. Matched by key: a few rows, where ids would cost a round trip more."""
+    marked = session.execute_write(lambda tx: tx.run(
+        "MATCH (b:Build {id: $id}) WHERE NOT EXISTS { (:Maillage)-[:CURRENT]->(b) } "
+        "SET b.status = 'changing', b.source = $source RETURN b.id AS id", id=slot, source=source).single())
+    if marked is None:
+        raise RuntimeError(f"la version {slot} est devenue courante pendant le chargement")
+    run, prefix = _run(session), f"{slot}|"
+    for kind, rows in sorted(diff.unlinked.items()):
+        for batch in batches(rows):
+            run(f"UNWIND $rows AS r CALL (r) {{ MATCH (:Resource {{key: $prefix + r[0]}})-[x:{checked(kind)}]->"
+                "(:Resource {key: $prefix + r[1]}) WITH x LIMIT 1 DELETE x }", rows=batch, prefix=prefix)
+    for batch in batches(diff.removed):
+        run("UNWIND $rows AS u MATCH (n:Resource {key: $prefix + u}) DETACH DELETE n", rows=batch, prefix=prefix)
+    create_nodes(run, slot, diff.added.items())
+    for (before, after), rows in sorted(diff.changed.items()):
+        gone = labels_of(tuple(label for label in before if label not in after))
+        for batch in batches(rows):
+            run("UNWIND $rows AS r MATCH (n:Resource {key: $prefix + r[0]}) "
+                "SET n = r[1], n.key = $prefix + r[0], n.uri = r[0], n.build = $build"
+                + (f", n{labels_of(after)}" if labels_of(after) else "") + (f" REMOVE n{gone}" if gone else ""),
+                rows=[[uri, props] for uri, props in batch], prefix=prefix, build=slot)
+    for kind, rows in sorted(diff.linked.items()):
+        for batch in batches(rows):
+            run(f"UNWIND $rows AS r MATCH (a:Resource {{key: $prefix + r[0]}}) MATCH (b:Resource {{key: $prefix + r[1]}}) "
+                f"CREATE (a)-[:{checked(kind)}]->(b)", rows=[list(pair) for pair in batch], prefix=prefix)
+
+
 def _prune(session) -> None:
-    """Delete builds other than the current and the previous one (readers may still be on it)."""
+    """Delete versions other than the current and the previous one (readers may still be on it), each
+    through the index on ``build``: after an incremental load there is none, and no node is scanned."""
     keep = session.run(
         "MATCH (m:Maillage)-[:CURRENT]->(b:Build) RETURN [b.id, coalesce(m.previous, b.id)] AS keep"
     ).single()["keep"]
-    session.run(
-        "MATCH (n:Resource) WHERE NOT n.build IN $keep "
-        "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
-        keep=keep,
-    ).consume()
-    session.run("MATCH (b:Build) WHERE NOT b.id IN $keep DELETE b", keep=keep).consume()
+    for old in session.run("MATCH (b:Build) WHERE NOT b.id IN $keep RETURN b.id AS id", keep=keep).value():
+        _drop(session, old)
+        session.run("MATCH (b:Build {id: $id}) DELETE b", id=old).consume()
+
+
+def load_graph(driver, pg: PropertyGraph, folder: Path, progress: Callable[[str], None] | None = None) -> str:
+    """Save ``pg``'s record in its build ``folder``, then write it (see :func:`write`); the way taken."""
+    snapshot = Snapshot.of(pg)
+    snapshot.save(folder)
+    return write(driver, pg, progress=progress, snapshot=snapshot)
 
 
 def load(settings: Settings, driver, progress: Callable[[str], None] | None = None) -> PropertyGraph:
@@ -205,5 +226,5 @@ def load(settings: Settings, driver, progress: Callable[[str], None] | None = No
     pg = to_property_graph(store, build.name)
     if progress:
         progress(f"Chargement dans Neo4j : {pg.node_count} nœuds, {pg.relationship_count} relations…")
-    write(driver, pg, progress=progress)
+    load_graph(driver, pg, build, progress)
     return pg

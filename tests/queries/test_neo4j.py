@@ -233,9 +233,15 @@ def test_readers_see_the_old_build_or_the_new_one_never_a_mix(edited, neo4j_load
 
     thread = threading.Thread(target=read)
     thread.start()
+    deadline = time.monotonic() + 60
+    while not seen and not errors and time.monotonic() < deadline:  # an incremental load takes a second
+        time.sleep(0.05)
     try:
         with driver_for(edited) as driver:
             load(edited, driver)
+            switched_to = _current(driver)
+        while not any(s[0] == switched_to for s in seen) and not errors and time.monotonic() < deadline + 60:
+            time.sleep(0.05)
     finally:
         done.set()
         thread.join()
@@ -248,3 +254,63 @@ def test_readers_see_the_old_build_or_the_new_one_never_a_mix(edited, neo4j_load
     graph.close()
     with driver_for(neo4j_loaded) as driver:
         load(neo4j_loaded, driver)
+
+
+def _dump(driver, build_id: str) -> tuple[list, list]:
+    """Every node (IRI, labels, properties but the version's own) and relationship of one version."""
+    nodes, _, _ = driver.execute_query(
+        "MATCH (n:Resource {build: $b}) RETURN n.uri AS uri, labels(n) AS labels, properties(n) AS props", b=build_id)
+    rels, _, _ = driver.execute_query(
+        "MATCH (a:Resource {build: $b})-[r]->(c) RETURN a.uri AS a, type(r) AS t, c.uri AS c", b=build_id)
+    return (sorted((r["uri"], sorted(r["labels"]), sorted((k, repr(v)) for k, v in r["props"].items()
+                                                            if k not in ("key", "build"))) for r in nodes),
+            sorted((r["a"], r["t"], r["c"]) for r in rels))
+
+
+def _edited_graph(pg, build: str, k: int):
+    """``pg`` with a property changed, one removed, a node added, one removed (with its relationships),
+    a relationship removed, one added, and a node's labels changed."""
+    from maillage.store.neo4j_graph import PropertyGraph
+
+    nodes = {labels: [(uri, dict(props)) for uri, props in rows] for labels, rows in pg.nodes.items()}
+    coverage, props = nodes[("Coverage",)][0]
+    props["minAge"] += k
+    nodes[("Coverage",)][1][1].pop("note", None)
+    nodes.setdefault(("Concept",), []).append((f"https://example.org/new/{k}", {"types": [], "prefLabel": f"n{k}"}))
+    seat, _ = nodes[("Seat",)].pop(k)
+    moved = nodes[("Derivation",)].pop(k)
+    nodes.setdefault(("Concept", "Derivation"), []).append(moved)
+    links = {kind: [pair for pair in rows if seat not in pair] for kind, rows in pg.relationships.items()}
+    links["WITHIN"].pop(k)
+    links.setdefault("RELATED", []).append((f"https://example.org/new/{k}", coverage))
+    return PropertyGraph(build, nodes, links)
+
+
+def test_an_incremental_load_gives_the_graph_a_full_load_gives(national, neo4j_loaded, tmp_path):
+    import pyoxigraph as ox
+
+    from maillage.store.builds import current_build
+    from maillage.store.neo4j_diff import Snapshot
+    from maillage.store.neo4j_graph import PropertyGraph, to_property_graph
+    from maillage.store.neo4j_load import write
+
+    live = current_build(national.data_dir)
+    pg = to_property_graph(ox.Store.read_only(str(live / "oxigraph")), live.name)
+    first, second = _edited_graph(pg, "edit-1", 1), _edited_graph(pg, "edit-2", 2)
+    with driver_for(neo4j_loaded) as driver:
+        national_slot = _current(driver)
+        before = _dump(driver, national_slot)
+        assert write(driver, first) == "full"  # no record given: the national version becomes the previous one
+        record = Snapshot.of(second)
+        (tmp_path / "edit-2").mkdir()
+        record.save(tmp_path / "edit-2")
+        assert write(driver, second, snapshot=record) == "incremental"  # rewrites the national version
+        assert _current(driver) == national_slot
+        incremental = _dump(driver, national_slot)
+        assert write(driver, PropertyGraph("edit-2-full", second.nodes, second.relationships)) == "full"
+        assert incremental == _dump(driver, "edit-2-full")
+        assert incremental != before and (len(incremental[0]), len(incremental[1])) == (
+            second.node_count, second.relationship_count)
+        load(neo4j_loaded, driver)  # back by difference from edit 2, for the other tests
+        assert _current(driver) == national_slot
+        assert _dump(driver, national_slot) == before
