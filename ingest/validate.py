@@ -25,6 +25,7 @@ The naive alternative (the whole graph in one rdflib Graph, pySHACL over all of 
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import json
@@ -48,7 +49,8 @@ from .geography import Geography
 from .registry import RegistryGraph
 from .shacl_core import Result
 
-__all__ = ["validate_registry", "registry_data", "referenced_territories", "shacl_results", "report_results", "validate_seats", "validate_geography", "geography_verdict_known", "compiled_shapes", "vocabulary", "problems_from_report"]
+__all__ = ["validate_registry", "registry_data", "referenced_territories", "shacl_results", "text_results",
+           "registry_locator", "geography_stubs", "report_results", "validate_seats", "validate_geography", "geography_verdict_known", "compiled_shapes", "vocabulary", "problems_from_report"]
 
 # Registry field named by each property, so a report speaks the file's words ("ages", not m:minAge).
 FIELD_OF = {
@@ -142,7 +144,7 @@ def shacl_results(data: Graph) -> list[Result]:
 def referenced_territories(reg: RegistryGraph, geo: Geography) -> list[str]:
     """The N-Triples of the geography's source and of each official territory the registry names,
     with its département, région and EPCI (what their shapes require to exist)."""
-    return _territory_triples(geo, sorted(reg.referenced))
+    return geography_stubs(geo, reg.referenced)
 
 
 def _territory_triples(geo: Geography, territories) -> list[str]:
@@ -162,26 +164,47 @@ def _territory_triples(geo: Geography, territories) -> list[str]:
 def registry_data(reg: RegistryGraph, geo: Geography) -> Graph:
     """The graph the registry is validated as: its triples, the vocabulary, and the description of
     each official territory it references (:func:`referenced_territories`)."""
-    around = ntriples_terms(vocabulary().serialize(format="nt") + "".join(referenced_territories(reg, geo)))
+    around = ntriples_terms(_vocabulary_ntriples() + "".join(referenced_territories(reg, geo)))
     # The registry's graph is an index already, its triples distinct; what is added around it is
     # checked against it (a source of the geography the registry also declares is one triple).
     return graph_from_triples(chain(reg.graph, (t for t in around if t not in reg.graph)))
 
 
 def validate_registry(reg: RegistryGraph, geo: Geography) -> list[Problem]:
-    """Validate the registry with the description of each official territory it references."""
+    """Validate the whole registry at once with the description of each official territory it
+    references: the reference that validating file by file (``ingest.file_verdicts``) equals."""
     with _cycle_collector_paused():
         results = shacl_results(registry_data(reg, geo))
-    if not results:
-        return []
+    return problems_from_results(results, registry_locator(reg)) if results else []
 
+
+def registry_locator(reg: RegistryGraph):
+    """Where a focus node of the registry's validation was written (a territory's: « géographie »)."""
     def locate(focus):
         where = reg.where.get(str(focus))
         if where is None:
             return ("géographie", local(str(focus)), "")
         return (where.file, where.entry, where.field)
+    return locate
 
-    return problems_from_results(results, locate)
+
+def geography_stubs(geo: Geography, referenced) -> list[str]:
+    """The geography's source and each official territory of ``referenced`` (kind, code) with its
+    parents: what the shapes must see of the geography (a territory that does not exist is left out:
+    the shapes report "territoire inconnu")."""
+    return _territory_triples(geo, sorted(referenced))
+
+
+def text_results(ntriples: str) -> list[Result]:
+    """The results of validating N-Triples with the vocabulary (:func:`shacl_results`), [] when they
+    conform; runs in a worker process as well."""
+    with _cycle_collector_paused():
+        return shacl_results(graph_from_triples(ntriples_terms(ntriples + _vocabulary_ntriples())))
+
+
+@functools.lru_cache(maxsize=1)
+def _vocabulary_ntriples() -> str:
+    return vocabulary().serialize(format="nt")
 
 
 def validate_seats(text: str, communes: set[str], geo: Geography, cache_dir: Path | None, locate) -> list[Problem]:
