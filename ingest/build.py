@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import time
 from collections.abc import Callable
@@ -26,8 +27,9 @@ from ._ntriples import ref, triple
 from .geography_store import GeographyStore
 from .place_aliases import write_aliases
 from .publish import store_cards
-from .file_verdicts import read_and_validate, worker_pool
+from .file_verdicts import code_key, read_and_validate, worker_pool
 from .registry import RegistryGraph, merge_problems
+from .reuse import MANIFEST, manifest, reuse_store
 from .validate import referenced_territories, validate_geography, validate_seats
 from .vocabulary import M, iri, local
 
@@ -178,17 +180,23 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
         raise
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S.%f")
     tmp = new_build_folder(settings.data_dir, stamp)
-    _say(progress, "Écriture du graphe dans le magasin embarqué…")
-    ox.Store.read_only(str(base)).backup(str(tmp / "oxigraph"))
-    store = ox.Store(str(tmp / "oxigraph"))
-    registry = reg.serialize_ntriples()
-    store.bulk_load(registry + (_custom_within(reg) + seat_text).encode(), format=ox.RdfFormat.N_TRIPLES)
-    _say(progress, "Fiche de chaque couverture (dispositif, territoire, historique, rôles, sources)…")
-    store_cards(store, tmp, registry, "".join(referenced_territories(reg, geo)), workers=os.cpu_count() or 1)
+    other = _custom_within(reg) + seat_text
+    parts = manifest(reg, code_key(), geo.checksums, other)
+    if not reuse_store(current_build(settings.data_dir), tmp, reg, parts, cache, progress):
+        _say(progress, "Écriture du graphe dans le magasin embarqué…")
+        ox.Store.read_only(str(base)).backup(str(tmp / "oxigraph"))
+        store = ox.Store(str(tmp / "oxigraph"))
+        registry = reg.serialize_ntriples()
+        store.bulk_load(registry + other.encode(), format=ox.RdfFormat.N_TRIPLES)
+        _say(progress, "Fiche de chaque couverture (dispositif, territoire, historique, rôles, sources)…")
+        store_cards(store, tmp, registry, "".join(referenced_territories(reg, geo)), workers=os.cpu_count() or 1)
+        store.flush()
+        del store
     write_aliases(tmp, settings.geography)
-    store.flush()
+    store = ox.Store.read_only(str(tmp / "oxigraph"))
     triples = len(store)
     del store  # closes the store before the folder is published
+    (tmp / MANIFEST).write_text(json.dumps(parts, ensure_ascii=False), encoding="utf-8")
     info = BuildInfo(
         path=stamp,
         created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

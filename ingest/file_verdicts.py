@@ -26,6 +26,7 @@ validation's are (a source defined identically in two files is reported once, wh
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -46,7 +47,7 @@ from .geography import Geography
 from .registry import RegistryGraph, conflicts, merge_parts, read_part, read_together, read_yaml_bytes, registry_files
 from .validate import _cycle_collector_paused, geography_stubs, problems_from_results, registry_locator, text_results, validate_registry
 
-__all__ = ["read_and_validate", "worker_pool", "POOL_BYTES"]
+__all__ = ["read_and_validate", "worker_pool", "code_key", "cached_part", "POOL_BYTES"]
 
 #: below this many bytes of files to read or validate, the work is done in this process: starting
 #: workers costs more than it saves
@@ -54,6 +55,17 @@ POOL_BYTES = 256 * 1024
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
+def cached_part(cache_dir: Path, key: str) -> RegistryGraph | None:
+    """A file's reading remembered under ``key`` in ``cache_dir``, or None."""
+    part = _cache_get(cache_dir / "registry" / f"{key}.part")
+    return part if isinstance(part, RegistryGraph) else None
+
+
+def code_key() -> str:
+    return _code_key().hex()
+
+
+@functools.lru_cache(maxsize=1)
 def _code_key() -> bytes:
     """What a file's reading and verdict depend on besides its bytes: the code of ingest and core,
     the shapes and vocabulary, pySHACL's version."""
@@ -129,19 +141,21 @@ def _read_parts(files: list[Path], cache: Path | None, code: bytes, pool, say) -
         cached = _cache_get(entry) if entry is not None else None
         if isinstance(cached, RegistryGraph):
             parts[i] = cached
+            cached.part_keys = {path.name: key}
             continue
         jobs.append((_read_job, (path.name, raw), len(raw)))
-        where.append((i, entry))
+        where.append((i, entry, key))
     if jobs:
         say(f"Lecture de {len(jobs)} fichier(s) du registre sur {len(files)} (les autres sont inchangés)…")
 
     def done(j: int, part: RegistryGraph) -> None:
-        i, entry = where[j]
+        i, entry, key = where[j]
         say(f"  {files[i].name} : lu, {len(part.covered)} dispositifs ({j + 1}/{len(jobs)})")
         if entry is not None and not part.problems:
             _cache_put(entry, part)
+            part.part_keys = {files[i].name: key}
 
-    for (i, _), part in zip(where, _run(pool, jobs, done)):
+    for (i, _, _), part in zip(where, _run(pool, jobs, done)):
         parts[i] = part
     return parts  # type: ignore[return-value]
 

@@ -61,13 +61,15 @@ def card_store(registry: bytes, territories: str) -> ox.Store:
 
 
 def store_cards(store: ox.Store, folder: Path, registry: bytes | None = None, territories: str = "",
-                workers: int = 1) -> None:
-    """Write each coverage's card on its node, then the snapshot of the questions in :data:`SNAPSHOT`.
+                workers: int = 1, instances: set[str] | None = None) -> None:
+    """Write each coverage's card on its node (only those of ``instances`` when given: a build that
+    reuses the last one's store, ``ingest.reuse``), then the snapshot of the questions in :data:`SNAPSHOT`.
 
     With ``registry`` (its N-Triples) the cards are asked of a :func:`card_store` of it and of
     ``territories``, shared among ``workers`` processes when there are enough of them; else of ``store``."""
     session = Session(EmbeddedBackend(store, folder))
-    pairs = [{"instance": r["instance"], "coverage": r["coverage"]} for r in session.run("coverages")]
+    pairs = [{"instance": r["instance"], "coverage": r["coverage"]} for r in session.run("coverages")
+             if instances is None or r["instance"] in instances]
     if pairs:
         card = ox.NamedNode(str(M.card))
         cards = card_facts(session, pairs) if registry is None else _cards(pairs, registry, territories, folder, workers)

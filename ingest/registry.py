@@ -117,6 +117,8 @@ class RegistryGraph:
     finess: dict[str, str] = field(default_factory=dict)
     ties: dict[str, tuple[str, set[str], set[str]]] = field(default_factory=dict)
     based: dict[str, str] = field(default_factory=dict)
+    #: file name → the key its reading is remembered by (``file_verdicts``), for the next build's reuse
+    part_keys: dict[str, str] = field(default_factory=dict)
     _graph: Graph | None = field(default=None, repr=False)
     _added: list[tuple] = field(default_factory=list, repr=False)
 
@@ -778,6 +780,7 @@ def merge_parts(folder_problems: list[Problem], parts: list[RegistryGraph], geo:
         out.types.update(part.types)
         out.members += part.members
         out.covered.update(part.covered)
+        out.part_keys.update(part.part_keys)
         out.finess.update(part.finess)
         out.ties.update(part.ties)
         out.based.update(part.based)
