@@ -27,7 +27,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from maillage import store as store_package
 from maillage.core.namespaces import BASE
+from maillage.store.named import QUESTIONS
 
 from .file_verdicts import cached_part
 from .publish import store_cards
@@ -41,10 +43,20 @@ _CARD = ox.NamedNode(str(M.card))
 _HAS_COVERAGE = ox.NamedNode(str(M.hasCoverage))
 
 
+def store_code(code: str) -> str:
+    """What a store depends on besides its data: the reading and validation code (``code``), and the
+    code and named questions that write its cards and snapshot (``maillage.store``, ``queries``)."""
+    h = hashlib.sha256(code.encode())
+    for folder, pattern in ((Path(store_package.__file__).parent, "*.py"), (QUESTIONS, "*.rq")):
+        for path in sorted(folder.glob(pattern)):
+            h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()
+
+
 def manifest(reg: RegistryGraph, code: str, checksums: dict, other: str) -> dict:
     """What the next build needs to reuse this one's store: the code, the geography, each file's
     reading key, the triples added after reading, and a digest of the other sources' triples."""
-    return {"code": code, "geography": checksums, "files": list(reg.files), "parts": dict(reg.part_keys),
+    return {"code": store_code(code), "geography": checksums, "files": list(reg.files), "parts": dict(reg.part_keys),
             "added": reg.added_ntriples(), "other": hashlib.sha256(other.encode()).hexdigest()}
 
 
