@@ -79,6 +79,7 @@ def _quads(lines: set[str]) -> list[ox.Quad]:
 def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict, cache_dir: Path, say) -> bool:
     """Make ``tmp/oxigraph`` from ``previous``'s store and the difference; False (nothing written)
     when the previous build cannot be reused."""
+    say = say or (lambda _text: None)
     try:
         old = json.loads((previous / MANIFEST).read_text(encoding="utf-8")) if previous is not None else None
     except (OSError, ValueError):
