@@ -114,7 +114,7 @@ def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict,
     for quad in stale + _quads(removed):
         store.remove(quad)
     store.extend(_quads(added))
-    store_cards(store, tmp, None if every else {i for i in instances if i is not None})
+    store_cards(store, tmp, instances=None if every else {i for i in instances if i is not None})
     store.flush()
     del store
     return True
