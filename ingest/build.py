@@ -182,7 +182,9 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
     tmp = new_build_folder(settings.data_dir, stamp)
     other = _custom_within(reg) + seat_text
     parts = manifest(reg, code_key(), geo.checksums, other)
-    if not reuse_store(current_build(settings.data_dir), tmp, reg, parts, cache, progress):
+    previous = current_build(settings.data_dir)
+    reused = reuse_store(previous, tmp, reg, parts, cache, progress)
+    if not reused:
         _say(progress, "Écriture du graphe dans le magasin embarqué…")
         ox.Store.read_only(str(base)).backup(str(tmp / "oxigraph"))
         store = ox.Store(str(tmp / "oxigraph"))
@@ -192,7 +194,7 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
         store_cards(store, tmp, registry, "".join(referenced_territories(reg, geo)), workers=os.cpu_count() or 1)
         store.flush()
         del store
-    write_aliases(tmp, settings.geography)
+    write_aliases(tmp, settings.geography, previous if reused else None)  # reuse: the same geography
     store = ox.Store.read_only(str(tmp / "oxigraph"))
     triples = len(store)
     del store  # closes the store before the folder is published

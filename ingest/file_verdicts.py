@@ -91,9 +91,10 @@ def worker_pool(workers: int | None = None):
 
 def _run(pool: Executor | None, jobs: list[tuple[Callable, tuple, int]], progress: Callable[[int, object], None]):
     """Run ``(function, args, size)`` jobs, in ``pool`` when their size makes it worth it; call
-    ``progress(index, result)`` as each finishes; the results in order."""
+    ``progress(index, result)`` as each finishes; the results in order. A single job runs here: a
+    worker would only add its start and the copy of its data and result."""
     results: list = [None] * len(jobs)
-    if pool is None or sum(size for _, _, size in jobs) < POOL_BYTES:
+    if pool is None or len(jobs) == 1 or sum(size for _, _, size in jobs) < POOL_BYTES:
         for i, (function, args, _) in enumerate(jobs):
             results[i] = function(*args)
             progress(i, results[i])

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+import shutil
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -38,8 +39,9 @@ from maillage.ontology import VOCABULARY_FILES
 
 from .vocabulary import M
 
-__all__ = ["store_cards", "card_facts", "card_store", "SNAPSHOT", "CARD_CHUNK"]
+__all__ = ["store_cards", "copy_snapshot", "card_facts", "card_store", "SNAPSHOT", "CARD_CHUNK"]
 
+_HAS_COVERAGE = ox.NamedNode(str(M.hasCoverage))
 #: Coverages per ``instance_card`` evaluation.
 CARD_CHUNK = 200
 #: below this many coverages the cards are all asked in the build's process: a worker's start and its
@@ -61,15 +63,19 @@ def card_store(registry: bytes, territories: str) -> ox.Store:
 
 
 def store_cards(store: ox.Store, folder: Path, registry: bytes | None = None, territories: str = "",
-                workers: int = 1, instances: set[str] | None = None) -> None:
+                workers: int = 1, instances: set[str] | None = None, snapshot_of: Path | None = None) -> None:
     """Write each coverage's card on its node (only those of ``instances`` when given: a build that
-    reuses the last one's store, ``ingest.reuse``), then the snapshot of the questions in :data:`SNAPSHOT`.
+    reuses the last one's store, ``ingest.reuse``), then the snapshot of the questions in :data:`SNAPSHOT`
+    and the place table (copied from the build folder ``snapshot_of`` when given: :func:`copy_snapshot`).
 
     With ``registry`` (its N-Triples) the cards are asked of a :func:`card_store` of it and of
     ``territories``, shared among ``workers`` processes when there are enough of them; else of ``store``."""
     session = Session(EmbeddedBackend(store, folder))
-    pairs = [{"instance": r["instance"], "coverage": r["coverage"]} for r in session.run("coverages")
-             if instances is None or r["instance"] in instances]
+    if instances is None:
+        pairs = [{"instance": r["instance"], "coverage": r["coverage"]} for r in session.run("coverages")]
+    else:  # a few instances of a large store: their coverages by lookup, not the whole question
+        pairs = [{"instance": i, "coverage": q.object.value} for i in sorted(instances)
+                 for q in store.quads_for_pattern(ox.NamedNode(i), _HAS_COVERAGE, None, ox.DefaultGraph())]
     if pairs:
         card = ox.NamedNode(str(M.card))
         cards = card_facts(session, pairs) if registry is None else _cards(pairs, registry, territories, folder, workers)
@@ -77,9 +83,24 @@ def store_cards(store: ox.Store, folder: Path, registry: bytes | None = None, te
             ox.Quad(ox.NamedNode(coverage), card, ox.Literal(json.dumps(plain, ensure_ascii=False)))
             for coverage, plain in cards.items()
         )
+    if snapshot_of is not None and copy_snapshot(snapshot_of, folder):
+        return
     for name in SNAPSHOT:
         session.run(name)  # written to <folder>/results/ by the embedded backend
     PlaceTable.write(folder / "results" / PLACES_FILE, session.backend.run_rows("place_names", []))
+
+
+def copy_snapshot(previous: Path, folder: Path) -> bool:
+    """The snapshot and the place table of the build ``previous`` copied into ``folder`` (False when
+    one is missing): for a build whose store differs from it only in instances' nodes, which none of
+    those questions reads (territories' and communes' names, concepts, freshness rules)."""
+    (folder / "results").mkdir(parents=True, exist_ok=True)
+    try:
+        for name in (*(f"{q}.json" for q in SNAPSHOT), PLACES_FILE):
+            shutil.copyfile(previous / "results" / name, folder / "results" / name)
+    except OSError:
+        return False  # a results folder may be deleted at any time: asked again
+    return True
 
 
 def _cards(pairs: list[dict], registry: bytes, territories: str, folder: Path, workers: int) -> dict[str, dict]:

@@ -114,7 +114,10 @@ def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict,
     for quad in stale + _quads(removed):
         store.remove(quad)
     store.extend(_quads(added))
-    store_cards(store, tmp, instances=None if every else {i for i in instances if i is not None})
+    if every:
+        store_cards(store, tmp)
+    else:
+        store_cards(store, tmp, instances={i for i in instances if i is not None}, snapshot_of=previous)
     store.flush()
     del store
     return True

@@ -222,11 +222,9 @@ def validate_seats(text: str, communes: set[str], geo: Geography, cache_dir: Pat
     if marker is not None and marker.exists():
         return []
     stubs = _territory_triples(geo, [("commune", code) for code in sorted(communes)])
-    data = vocabulary()
-    data.parse(data=text + "".join(stubs), format="nt")
-    conforms, report, _ = pyshacl.validate(data, shacl_graph=compiled_shapes(), inference="none")
-    if not conforms:
-        return problems_from_report(report, locate)
+    results = text_results(text + "".join(stubs))
+    if results:
+        return problems_from_results(results, locate)
     if marker is not None:
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text("ok\n")
