@@ -26,6 +26,7 @@ validation's are (a source defined identically in two files is reported once, wh
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import multiprocessing
@@ -57,8 +58,7 @@ _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 def cached_part(cache_dir: Path, key: str) -> RegistryGraph | None:
     """A file's reading remembered under ``key`` in ``cache_dir``, or None."""
-    part = _cache_get(cache_dir / "registry" / f"{key}.part")
-    return part if isinstance(part, RegistryGraph) else None
+    return _part_get(cache_dir / "registry" / f"{key}.part")
 
 
 def code_key() -> str:
@@ -114,6 +114,27 @@ def _cache_get(path: Path):
         return None  # absent or written by another version: read the file again
 
 
+def _part_get(path: Path) -> RegistryGraph | None:
+    """A reading remembered by :func:`_part_put`, its N-Triples left on disk; None when absent."""
+    part = _cache_get(path)
+    if not isinstance(part, RegistryGraph) or not all(isinstance(t, str) or t.exists() for t in part.ntriples):
+        return None
+    return part
+
+
+def _part_put(path: Path, part: RegistryGraph) -> None:
+    """Remember a reading: its N-Triples beside it (``.nt``), the rest pickled; an unchanged file's
+    triples are then never loaded by a build that reuses the live store."""
+    text = part.ntriples_text()
+    nt = path.with_suffix(".nt")
+    if text:
+        tmp = nt.with_suffix(f".{os.getpid()}.tmp")
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(nt)
+    _cache_put(path, dataclasses.replace(part, ntriples=[nt] if text else []))
+
+
 def _cache_put(path: Path, value) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -139,7 +160,7 @@ def _read_parts(files: list[Path], cache: Path | None, code: bytes, pool, say) -
             continue
         key = hashlib.sha256(code + path.name.encode() + b"\0" + raw).hexdigest()[:40]
         entry = cache / f"{key}.part" if cache is not None else None
-        cached = _cache_get(entry) if entry is not None else None
+        cached = _part_get(entry) if entry is not None else None
         if isinstance(cached, RegistryGraph):
             parts[i] = cached
             cached.part_keys = {path.name: key}
@@ -153,7 +174,7 @@ def _read_parts(files: list[Path], cache: Path | None, code: bytes, pool, say) -
         i, entry, key = where[j]
         say(f"  {files[i].name} : lu, {len(part.covered)} dispositifs ({j + 1}/{len(jobs)})")
         if entry is not None and not part.problems:
-            _cache_put(entry, part)
+            _part_put(entry, part)
             part.part_keys = {files[i].name: key}
 
     for (i, _, _), part in zip(where, _run(pool, jobs, done)):
@@ -161,14 +182,14 @@ def _read_parts(files: list[Path], cache: Path | None, code: bytes, pool, say) -
     return parts  # type: ignore[return-value]
 
 
-def _data_of(part: RegistryGraph, reg: RegistryGraph, geo: Geography, added: dict[str, list[str]]) -> str:
-    """What a part's shapes see: its triples, the triples added to its nodes after reading, the
-    geography it references, and the types of the other files' nodes it refers to."""
+def _around(part: RegistryGraph, reg: RegistryGraph, geo: Geography, added: dict[str, list[str]]) -> str:
+    """What a part's shapes see besides its own triples: the triples added to its nodes after reading,
+    the geography it references, and the types of the other files' nodes it refers to."""
     stubs = geography_stubs(geo, part.referenced)
     for node in sorted(part.external):
         for cls in reg.types.get(node, ()):
             stubs.append(f"<{node}> {_RDF_TYPE} <{cls}> .\n")
-    return "".join(part.ntriples) + "".join(added.get(part.files[0], ())) + "".join(sorted(stubs))
+    return "".join(added.get(part.files[0], ())) + "".join(sorted(stubs))
 
 
 def _added_by_file(reg: RegistryGraph) -> dict[str, list[str]]:
@@ -190,11 +211,15 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
     for part in parts:
         if not part.ntriples or not part.ntriples[0]:
             continue
-        data = _data_of(part, reg, geo, added)
-        key = hashlib.sha256(code + data.encode()).hexdigest()[:40]
+        around = _around(part, reg, geo, added)
+        # A file's own triples are known by its reading's key (its name, bytes and the code that
+        # reads it): its text is read, from the cache, only when it must be validated.
+        own = "".join(part.part_keys.values()) or part.ntriples_text()
+        key = hashlib.sha256(code + own.encode() + b"\0" + around.encode()).hexdigest()[:40]
         marker = cache / f"{key}.valid" if cache is not None else None
         if marker is not None and marker.exists():
             continue
+        data = part.ntriples_text() + around
         jobs.append((text_results, (data,), len(data)))
         where.append((part, marker))
     if jobs:

@@ -77,9 +77,10 @@ class Where:
 class RegistryGraph:
     """The registry as RDF, with where each node came from and what it refers to."""
 
-    #: the graph of each file as N-Triples (a file read on its own, or in a worker process), until
-    #: :attr:`graph` is first asked for; then everything is in that one rdflib graph
-    ntriples: list[str] = field(default_factory=list)
+    #: the graph of each file as N-Triples (a file read on its own, or in a worker process), or the
+    #: path of the file that holds them (a reading remembered: read only when needed), until
+    #: :attr:`graph` is first asked for; then everything is in that one index graph
+    ntriples: list[str | Path] = field(default_factory=list)
     where: dict[str, Where] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     #: official territories referenced (kind, code), whose description SHACL needs to see
@@ -127,7 +128,7 @@ class RegistryGraph:
         """The whole registry as one index graph (``_fastgraph``), made from the files' N-Triples on first use."""
         if self._graph is None:
             graph = triple_graph()
-            for triple in ntriples_terms("".join(self.ntriples)):
+            for triple in ntriples_terms(self.ntriples_text()):
                 graph.add(triple)
             for triple in self._added:
                 graph.add(triple)
@@ -141,6 +142,10 @@ class RegistryGraph:
         else:
             self._added.append(triple)
 
+    def ntriples_text(self) -> str:
+        """The files' N-Triples, those remembered on disk read now."""
+        return "".join(t if isinstance(t, str) else t.read_text(encoding="utf-8") for t in self.ntriples)
+
     def added_ntriples(self) -> str:
         return _nt(self._added) if self._added else ""
 
@@ -148,7 +153,7 @@ class RegistryGraph:
         """The registry's graph as N-Triples, without parsing it when it was read file by file."""
         if self._graph is not None:
             return self._graph.serialize(format="nt", encoding="utf-8")
-        return ("".join(self.ntriples) + self.added_ntriples()).encode()
+        return (self.ntriples_text() + self.added_ntriples()).encode()
 
     def counts(self) -> tuple[int, int]:
         """(instances with a coverage, coverages)."""

@@ -97,7 +97,7 @@ def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict,
             part = cached_part(cache_dir, key)
             if part is None:
                 return False  # a reading forgotten: the store is written whole
-            lines |= _lines("".join(part.ntriples))
+            lines |= _lines(part.ntriples_text())
     removed, added = before - after, after - before
     subjects = {line.split(" ", 1)[0][1:-1] for line in removed | added}
     instances = {_entry(s) for s in subjects}
