@@ -27,7 +27,7 @@ from ._ntriples import ref, triple
 from .geography_store import GeographyStore
 from .place_aliases import write_aliases
 from .publish import store_cards
-from .file_verdicts import code_key, read_and_validate, worker_pool
+from .file_verdicts import code_key, prune_readings, read_and_validate, worker_pool
 from .registry import RegistryGraph, merge_problems
 from .reuse import MANIFEST, manifest, reuse_store
 from .validate import referenced_territories, validate_geography, validate_seats
@@ -183,15 +183,20 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
     other = _custom_within(reg) + seat_text
     parts = manifest(reg, code_key(), geo.checksums, other)
     previous = current_build(settings.data_dir)
-    reused = reuse_store(previous, tmp, reg, parts, cache, progress)
+
+    def every_card(store: ox.Store, registry: bytes | None = None) -> None:
+        _say(progress, "Fiche de chaque couverture (dispositif, territoire, historique, rôles, sources)…")
+        store_cards(store, tmp, registry or reg.serialize_ntriples(), "".join(referenced_territories(reg, geo)),
+                    workers=os.cpu_count() or 1)
+
+    reused = reuse_store(previous, tmp, reg, parts, cache, progress, every_card)
     if not reused:
         _say(progress, "Écriture du graphe dans le magasin embarqué…")
         ox.Store.read_only(str(base)).backup(str(tmp / "oxigraph"))
         store = ox.Store(str(tmp / "oxigraph"))
         registry = reg.serialize_ntriples()
         store.bulk_load(registry + other.encode(), format=ox.RdfFormat.N_TRIPLES)
-        _say(progress, "Fiche de chaque couverture (dispositif, territoire, historique, rôles, sources)…")
-        store_cards(store, tmp, registry, "".join(referenced_territories(reg, geo)), workers=os.cpu_count() or 1)
+        every_card(store, registry)
         store.flush()
         del store
     write_aliases(tmp, settings.geography, previous if reused else None)  # reuse: the same geography
@@ -216,6 +221,7 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
         sources="vérifiées" if reg.sources_verified else report.UNVERIFIED,
     )
     publish(settings.data_dir, tmp, info)
+    prune_readings(cache, set(parts["parts"].values()))  # what the next build may reuse: the live one's
     _say(progress, f"Graphe publié : {_n(info.triples)} triplets, {info.instances} dispositifs, "
                    f"{info.coverages} couvertures, en {info.seconds} s.")
     return info

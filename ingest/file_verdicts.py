@@ -48,7 +48,7 @@ from .geography import Geography
 from .registry import RegistryGraph, conflicts, merge_parts, read_part, read_together, read_yaml_bytes, registry_files
 from .validate import _cycle_collector_paused, geography_stubs, problems_from_results, registry_locator, text_results, validate_registry
 
-__all__ = ["read_and_validate", "worker_pool", "code_key", "cached_part", "POOL_BYTES"]
+__all__ = ["read_and_validate", "worker_pool", "code_key", "cached_part", "prune_readings", "POOL_BYTES"]
 
 #: below this many bytes of files to read or validate, the work is done in this process: starting
 #: workers costs more than it saves
@@ -120,6 +120,18 @@ def _part_get(path: Path) -> RegistryGraph | None:
     if not isinstance(part, RegistryGraph) or not all(isinstance(t, str) or t.exists() for t in part.ntriples):
         return None
     return part
+
+
+def prune_readings(cache_dir: Path, keep: set[str]) -> int:
+    """Forget the readings whose keys are not in ``keep`` (the live build's): each edit of a file
+    leaves its former reading behind, a région's being tens of MB. The number forgotten."""
+    forgotten = 0
+    for path in (cache_dir / "registry").glob("*.part"):
+        if path.stem not in keep:
+            path.with_suffix(".nt").unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
+            forgotten += 1
+    return forgotten
 
 
 def _part_put(path: Path, part: RegistryGraph) -> None:

@@ -27,7 +27,7 @@ from maillage.core.namespaces import ENTRY_ID as ID
 from maillage.core.terms import match_territory as parse_territory
 
 from . import provenance
-from ._fastgraph import ntriples_terms, triple_graph
+from ._fastgraph import ntriples_terms, ntriples_text, triple_graph
 from ._safe_yaml import is_date, load_yaml
 from .geography import Geography
 from .vocabulary import DCTERMS, M, ORG, PROV, PUBLIC, ROLE, STATUS, TYPE, iri
@@ -152,7 +152,7 @@ class RegistryGraph:
     def serialize_ntriples(self) -> bytes:
         """The registry's graph as N-Triples, without parsing it when it was read file by file."""
         if self._graph is not None:
-            return self._graph.serialize(format="nt", encoding="utf-8")
+            return ntriples_text(self._graph).encode()
         return (self.ntriples_text() + self.added_ntriples()).encode()
 
     def counts(self) -> tuple[int, int]:
@@ -709,7 +709,7 @@ def read_part(name: str, data: object, problems: list[Problem], read: bool | Non
     for s in graph.subjects(M.hasCoverage):
         out.covered[str(s)] = out.covered.get(str(s), 0) + 1
     _note_ties(out, graph)
-    out.ntriples = [graph.serialize(format="nt")]
+    out.ntriples = [ntriples_text(graph)]
     out._graph = None
     return out
 

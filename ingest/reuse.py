@@ -8,9 +8,10 @@ checkpoint of its store (RocksDB hard links: milliseconds), then:
 * removes the triples of the changed files' previous readings that the new readings no longer hold,
   and adds the new ones (the readings are remembered by ``file_verdicts``, keyed by content);
 * writes again the cards of the instances whose own nodes changed (an instance, its statuses, roles,
-  coverages and their citations), or every card when anything else changed (an actor, a source, a
-  territory: what a card shows of them);
-* writes the snapshot and the place table again (as every build does).
+  coverages and their citations), or, when anything else changed (an actor, a source, a territory:
+  what a card shows of them), every card as a cold build writes them (``every_card``);
+* copies the snapshot, the place table and the alias table of the live build, which read no
+  instance's node (``publish.copy_snapshot``).
 
 Everything happens in the new build's temporary folder: the live build is only read, a failure leaves
 it as it was, and the switch is the same atomic one (``maillage.store.builds.publish``). A build that
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -76,9 +78,11 @@ def _quads(lines: set[str]) -> list[ox.Quad]:
     return [ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
 
 
-def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict, cache_dir: Path, say) -> bool:
+def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict, cache_dir: Path, say,
+                every_card: Callable[[ox.Store], None]) -> bool:
     """Make ``tmp/oxigraph`` from ``previous``'s store and the difference; False (nothing written)
-    when the previous build cannot be reused."""
+    when the previous build cannot be reused. ``every_card(store)`` writes every card and the snapshot
+    (as a cold build does) when not only instances changed."""
     say = say or (lambda _text: None)
     try:
         old = json.loads((previous / MANIFEST).read_text(encoding="utf-8")) if previous is not None else None
@@ -115,9 +119,9 @@ def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict,
         store.remove(quad)
     store.extend(_quads(added))
     if every:
-        store_cards(store, tmp)
+        every_card(store)
     else:
-        store_cards(store, tmp, instances={i for i in instances if i is not None}, snapshot_of=previous)
+        store_cards(store, tmp, instances=instances, snapshot_of=previous)
     store.flush()
     del store
     return True
