@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -182,7 +181,7 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
     registry = reg.graph.serialize(format="nt", encoding="utf-8")
     store.bulk_load(registry + (_custom_within(reg) + seat_text).encode(), format=ox.RdfFormat.N_TRIPLES)
     _say(progress, "Fiche de chaque couverture (dispositif, territoire, historique, rôles, sources)…")
-    store_cards(store, tmp, registry, "".join(referenced_territories(reg, geo)), workers=os.cpu_count() or 1)
+    store_cards(store, tmp, reg.graph, "".join(referenced_territories(reg, geo)))
     write_aliases(tmp, settings.geography)
     store.flush()
     triples = len(store)
