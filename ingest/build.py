@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -184,19 +183,17 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
     parts = manifest(reg, code_key(), geo.checksums, other)
     previous = current_build(settings.data_dir)
 
-    def every_card(store: ox.Store, registry: bytes | None = None) -> None:
+    def every_card(store: ox.Store) -> None:
         _say(progress, "Fiche de chaque couverture (dispositif, territoire, historique, rôles, sources)…")
-        store_cards(store, tmp, registry or reg.serialize_ntriples(), "".join(referenced_territories(reg, geo)),
-                    workers=os.cpu_count() or 1)
+        store_cards(store, tmp, reg.graph, "".join(referenced_territories(reg, geo)))
 
     reused = reuse_store(previous, tmp, reg, parts, cache, progress, every_card)
     if not reused:
         _say(progress, "Écriture du graphe dans le magasin embarqué…")
         ox.Store.read_only(str(base)).backup(str(tmp / "oxigraph"))
         store = ox.Store(str(tmp / "oxigraph"))
-        registry = reg.serialize_ntriples()
-        store.bulk_load(registry + other.encode(), format=ox.RdfFormat.N_TRIPLES)
-        every_card(store, registry)
+        store.bulk_load(reg.serialize_ntriples() + other.encode(), format=ox.RdfFormat.N_TRIPLES)
+        every_card(store)
         store.flush()
         del store
     write_aliases(tmp, settings.geography, previous if reused else None)  # reuse: the same geography

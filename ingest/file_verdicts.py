@@ -46,7 +46,8 @@ from maillage.ontology import SHAPES_FILE, VOCABULARY_FILES
 from . import registry as registry_module
 from .geography import Geography
 from .registry import RegistryGraph, conflicts, merge_parts, read_part, read_together, read_yaml_bytes, registry_files
-from .validate import _cycle_collector_paused, geography_stubs, problems_from_results, registry_locator, text_results, validate_registry
+from ._collector import cycle_collector_paused
+from .validate import geography_stubs, problems_from_results, registry_locator, text_results, validate_registry
 
 __all__ = ["read_and_validate", "worker_pool", "code_key", "cached_part", "prune_readings", "POOL_BYTES"]
 
@@ -157,7 +158,7 @@ def _cache_put(path: Path, value) -> None:
 def _read_job(name: str, raw: bytes) -> RegistryGraph:
     # The cycle collector walks every node and triple made so far at each collection: paused, a
     # région's file reads in a third of the time (what is made is kept anyway).
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         return read_yaml_bytes(name, raw)
 
 

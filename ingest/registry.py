@@ -27,7 +27,7 @@ from maillage.core.namespaces import ENTRY_ID as ID
 from maillage.core.terms import match_territory as parse_territory
 
 from . import provenance
-from ._fastgraph import ntriples_terms, ntriples_text, triple_graph
+from ._fastgraph import graph_from_triples, ntriples_terms, ntriples_text, triple_graph
 from ._safe_yaml import is_date, load_yaml
 from .geography import Geography
 from .vocabulary import DCTERMS, M, ORG, PROV, PUBLIC, ROLE, STATUS, TYPE, iri
@@ -127,20 +127,18 @@ class RegistryGraph:
     def graph(self) -> Graph:
         """The whole registry as one index graph (``_fastgraph``), made from the files' N-Triples on first use."""
         if self._graph is None:
-            graph = triple_graph()
-            for triple in ntriples_terms(self.ntriples_text()):
-                graph.add(triple)
-            for triple in self._added:
-                graph.add(triple)
+            # The files' lines and the added ones made distinct as text (a source two files define
+            # alike is one triple), each term decoded once: no literal is hashed to find a repeat.
+            graph = graph_from_triples(ntriples_terms(self.ntriples_text() + self.added_ntriples()))
             self._graph, self.ntriples, self._added = graph, [], []
         return self._graph
 
     def add(self, triple: tuple) -> None:
         """Add a triple made after reading (provenance, a seat's link) without parsing the graph."""
-        if self._graph is not None:
-            self._graph.add(triple)
-        else:
+        if self._graph is None:
             self._added.append(triple)
+        elif triple not in self._graph:
+            self._graph.add(triple)
 
     def ntriples_text(self) -> str:
         """The files' N-Triples, those remembered on disk read now."""

@@ -26,10 +26,8 @@ The naive alternative (the whole graph in one rdflib Graph, pySHACL over all of 
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import json
-from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
 
@@ -43,6 +41,7 @@ from maillage.ontology import SHAPES_FILE, VOCABULARY_FILES
 
 from . import geography
 from . import _fact_terms, _fastgraph, shacl_core
+from ._collector import cycle_collector_paused
 from ._fact_terms import fact_terms
 from ._fastgraph import graph_from_triples, ntriples_terms
 from .geography import Geography
@@ -173,7 +172,7 @@ def registry_data(reg: RegistryGraph, geo: Geography) -> Graph:
 def validate_registry(reg: RegistryGraph, geo: Geography) -> list[Problem]:
     """Validate the whole registry at once with the description of each official territory it
     references: the reference that validating file by file (``ingest.file_verdicts``) equals."""
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         results = shacl_results(registry_data(reg, geo))
     return problems_from_results(results, registry_locator(reg)) if results else []
 
@@ -198,7 +197,7 @@ def geography_stubs(geo: Geography, referenced) -> list[str]:
 def text_results(ntriples: str) -> list[Result]:
     """The results of validating N-Triples with the vocabulary (:func:`shacl_results`), [] when they
     conform; runs in a worker process as well."""
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         return shacl_results(graph_from_triples(ntriples_terms(ntriples + _vocabulary_ntriples())))
 
 
@@ -263,28 +262,11 @@ def _marker(geo: Geography, cache_dir: Path) -> Path:
     return cache_dir / f"geography-{geography_key(geo)}.valid"
 
 
-@contextmanager
-def _cycle_collector_paused():
-    """Python's cycle collector off for a while, then back as it was.
-
-    The geography's index is about a million long-lived objects (terms, tuples, lists, dicts), made in
-    one go: each of their allocations counts towards the next collection, and each full collection walks
-    all of them to find no garbage. Measured: a third of the index's time and a fifth of pySHACL's.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def validate_geography(geo: Geography, cache_dir: Path | None) -> list[Problem]:
     """Validate every official territory, unless this exact geography already passed these rules."""
     if geography_verdict_known(geo, cache_dir):
         return []
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         # The vocabulary's subjects are classes and concepts, never territories: both parts are distinct.
         data = graph_from_triples(chain(fact_terms(geo), ntriples_terms(vocabulary().serialize(format="nt"))))
         conforms, report, _ = pyshacl.validate(data, shacl_graph=compiled_shapes(), inference="none")
