@@ -44,7 +44,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = ROOT / "registry"
-GOAL = 0.2
+GOAL = 0.1
+#: the issue's other goals for the synthetic national registry: a cold build's wall time and peak
+#: memory, and a rebuild after one edit against the cold build
+COLD_SECONDS, COLD_MIB, EDIT_GOAL = 40, 1536, 0.05
 #: the edit of the "after an edit" run: the first ``from:`` date of the first file that has one
 DATE = re.compile(rb"(\n\s*from: '?)(\d{4})(-\d\d-\d\d)")
 
@@ -57,11 +60,16 @@ def phase_maillage(data_dir: Path, registry: Path) -> dict:
     from maillage.ingest.build import build
     from maillage.core.settings import Settings
 
+    from maillage.core.errors import RegistryInvalid
+
     settings = Settings.from_env(data_dir=data_dir, registry=registry, backend="embedded")
     started = time.perf_counter()
-    info = build(settings)
+    try:
+        info = build(settings)
+    except RegistryInvalid as refused:
+        return {"seconds": time.perf_counter() - started, "triples": 0, "coverages": 0, "problems": len(refused.problems)}
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "triples": info.triples, "coverages": info.coverages}
+    return {"seconds": seconds, "triples": info.triples, "coverages": info.coverages, "problems": 0}
 
 
 def phase_naive(_data_dir: Path, registry: Path) -> dict:
@@ -82,15 +90,17 @@ def phase_naive(_data_dir: Path, registry: Path) -> dict:
     return {"seconds": seconds, "load": loaded, "triples": len(data), "conforms": bool(conforms)}
 
 
-PHASES = {"cold": phase_maillage, "warm": phase_maillage, "edit": phase_maillage, "naive": phase_naive}
+PHASES = {"cold": phase_maillage, "warm": phase_maillage, "edit": phase_maillage, "naive": phase_naive,
+          "compare": None}
 
 
-def run_child(phase: str, data_dir: Path, registry: Path, limit: float | None = None) -> dict:
+def run_child(phase: str, data_dir: Path, registry: Path, limit: float | None = None, other: Path | None = None) -> dict:
     """Run one phase in a fresh interpreter; it prints one JSON line with its figures. Stopped after
     ``limit`` seconds: ``{"stopped": limit}``."""
+    extra = ["--other", str(other)] if other is not None else []
     try:
         done = subprocess.run(
-            [sys.executable, __file__, "--phase", phase, "--data-dir", str(data_dir), "--registry", str(registry)],
+            [sys.executable, __file__, "--phase", phase, "--data-dir", str(data_dir), "--registry", str(registry), *extra],
             check=True, capture_output=True, text=True, timeout=limit,
         )
     except subprocess.TimeoutExpired:
@@ -99,10 +109,25 @@ def run_child(phase: str, data_dir: Path, registry: Path, limit: float | None = 
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def phase_compare(first: Path, second: Path) -> dict:
+    """Whether the live stores of two data folders hold the same triples."""
+    import pyoxigraph as ox
+
+    from maillage.store.builds import current_build
+
+    def triples(data_dir: Path) -> set:
+        store = ox.Store.read_only(str(current_build(data_dir) / "oxigraph"))
+        return {str(q) for q in store.quads_for_pattern(None, None, None, None)}
+
+    a, b = triples(first), triples(second)
+    return {"same": a == b, "triples": len(a), "only_first": len(a - b), "only_second": len(b - a)}
+
+
 def edited_copy(registry: Path, folder: Path, years: int = 1) -> str:
-    """A copy of ``registry`` in ``folder`` with one date moved ``years`` earlier; what was edited."""
+    """A copy of ``registry`` in ``folder`` with one date moved ``years`` earlier, in its largest file
+    (the most a rebuild reads again); what was edited."""
     shutil.copytree(registry, folder)
-    for path in sorted(folder.glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml"), key=lambda p: (-p.stat().st_size, p.name)):
         raw = path.read_bytes()
         found = DATE.search(raw)
         if found:
@@ -116,10 +141,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--other", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--registry", type=Path, default=REGISTRY, help="the registry folder (default: registry/)")
     parser.add_argument("--naive-limit", type=float, help="stop the naive baseline after this many seconds")
     args = parser.parse_args()
     registry = args.registry.resolve()
+    if args.phase == "compare":
+        print(json.dumps(phase_compare(args.data_dir, args.other)))
+        return
     if args.phase:  # child process
         figures = PHASES[args.phase](args.data_dir, registry)
         figures["peak_mib"] = _peak_mib()
@@ -137,6 +166,9 @@ def main() -> None:
         edit = edited_copy(registry, tmp / "registry-edited")
         print(f"Maillage, after an edit ({edit})…", flush=True)
         edited = run_child("edit", data_dir, tmp / "registry-edited")
+        print("Maillage, cold build of the edited registry (another empty data folder)…", flush=True)
+        edited_cold = run_child("cold", tmp / "var-edited", tmp / "registry-edited")
+        same = run_child("compare", data_dir, tmp / "registry-edited", other=tmp / "var-edited")
         print("Naive baseline (one rdflib Graph, pySHACL over everything)…", flush=True)
         naive = run_child("naive", data_dir, registry, args.naive_limit)
     finally:
@@ -163,9 +195,18 @@ def main() -> None:
     bound = "<" if stopped else "="
     for label, figures in (("cold / naive", cold), ("warm / naive", warm)):
         ratio = figures["seconds"] / naive["seconds"]
-        verdict = "met" if ratio <= GOAL else "NOT met"
-        print(f"{label:<14} {bound} {ratio:.3f}   (goal ≤ {GOAL}: {verdict})")
-    print(f"{'edit / cold':<14} = {edited['seconds'] / cold['seconds']:.3f}")
+        print(f"{label:<14} {bound} {ratio:.3f}   (goal ≤ {GOAL}: {_met(ratio <= GOAL)})")
+    print(f"{'cold':<14} = {cold['seconds']:.1f} s, {cold['peak_mib']:.0f} MiB   (goal ≤ {COLD_SECONDS} s: "
+          f"{_met(cold['seconds'] <= COLD_SECONDS)}; ≤ {COLD_MIB} MiB: {_met(cold['peak_mib'] <= COLD_MIB)})")
+    ratio = edited["seconds"] / cold["seconds"]
+    print(f"{'edit / cold':<14} = {ratio:.3f}   (goal ≤ {EDIT_GOAL}: {_met(ratio <= EDIT_GOAL)})")
+    print(f"after the edit: {edited['problems']} problem(s) against {edited_cold['problems']} for a cold build of the "
+          f"edited registry; same graph: {same['same']} ({same['triples']:,} triples, "
+          f"{same['only_first']} only in the rebuild, {same['only_second']} only in the cold build)")
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
 
 
 if __name__ == "__main__":

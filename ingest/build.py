@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,8 +26,10 @@ from ._ntriples import ref, triple
 from .geography_store import GeographyStore
 from .place_aliases import write_aliases
 from .publish import store_cards
-from .registry import RegistryGraph, merge_problems, read_registry
-from .validate import referenced_territories, validate_geography, validate_registry, validate_seats
+from .file_verdicts import code_key, prune_readings, read_and_validate, worker_pool
+from .registry import RegistryGraph, merge_problems
+from .reuse import MANIFEST, manifest, reuse_store
+from .validate import referenced_territories, validate_geography, validate_seats
 from .vocabulary import M, iri, local
 
 __all__ = ["build", "check"]
@@ -52,13 +54,14 @@ def _read_geography(settings: Settings, progress) -> geography.Geography:
 
 
 def _read_registry(settings: Settings, geo: geography.Geography, progress) -> tuple[RegistryGraph, list, str]:
-    """Read and validate the registry and the national seats; the problems found so far, and the
-    seats' N-Triples."""
-    _say(progress, f"Lecture du registre {settings.registry}…")
-    reg = read_registry(settings.registry, geo, csv_import.read_folder(settings.registry), settings.shared)
+    """Read and validate the registry (file by file, in worker processes, each verdict remembered:
+    ``file_verdicts``) and the national seats; the problems found so far, and the seats' N-Triples."""
+    _say(progress, f"Lecture et validation du registre {settings.registry}…")
+    with worker_pool() as pool:
+        reg, shapes = read_and_validate(settings.registry, geo, csv_import.read_folder(settings.registry),
+                                        settings.shared, settings.data_dir / "cache", pool, progress)
     seat_problems, seat_text = _read_seats(settings, geo, reg, progress)
-    _say(progress, "Validation SHACL du registre…")
-    return reg, merge_problems(list(reg.problems) + seat_problems, validate_registry(reg, geo)), seat_text
+    return reg, merge_problems(list(reg.problems) + seat_problems, shapes), seat_text
 
 
 #: national files of seats: description name (ingest/sources/<name>.yaml) → reader
@@ -176,17 +179,28 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
         raise
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S.%f")
     tmp = new_build_folder(settings.data_dir, stamp)
-    _say(progress, "Écriture du graphe dans le magasin embarqué…")
-    ox.Store.read_only(str(base)).backup(str(tmp / "oxigraph"))
-    store = ox.Store(str(tmp / "oxigraph"))
-    registry = reg.graph.serialize(format="nt", encoding="utf-8")
-    store.bulk_load(registry + (_custom_within(reg) + seat_text).encode(), format=ox.RdfFormat.N_TRIPLES)
-    _say(progress, "Fiche de chaque couverture (dispositif, territoire, historique, rôles, sources)…")
-    store_cards(store, tmp, registry, "".join(referenced_territories(reg, geo)), workers=os.cpu_count() or 1)
-    write_aliases(tmp, settings.geography)
-    store.flush()
+    other = _custom_within(reg) + seat_text
+    parts = manifest(reg, code_key(), geo.checksums, other)
+    previous = current_build(settings.data_dir)
+
+    def every_card(store: ox.Store) -> None:
+        _say(progress, "Fiche de chaque couverture (dispositif, territoire, historique, rôles, sources)…")
+        store_cards(store, tmp, reg.graph, "".join(referenced_territories(reg, geo)))
+
+    reused = reuse_store(previous, tmp, reg, parts, cache, progress, every_card)
+    if not reused:
+        _say(progress, "Écriture du graphe dans le magasin embarqué…")
+        ox.Store.read_only(str(base)).backup(str(tmp / "oxigraph"))
+        store = ox.Store(str(tmp / "oxigraph"))
+        store.bulk_load(reg.serialize_ntriples() + other.encode(), format=ox.RdfFormat.N_TRIPLES)
+        every_card(store)
+        store.flush()
+        del store
+    write_aliases(tmp, settings.geography, previous if reused else None)  # reuse: the same geography
+    store = ox.Store.read_only(str(tmp / "oxigraph"))
     triples = len(store)
     del store  # closes the store before the folder is published
+    (tmp / MANIFEST).write_text(json.dumps(parts, ensure_ascii=False), encoding="utf-8")
     info = BuildInfo(
         path=stamp,
         created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -196,14 +210,15 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
             name: hashlib.sha256((settings.registry / name).read_bytes()).hexdigest() for name in reg.files
         },
         communes=len(geo.communes),
-        instances=sum(1 for _ in reg.graph.subjects(predicate=M.hasCoverage, unique=True)),
-        coverages=sum(1 for _ in reg.graph.objects(predicate=M.hasCoverage)),
+        instances=reg.counts()[0],
+        coverages=reg.counts()[1],
         triples=triples,
         seconds=round(time.perf_counter() - started, 2),
         files=len(reg.files),
         sources="vérifiées" if reg.sources_verified else report.UNVERIFIED,
     )
     publish(settings.data_dir, tmp, info)
+    prune_readings(cache, set(parts["parts"].values()))  # what the next build may reuse: the live one's
     _say(progress, f"Graphe publié : {_n(info.triples)} triplets, {info.instances} dispositifs, "
                    f"{info.coverages} couvertures, en {info.seconds} s.")
     return info

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 from maillage.store.aliases import FILE, KINDS
@@ -44,9 +45,16 @@ def alias_table(package_dir: Path) -> dict:
             "aliases": sorted(aliases, key=lambda a: (a["code"], a["kind"]))}
 
 
-def write_aliases(folder: Path, package_dir: Path) -> None:
-    """Write the table into the build folder ``folder`` (before it is published)."""
+def write_aliases(folder: Path, package_dir: Path, previous: Path | None = None) -> None:
+    """Write the table into the build folder ``folder`` (before it is published), copied from the
+    build folder ``previous`` when given (a build of the same geography package)."""
     path = folder / FILE
+    if previous is not None:
+        try:
+            shutil.copyfile(previous / FILE, path)
+            return
+        except OSError:
+            pass  # not there: made again
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps(alias_table(package_dir), ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, path)

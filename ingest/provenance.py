@@ -86,7 +86,7 @@ def check_provenance(out, shared: Path | None) -> None:
             continue
         node = URIRef(iri("source", key))
         if not verified:
-            out.graph.add((node, M.sourcesVerified, Literal(False)))
+            out.add((node, M.sourcesVerified, Literal(False)))
             continue
         try:
             target = _inside(shared, name)
@@ -101,8 +101,8 @@ def check_provenance(out, shared: Path | None) -> None:
             out.problem(where, "fichier-source", f"fichier source introuvable : {name} (cherché dans le dossier des documents)")
             texts[key] = None
             continue
-        out.graph.add((node, M.sha256, Literal(hashlib.sha256(raw).hexdigest())))
-        out.graph.add((node, M.sourcesVerified, Literal(True)))
+        out.add((node, M.sha256, Literal(hashlib.sha256(raw).hexdigest())))
+        out.add((node, M.sourcesVerified, Literal(True)))
         texts[key] = normalise(raw.decode("utf-8", errors="replace"))
     for where, ref, excerpt in out.citations:
         text = texts.get(ref)

@@ -22,18 +22,20 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from maillage.core.errors import Problem
+from maillage.core.namespaces import BASE
 from maillage.core.namespaces import ENTRY_ID as ID
 from maillage.core.terms import match_territory as parse_territory
 
 from . import provenance
-from ._fastgraph import triple_graph
+from ._fastgraph import graph_from_triples, ntriples_terms, ntriples_text, triple_graph
 from ._safe_yaml import is_date, load_yaml
 from .geography import Geography
 from .vocabulary import DCTERMS, M, ORG, PROV, PUBLIC, ROLE, STATUS, TYPE, iri
 from .privacy import personal_data
 from .identifiers import IDENTIFIERS, identifier_problems, identifier_triples
 
-__all__ = ["Where", "RegistryGraph", "read_registry", "read_entries", "merge_problems", "IGNORED"]
+__all__ = ["Where", "RegistryGraph", "read_registry", "read_part", "read_yaml_part", "read_yaml_bytes", "registry_files", "conflicts",
+           "merge_parts", "read_together", "read_entries", "merge_problems", "IGNORED", "REGISTRY_KINDS"]
 
 # The fields each kind of entry may have: a typo ("agse") is reported, not silently ignored.
 FIELDS = {
@@ -75,7 +77,10 @@ class Where:
 class RegistryGraph:
     """The registry as RDF, with where each node came from and what it refers to."""
 
-    graph: Graph = field(default_factory=triple_graph)
+    #: the graph of each file as N-Triples (a file read on its own, or in a worker process), or the
+    #: path of the file that holds them (a reading remembered: read only when needed), until
+    #: :attr:`graph` is first asked for; then everything is in that one index graph
+    ntriples: list[str | Path] = field(default_factory=list)
     where: dict[str, Where] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     #: official territories referenced (kind, code), whose description SHACL needs to see
@@ -99,8 +104,72 @@ class RegistryGraph:
     sources_verified: bool = False
     documents: Path | None = None
 
+    #: nodes minted by this part (file) → their ``rdf:type`` IRIs: what another file's SHACL stubs say
+    types: dict[str, list[str]] = field(default_factory=dict)
+    #: registry nodes this part refers to without minting them (an actor, source or territory of
+    #: another file), whose types its validation needs
+    external: set[str] = field(default_factory=set)
+    #: (custom territory id, member kind, member code) of each ``members`` entry, resolved on merge
+    members: list[tuple[str, str, str]] = field(default_factory=list)
+    #: instance IRI → its number of coverages (what a build counts, without parsing the graph)
+    covered: dict[str, int] = field(default_factory=dict)
+    #: FINESS number → instance; instance → (type, territories covered, actors of its roles); actor →
+    #: where it is based (``seats.link_seats``)
+    finess: dict[str, str] = field(default_factory=dict)
+    ties: dict[str, tuple[str, set[str], set[str]]] = field(default_factory=dict)
+    based: dict[str, str] = field(default_factory=dict)
+    #: file name → the key its reading is remembered by (``file_verdicts``), for the next build's reuse
+    part_keys: dict[str, str] = field(default_factory=dict)
+    _graph: Graph | None = field(default=None, repr=False)
+    _added: list[tuple] = field(default_factory=list, repr=False)
+
+    @property
+    def graph(self) -> Graph:
+        """The whole registry as one index graph (``_fastgraph``), made from the files' N-Triples on first use."""
+        if self._graph is None:
+            # The files' lines and the added ones made distinct as text (a source two files define
+            # alike is one triple), each term decoded once: no literal is hashed to find a repeat.
+            graph = graph_from_triples(ntriples_terms(self.ntriples_text() + self.added_ntriples()))
+            self._graph, self.ntriples, self._added = graph, [], []
+        return self._graph
+
+    def add(self, triple: tuple) -> None:
+        """Add a triple made after reading (provenance, a seat's link) without parsing the graph."""
+        if self._graph is None:
+            self._added.append(triple)
+        elif triple not in self._graph:
+            self._graph.add(triple)
+
+    def ntriples_text(self) -> str:
+        """The files' N-Triples, those remembered on disk read now."""
+        return "".join(t if isinstance(t, str) else t.read_text(encoding="utf-8") for t in self.ntriples)
+
+    def added_ntriples(self) -> str:
+        return _nt(self._added) if self._added else ""
+
+    def serialize_ntriples(self) -> bytes:
+        """The registry's graph as N-Triples, without parsing it when it was read file by file."""
+        if self._graph is not None:
+            return ntriples_text(self._graph).encode()
+        return (self.ntriples_text() + self.added_ntriples()).encode()
+
+    def counts(self) -> tuple[int, int]:
+        """(instances with a coverage, coverages)."""
+        if self._graph is not None:
+            g = self._graph
+            return (sum(1 for _ in g.subjects(predicate=M.hasCoverage, unique=True)),
+                    sum(1 for _ in g.objects(predicate=M.hasCoverage)))
+        return len(self.covered), sum(self.covered.values())
+
     def problem(self, where: Where, rule: str, message: str) -> None:
         self.problems.append(Problem(where.file, where.entry, where.field, rule, message))
+
+
+def _nt(triples: Iterable[tuple]) -> str:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph.serialize(format="nt")
 
 
 def _kind_of(value: object) -> str:
@@ -610,6 +679,130 @@ def _folder_problems(folder: Path) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
+def read_part(name: str, data: object, problems: list[Problem], read: bool | None = None) -> RegistryGraph:
+    """One registry document read on its own (already parsed: ``data``, with the parsing's problems).
+
+    What needs the other files (duplicate ids across files, scopes of custom territories, actors'
+    places, provenance) is left to :func:`merge_parts`; what the file mints and refers to is noted
+    for it (``types``, ``external``, ``members``). The graph is returned as N-Triples, so that a part
+    made in a worker process travels as text."""
+    out = RegistryGraph(_graph=triple_graph())
+    out.files.append(name)
+    out.problems += problems
+    if (data is not None) if read is None else read:  # an empty YAML file is read, and said to be empty
+        read_entries(out, name, data)
+    graph = out.graph
+    # Every record of a generated file says so, down to its statuses, roles and citations.
+    if name in out.synthetic_files:
+        for node in out.where:
+            graph.add((URIRef(node), M.synthetic, Literal(True)))
+    for s, o in graph.subject_objects(RDF.type):
+        out.types.setdefault(str(s), []).append(str(o))
+    for o in set(graph.objects()):
+        if isinstance(o, URIRef) and str(o) not in out.where and _registry_kind(str(o)):
+            out.external.add(str(o))
+    for s, member in graph.subject_objects(M.member):
+        kind, code = str(member).split("/")[-2:]
+        out.members.append((str(s).rsplit("/", 1)[1], kind, code))
+    for s in graph.subjects(M.hasCoverage):
+        out.covered[str(s)] = out.covered.get(str(s), 0) + 1
+    _note_ties(out, graph)
+    out.ntriples = [ntriples_text(graph)]
+    out._graph = None
+    return out
+
+
+#: kinds of the nodes the registry mints, whose IRIs another file may refer to
+REGISTRY_KINDS = ("actor", "source", "territoire", "instance", "inventory", "survey")
+
+
+def _registry_kind(node: str) -> bool:
+    return node.startswith(BASE) and node[len(BASE):].split("/", 1)[0] in REGISTRY_KINDS
+
+
+def read_yaml_part(path: Path) -> RegistryGraph:
+    """A ``*.yaml`` registry file read on its own (see :func:`read_part`)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        out = RegistryGraph()
+        out.files.append(path.name)
+        out.problems.append(Problem(path.name, "(fichier)", "", "fichier-illisible", f"fichier illisible : {err.strerror}"))
+        return out
+    return read_yaml_bytes(path.name, raw)
+
+
+def read_yaml_bytes(name: str, raw: bytes) -> RegistryGraph:
+    """The bytes of a ``*.yaml`` registry file read on its own (see :func:`read_part`)."""
+    data, problems = load_yaml(raw, name)
+    return read_part(name, data, problems, read=not problems)
+
+
+def registry_files(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """The ``*.yaml`` files of a registry folder, and what is wrong with the folder."""
+    files, problems = _folder_problems(folder)
+    return [path for path in files if path.suffix == ".yaml"], problems
+
+
+def conflicts(parts: list[RegistryGraph]) -> bool:
+    """Whether files read apart would read differently together: an id declared in two files, or a
+    source defined differently in two files (the second is refused, so it makes no triple)."""
+    seen: set[str] = set()
+    sources: dict[str, dict] = {}
+    for part in parts:
+        if seen & part.seen_ids.keys():
+            return True
+        seen |= part.seen_ids.keys()
+        for key, (_, entry) in part.sources.items():
+            if key in sources and sources[key] != entry:
+                return True
+            sources.setdefault(key, entry)
+    return False
+
+
+def merge_parts(folder_problems: list[Problem], parts: list[RegistryGraph], geo: Geography,
+                shared: Path | None) -> RegistryGraph:
+    """The registry from its files read apart, then the rules that need all of them: a registry that
+    mixes synthetic and real files, the scope of each coverage and inventory, each actor's place,
+    provenance against the documents. Parts must not conflict (:func:`conflicts`)."""
+    out = RegistryGraph()
+    out.problems = list(folder_problems)
+    for part in parts:
+        out.files += part.files
+        out.problems += part.problems
+        out.ntriples += part.ntriples
+        out.where.update(part.where)
+        out.referenced |= part.referenced
+        out.scopes.update(part.scopes)
+        out.coverage_refs += part.coverage_refs
+        out.seen_ids.update(part.seen_ids)
+        out.sources.update(part.sources)
+        out.synthetic_files |= part.synthetic_files
+        out.citations += part.citations
+        out.based_in += part.based_in
+        out.types.update(part.types)
+        out.members += part.members
+        out.covered.update(part.covered)
+        out.part_keys.update(part.part_keys)
+        out.finess.update(part.finess)
+        out.ties.update(part.ties)
+        out.based.update(part.based)
+    _registry_checks(out, geo, shared)
+    return out
+
+
+def _registry_checks(out: RegistryGraph, geo: Geography, shared: Path | None) -> None:
+    if out.synthetic_files and set(out.files) - out.synthetic_files:
+        real = sorted(set(out.files) - out.synthetic_files)
+        out.problem(Where(real[0], "(fichier)", "synthetic"), "melange-synthetique",
+                    "un registre ne mélange pas données réelles et synthétiques : fichiers synthétiques "
+                    f"{', '.join(sorted(out.synthetic_files))} à côté de {', '.join(real)}")
+    _resolve_custom_territories(out, geo)
+    _check_scopes(out, geo)
+    _check_based_in(out, geo)
+    provenance.check_provenance(out, shared)
+
+
 def read_registry(
     folder: Path, geo: Geography, extra: Iterable[tuple] = (), shared: Path | None = None
 ) -> RegistryGraph:
@@ -617,12 +810,24 @@ def read_registry(
     (``(name, document)`` or ``(name, document or None, problems)``).
 
     ``shared`` is the folder of the project's documents that sources' ``file`` name (see ``provenance``).
+    Each file is read on its own (:func:`read_part`), then merged (:func:`merge_parts`); files that
+    conflict (an id in two files) are read again together, in order, as the rules of duplicates say.
     """
-    out = RegistryGraph()
-    files, out.problems = _folder_problems(folder)
+    files, folder_problems = registry_files(folder)
+    extra = list(extra)
+    parts = [read_yaml_part(path) for path in files]
+    parts += [read_part(name, data, list(problems[0]) if problems else []) for name, data, *problems in extra]
+    if conflicts(parts):
+        return read_together(folder_problems, files, extra, geo, shared)
+    return merge_parts(folder_problems, parts, geo, shared)
+
+
+def read_together(folder_problems: list[Problem], files: list[Path], extra: list[tuple], geo: Geography,
+                  shared: Path | None) -> RegistryGraph:
+    """Every file read into one graph, in order: an id already declared is refused where it repeats."""
+    out = RegistryGraph(_graph=triple_graph())
+    out.problems = list(folder_problems)
     for path in files:
-        if path.suffix != ".yaml":
-            continue
         out.files.append(path.name)
         try:
             raw = path.read_bytes()
@@ -638,21 +843,31 @@ def read_registry(
         out.problems += problems[0] if problems else []
         if data is not None:
             read_entries(out, name, data)
-    # Every record of a generated file says so, down to its statuses, roles and citations: marked once
-    # all files are read, in one pass over the nodes.
     for node, where in out.where.items():
         if where.file in out.synthetic_files:
             out.graph.add((URIRef(node), M.synthetic, Literal(True)))
-    if out.synthetic_files and set(out.files) - out.synthetic_files:
-        real = sorted(set(out.files) - out.synthetic_files)
-        out.problem(Where(real[0], "(fichier)", "synthetic"), "melange-synthetique",
-                    "un registre ne mélange pas données réelles et synthétiques : fichiers synthétiques "
-                    f"{', '.join(sorted(out.synthetic_files))} à côté de {', '.join(real)}")
-    _resolve_custom_territories(out, geo)
-    _check_scopes(out, geo)
-    _check_based_in(out, geo)
-    provenance.check_provenance(out, shared)
+    for s, member in out.graph.subject_objects(M.member):
+        kind, code = str(member).split("/")[-2:]
+        out.members.append((str(s).rsplit("/", 1)[1], kind, code))
+    _note_ties(out, out.graph)
+    _registry_checks(out, geo, shared)
     return out
+
+
+def _note_ties(out: RegistryGraph, g: Graph) -> None:
+    """What links a national file's seat to an instance (``seats.link_seats``): FINESS numbers, types,
+    places covered, actors and where they are based."""
+    for s, v in g.subject_objects(M.finess):
+        if (s, RDF.type, M.SchemeInstance) in g:
+            out.finess[str(v)] = str(s)
+    for instance, concept in g.subject_objects(M.schemeType):
+        if (instance, RDF.type, M.SchemeInstance) not in g:
+            continue
+        places = {str(t) for c in g.objects(instance, M.hasCoverage) for t in g.objects(c, M.territory)}
+        actors = {str(a) for r in g.objects(instance, M.hasRole) for a in g.objects(r, M.actor)}
+        out.ties[str(instance)] = (str(concept).rsplit("/", 1)[-1], places, actors)
+    for actor, place in g.subject_objects(M.basedIn):
+        out.based[str(actor)] = str(place)
 
 
 def merge_problems(read: list[Problem], shapes: list[Problem]) -> list[Problem]:
@@ -671,9 +886,7 @@ def _check_based_in(out: RegistryGraph, geo: Geography) -> None:
 
 
 def _resolve_custom_territories(out: RegistryGraph, geo: Geography) -> None:
-    for s, member in out.graph.subject_objects(M.member):
-        ident = str(s).rsplit("/", 1)[1]
-        kind, code = str(member).split("/")[-2:]
+    for ident, kind, code in out.members:
         out.custom_communes.setdefault(ident, set()).update(geo.communes_of(kind, code))
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from maillage.core.errors import Problem, RegistryInvalid
-from .vocabulary import M
 
 from .provenance import UNVERIFIED
 
@@ -32,11 +31,8 @@ class Counts:
 
 def counts(reg) -> Counts:
     """What a read registry (``RegistryGraph``) holds: files, instances (with a coverage), coverages."""
-    return Counts(
-        files=len(reg.files),
-        instances=sum(1 for _ in reg.graph.subjects(predicate=M.hasCoverage, unique=True)),
-        coverages=sum(1 for _ in reg.graph.objects(predicate=M.hasCoverage)),
-    )
+    instances, coverages = reg.counts()
+    return Counts(files=len(reg.files), instances=instances, coverages=coverages)
 
 
 def _live(data_dir: Path) -> dict | None:

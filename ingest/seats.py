@@ -154,19 +154,13 @@ def seat_triples(read: SeatFile) -> str:
 
 def _instance_ties(reg: RegistryGraph) -> tuple[dict[str, str], dict[tuple[str, str], set[str]]]:
     """FINESS number → instance, and (type, commune code) → instances tied to that commune."""
-    g = reg.graph
-    by_finess = {str(v): str(s) for s, v in g.subject_objects(M.finess) if (s, RDF.type, M.SchemeInstance) in g}
     ties: dict[tuple[str, str], set[str]] = {}
-    for instance, concept in g.subject_objects(M.schemeType):
-        if (instance, RDF.type, M.SchemeInstance) not in g:
-            continue
-        kind = str(concept).rsplit("/", 1)[-1]
-        places = {g.value(c, M.territory) for c in g.objects(instance, M.hasCoverage)}
-        places |= {g.value(g.value(r, M.actor), M.basedIn) for r in g.objects(instance, M.hasRole)}
+    for instance, (kind, territories, actors) in reg.ties.items():
+        places = territories | {reg.based[a] for a in actors if a in reg.based}
         for place in places:
-            if place is not None and "/commune/" in str(place):
-                ties.setdefault((kind, str(place).rsplit("/", 1)[-1]), set()).add(str(instance))
-    return by_finess, ties
+            if "/commune/" in place:
+                ties.setdefault((kind, place.rsplit("/", 1)[-1]), set()).add(instance)
+    return dict(reg.finess), ties
 
 
 def link_seats(reg: RegistryGraph, found: list[Seat]) -> int:
@@ -180,6 +174,6 @@ def link_seats(reg: RegistryGraph, found: list[Seat]) -> int:
             candidates = ties.get((seat.type, seat.commune), set())
             instance = next(iter(candidates)) if len(candidates) == 1 else None
         if instance is not None:
-            reg.graph.add((URIRef(iri("seat", seat.key)), M.seatOf, URIRef(instance)))
+            reg.add((URIRef(iri("seat", seat.key)), M.seatOf, URIRef(instance)))
             linked += 1
     return linked

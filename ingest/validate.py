@@ -25,10 +25,9 @@ The naive alternative (the whole graph in one rdflib Graph, pySHACL over all of 
 
 from __future__ import annotations
 
-import gc
+import functools
 import hashlib
 import json
-from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
 
@@ -42,13 +41,15 @@ from maillage.ontology import SHAPES_FILE, VOCABULARY_FILES
 
 from . import geography
 from . import _fact_terms, _fastgraph, shacl_core
+from ._collector import cycle_collector_paused
 from ._fact_terms import fact_terms
 from ._fastgraph import graph_from_triples, ntriples_terms
 from .geography import Geography
 from .registry import RegistryGraph
 from .shacl_core import Result
 
-__all__ = ["validate_registry", "registry_data", "referenced_territories", "shacl_results", "report_results", "validate_seats", "validate_geography", "geography_verdict_known", "compiled_shapes", "vocabulary", "problems_from_report"]
+__all__ = ["validate_registry", "registry_data", "referenced_territories", "shacl_results", "text_results",
+           "registry_locator", "geography_stubs", "report_results", "validate_seats", "validate_geography", "geography_verdict_known", "compiled_shapes", "vocabulary", "problems_from_report"]
 
 # Registry field named by each property, so a report speaks the file's words ("ages", not m:minAge).
 FIELD_OF = {
@@ -142,7 +143,7 @@ def shacl_results(data: Graph) -> list[Result]:
 def referenced_territories(reg: RegistryGraph, geo: Geography) -> list[str]:
     """The N-Triples of the geography's source and of each official territory the registry names,
     with its département, région and EPCI (what their shapes require to exist)."""
-    return _territory_triples(geo, sorted(reg.referenced))
+    return geography_stubs(geo, reg.referenced)
 
 
 def _territory_triples(geo: Geography, territories) -> list[str]:
@@ -162,26 +163,47 @@ def _territory_triples(geo: Geography, territories) -> list[str]:
 def registry_data(reg: RegistryGraph, geo: Geography) -> Graph:
     """The graph the registry is validated as: its triples, the vocabulary, and the description of
     each official territory it references (:func:`referenced_territories`)."""
-    around = ntriples_terms(vocabulary().serialize(format="nt") + "".join(referenced_territories(reg, geo)))
+    around = ntriples_terms(_vocabulary_ntriples() + "".join(referenced_territories(reg, geo)))
     # The registry's graph is an index already, its triples distinct; what is added around it is
     # checked against it (a source of the geography the registry also declares is one triple).
     return graph_from_triples(chain(reg.graph, (t for t in around if t not in reg.graph)))
 
 
 def validate_registry(reg: RegistryGraph, geo: Geography) -> list[Problem]:
-    """Validate the registry with the description of each official territory it references."""
-    with _cycle_collector_paused():
+    """Validate the whole registry at once with the description of each official territory it
+    references: the reference that validating file by file (``ingest.file_verdicts``) equals."""
+    with cycle_collector_paused():
         results = shacl_results(registry_data(reg, geo))
-    if not results:
-        return []
+    return problems_from_results(results, registry_locator(reg)) if results else []
 
+
+def registry_locator(reg: RegistryGraph):
+    """Where a focus node of the registry's validation was written (a territory's: « géographie »)."""
     def locate(focus):
         where = reg.where.get(str(focus))
         if where is None:
             return ("géographie", local(str(focus)), "")
         return (where.file, where.entry, where.field)
+    return locate
 
-    return problems_from_results(results, locate)
+
+def geography_stubs(geo: Geography, referenced) -> list[str]:
+    """The geography's source and each official territory of ``referenced`` (kind, code) with its
+    parents: what the shapes must see of the geography (a territory that does not exist is left out:
+    the shapes report "territoire inconnu")."""
+    return _territory_triples(geo, sorted(referenced))
+
+
+def text_results(ntriples: str) -> list[Result]:
+    """The results of validating N-Triples with the vocabulary (:func:`shacl_results`), [] when they
+    conform; runs in a worker process as well."""
+    with cycle_collector_paused():
+        return shacl_results(graph_from_triples(ntriples_terms(ntriples + _vocabulary_ntriples())))
+
+
+@functools.lru_cache(maxsize=1)
+def _vocabulary_ntriples() -> str:
+    return vocabulary().serialize(format="nt")
 
 
 def validate_seats(text: str, communes: set[str], geo: Geography, cache_dir: Path | None, locate) -> list[Problem]:
@@ -199,11 +221,9 @@ def validate_seats(text: str, communes: set[str], geo: Geography, cache_dir: Pat
     if marker is not None and marker.exists():
         return []
     stubs = _territory_triples(geo, [("commune", code) for code in sorted(communes)])
-    data = vocabulary()
-    data.parse(data=text + "".join(stubs), format="nt")
-    conforms, report, _ = pyshacl.validate(data, shacl_graph=compiled_shapes(), inference="none")
-    if not conforms:
-        return problems_from_report(report, locate)
+    results = text_results(text + "".join(stubs))
+    if results:
+        return problems_from_results(results, locate)
     if marker is not None:
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text("ok\n")
@@ -242,28 +262,11 @@ def _marker(geo: Geography, cache_dir: Path) -> Path:
     return cache_dir / f"geography-{geography_key(geo)}.valid"
 
 
-@contextmanager
-def _cycle_collector_paused():
-    """Python's cycle collector off for a while, then back as it was.
-
-    The geography's index is about a million long-lived objects (terms, tuples, lists, dicts), made in
-    one go: each of their allocations counts towards the next collection, and each full collection walks
-    all of them to find no garbage. Measured: a third of the index's time and a fifth of pySHACL's.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def validate_geography(geo: Geography, cache_dir: Path | None) -> list[Problem]:
     """Validate every official territory, unless this exact geography already passed these rules."""
     if geography_verdict_known(geo, cache_dir):
         return []
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         # The vocabulary's subjects are classes and concepts, never territories: both parts are distinct.
         data = graph_from_triples(chain(fact_terms(geo), ntriples_terms(vocabulary().serialize(format="nt"))))
         conforms, report, _ = pyshacl.validate(data, shacl_graph=compiled_shapes(), inference="none")

@@ -141,13 +141,16 @@ def test_report_messages_are_french(small):
 
 def test_crash_while_writing_keeps_the_last_good_build(small, monkeypatch):
     from maillage.ingest import build as build_module
+    from maillage.ingest import reuse as reuse_module
 
     before = os.readlink(small.data_dir / "current")
 
     def crash(*args, **kwargs):
         raise OSError("disque plein (simulé)")
 
+    # The registry did not change: the build reuses the live store, and writes the cards there.
     monkeypatch.setattr(build_module, "store_cards", crash)
+    monkeypatch.setattr(reuse_module, "store_cards", crash)
     with pytest.raises(OSError):
         build(small)
     assert os.readlink(small.data_dir / "current") == before

@@ -1,57 +1,76 @@
-"""The cards asked of the in-memory card store, in one process or shared among several, equal the
-cards asked of the whole build's store."""
+"""The cards read from the registry's index graph (the build's way) are exactly those ``instance_card``
+gives asked of a store (the reference): row for row, and card for card as the same JSON, on the real
+registry and on a synthetic région."""
 
 from __future__ import annotations
 
-from maillage.ingest import csv_import, geography, publish
-from maillage.ingest.publish import card_facts
+import json
+from collections import Counter
+
+import pytest
+from card_equal import coverage_pairs, reference_session
+
+from maillage.core.settings import Settings
+from maillage.ingest import csv_import, geography
+from maillage.ingest.card_rows import COLUMNS, CardRows
+from maillage.ingest.publish import CARD_CHUNK, card_facts, cards_of_graph
 from maillage.ingest.registry import read_registry
+from maillage.ingest.synthetic import generate, write
 from maillage.ingest.validate import referenced_territories
 from maillage.store.embedded import EmbeddedBackend
 from maillage.store.session import Session
 
 
-def test_cards_from_the_card_store_equal_those_of_the_whole_store(national, tmp_path, monkeypatch):
-    geo = geography.load(national.geography)
-    reg = read_registry(national.registry, geo, csv_import.read_folder(national.registry), national.shared)
+def _read(settings: Settings, geo):
+    reg = read_registry(settings.registry, geo, csv_import.read_folder(settings.registry), settings.shared)
+    return reg, "".join(referenced_territories(reg, geo))
+
+
+def _same_cards(ours: dict[str, dict], reference: dict[str, dict]) -> None:
+    assert ours == reference
+    for coverage, card in reference.items():  # the same keys in the same order: the same JSON stored
+        assert json.dumps(ours[coverage], ensure_ascii=False) == json.dumps(card, ensure_ascii=False), coverage
+
+
+def _same_rows(rows: CardRows, session: Session, pairs: list[dict]) -> None:
+    asked: dict[str, Counter] = {}
+    for start in range(0, len(pairs), CARD_CHUNK):
+        for f in session.run_rows("instance_card", pairs[start:start + CARD_CHUNK]):
+            asked.setdefault(f["coverage"], Counter())[tuple(f[c] for c in COLUMNS)] += 1
+    for pair in pairs:
+        read = Counter(tuple(f[c] for c in COLUMNS) for f in rows.rows(pair["instance"], pair["coverage"]))
+        assert read == asked.get(pair["coverage"], Counter()), pair
+
+
+@pytest.fixture(scope="module")
+def geo(national):
+    return geography.load(national.geography)
+
+
+def test_the_real_registry_gives_the_same_cards(national, geo):
+    reg, territories = _read(national, geo)
     whole = Session(EmbeddedBackend.open(national.data_dir))
-    pairs = [{"instance": r["instance"], "coverage": r["coverage"]} for r in whole.run("coverages")]
-    registry, territories = reg.graph.serialize(format="nt", encoding="utf-8"), "".join(referenced_territories(reg, geo))
-    from_whole = card_facts(whole, pairs)
-    assert len(from_whole) == len(pairs) > 40
-    assert {c["level"] for c in from_whole.values()} >= {"commune", "epci", "departement", "region"}
-    assert publish._cards(pairs, registry, territories, tmp_path, workers=1) == from_whole
-    monkeypatch.setattr(publish, "PARALLEL_COVERAGES", 1)
-    assert publish._cards(pairs, registry, territories, tmp_path, workers=3) == from_whole
-    assert not list(tmp_path.iterdir())  # the workers' N-Triples file is gone
+    pairs = coverage_pairs(whole)
+    reference = card_facts(whole, pairs)
+    assert len(reference) == len(pairs) > 40
+    assert {c["level"] for c in reference.values()} >= {"commune", "epci", "departement", "region"}
+    assert card_facts(reference_session(reg.graph, territories), pairs) == reference
+    _same_cards(cards_of_graph(reg.graph, territories, pairs, whole.concepts), reference)
+    _same_rows(CardRows(reg.graph, territories), whole, pairs)
+    stored = whole.backend.store.query(
+        "SELECT ?c ?card WHERE { ?c <https://w3id.org/maillage/ontology#card> ?card }")
+    assert {row["c"].value: json.loads(row["card"].value) for row in stored} == reference
 
 
-class _BrokenPool:
-    """A pool whose workers never start, as when a script without a ``__main__`` guard builds."""
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def submit(self, *args):
-        from concurrent.futures import Future
-
-        future = Future()
-        future.set_exception(publish.BrokenProcessPool("worker died"))
-        return future
-
-
-def test_a_worker_that_cannot_start_leaves_its_share_to_the_build(national, tmp_path, monkeypatch):
-    geo = geography.load(national.geography)
-    reg = read_registry(national.registry, geo, csv_import.read_folder(national.registry), national.shared)
-    whole = Session(EmbeddedBackend.open(national.data_dir))
-    pairs = [{"instance": r["instance"], "coverage": r["coverage"]} for r in whole.run("coverages")]
-    monkeypatch.setattr(publish, "PARALLEL_COVERAGES", 1)
-    monkeypatch.setattr(publish, "ProcessPoolExecutor", _BrokenPool)
-    registry, territories = reg.graph.serialize(format="nt", encoding="utf-8"), "".join(referenced_territories(reg, geo))
-    assert publish._cards(pairs, registry, territories, tmp_path, workers=2) == card_facts(whole, pairs)
+def test_a_synthetic_region_gives_the_same_cards(national, geo, tmp_path):
+    docs, truth = generate(geo, seed=11, regions=["53"])
+    write(docs, truth, tmp_path)
+    reg, territories = _read(Settings.from_env(registry=tmp_path / "registry", shared=national.shared), geo)
+    session = reference_session(reg.graph, territories)
+    pairs = coverage_pairs(session)
+    reference = card_facts(session, pairs)
+    assert len(reference) == len(pairs) > 500
+    assert {c["level"] for c in reference.values()} >= {"epci", "departement"}
+    assert any(card["confidence"] == "inferred" for card in reference.values())
+    _same_cards(cards_of_graph(reg.graph, territories, pairs, session.concepts), reference)
+    _same_rows(CardRows(reg.graph, territories), session, pairs)

@@ -124,3 +124,36 @@ def test_a_path_expression_is_not_understood():
     """, format="turtle")
     with pytest.raises(shacl_core.Unsupported):
         shacl_core.compile_shapes(shapes)
+
+
+def _seats_data(national, geo, text: str, communes: set[str]):
+    from maillage.ingest._fastgraph import ntriples_terms
+    from maillage.ingest.validate import _territory_triples, _vocabulary_ntriples
+
+    stubs = _territory_triples(geo, [("commune", code) for code in sorted(communes)])
+    return graph_from_triples(ntriples_terms(text + "".join(stubs) + _vocabulary_ntriples()))
+
+
+def test_the_national_seats_give_the_same_results(national, geo):
+    """The seats of the national files (France services, FINESS) as the build validates them, and
+    the same with one seat broken: both engines agree."""
+    from maillage.ingest import build, seats
+
+    checked = 0
+    for name, reader in build.SEAT_READERS.items():
+        desc = seats.description(name)
+        path, digest, problem = seats.file_of(desc, national.shared)
+        if path is None:
+            continue
+        read = reader(desc, path, digest, geo)
+        text = seats.seat_triples(read)
+        communes = {s.commune for s in read.seats}
+        ours, reference = both_engines(_seats_data(national, geo, text, communes))
+        assert ours == reference == set()
+        first = next(line for line in text.splitlines() if line.endswith(f"<{M.Seat}> .")).split(" ", 1)[0]
+        broken = "".join(line + "\n" for line in text.splitlines() if not line.startswith(first))
+        broken += f"{first} <{RDF.type}> <{M.Seat}> .\n{first} <{M.commune}> <{iri('commune', '99999')}> .\n"
+        ours, reference = both_engines(_seats_data(national, geo, broken, communes))
+        assert ours == reference and ours
+        checked += 1
+    assert checked == 2

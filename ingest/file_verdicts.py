@@ -1,0 +1,275 @@
+"""The registry read and validated file by file, in worker processes, each verdict remembered by content.
+
+Validating the whole registry at once (``validate.validate_registry``) costs the same after editing one
+date as after writing the registry anew. Here each file is:
+
+1. **read on its own** (``registry.read_part``), in a worker process; what it read is remembered in
+   ``<data_dir>/cache/registry/`` by the file's name and bytes and the code that maps it, so an
+   unchanged file is not read again;
+2. **merged** with the others (``registry.merge_parts``): the rules that need every file (an id in two
+   files, the scope of each coverage and inventory, actors' places, provenance) run over the whole
+   registry's index there; files that conflict are read again together, and validated at once, so a
+   duplicate is reported as it always was;
+3. **validated on its own** by pySHACL, in a worker process, with exactly what its shapes look at
+   beyond the file: the official territories it references (and their département and région), and
+   the ``rdf:type`` of each actor, source or territory of another file it refers to. A focus node's
+   results depend only on its own triples and the types of its values (``sh:class``, ``sh:node`` on
+   the vocabulary), so the results for the file's nodes are those of validating everything at once
+   (``tests/ingest/test_file_verdicts.py`` holds the two equal); results on another file's stubs are
+   dropped (that file reports its own nodes). A file that passes is remembered by the SHA-256 of
+   everything that was validated and of the rules: the same data through the same rules gives the
+   same verdict.
+
+Problems are located with the merged registry's index, then sorted and made distinct, as a whole
+validation's are (a source defined identically in two files is reported once, where it was last read).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import multiprocessing
+import os
+import pickle
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from importlib.metadata import version
+from pathlib import Path
+
+from maillage import core
+from maillage.core.errors import Problem
+from maillage.ontology import SHAPES_FILE, VOCABULARY_FILES
+
+from . import registry as registry_module
+from .geography import Geography
+from .registry import RegistryGraph, conflicts, merge_parts, read_part, read_together, read_yaml_bytes, registry_files
+from ._collector import cycle_collector_paused
+from .validate import geography_stubs, problems_from_results, registry_locator, text_results, validate_registry
+
+__all__ = ["read_and_validate", "worker_pool", "code_key", "cached_part", "prune_readings", "POOL_BYTES"]
+
+#: below this many bytes of files to read or validate, the work is done in this process: starting
+#: workers costs more than it saves
+POOL_BYTES = 256 * 1024
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+def cached_part(cache_dir: Path, key: str) -> RegistryGraph | None:
+    """A file's reading remembered under ``key`` in ``cache_dir``, or None."""
+    return _part_get(cache_dir / "registry" / f"{key}.part")
+
+
+def code_key() -> str:
+    return _code_key().hex()
+
+
+@functools.lru_cache(maxsize=1)
+def _code_key() -> bytes:
+    """What a file's reading and verdict depend on besides its bytes: the code of ingest and core,
+    the shapes and vocabulary, pySHACL's version."""
+    h = hashlib.sha256(version("pyshacl").encode() + version("rdflib").encode())
+    for folder in (Path(registry_module.__file__).parent, Path(core.__file__).parent):
+        for path in sorted(folder.glob("*.py")):
+            h.update(path.name.encode() + path.read_bytes())
+    for path in (SHAPES_FILE, *VOCABULARY_FILES):
+        h.update(path.read_bytes())
+    return h.digest()
+
+
+@contextmanager
+def worker_pool(workers: int | None = None):
+    """A pool of worker processes (one per core by default), started from a fresh server process
+    (``forkserver``: never a fork of a process running the geography's store writer thread)."""
+    count = workers or len(os.sched_getaffinity(0))
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        yield pool
+
+
+def _run(pool: Executor | None, jobs: list[tuple[Callable, tuple, int]], progress: Callable[[int, object], None]):
+    """Run ``(function, args, size)`` jobs, in ``pool`` when their size makes it worth it; call
+    ``progress(index, result)`` as each finishes; the results in order. A single job runs here: a
+    worker would only add its start and the copy of its data and result."""
+    results: list = [None] * len(jobs)
+    if pool is None or len(jobs) == 1 or sum(size for _, _, size in jobs) < POOL_BYTES:
+        for i, (function, args, _) in enumerate(jobs):
+            results[i] = function(*args)
+            progress(i, results[i])
+        return results
+    futures = {pool.submit(function, *args): i for i, (function, args, _) in enumerate(jobs)}
+    for future in as_completed(futures):
+        i = futures[future]
+        results[i] = future.result()
+        progress(i, results[i])
+    return results
+
+
+def _cache_get(path: Path):
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None  # absent or written by another version: read the file again
+
+
+def _part_get(path: Path) -> RegistryGraph | None:
+    """A reading remembered by :func:`_part_put`, its N-Triples left on disk; None when absent."""
+    part = _cache_get(path)
+    if not isinstance(part, RegistryGraph) or not all(isinstance(t, str) or t.exists() for t in part.ntriples):
+        return None
+    return part
+
+
+def prune_readings(cache_dir: Path, keep: set[str]) -> int:
+    """Forget the readings whose keys are not in ``keep`` (the live build's): each edit of a file
+    leaves its former reading behind, a région's being tens of MB. The number forgotten."""
+    forgotten = 0
+    for path in (cache_dir / "registry").glob("*.part"):
+        if path.stem not in keep:
+            path.with_suffix(".nt").unlink(missing_ok=True)
+            path.unlink(missing_ok=True)
+            forgotten += 1
+    return forgotten
+
+
+def _part_put(path: Path, part: RegistryGraph) -> None:
+    """Remember a reading: its N-Triples beside it (``.nt``), the rest pickled; an unchanged file's
+    triples are then never loaded by a build that reuses the live store."""
+    text = part.ntriples_text()
+    nt = path.with_suffix(".nt")
+    if text:
+        tmp = nt.with_suffix(f".{os.getpid()}.tmp")
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(nt)
+    _cache_put(path, dataclasses.replace(part, ntriples=[nt] if text else []))
+
+
+def _cache_put(path: Path, value) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    tmp.replace(path)  # atomic: a concurrent build reads the whole entry or none
+
+
+def _read_job(name: str, raw: bytes) -> RegistryGraph:
+    # The cycle collector walks every node and triple made so far at each collection: paused, a
+    # région's file reads in a third of the time (what is made is kept anyway).
+    with cycle_collector_paused():
+        return read_yaml_bytes(name, raw)
+
+
+def _read_parts(files: list[Path], cache: Path | None, code: bytes, pool, say) -> list[RegistryGraph]:
+    parts: list[RegistryGraph | None] = [None] * len(files)
+    jobs, where = [], []
+    for i, path in enumerate(files):
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            parts[i] = registry_module.read_yaml_part(path)  # says it is unreadable
+            continue
+        key = hashlib.sha256(code + path.name.encode() + b"\0" + raw).hexdigest()[:40]
+        entry = cache / f"{key}.part" if cache is not None else None
+        cached = _part_get(entry) if entry is not None else None
+        if isinstance(cached, RegistryGraph):
+            parts[i] = cached
+            cached.part_keys = {path.name: key}
+            continue
+        jobs.append((_read_job, (path.name, raw), len(raw)))
+        where.append((i, entry, key))
+    if jobs:
+        say(f"Lecture de {len(jobs)} fichier(s) du registre sur {len(files)} (les autres sont inchangés)…")
+
+    def done(j: int, part: RegistryGraph) -> None:
+        i, entry, key = where[j]
+        say(f"  {files[i].name} : lu, {len(part.covered)} dispositifs ({j + 1}/{len(jobs)})")
+        if entry is not None and not part.problems:
+            _part_put(entry, part)
+            part.part_keys = {files[i].name: key}
+
+    for (i, _, _), part in zip(where, _run(pool, jobs, done)):
+        parts[i] = part
+    return parts  # type: ignore[return-value]
+
+
+def _around(part: RegistryGraph, reg: RegistryGraph, geo: Geography, added: dict[str, list[str]]) -> str:
+    """What a part's shapes see besides its own triples: the triples added to its nodes after reading,
+    the geography it references, and the types of the other files' nodes it refers to."""
+    stubs = geography_stubs(geo, part.referenced)
+    for node in sorted(part.external):
+        for cls in reg.types.get(node, ()):
+            stubs.append(f"<{node}> {_RDF_TYPE} <{cls}> .\n")
+    return "".join(added.get(part.files[0], ())) + "".join(sorted(stubs))
+
+
+def _added_by_file(reg: RegistryGraph) -> dict[str, list[str]]:
+    """The triples added after reading (provenance), as N-Triples, by the file of their subject."""
+    by_file: dict[str, list[str]] = {}
+    for line in reg.added_ntriples().splitlines(keepends=True):
+        subject = line.split(" ", 1)[0][1:-1]
+        where = reg.where.get(subject)
+        if where is not None:
+            by_file.setdefault(where.file, []).append(line)
+    return by_file
+
+
+def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geography, cache: Path | None,
+                    code: bytes, pool, say) -> list[Problem]:
+    added = _added_by_file(reg)
+    locate = registry_locator(reg)
+    jobs, where = [], []
+    for part in parts:
+        if not part.ntriples or not part.ntriples[0]:
+            continue
+        around = _around(part, reg, geo, added)
+        # A file's own triples are known by its reading's key (its name, bytes and the code that
+        # reads it): its text is read, from the cache, only when it must be validated.
+        own = "".join(part.part_keys.values()) or part.ntriples_text()
+        key = hashlib.sha256(code + own.encode() + b"\0" + around.encode()).hexdigest()[:40]
+        marker = cache / f"{key}.valid" if cache is not None else None
+        if marker is not None and marker.exists():
+            continue
+        data = part.ntriples_text() + around
+        jobs.append((text_results, (data,), len(data)))
+        where.append((part, marker))
+    if jobs:
+        say(f"Validation SHACL de {len(jobs)} fichier(s) du registre sur {len(parts)} (les autres ont leur verdict mémorisé)…")
+    problems: list[Problem] = []
+    started = time.perf_counter()
+
+    def done(j: int, results: list) -> None:
+        part, marker = where[j]
+        # Another file's node is only a stub here: that file reports its own.
+        own = [r for r in results if str(r.focus) not in part.external]
+        found = problems_from_results(own, locate)
+        problems.extend(found)
+        verdict = f"{len(found)} problème(s)" if found else "conforme"
+        say(f"  {part.files[0]} : {verdict} ({j + 1}/{len(jobs)}, {time.perf_counter() - started:.1f} s)")
+        if marker is not None and not found:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text("ok\n")
+
+    _run(pool, jobs, done)
+    return sorted(set(problems), key=lambda p: (p.file, p.entry, p.field, p.rule))
+
+
+def read_and_validate(folder: Path, geo: Geography, extra: list[tuple], shared: Path | None, cache_dir: Path | None,
+                      pool: Executor | None = None, progress: Callable[[str], None] | None = None,
+                      ) -> tuple[RegistryGraph, list[Problem]]:
+    """The registry of ``folder`` (and the CSV documents ``extra``, as ``read_registry`` takes them),
+    and the shapes' problems: the same as ``read_registry`` then ``validate_registry``, file by file."""
+    say = progress or (lambda _text: None)
+    code = _code_key()
+    cache = cache_dir / "registry" if cache_dir is not None else None
+    files, folder_problems = registry_files(folder)
+    parts = _read_parts(files, cache, code, pool, say)
+    parts += [read_part(name, data, list(problems[0]) if problems else []) for name, data, *problems in extra]
+    if conflicts(parts):
+        say("  un identifiant ou une source figure dans plusieurs fichiers : le registre est relu et validé d'un bloc")
+        reg = read_together(folder_problems, files, extra, geo, shared)
+        return reg, validate_registry(reg, geo)
+    reg = merge_parts(folder_problems, parts, geo, shared)
+    return reg, _validate_parts(parts, reg, geo, cache, code, pool, say)

@@ -1,0 +1,127 @@
+"""A build's store made from the live build's store and what changed, instead of written anew.
+
+After an edit, most of the registry is what the live build already published. When the live build
+says (``registry-parts.json`` in its folder) that it was made by the same code from the same geography
+and the same other sources (seats, custom territories' communes), the new build starts from a
+checkpoint of its store (RocksDB hard links: milliseconds), then:
+
+* removes the triples of the changed files' previous readings that the new readings no longer hold,
+  and adds the new ones (the readings are remembered by ``file_verdicts``, keyed by content);
+* writes again the cards of the instances whose own nodes changed (an instance, its statuses, roles,
+  coverages and their citations), or, when anything else changed (an actor, a source, a territory:
+  what a card shows of them), every card as a cold build writes them (``every_card``);
+* copies the snapshot, the place table and the alias table of the live build, which read no
+  instance's node (``publish.copy_snapshot``).
+
+Everything happens in the new build's temporary folder: the live build is only read, a failure leaves
+it as it was, and the switch is the same atomic one (``maillage.store.builds.publish``). A build that
+cannot reuse (no live build, another code or geography, a CSV file, a reading forgotten) writes its
+store whole. ``tests/ingest/test_reuse.py`` holds the store of a build after an edit equal, triple for
+triple, to a cold build of the edited registry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from maillage import store as store_package
+from maillage.core.namespaces import BASE
+from maillage.store.named import QUESTIONS
+
+from .file_verdicts import cached_part
+from .publish import store_cards
+from .registry import RegistryGraph
+from .vocabulary import M
+
+__all__ = ["MANIFEST", "manifest", "reuse_store"]
+
+MANIFEST = "registry-parts.json"
+_CARD = ox.NamedNode(str(M.card))
+_HAS_COVERAGE = ox.NamedNode(str(M.hasCoverage))
+
+
+def store_code(code: str) -> str:
+    """What a store depends on besides its data: the reading and validation code (``code``), and the
+    code and named questions that write its cards and snapshot (``maillage.store``, ``queries``)."""
+    h = hashlib.sha256(code.encode())
+    for folder, pattern in ((Path(store_package.__file__).parent, "*.py"), (QUESTIONS, "*.rq")):
+        for path in sorted(folder.glob(pattern)):
+            h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+def manifest(reg: RegistryGraph, code: str, checksums: dict, other: str) -> dict:
+    """What the next build needs to reuse this one's store: the code, the geography, each file's
+    reading key, the triples added after reading, and a digest of the other sources' triples."""
+    return {"code": store_code(code), "geography": checksums, "files": list(reg.files), "parts": dict(reg.part_keys),
+            "added": reg.added_ntriples(), "other": hashlib.sha256(other.encode()).hexdigest()}
+
+
+def _lines(text: str) -> set[str]:
+    return {line for line in text.splitlines() if line}
+
+
+def _entry(subject: str) -> str | None:
+    """The instance a node belongs to (``…/instance/x`` for ``…/instance/x/status/0/source``), or None."""
+    if not subject.startswith(BASE + "instance/"):
+        return None
+    return BASE + "instance/" + subject[len(BASE + "instance/"):].split("/", 1)[0]
+
+
+def _quads(lines: set[str]) -> list[ox.Quad]:
+    data = "\n".join(sorted(lines)).encode() + b"\n"
+    return [ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict, cache_dir: Path, say,
+                every_card: Callable[[ox.Store], None]) -> bool:
+    """Make ``tmp/oxigraph`` from ``previous``'s store and the difference; False (nothing written)
+    when the previous build cannot be reused. ``every_card(store)`` writes every card and the snapshot
+    (as a cold build does) when not only instances changed."""
+    say = say or (lambda _text: None)
+    try:
+        old = json.loads((previous / MANIFEST).read_text(encoding="utf-8")) if previous is not None else None
+    except (OSError, ValueError):
+        old = None
+    if (not isinstance(old, dict) or any(old.get(k) != new[k] for k in ("code", "geography", "other"))
+            or set(new["parts"]) != set(new["files"])):
+        return False
+    changed = sorted({name for name in set(old["parts"]) | set(new["parts"]) if old["parts"].get(name) != new["parts"].get(name)})
+    before: set[str] = _lines(old["added"])
+    after: set[str] = _lines(new["added"])
+    for name in changed:
+        for key, lines in ((old["parts"].get(name), before), (new["parts"].get(name), after)):
+            if key is None:
+                continue
+            part = cached_part(cache_dir, key)
+            if part is None:
+                return False  # a reading forgotten: the store is written whole
+            lines |= _lines(part.ntriples_text())
+    removed, added = before - after, after - before
+    subjects = {line.split(" ", 1)[0][1:-1] for line in removed | added}
+    instances = {_entry(s) for s in subjects}
+    every = None in instances  # an actor, a source, a territory changed: cards show them
+    say(f"Magasin repris de la construction en service : {len(changed)} fichier(s) changé(s), "
+        f"{len(removed)} triplet(s) retiré(s), {len(added)} ajouté(s)…")
+    ox.Store.read_only(str(previous / "oxigraph")).backup(str(tmp / "oxigraph"))
+    store = ox.Store(str(tmp / "oxigraph"))
+    if every:
+        stale = list(store.quads_for_pattern(None, _CARD, None, ox.DefaultGraph()))
+    else:
+        stale = [q for i in instances for c in store.quads_for_pattern(ox.NamedNode(i), _HAS_COVERAGE, None, ox.DefaultGraph())
+                 for q in store.quads_for_pattern(c.object, _CARD, None, ox.DefaultGraph())]
+    for quad in stale + _quads(removed):
+        store.remove(quad)
+    store.extend(_quads(added))
+    if every:
+        every_card(store)
+    else:
+        store_cards(store, tmp, instances=instances, snapshot_of=previous)
+    store.flush()
+    del store
+    return True

@@ -1,0 +1,105 @@
+"""Validating file by file (``ingest.file_verdicts``) says exactly what validating everything at once
+says: the same problems, messages and verdicts, on the real registry, a synthetic one and every case of
+the bad-input corpus; and a remembered verdict is reused only for the same content."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from maillage.core.settings import PROJECT_ROOT, Settings
+from maillage.ingest import csv_import
+from maillage.ingest.file_verdicts import read_and_validate, worker_pool
+from maillage.ingest.geography import load as load_geography
+from maillage.ingest.registry import merge_problems, read_together, registry_files
+from maillage.ingest.synthetic import generate, write
+from maillage.ingest.validate import validate_registry
+
+from test_corpus import CASES, RESOURCES  # this folder is on the path (rootdir-relative imports)
+
+
+@pytest.fixture(scope="module")
+def geo():
+    return load_geography(Settings.from_env().geography)
+
+
+def _at_once(folder: Path, geo, shared: Path | None):
+    """The reference: every file read into one graph, in order, and validated at once."""
+    files, folder_problems = registry_files(folder)
+    reg = read_together(folder_problems, files, csv_import.read_folder(folder), geo, shared)
+    return reg, merge_problems(list(reg.problems), validate_registry(reg, geo))
+
+
+def _file_by_file(folder: Path, geo, shared: Path | None, cache: Path | None, pool=None):
+    reg, shapes = read_and_validate(folder, geo, csv_import.read_folder(folder), shared, cache, pool)
+    return reg, merge_problems(list(reg.problems), shapes)
+
+
+def _same(folder: Path, geo, shared: Path | None, cache: Path | None = None, pool=None) -> list:
+    whole, expected = _at_once(folder, geo, shared)
+    apart, found = _file_by_file(folder, geo, shared, cache, pool)
+    assert found == expected
+    assert set(apart.graph) == set(whole.graph)
+    assert apart.counts() == whole.counts()
+    return found
+
+
+def test_real_registry_says_the_same(geo, tmp_path):
+    assert _same(PROJECT_ROOT / "registry", geo, Settings.from_env().shared, tmp_path / "cache") == []
+    # and again, from the remembered readings and verdicts
+    assert _same(PROJECT_ROOT / "registry", geo, Settings.from_env().shared, tmp_path / "cache") == []
+    assert list((tmp_path / "cache" / "registry").glob("*.valid"))
+
+
+def test_synthetic_registry_says_the_same_in_worker_processes(geo, tmp_path):
+    docs, truth = generate(geo, seed=7, regions=["94", "53"])
+    write(docs, truth, tmp_path)
+    with worker_pool(2) as pool:
+        assert _same(tmp_path / "registry", geo, None, tmp_path / "cache", pool) == []
+    # one date broken in one file: that file is read and validated again, and says so as a whole would
+    path = tmp_path / "registry" / "region-53.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("2020-01-01", "2020-13-01", 1), encoding="utf-8")
+    with worker_pool(2) as pool:
+        problems = _same(tmp_path / "registry", geo, None, tmp_path / "cache", pool)
+    assert problems and {p.file for p in problems} == {"region-53.yaml"}
+
+
+def test_a_reference_to_another_file_is_checked_over_the_whole_registry(geo, tmp_path):
+    """An actor declared in one file and used in another: valid while it is declared, reported
+    with the shape's own message once it is gone, though the using file did not change."""
+    docs, truth = generate(geo, seed=7, regions=["94", "02"])
+    ars = docs["region-94.yaml"]["actors"][0]
+    docs["region-02.yaml"]["instances"][0]["roles"].append(
+        {"role": "funder", "actor": ars["id"], "from": "2020-01-01", "source": {"ref": "synthetique", "excerpt": "rôle croisé"}})
+    write(docs, truth, tmp_path)
+    assert _same(tmp_path / "registry", geo, None, tmp_path / "cache") == []
+    docs["region-94.yaml"]["actors"].pop(0)
+    docs["region-94.yaml"]["instances"] = [i for i in docs["region-94.yaml"]["instances"]
+                                          if all(r["actor"] != ars["id"] for r in i["roles"])]
+    write(docs, truth, tmp_path)
+    problems = _same(tmp_path / "registry", geo, None, tmp_path / "cache")
+    assert [p.rule for p in problems if p.file == "region-02.yaml"] == ["Class actor"]
+
+
+@pytest.mark.parametrize("case, mutate", [(c[0], c[1]) for c in CASES], ids=[c[0] for c in CASES])
+def test_corpus_case_says_the_same(geo, tmp_path, registry_copy, case, mutate):
+    settings = registry_copy(tmp_path / "copy", sorted((RESOURCES / "registry-small").iterdir()))
+    mutate(settings.registry, settings.shared)
+    _same(settings.registry, geo, settings.shared)
+
+
+def test_a_verdict_is_reused_only_for_the_same_content(geo, tmp_path):
+    registry = tmp_path / "registry"
+    shutil.copytree(RESOURCES / "registry-small", registry)
+    cache = tmp_path / "cache"
+    assert _file_by_file(registry, geo, None, cache)[1] == []
+    remembered = sorted(p.name for p in (cache / "registry").iterdir())
+    assert _file_by_file(registry, geo, None, cache)[1] == []
+    assert sorted(p.name for p in (cache / "registry").iterdir()) == remembered
+    body = (registry / "31.yaml").read_text(encoding="utf-8")
+    (registry / "31.yaml").write_text(body.replace("ages: [0, 12]", "ages: [0, 130]", 1), encoding="utf-8")
+    assert "ages: [0, 130]" in (registry / "31.yaml").read_text(encoding="utf-8")
+    problems = _file_by_file(registry, geo, None, cache)[1]
+    assert problems and all(p.file == "31.yaml" for p in problems)
