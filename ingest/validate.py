@@ -146,20 +146,6 @@ def referenced_territories(reg: RegistryGraph, geo: Geography) -> list[str]:
     return geography_stubs(geo, reg.referenced)
 
 
-def _territory_triples(geo: Geography, territories) -> list[str]:
-    """The geography's source and each (kind, code) of ``territories`` with its parents, once each."""
-    stubs: list[str] = list(geography.source_triples(geo))
-    seen: set[tuple[str, str]] = set()
-    for kind, code in territories:
-        if not geo.exists(kind, code):
-            continue  # left dangling on purpose: the shapes report "territoire inconnu"
-        for k, c in _with_parents(geo, kind, code):
-            if (k, c) not in seen:
-                seen.add((k, c))
-                stubs.extend(geography.node_triples(geo, k, c))
-    return stubs
-
-
 def registry_data(reg: RegistryGraph, geo: Geography) -> Graph:
     """The graph the registry is validated as: its triples, the vocabulary, and the description of
     each official territory it references (:func:`referenced_territories`)."""
@@ -189,9 +175,18 @@ def registry_locator(reg: RegistryGraph):
 
 def geography_stubs(geo: Geography, referenced) -> list[str]:
     """The geography's source and each official territory of ``referenced`` (kind, code) with its
-    parents: what the shapes must see of the geography (a territory that does not exist is left out:
-    the shapes report "territoire inconnu")."""
-    return _territory_triples(geo, sorted(referenced))
+    parents, once each: what the shapes must see of the geography (a territory that does not exist
+    is left out: the shapes report "territoire inconnu")."""
+    stubs: list[str] = list(geography.source_triples(geo))
+    seen: set[tuple[str, str]] = set()
+    for kind, code in sorted(referenced):
+        if not geo.exists(kind, code):
+            continue
+        for k, c in _with_parents(geo, kind, code):
+            if (k, c) not in seen:
+                seen.add((k, c))
+                stubs.extend(geography.node_triples(geo, k, c))
+    return stubs
 
 
 def text_results(ntriples: str) -> list[Result]:
@@ -220,7 +215,7 @@ def validate_seats(text: str, communes: set[str], geo: Geography, cache_dir: Pat
     marker = cache_dir / f"seats-{h.hexdigest()[:32]}.valid" if cache_dir is not None else None
     if marker is not None and marker.exists():
         return []
-    stubs = _territory_triples(geo, [("commune", code) for code in sorted(communes)])
+    stubs = geography_stubs(geo, {("commune", code) for code in communes})
     results = text_results(text + "".join(stubs))
     if results:
         return problems_from_results(results, locate)
@@ -268,7 +263,7 @@ def validate_geography(geo: Geography, cache_dir: Path | None) -> list[Problem]:
         return []
     with cycle_collector_paused():
         # The vocabulary's subjects are classes and concepts, never territories: both parts are distinct.
-        data = graph_from_triples(chain(fact_terms(geo), ntriples_terms(vocabulary().serialize(format="nt"))))
+        data = graph_from_triples(chain(fact_terms(geo), ntriples_terms(_vocabulary_ntriples())))
         conforms, report, _ = pyshacl.validate(data, shacl_graph=compiled_shapes(), inference="none")
     if not conforms:
         label = f"@etalab/decoupage-administratif@{geo.version}"

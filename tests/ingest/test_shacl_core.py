@@ -128,9 +128,9 @@ def test_a_path_expression_is_not_understood():
 
 def _seats_data(national, geo, text: str, communes: set[str]):
     from maillage.ingest._fastgraph import ntriples_terms
-    from maillage.ingest.validate import _territory_triples, _vocabulary_ntriples
+    from maillage.ingest.validate import _vocabulary_ntriples, geography_stubs
 
-    stubs = _territory_triples(geo, [("commune", code) for code in sorted(communes)])
+    stubs = geography_stubs(geo, {("commune", code) for code in communes})
     return graph_from_triples(ntriples_terms(text + "".join(stubs) + _vocabulary_ntriples()))
 
 
