@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 
 from maillage.api.app import create_app
@@ -198,11 +199,20 @@ def test_a_validation_past_its_memory_is_stopped(small_shared):
         assert c.get("/v1/health").status_code == 200
 
 
+def _many_instances(live: str, copies: int) -> bytes:
+    """The live file with its instances repeated under new identifiers: seconds of reading and checking
+    that no cache holds (the live file's verdict is kept by content, so posting it back costs nothing)."""
+    doc = yaml.safe_load(live)
+    doc["instances"] = [dict(i, id=f"{i['id']}-copie-{k}") for k in range(copies) for i in doc["instances"]]
+    return yaml.safe_dump(doc, allow_unicode=True).encode()
+
+
 def test_a_validation_past_its_cpu_time_is_stopped(small_shared):
     settings = dataclasses.replace(small_shared, api_token=TOKEN, validate_seconds=1)
     with TestClient(create_app(settings)) as c:
-        live = (settings.registry / "31.yaml").read_bytes()
-        slow = c.post(VALIDATE, params={"filename": "31.yaml"}, content=live, headers=AUTH)
+        heavy = _many_instances((settings.registry / "31.yaml").read_text(), copies=12)
+        assert len(heavy) < settings.max_body_kb * 1024
+        slow = c.post(VALIDATE, params={"filename": "31.yaml"}, content=heavy, headers=AUTH)
     assert slow.status_code == 422 and "1 s de calcul" in slow.json()["message"], slow.text
 
 
