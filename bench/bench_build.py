@@ -7,8 +7,9 @@ On the synthetic national registry (10,173 instances)::
     .venv/bin/maillage synthetic var/synthetic
     .venv/bin/python bench/bench_build.py --registry var/synthetic/registry --naive-limit 1800
 
-Three runs, each in a fresh Python process, so that each one pays its own reads and its peak memory
-(``ru_maxrss``) is its own:
+Each run in a fresh Python process, so that each one pays its own reads and its peak memory is its
+own: the largest sum of the resident sets of the process and its worker processes, sampled every 50 ms
+(``bench/_memory.py``; pages the workers share are counted in each):
 
 * **Maillage, cold** — ``build(settings)`` of the real registry (``registry/``) into an empty data
   folder: the national geography is read; its store (kept in ``<data_dir>/cache``) is written in a
@@ -34,13 +35,14 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _memory import TreePeak
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = ROOT / "registry"
@@ -50,10 +52,6 @@ GOAL = 0.1
 COLD_SECONDS, COLD_MIB, EDIT_GOAL = 40, 1536, 0.05
 #: the edit of the "after an edit" run: the first ``from:`` date of the first file that has one
 DATE = re.compile(rb"(\n\s*from: '?)(\d{4})(-\d\d-\d\d)")
-
-
-def _peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
 def phase_maillage(data_dir: Path, registry: Path) -> dict:
@@ -150,8 +148,9 @@ def main() -> None:
         print(json.dumps(phase_compare(args.data_dir, args.other)))
         return
     if args.phase:  # child process
-        figures = PHASES[args.phase](args.data_dir, registry)
-        figures["peak_mib"] = _peak_mib()
+        with TreePeak() as peak:
+            figures = PHASES[args.phase](args.data_dir, registry)
+        figures["peak_mib"] = peak.mib
         print(json.dumps(figures))
         return
 

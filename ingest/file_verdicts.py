@@ -26,7 +26,6 @@ validation's are (a source defined identically in two files is reported once, wh
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import multiprocessing
@@ -80,13 +79,14 @@ def _code_key() -> bytes:
 
 
 @contextmanager
-def worker_pool(workers: int | None = None):
+def worker_pool(workers: int | None = None, tasks_per_worker: int | None = None):
     """A pool of worker processes (one per core by default), started from a fresh server process
-    (``forkserver``: never a fork of a process running the geography's store writer thread)."""
+    (``forkserver``: never a fork of a process running the geography's store writer thread); with
+    ``tasks_per_worker``, each worker is replaced after that many tasks (its memory given back)."""
     count = workers or len(os.sched_getaffinity(0))
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=count, mp_context=context, max_tasks_per_child=tasks_per_worker) as pool:
         yield pool
 
 
@@ -137,7 +137,8 @@ def prune_readings(cache_dir: Path, keep: set[str]) -> int:
 
 def _part_put(path: Path, part: RegistryGraph) -> None:
     """Remember a reading: its N-Triples beside it (``.nt``), the rest pickled; an unchanged file's
-    triples are then never loaded by a build that reuses the live store."""
+    triples are then never loaded by a build that reuses the live store. ``part`` keeps only the
+    file's name too: the build reads its text from there when it needs it (a région's is tens of MB)."""
     text = part.ntriples_text()
     nt = path.with_suffix(".nt")
     if text:
@@ -145,7 +146,8 @@ def _part_put(path: Path, part: RegistryGraph) -> None:
         tmp.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(nt)
-    _cache_put(path, dataclasses.replace(part, ntriples=[nt] if text else []))
+    part.ntriples = [nt] if text else []
+    _cache_put(path, part)
 
 
 def _cache_put(path: Path, value) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 from typing import NamedTuple
@@ -41,12 +42,14 @@ from maillage.store.places import PlaceTable
 from maillage.store.session import Session
 
 from ._collector import cycle_collector_paused
+from ._fastgraph import graph_from_triples, ntriples_terms
 from .card_rows import CardRows
 from .vocabulary import M
 
-__all__ = ["store_cards", "copy_snapshot", "card_facts", "cards_of_graph", "SNAPSHOT", "CARD_CHUNK"]
+__all__ = ["store_cards", "copy_snapshot", "card_facts", "cards_of_graph", "cards_of_ntriples", "SNAPSHOT", "CARD_CHUNK"]
 
 _HAS_COVERAGE = ox.NamedNode(str(M.hasCoverage))
+_CARD = ox.NamedNode(str(M.card))
 
 #: Coverages per ``instance_card`` evaluation.
 CARD_CHUNK = 200
@@ -55,35 +58,39 @@ SNAPSHOT = ("territory_names", "concepts", "freshness")
 
 
 def store_cards(store: ox.Store, folder: Path, registry: Graph | None = None, territories: str = "",
-                instances: set[str] | None = None, snapshot_of: Path | None = None) -> None:
-    """Write each coverage's card on its node, then the snapshot of the questions in :data:`SNAPSHOT`
-    and the place table.
+                instances: set[str] | None = None, snapshot_of: Path | None = None,
+                made: Callable[[], dict[str, str]] | None = None) -> None:
+    """Write the snapshot of the questions in :data:`SNAPSHOT` and the place table, then each
+    coverage's card on its node (none of those questions reads a card).
 
     The cards are read from ``registry`` (the registry's index graph) and ``territories`` (the
     N-Triples of the official territories it names); without them, asked of ``store`` itself
     (:func:`card_facts`), which is how a build that reuses the live store writes again the cards of
     only the ``instances`` that changed (``ingest.reuse``): a few instances' cards cost less asked of
     the store than the registry's whole graph made again. With ``snapshot_of`` (a build folder) the
-    snapshot and the place table are copied from it (:func:`copy_snapshot`)."""
+    snapshot and the place table are copied from it (:func:`copy_snapshot`). ``made()`` gives every
+    coverage's card already made elsewhere (:func:`cards_of_ntriples`), as JSON text: it is called
+    once the snapshot is written, which is as long as a worker making them has had."""
     session = Session(EmbeddedBackend(store, folder))
+    if snapshot_of is None or not copy_snapshot(snapshot_of, folder):
+        for name in SNAPSHOT:
+            session.run(name)  # written to <folder>/results/ by the embedded backend
+        PlaceTable.write(folder / "results" / PLACES_FILE, session.backend.run_rows("place_names", []))
+    if made is not None:
+        store.extend(ox.Quad(ox.NamedNode(c), _CARD, ox.Literal(text)) for c, text in made().items())
+        return
     if instances is None:
         pairs = [{"instance": r["instance"], "coverage": r["coverage"]} for r in session.run("coverages")]
     else:  # a few instances of a large store: their coverages by lookup, not the whole question
         pairs = [{"instance": i, "coverage": q.object.value} for i in sorted(instances)
                  for q in store.quads_for_pattern(ox.NamedNode(i), _HAS_COVERAGE, None, ox.DefaultGraph())]
     if pairs:
-        card = ox.NamedNode(str(M.card))
         cards = (card_facts(session, pairs) if registry is None
                  else cards_of_graph(registry, territories, pairs, session.concepts))
         store.extend(
-            ox.Quad(ox.NamedNode(coverage), card, ox.Literal(json.dumps(plain, ensure_ascii=False)))
+            ox.Quad(ox.NamedNode(coverage), _CARD, ox.Literal(json.dumps(plain, ensure_ascii=False)))
             for coverage, plain in cards.items()
         )
-    if snapshot_of is not None and copy_snapshot(snapshot_of, folder):
-        return
-    for name in SNAPSHOT:
-        session.run(name)  # written to <folder>/results/ by the embedded backend
-    PlaceTable.write(folder / "results" / PLACES_FILE, session.backend.run_rows("place_names", []))
 
 
 def copy_snapshot(previous: Path, folder: Path) -> bool:
@@ -97,6 +104,23 @@ def copy_snapshot(previous: Path, folder: Path) -> bool:
     except OSError:
         return False  # a results folder may be deleted at any time: asked again
     return True
+
+
+def cards_of_ntriples(registry: list[str | Path], territories: str, labels: dict[str, dict]) -> dict[str, str]:
+    """Every coverage's card, as the JSON text a store holds, from the registry's N-Triples (texts or
+    files: ``RegistryGraph.ntriples`` and its added lines) and ``territories`` (see :func:`cards_of_graph`).
+
+    A cold build runs it in a worker process while its own process writes the store: the registry's
+    index graph is then made there, beside the store's load, instead of after it in the build's
+    process (the coverages are the registry's ``m:hasCoverage`` pairs, which are the store's: no other
+    source has any)."""
+    text = "".join(t if isinstance(t, str) else t.read_text(encoding="utf-8") for t in registry)
+    with cycle_collector_paused():
+        graph = graph_from_triples(ntriples_terms(text))
+        del text
+        pairs = [{"instance": str(i), "coverage": str(c)} for i, c in graph.subject_objects(M.hasCoverage)]
+        cards = cards_of_graph(graph, territories, pairs, labels)
+        return {coverage: json.dumps(plain, ensure_ascii=False) for coverage, plain in cards.items()}
 
 
 def cards_of_graph(registry: Graph, territories: str, pairs: list[dict], labels: dict[str, dict]) -> dict[str, dict]:

@@ -147,11 +147,16 @@ class RegistryGraph:
     def added_ntriples(self) -> str:
         return _nt(self._added) if self._added else ""
 
+    def ntriples_parts(self) -> list[str | Path]:
+        """The registry's graph as N-Triples texts and files (the cached readings' ``.nt``), unread:
+        a worker process given them reads the files itself."""
+        if self._graph is not None:
+            return [ntriples_text(self._graph)]
+        return [*self.ntriples, self.added_ntriples()]
+
     def serialize_ntriples(self) -> bytes:
         """The registry's graph as N-Triples, without parsing it when it was read file by file."""
-        if self._graph is not None:
-            return ntriples_text(self._graph).encode()
-        return (self.ntriples_text() + self.added_ntriples()).encode()
+        return "".join(t if isinstance(t, str) else t.read_text(encoding="utf-8") for t in self.ntriples_parts()).encode()
 
     def counts(self) -> tuple[int, int]:
         """(instances with a coverage, coverages)."""
