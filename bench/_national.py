@@ -8,13 +8,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def national_settings(data_dir: Path | None, prefix: str):
-    """(settings, temporary folder or None): the build in ``data_dir``, or a new one built now."""
+def national_settings(data_dir: Path | None, prefix: str, registry: Path = ROOT / "registry"):
+    """(settings, temporary folder or None): the build of ``registry`` in ``data_dir``, or a new one
+    built now."""
     from maillage.core.settings import Settings
     from maillage.ingest.build import build
 
     tmp = None if data_dir is not None else Path(tempfile.mkdtemp(prefix=prefix))
-    settings = Settings.from_env(data_dir=data_dir or tmp / "var", registry=ROOT / "registry", backend="embedded")
+    settings = Settings.from_env(data_dir=data_dir or tmp / "var", registry=registry.resolve(), backend="embedded")
     if tmp is not None:
         print("Building the national graph in a temporary data folder…", flush=True)
         build(settings)
@@ -27,4 +28,6 @@ def parser_for(doc: str):
 
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, help="an existing data folder with a build (default: build one)")
+    parser.add_argument("--registry", type=Path, default=ROOT / "registry",
+                        help="the registry that build is of (default: registry/; the synthetic one: <folder>/registry)")
     return parser

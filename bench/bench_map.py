@@ -45,7 +45,7 @@ def main() -> None:
     parser = parser_for(__doc__)
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
-    settings, tmp = national_settings(args.data_dir, "maillage-bench-map-")
+    settings, tmp = national_settings(args.data_dir, "maillage-bench-map-", args.registry)
     try:
         _measure(settings, args.rounds, running_service)
     finally:

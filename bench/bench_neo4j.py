@@ -162,7 +162,7 @@ def main() -> None:
     from maillage.store.neo4j_load import SCHEMA, to_property_graph
     from maillage.store.session import Session, open_backend
 
-    settings, built = national_settings(args.data_dir, "maillage-bench-neo4j-")
+    settings, built = national_settings(args.data_dir, "maillage-bench-neo4j-", args.registry)
     tmp = built or Path(tempfile.mkdtemp(prefix="maillage-bench-neo4j-"))
     try:
         live = current_build(settings.data_dir)

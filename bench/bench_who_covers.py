@@ -111,7 +111,7 @@ def main() -> None:
     from maillage.store.session import open_backend
 
     load = os.getloadavg()
-    settings, tmp = national_settings(args.data_dir, "maillage-bench-who-")
+    settings, tmp = national_settings(args.data_dir, "maillage-bench-who-", args.registry)
     try:
         backend = open_backend(settings)
         cases = workload(geography.load(settings.geography))

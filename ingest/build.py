@@ -173,7 +173,7 @@ def _write_store(store: ox.Store, tmp: Path, reg: RegistryGraph, territories: st
     (the registry's index graph and its cards: the build's longest step on one core), then the map's
     outlines in a fresh one; the outlines' future (they are the map's, not the store's). One worker at
     a time, each the first to hold its memory: with both at once beside the load, a national build's
-    processes held 1.9 GB together.
+    processes held 1.9 GB together, and were not done sooner (the load takes both cores a while).
 
     The SKOS concepts a card names are the vocabulary's, already in the store copied from the
     geography's: they are asked before the registry is loaded."""

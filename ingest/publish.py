@@ -8,9 +8,10 @@
   for all the instance's coverages. Measured on the synthetic national registry (31,328 coverages,
   ``bench/bench_cards.py``, both ways in one run on a busy machine): 6.2 s of CPU (0.2 ms a coverage;
   13.7 s of wall time) against 51 s of CPU (112 s of wall time) to load an in-memory store of the same
-  content and ask it ``instance_card`` in chunks, as the build did. Worker processes, which that way
-  shared the coverages among, no longer pay: each would read the registry's graph again (seconds) to
-  save a share of a few seconds; the cards are written in the build's process. The SPARQL question
+  content and ask it ``instance_card`` in chunks, as the build did. Sharing the coverages among worker
+  processes would not pay (each would make the registry's graph again, seconds, to save a share of a
+  few seconds); a cold build makes them all in one worker while its own process loads the store
+  (:func:`cards_of_ntriples`), so that neither waits for the other. The SPARQL question
   stays the reference (:func:`card_facts`; a named question of its own, with a Cypher twin): a test
   holds both ways' cards the same JSON, on the real registry and a synthetic région.
 - The communes' names, as an indexed table (``maillage.store.places``), and the answers of the other

@@ -13,7 +13,7 @@ from card_equal import coverage_pairs, reference_session
 from maillage.core.settings import Settings
 from maillage.ingest import csv_import, geography
 from maillage.ingest.card_rows import COLUMNS, CardRows
-from maillage.ingest.publish import CARD_CHUNK, card_facts, cards_of_graph
+from maillage.ingest.publish import CARD_CHUNK, card_facts, cards_of_graph, cards_of_ntriples
 from maillage.ingest.registry import read_registry
 from maillage.ingest.synthetic import generate, write
 from maillage.ingest.validate import referenced_territories
@@ -74,3 +74,6 @@ def test_a_synthetic_region_gives_the_same_cards(national, geo, tmp_path):
     assert any(card["confidence"] == "inferred" for card in reference.values())
     _same_cards(cards_of_graph(reg.graph, territories, pairs, session.concepts), reference)
     _same_rows(CardRows(reg.graph, territories), session, pairs)
+    # a cold build's way: from the registry's N-Triples, its coverages found there, the JSON text stored
+    made = cards_of_ntriples(reg.ntriples_parts(), territories, session.concepts)
+    assert made == {c: json.dumps(card, ensure_ascii=False) for c, card in reference.items()}
