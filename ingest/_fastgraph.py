@@ -235,9 +235,10 @@ def triple_graph() -> Graph:
     return _IndexGraph(_Index(distinct=False))
 
 
-def ntriples_terms(data: str) -> list[tuple]:
+def ntriples_terms(data: str, predicates: frozenset[str] | None = None) -> list[tuple]:
     """The distinct triples of ``data`` as rdflib terms: N-Triples as written by ``ingest._ntriples``
-    or rdflib, one triple per line, its terms separated by single spaces.
+    or rdflib, one triple per line, its terms separated by single spaces. With ``predicates`` (IRIs),
+    only the triples along them.
 
     Each distinct term is decoded once, keyed by its text: IRIs and codes repeat across the facts,
     and a string is hashed far faster than an rdflib or Oxigraph term.
@@ -255,6 +256,8 @@ def ntriples_terms(data: str) -> list[tuple]:
         if not line:
             continue
         s, p, rest = line.split(" ", 2)
+        if predicates is not None and p[1:-1] not in predicates:
+            continue
         if not rest.endswith(" ."):
             raise ValueError(f"not an N-Triples line of the expected form: {line!r}")
         triples.append((term(s), term(p), term(rest[:-2])))

@@ -32,7 +32,7 @@ from maillage.store.embedded import _value as oxigraph_value
 
 from ._fastgraph import _rdflib
 
-__all__ = ["CardRows", "COLUMNS"]
+__all__ = ["CardRows", "COLUMNS", "PREDICATES"]
 
 #: the variables ``instance_card`` selects, in its order
 COLUMNS = ("instance", "coverage", "kind", "node", "a", "b", "c", "from", "to", "doc", "title", "date", "file", "url",
@@ -51,6 +51,13 @@ _DERIVATION, _ENTITY, _TITLE, _DATE_OF = PROV.qualifiedDerivation, PROV.entity, 
     M[name] for name in ("schemeType", "entryId", "confidence", "note", "aggregate", "territory", "public", "hasStatus",
                          "status", "hasRole", "roleKind", "actor", "function", "validFrom", "validTo", "excerpt",
                          "paraphrase", "observed", "file", "url", "retrieved"))
+
+#: every predicate a card reads (besides ``m:hasCoverage``, which pairs instances with coverages): a
+#: graph made for the cards alone needs no other (``publish.cards_of_ntriples``)
+PREDICATES = frozenset(map(str, (
+    _TYPE, _LABEL, _NOTATION, _PREF_LABEL, _DERIVATION, _ENTITY, _TITLE, _DATE_OF, _SCHEME_TYPE, _ENTRY_ID, _CONFIDENCE,
+    _NOTE, _AGGREGATE, _TERRITORY, _PUBLIC, _HAS_STATUS, _STATUS, _HAS_ROLE, _ROLE_KIND, _ACTOR, _FUNCTION, _FROM, _TO,
+    _EXCERPT, _PARAPHRASE, _OBSERVED, _FILE, _URL, _RETRIEVED)))
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER, _DATE, _BOOLEAN = URIRef(_XSD + "integer"), URIRef(_XSD + "date"), URIRef(_XSD + "boolean")

@@ -44,7 +44,7 @@ from maillage.store.session import Session
 
 from ._collector import cycle_collector_paused
 from ._fastgraph import graph_from_triples, ntriples_terms
-from .card_rows import CardRows
+from .card_rows import PREDICATES, CardRows
 from .vocabulary import M
 
 __all__ = ["store_cards", "copy_snapshot", "card_facts", "cards_of_graph", "cards_of_ntriples", "SNAPSHOT", "CARD_CHUNK"]
@@ -117,7 +117,9 @@ def cards_of_ntriples(registry: list[str | Path], territories: str, labels: dict
     source has any)."""
     text = "".join(t if isinstance(t, str) else t.read_text(encoding="utf-8") for t in registry)
     with cycle_collector_paused():
-        graph = graph_from_triples(ntriples_terms(text))
+        # only what a card reads: a third of the national registry's triples are not (the synthetic
+        # mark, the derivations' shortcut, the registry file, the ages)
+        graph = graph_from_triples(ntriples_terms(text, PREDICATES | {str(M.hasCoverage)}))
         del text
         pairs = [{"instance": str(i), "coverage": str(c)} for i, c in graph.subject_objects(M.hasCoverage)]
         cards = cards_of_graph(graph, territories, pairs, labels)
