@@ -48,7 +48,7 @@ from .registry import RegistryGraph, conflicts, merge_parts, read_part, read_tog
 from ._collector import cycle_collector_paused
 from .validate import geography_stubs, problems_from_results, registry_locator, text_results, validate_registry
 
-__all__ = ["read_and_validate", "worker_pool", "code_key", "cached_part", "prune_readings", "POOL_BYTES"]
+__all__ = ["read_and_validate", "worker_pool", "code_key", "cached_ntriples", "prune_readings", "POOL_BYTES"]
 
 #: below this many bytes of files to read or validate, the work is done in this process: starting
 #: workers costs more than it saves
@@ -56,9 +56,14 @@ POOL_BYTES = 256 * 1024
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
-def cached_part(cache_dir: Path, key: str) -> RegistryGraph | None:
-    """A file's reading remembered under ``key`` in ``cache_dir``, or None."""
-    return _part_get(cache_dir / "registry" / f"{key}.part")
+def cached_ntriples(cache_dir: Path, key: str) -> str | None:
+    """The N-Triples of a file's reading remembered under ``key`` in ``cache_dir``, or None (none
+    remembered, or a reading without triples: a caller then does without it)."""
+    entry = cache_dir / "registry" / f"{key}.part"
+    try:
+        return entry.with_suffix(".nt").read_text(encoding="utf-8") if entry.exists() else None
+    except OSError:
+        return None
 
 
 def code_key() -> str:
@@ -167,21 +172,22 @@ def _read_job(name: str, raw: bytes) -> RegistryGraph:
 def _read_parts(files: list[Path], cache: Path | None, code: bytes, pool, say) -> list[RegistryGraph]:
     parts: list[RegistryGraph | None] = [None] * len(files)
     jobs, where = [], []
-    for i, path in enumerate(files):
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            parts[i] = registry_module.read_yaml_part(path)  # says it is unreadable
-            continue
-        key = hashlib.sha256(code + path.name.encode() + b"\0" + raw).hexdigest()[:40]
-        entry = cache / f"{key}.part" if cache is not None else None
-        cached = _part_get(entry) if entry is not None else None
-        if isinstance(cached, RegistryGraph):
-            parts[i] = cached
-            cached.part_keys = {path.name: key}
-            continue
-        jobs.append((_read_job, (path.name, raw), len(raw)))
-        where.append((i, entry, key))
+    with cycle_collector_paused():  # unpickling makes many objects, which all stay
+        for i, path in enumerate(files):
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                parts[i] = registry_module.read_yaml_part(path)  # says it is unreadable
+                continue
+            key = hashlib.sha256(code + path.name.encode() + b"\0" + raw).hexdigest()[:40]
+            entry = cache / f"{key}.part" if cache is not None else None
+            cached = _part_get(entry) if entry is not None else None
+            if isinstance(cached, RegistryGraph):
+                parts[i] = cached
+                cached.part_keys = {path.name: key}
+                continue
+            jobs.append((_read_job, (path.name, raw), len(raw)))
+            where.append((i, entry, key))
     if jobs:
         say(f"Lecture de {len(jobs)} fichier(s) du registre sur {len(files)} (les autres sont inchangés)…")
 

@@ -33,7 +33,7 @@ from maillage import store as store_package
 from maillage.core.namespaces import BASE
 from maillage.store.named import QUESTIONS
 
-from .file_verdicts import cached_part
+from .file_verdicts import cached_ntriples
 from .publish import store_cards
 from .registry import RegistryGraph
 from .vocabulary import M
@@ -98,10 +98,10 @@ def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict,
         for key, lines in ((old["parts"].get(name), before), (new["parts"].get(name), after)):
             if key is None:
                 continue
-            part = cached_part(cache_dir, key)
-            if part is None:
+            text = cached_ntriples(cache_dir, key)
+            if text is None:
                 return False  # a reading forgotten: the store is written whole
-            lines |= _lines(part.ntriples_text())
+            lines |= _lines(text)
     removed, added = before - after, after - before
     subjects = {line.split(" ", 1)[0][1:-1] for line in removed | added}
     instances = {_entry(s) for s in subjects}
