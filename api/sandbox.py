@@ -110,7 +110,9 @@ def main() -> None:
     try:
         from maillage.ingest.build import check  # after the limits: the reader and its parsers load under them
 
-        check(settings)
+        # In this process only: worker processes would each have their own limits, and take the
+        # core left to the service.
+        check(settings, parallel=False)
         problems: list[Problem] = []
     except RegistryInvalid as err:
         problems = err.problems

@@ -13,6 +13,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -56,11 +57,13 @@ def _read_geography(settings: Settings, progress) -> geography.Geography:
     return geo
 
 
-def _read_registry(settings: Settings, geo: geography.Geography, progress) -> tuple[RegistryGraph, list, str]:
-    """Read and validate the registry (file by file, in worker processes, each verdict remembered:
-    ``file_verdicts``) and the national seats; the problems found so far, and the seats' N-Triples."""
+def _read_registry(settings: Settings, geo: geography.Geography, progress, parallel: bool = True,
+                   ) -> tuple[RegistryGraph, list, str]:
+    """Read and validate the registry (file by file, in worker processes unless not ``parallel``, each
+    verdict remembered: ``file_verdicts``) and the national seats; the problems found so far, and the
+    seats' N-Triples."""
     _say(progress, f"Lecture et validation du registre {settings.registry}…")
-    with worker_pool() as pool:
+    with worker_pool() if parallel else nullcontext() as pool:
         reg, shapes = read_and_validate(settings.registry, geo, csv_import.read_folder(settings.registry),
                                         settings.shared, settings.data_dir / "cache", pool, progress)
     seat_problems, seat_text = _read_seats(settings, geo, reg, progress)
@@ -110,10 +113,12 @@ def _validate_geography(geo, problems: list, cache: Path, progress) -> None:
         raise RegistryInvalid(problems)
 
 
-def check(settings: Settings, progress: Callable[[str], None] | None = None) -> tuple[geography.Geography, RegistryGraph]:
-    """Read and validate every source; raise :class:`RegistryInvalid` with every problem found."""
+def check(settings: Settings, progress: Callable[[str], None] | None = None, parallel: bool = True,
+          ) -> tuple[geography.Geography, RegistryGraph]:
+    """Read and validate every source; raise :class:`RegistryInvalid` with every problem found. Not
+    ``parallel``: all the work in this process (whose limits then bound all of it)."""
     geo = _read_geography(settings, progress)
-    reg, problems, _ = _read_registry(settings, geo, progress)
+    reg, problems, _ = _read_registry(settings, geo, progress, parallel)
     _validate_geography(geo, problems, settings.data_dir / "cache", progress)
     return geo, reg
 

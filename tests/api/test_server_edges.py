@@ -4,6 +4,7 @@ cells no spreadsheet runs, and exactly which ``Authorization`` headers pass."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import dataclasses
 import io
@@ -199,19 +200,22 @@ def test_a_validation_past_its_memory_is_stopped(small_shared):
         assert c.get("/v1/health").status_code == 200
 
 
-def _many_instances(live: str, copies: int) -> bytes:
-    """The live file with its instances repeated under new identifiers: seconds of reading and checking
-    that no cache holds (the live file's verdict is kept by content, so posting it back costs nothing)."""
+def _many_instances(live: str, size: int) -> bytes:
+    """The live file with its instances repeated under new identifiers up to about ``size`` bytes:
+    seconds of reading and checking that no cache holds (the live file's verdict is kept by content,
+    so posting it back costs nothing)."""
     doc = yaml.safe_load(live)
-    doc["instances"] = [dict(i, id=f"{i['id']}-copie-{k}") for k in range(copies) for i in doc["instances"]]
+    copies = max(1, size // len(yaml.safe_dump(doc["instances"], allow_unicode=True).encode()))
+    # copies, not shared: YAML would write shared parts once, as aliases
+    doc["instances"] = [dict(copy.deepcopy(i), id=f"{i['id']}-copie-{k}") for k in range(copies) for i in doc["instances"]]
     return yaml.safe_dump(doc, allow_unicode=True).encode()
 
 
 def test_a_validation_past_its_cpu_time_is_stopped(small_shared):
     settings = dataclasses.replace(small_shared, api_token=TOKEN, validate_seconds=1)
     with TestClient(create_app(settings)) as c:
-        heavy = _many_instances((settings.registry / "31.yaml").read_text(), copies=12)
-        assert len(heavy) < settings.max_body_kb * 1024
+        heavy = _many_instances((settings.registry / "31.yaml").read_text(), size=1_500_000)
+        assert 1_000_000 < len(heavy) < settings.max_body_kb * 1024
         slow = c.post(VALIDATE, params={"filename": "31.yaml"}, content=heavy, headers=AUTH)
     assert slow.status_code == 422 and "1 s de calcul" in slow.json()["message"], slow.text
 
