@@ -69,13 +69,20 @@ class Snapshot:
         uris = self._uris
         return Counter(zip((uris[i] for i in rows[0::2]), (uris[i] for i in rows[1::2])))
 
-    def save(self, folder: Path) -> Path:
-        """Write ``folder/neo4j-graph.json`` whole or not at all (a reader never sees half of it)."""
+    def save(self, folder: Path, like: "Snapshot | None" = None) -> Path:
+        """Write ``folder/neo4j-graph.json`` whole or not at all (a reader never sees half of it).
+
+        ``like`` is a record read from a file (:meth:`read`) of a graph with the same nodes in the same
+        order, as after an edit of a date: the rows of each relationship type whose digest it shares
+        are its numbers, taken as they are (numbering a national graph's rows took most of a save)."""
         uris = list(self.nodes)
-        number = {uri: i for i, uri in enumerate(uris)}
+        same = like is not None and like._uris is not None and like._uris == uris
+        kept = {kind for kind, rows_digest in self.links.items() if same and like.links.get(kind) == rows_digest}
+        number = {uri: i for i, uri in enumerate(uris)} if kept != self.links.keys() else {}
         label_sets = sorted({labels for labels, _ in self.nodes.values()})
         label_number = {labels: i for i, labels in enumerate(label_sets)}
-        ends = {kind: [number[end] for pair in self._rows[kind] for end in pair] for kind in self.links}
+        ends = {kind: like._rows[kind] if kind in kept else [number[end] for pair in self._rows[kind] for end in pair]
+                for kind in self.links}
         data = {"format": FORMAT, "build": self.build, "uris": uris, "labels": label_sets,
                 "nodes": [[label_number[labels], d] for labels, d in self.nodes.values()],
                 "links": self.links, "relationships": ends}

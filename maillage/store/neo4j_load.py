@@ -78,11 +78,12 @@ MERGE (m)-[:CURRENT]->(b)
 
 
 def write(driver, pg: PropertyGraph, database: str | None = None, progress: Callable[[str], None] | None = None,
-          snapshot: Snapshot | None = None) -> str:
+          snapshot: Snapshot | None = None, folder: Path | None = None) -> str:
     """Make ``pg`` the current graph; ``"unchanged"``, ``"incremental"`` or ``"full"``, the way it took.
 
-    ``snapshot`` is ``pg``'s record, saved (its path is kept on the version, for the next load to start
-    from); without one the load is full. Safe to run again after a crash.
+    ``snapshot`` is ``pg``'s record, saved in ``folder`` before the switch when given (else already
+    saved; its path is kept on the version, for the next load to start from); without one the load
+    is full. Safe to run again after a crash.
     """
     say = progress or (lambda text: None)
     # id() is deprecated in Neo4j 5 (see neo4j_write), and the properties of a version are unknown to a
@@ -92,27 +93,35 @@ def write(driver, pg: PropertyGraph, database: str | None = None, progress: Call
             session.run(statement).consume()
         state = session.run(STATE).single()
         current, previous = state["current"], state["previous"]
-        record = str(snapshot.path) if snapshot is not None and snapshot.path else None
+        base = _base(previous) if snapshot is not None else None
         if current is not None and current["source"] == pg.build:
             way, slot = "unchanged", current["id"]
-        elif (diff := _difference(previous, snapshot, pg)) is not None:
+        elif (diff := _difference(base, snapshot, pg)) is not None:
             way, slot = "incremental", previous["id"]
             say(f"  Neo4j : chargement incrémental, {diff.size:,} changements".replace(",", "\u202f"))
             _incremental(session, slot, pg.build, diff)
         else:
             way, slot = "full", _full(session, pg, current, say)
+        if snapshot is not None and folder is not None:
+            snapshot.save(folder, like=base)
+        record = str(snapshot.path) if snapshot is not None and snapshot.path else None
         session.execute_write(lambda tx: tx.run(SWITCH, id=slot, source=pg.build, snapshot=record,
                                                 nodes=pg.node_count, rels=pg.relationship_count).consume())
         _prune(session)
     return way
 
 
-def _difference(previous, snapshot: Snapshot | None, pg: PropertyGraph) -> Changes | None:
-    """The changes from what the previous version holds to ``pg``, when it can be rewritten and they are few."""
-    if snapshot is None or previous is None or previous["status"] != "complete" or not previous["snapshot"]:
+def _base(previous) -> Snapshot | None:
+    """The record of what the previous version holds, when it can be rewritten."""
+    if previous is None or previous["status"] != "complete" or not previous["snapshot"]:
         return None
     base = Snapshot.read(Path(previous["snapshot"]))
-    if base is None or base.build != previous["source"]:
+    return base if base is not None and base.build == previous["source"] else None
+
+
+def _difference(base: Snapshot | None, snapshot: Snapshot | None, pg: PropertyGraph) -> Changes | None:
+    """The changes from ``base`` (the previous version's record) to ``pg``, when they are few."""
+    if snapshot is None or base is None:
         return None
     diff = changes(base, snapshot, pg)
     return diff if diff.size <= INCREMENTAL_SHARE * (pg.node_count + pg.relationship_count) else None
@@ -207,10 +216,8 @@ def _prune(session) -> None:
 
 
 def load_graph(driver, pg: PropertyGraph, folder: Path, progress: Callable[[str], None] | None = None) -> str:
-    """Save ``pg``'s record in its build ``folder``, then write it (see :func:`write`); the way taken."""
-    snapshot = Snapshot.of(pg)
-    snapshot.save(folder)
-    return write(driver, pg, progress=progress, snapshot=snapshot)
+    """Write ``pg`` (see :func:`write`), its record saved in its build ``folder``; the way taken."""
+    return write(driver, pg, progress=progress, snapshot=Snapshot.of(pg), folder=folder)
 
 
 def load(settings: Settings, driver, progress: Callable[[str], None] | None = None) -> PropertyGraph:
