@@ -121,9 +121,9 @@ def _write_all(folder: Path, source: Path, version: str) -> None:
     tmp = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
+    # the text json.dumps gives {"type", "source", "features"}, each département's features spliced in
+    head = _json({"type": "FeatureCollection", "source": provenance, "features": []})[:-3]
     for departement, features in by_departement.items():
-        # the text json.dumps gives {"type", "source", "features"}, the features' texts spliced in
-        head = _json({"type": "FeatureCollection", "source": provenance, "features": []})[:-3]
         body = ",".join(text for _, text in sorted(features))
         (tmp / f"{departement}.geojson").write_text(f"{head}[{body}]}}")
     (tmp / "source.json").write_text(json.dumps(provenance, indent=1))

@@ -45,6 +45,7 @@ from maillage.store.session import Session
 from ._collector import cycle_collector_paused
 from ._fastgraph import graph_from_triples, ntriples_terms
 from .card_rows import PREDICATES, CardRows
+from .registry import joined_ntriples
 from .vocabulary import M
 
 __all__ = ["store_cards", "copy_snapshot", "card_facts", "cards_of_graph", "cards_of_ntriples", "SNAPSHOT", "CARD_CHUNK"]
@@ -115,7 +116,7 @@ def cards_of_ntriples(registry: list[str | Path], territories: str, labels: dict
     index graph is then made there, beside the store's load, instead of after it in the build's
     process (the coverages are the registry's ``m:hasCoverage`` pairs, which are the store's: no other
     source has any)."""
-    text = "".join(t if isinstance(t, str) else t.read_text(encoding="utf-8") for t in registry)
+    text = joined_ntriples(registry)
     with cycle_collector_paused():
         # only what a card reads: a third of the national registry's triples are not (the synthetic
         # mark, the derivations' shortcut, the registry file, the ages)

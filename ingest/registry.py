@@ -34,7 +34,7 @@ from .vocabulary import DCTERMS, M, ORG, PROV, PUBLIC, ROLE, STATUS, TYPE, iri
 from .privacy import personal_data
 from .identifiers import IDENTIFIERS, identifier_problems, identifier_triples
 
-__all__ = ["Where", "RegistryGraph", "read_registry", "read_part", "read_yaml_part", "read_yaml_bytes", "registry_files", "conflicts",
+__all__ = ["Where", "RegistryGraph", "joined_ntriples", "read_registry", "read_part", "read_yaml_part", "read_yaml_bytes", "registry_files", "conflicts",
            "merge_parts", "read_together", "read_entries", "merge_problems", "IGNORED", "REGISTRY_KINDS"]
 
 # The fields each kind of entry may have: a typo ("agse") is reported, not silently ignored.
@@ -71,6 +71,11 @@ class Where:
     file: str
     entry: str
     field: str
+
+
+def joined_ntriples(parts: Iterable[str | Path]) -> str:
+    """N-Triples texts and files (a reading's ``.nt``, remembered by ``file_verdicts``) as one text."""
+    return "".join(t if isinstance(t, str) else t.read_text(encoding="utf-8") for t in parts)
 
 
 @dataclass
@@ -142,7 +147,7 @@ class RegistryGraph:
 
     def ntriples_text(self) -> str:
         """The files' N-Triples, those remembered on disk read now."""
-        return "".join(t if isinstance(t, str) else t.read_text(encoding="utf-8") for t in self.ntriples)
+        return joined_ntriples(self.ntriples)
 
     def added_ntriples(self) -> str:
         return _nt(self._added) if self._added else ""
@@ -156,7 +161,7 @@ class RegistryGraph:
 
     def serialize_ntriples(self) -> bytes:
         """The registry's graph as N-Triples, without parsing it when it was read file by file."""
-        return "".join(t if isinstance(t, str) else t.read_text(encoding="utf-8") for t in self.ntriples_parts()).encode()
+        return joined_ntriples(self.ntriples_parts()).encode()
 
     def counts(self) -> tuple[int, int]:
         """(instances with a coverage, coverages)."""

@@ -28,7 +28,10 @@ def test_departement_codes():
 
 
 def test_outlines_of_haute_garonne(national):
-    collection = json.loads(departement_outlines(national.data_dir, "31"))
+    text = departement_outlines(national.data_dir, "31")
+    collection = json.loads(text)
+    # the features' texts spliced into the collection: the text json.dumps gives of it
+    assert json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode() == text
     codes = {f["id"] for f in collection["features"]}
     assert "31395" in codes and len(codes) >= 580
     _, version = package_file()
