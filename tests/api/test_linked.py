@@ -11,13 +11,9 @@ from pyld import jsonld
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from maillage.core.settings import Settings
 from maillage.store import rdf
+from national_files import NEEDS_NATIONAL_FILES
 
-# Seats are read from the national open files of the shared documents (absent from a bare clone; CI
-# has them, see tests/conftest.py): what does not need them is tested everywhere.
-NEEDS_NATIONAL_FILES = pytest.mark.skipif(not (Settings.from_env().shared / "reference" / "national").is_dir(),
-                                          reason="the shared documents hold the national files")
 
 IRI = "https://w3id.org/maillage/instance/dac-31"
 

@@ -9,6 +9,7 @@ import random
 from decimal import Decimal
 
 import pytest
+from national_files import NEEDS_NATIONAL_FILES
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
@@ -136,6 +137,7 @@ def _seats_data(national, geo, text: str, communes: set[str]):
     return graph_from_triples(ntriples_terms(text + "".join(stubs) + _vocabulary_ntriples()))
 
 
+@NEEDS_NATIONAL_FILES
 def test_the_national_seats_give_the_same_results(national, geo):
     """The seats of the national files (France services, FINESS) as the build validates them, and
     the same with one seat broken: both engines agree."""

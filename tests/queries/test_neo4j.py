@@ -15,6 +15,7 @@ import threading
 import time
 
 import pytest
+from national_files import NEEDS_NATIONAL_FILES
 
 from maillage.ingest import geography
 from maillage.ingest.build import build
@@ -286,6 +287,7 @@ def _edited_graph(pg, build: str, k: int):
     return PropertyGraph(build, nodes, links)
 
 
+@NEEDS_NATIONAL_FILES  # its edit moves a seat
 def test_an_incremental_load_gives_the_graph_a_full_load_gives(national, neo4j_loaded, tmp_path):
     import pyoxigraph as ox
 
