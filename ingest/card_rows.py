@@ -87,7 +87,9 @@ class CardRows:
     """The ``instance_card`` rows of what a card store held: the registry's index graph, the
     vocabulary and ``territories`` (the N-Triples of the official territories it names)."""
 
-    def __init__(self, registry: Graph, territories: str) -> None:
+    def __init__(self, registry: Graph, territories: str, vocabulary: bool = True) -> None:
+        """Without ``vocabulary``, the vocabulary is not added around ``registry``: it holds it already
+        (a file's validation graph, ``publish.cards_of_file``)."""
         # Both graphs keyed by IRI text (a blank node by itself): an rdflib term compares in Python,
         # a dictionary hit on one cost a microsecond and a card asks hundreds.
         self._registry = {str(s) if type(s) is URIRef else s: po for s, po in registry.store.spo.items()}
@@ -97,7 +99,8 @@ class CardRows:
         self._documents: dict[str, list[tuple]] = {}
         seen: set = set()
         sources = [(territories.encode(), ox.RdfFormat.N_TRIPLES)]
-        sources += [(Path(path).read_bytes(), ox.RdfFormat.TURTLE) for path in VOCABULARY_FILES]
+        if vocabulary:
+            sources += [(Path(path).read_bytes(), ox.RdfFormat.TURTLE) for path in VOCABULARY_FILES]
         for data, form in sources:
             for triple in ox.parse(data, format=form):
                 if triple not in seen:

@@ -46,7 +46,9 @@ from . import registry as registry_module
 from .geography import Geography
 from .registry import RegistryGraph, conflicts, merge_parts, read_part, read_together, read_yaml_bytes, registry_files
 from ._collector import cycle_collector_paused
-from .validate import geography_stubs, problems_from_results, registry_locator, text_results, validate_registry
+from .publish import cards_of_file
+from .validate import (geography_stubs, problems_from_results, registry_locator, shacl_results, validate_registry,
+                       validation_graph)
 
 __all__ = ["read_and_validate", "worker_pool", "code_key", "cached_ntriples", "prune_readings", "POOL_BYTES"]
 
@@ -128,15 +130,19 @@ def _part_get(path: Path) -> RegistryGraph | None:
     return part
 
 
-def prune_readings(cache_dir: Path, keep: set[str]) -> int:
-    """Forget the readings whose keys are not in ``keep`` (the live build's): each edit of a file
-    leaves its former reading behind, a région's being tens of MB. The number forgotten."""
+def prune_readings(cache_dir: Path, keep: set[str], verdicts: set[str] = frozenset()) -> int:
+    """Forget the readings whose keys are not in ``keep`` (the live build's), and the verdicts (with
+    their cards) not in ``verdicts``: each edit of a file leaves its former reading behind, a
+    région's being tens of MB, and its cards a few. The number of readings forgotten."""
     forgotten = 0
     for path in (cache_dir / "registry").glob("*.part"):
         if path.stem not in keep:
             path.with_suffix(".nt").unlink(missing_ok=True)
             path.unlink(missing_ok=True)
             forgotten += 1
+    for path in [*(cache_dir / "registry").glob("*.valid"), *(cache_dir / "registry").glob("*.cards")]:
+        if path.stem not in verdicts:
+            path.unlink(missing_ok=True)
     return forgotten
 
 
@@ -224,8 +230,19 @@ def _added_by_file(reg: RegistryGraph) -> dict[str, list[str]]:
     return by_file
 
 
+def _verdict(data: str, cards: bool) -> tuple[list, dict[str, str] | None]:
+    """A file's validation results and, when it conforms and ``cards`` are asked, its coverages'
+    cards made from the same graph (``publish.cards_of_file``)."""
+    with cycle_collector_paused():
+        graph = validation_graph(data)
+        results = shacl_results(graph)
+        return results, (cards_of_file(graph) if cards and not results else None)
+
+
 def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geography, cache: Path | None,
                     code: bytes, pool, say) -> list[Problem]:
+    """The shapes' problems of every part; the cards of each conforming part that refers to no other
+    file's node, made beside its validation or remembered with its verdict, in ``reg.cards``."""
     added = _added_by_file(reg)
     locate = registry_locator(reg)
     jobs, where = [], []
@@ -238,25 +255,37 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
         own = "".join(part.part_keys.values()) or part.ntriples_text()
         key = hashlib.sha256(code + own.encode() + b"\0" + around.encode()).hexdigest()[:40]
         marker = cache / f"{key}.valid" if cache is not None else None
+        reg.verdict_keys.add(key)
+        cards_entry = marker.with_suffix(".cards") if marker is not None else None
+        local = not part.external
         if marker is not None and marker.exists():
-            continue
+            cards = _cache_get(cards_entry) if local else None
+            if isinstance(cards, dict):
+                reg.cards[part.files[0]] = cards
+            if cards is not None or not local:
+                continue
+            # the verdict is known, the cards are not (remembered by an earlier version): both made again
         data = part.ntriples_text() + around
-        jobs.append((text_results, (data,), len(data)))
-        where.append((part, marker))
+        jobs.append((_verdict, (data, local), len(data)))
+        where.append((part, marker, cards_entry))
     if jobs:
         say(f"Validation SHACL de {len(jobs)} fichier(s) du registre sur {len(parts)} (les autres ont leur verdict mémorisé)…")
     problems: list[Problem] = []
     started = time.perf_counter()
 
-    def done(j: int, results: list) -> None:
-        part, marker = where[j]
+    def done(j: int, verdict: tuple[list, dict | None]) -> None:
+        (part, marker, cards_entry), (results, cards) = where[j], verdict
         # Another file's node is only a stub here: that file reports its own.
         own = [r for r in results if str(r.focus) not in part.external]
         found = problems_from_results(own, locate)
         problems.extend(found)
-        verdict = f"{len(found)} problème(s)" if found else "conforme"
-        say(f"  {part.files[0]} : {verdict} ({j + 1}/{len(jobs)}, {time.perf_counter() - started:.1f} s)")
+        said = f"{len(found)} problème(s)" if found else "conforme"
+        say(f"  {part.files[0]} : {said} ({j + 1}/{len(jobs)}, {time.perf_counter() - started:.1f} s)")
+        if cards is not None:
+            reg.cards[part.files[0]] = cards
         if marker is not None and not found:
+            if cards is not None:
+                _cache_put(cards_entry, cards)
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.write_text("ok\n")
 

@@ -22,6 +22,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from maillage.ontology import VOCABULARY_FILES
+from maillage.store.embedded import EmbeddedBackend
+from maillage.store.places import PlaceTable
 
 from . import geography
 from .validate import geography_key
@@ -37,11 +39,19 @@ def _vocabulary() -> bytes:
     )
 
 
+def _write_places(store: ox.Store, path: Path) -> None:
+    """The communes' name table (``maillage.store.places``) of a geography's store: the communes are the
+    geography's alone (the registry names them, it mints none), so every build of it has this table."""
+    PlaceTable.write(path, EmbeddedBackend(store, path.parent, in_memory=True).run_rows("place_names", []))
+
+
 class GeographyStore:
-    """Start writing the store if it is not cached yet; :meth:`finish` gives its path."""
+    """Start writing the store if it is not cached yet; :meth:`finish` gives its path. Beside it,
+    :attr:`places`: the communes' name table every build of this geography copies."""
 
     def __init__(self, geo: geography.Geography, cache: Path, progress=None):
         self.path = cache / f"geography-{geography_key(geo)}.store"
+        self.places = self.path.with_suffix(".places.sqlite")
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         if self.path.exists():
@@ -60,6 +70,8 @@ class GeographyStore:
             store = ox.Store(str(self._tmp))
             store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
             store.optimize()
+            # asked here, beside the registry's validation, rather than of each build's larger store
+            _write_places(store, self._tmp.with_suffix(".places.sqlite"))
             del store
         except BaseException as err:  # re-raised in the main thread by finish()
             self._error = err
@@ -67,12 +79,17 @@ class GeographyStore:
     def finish(self) -> Path:
         """Wait for the writing (once the geography has passed) and publish the store under its key."""
         if self._thread is None:
+            if not self.places.exists():  # a store cached before the table was kept beside it
+                _write_places(ox.Store.read_only(str(self.path)), self.places)
             return self.path
         self._thread.join()
         self._thread = None
+        places = self._tmp.with_suffix(".places.sqlite")
         if self._error is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
+            places.unlink(missing_ok=True)
             raise self._error
+        places.replace(self.places)  # same key, same content as another build's
         try:
             self._tmp.rename(self.path)
         except OSError:  # another build made it meanwhile: same key, same content
@@ -85,3 +102,4 @@ class GeographyStore:
             self._thread.join()
             self._thread = None
             shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp.with_suffix(".places.sqlite").unlink(missing_ok=True)

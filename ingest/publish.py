@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import shutil
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from rdflib import Graph
 from maillage.core import jsonable
 from maillage.core.levels import LEVELS
 from maillage.core.namespaces import ROLE, local
+from maillage.ontology import VOCABULARY_FILES
 from maillage.store.cards import INFERRED, VERIFIED, Role, Source, Status
 from maillage.store.embedded import EmbeddedBackend
 from maillage.store.places import FILE as PLACES_FILE
@@ -61,7 +63,7 @@ SNAPSHOT = ("territory_names", "concepts", "freshness")
 
 def store_cards(store: ox.Store, folder: Path, registry: Graph | None = None, territories: str = "",
                 instances: set[str] | None = None, snapshot_of: Path | None = None,
-                made: Callable[[], dict[str, str]] | None = None) -> None:
+                made: Callable[[], dict[str, str]] | None = None, places: Path | None = None) -> None:
     """Write the snapshot of the questions in :data:`SNAPSHOT` and the place table, then each
     coverage's card on its node (none of those questions reads a card).
 
@@ -72,12 +74,16 @@ def store_cards(store: ox.Store, folder: Path, registry: Graph | None = None, te
     the store than the registry's whole graph made again. With ``snapshot_of`` (a build folder) the
     snapshot and the place table are copied from it (:func:`copy_snapshot`). ``made()`` gives every
     coverage's card already made elsewhere (:func:`cards_of_ntriples`), as JSON text: it is called
-    once the snapshot is written, which is as long as a worker making them has had."""
+    once the snapshot is written, which is as long as a worker making them has had. ``places`` is the
+    geography's place table (``GeographyStore.places``), copied when given."""
     session = Session(EmbeddedBackend(store, folder))
     if snapshot_of is None or not copy_snapshot(snapshot_of, folder):
         for name in SNAPSHOT:
             session.run(name)  # written to <folder>/results/ by the embedded backend
-        PlaceTable.write(folder / "results" / PLACES_FILE, session.backend.run_rows("place_names", []))
+        if places is not None:
+            shutil.copyfile(places, folder / "results" / PLACES_FILE)
+        else:
+            PlaceTable.write(folder / "results" / PLACES_FILE, session.backend.run_rows("place_names", []))
     if made is not None:
         store.extend(ox.Quad(ox.NamedNode(c), _CARD, ox.Literal(text)) for c, text in made().items())
         return
@@ -127,14 +133,39 @@ def cards_of_ntriples(registry: list[str | Path], territories: str, labels: dict
         return {coverage: json.dumps(plain, ensure_ascii=False) for coverage, plain in cards.items()}
 
 
-def cards_of_graph(registry: Graph, territories: str, pairs: list[dict], labels: dict[str, dict]) -> dict[str, dict]:
+def cards_of_file(graph: Graph) -> dict[str, str]:
+    """The cards of one registry file's coverages, as JSON text, from the graph that file is validated
+    as (``validate.validation_graph``: its triples, those added to its nodes, the official territories
+    it names, the vocabulary). Only for a file that refers to no node of another file (no actor,
+    source or custom territory declared elsewhere): what its cards read is then all there.
+
+    Made in the worker that has just validated the file (``ingest.file_verdicts``), with its graph:
+    a cold build then makes no index graph of the whole registry again for its cards."""
+    pairs = [{"instance": str(i), "coverage": str(c)} for i, c in graph.subject_objects(M.hasCoverage)]
+    cards = cards_of_graph(graph, "", pairs, vocabulary_concepts(), vocabulary=False)
+    return {coverage: json.dumps(plain, ensure_ascii=False) for coverage, plain in cards.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def vocabulary_concepts() -> dict[str, dict]:
+    """``Session.concepts`` of the vocabulary alone (the four SKOS schemes are all there): what a
+    worker process has without the build's store."""
+    store = ox.Store()
+    for path in VOCABULARY_FILES:
+        store.load(path=path, format=ox.RdfFormat.TURTLE)
+    return Session(EmbeddedBackend(store, Path("."), in_memory=True)).concepts
+
+
+def cards_of_graph(registry: Graph, territories: str, pairs: list[dict], labels: dict[str, dict],
+                   vocabulary: bool = True) -> dict[str, dict]:
     """The cards of (instance, coverage) ``pairs`` read from ``registry`` (the registry's index graph)
     and ``territories`` (the N-Triples of the official territories it names), as :func:`card_facts`
-    gives them; ``labels`` are the concepts' (``Session.concepts``)."""
+    gives them; ``labels`` are the concepts' (``Session.concepts``). Without ``vocabulary``,
+    ``registry`` holds the vocabulary itself (:class:`CardRows`)."""
     parts: dict[str, _Part] = {}
     cards = {}
     with cycle_collector_paused():
-        rows = CardRows(registry, territories)
+        rows = CardRows(registry, territories, vocabulary)
         for pair in pairs:
             instance, coverage = pair["instance"], pair["coverage"]
             facts = rows.coverage_rows(instance, coverage)

@@ -48,7 +48,7 @@ from .geography import Geography
 from .registry import RegistryGraph
 from .shacl_core import Result
 
-__all__ = ["validate_registry", "registry_data", "referenced_territories", "shacl_results", "text_results",
+__all__ = ["validate_registry", "registry_data", "referenced_territories", "shacl_results", "text_results", "validation_graph",
            "registry_locator", "geography_stubs", "report_results", "validate_seats", "validate_geography", "geography_verdict_known", "compiled_shapes", "vocabulary", "problems_from_report"]
 
 # Registry field named by each property, so a report speaks the file's words ("ages", not m:minAge).
@@ -189,11 +189,16 @@ def geography_stubs(geo: Geography, referenced) -> list[str]:
     return stubs
 
 
+def validation_graph(ntriples: str) -> Graph:
+    """The graph N-Triples are validated as: them and the vocabulary."""
+    return graph_from_triples(ntriples_terms(ntriples + _vocabulary_ntriples()))
+
+
 def text_results(ntriples: str) -> list[Result]:
     """The results of validating N-Triples with the vocabulary (:func:`shacl_results`), [] when they
     conform; runs in a worker process as well."""
     with cycle_collector_paused():
-        return shacl_results(graph_from_triples(ntriples_terms(ntriples + _vocabulary_ntriples())))
+        return shacl_results(validation_graph(ntriples))
 
 
 @functools.lru_cache(maxsize=1)

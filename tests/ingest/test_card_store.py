@@ -13,7 +13,8 @@ from card_equal import coverage_pairs, reference_session
 from maillage.core.settings import Settings
 from maillage.ingest import csv_import, geography
 from maillage.ingest.card_rows import COLUMNS, CardRows
-from maillage.ingest.publish import CARD_CHUNK, card_facts, cards_of_graph, cards_of_ntriples
+from maillage.ingest.file_verdicts import read_and_validate
+from maillage.ingest.publish import CARD_CHUNK, card_facts, cards_of_graph, cards_of_ntriples, vocabulary_concepts
 from maillage.ingest.registry import read_registry
 from maillage.ingest.synthetic import generate, write
 from maillage.ingest.validate import referenced_territories
@@ -77,3 +78,28 @@ def test_a_synthetic_region_gives_the_same_cards(national, geo, tmp_path):
     # a cold build's way: from the registry's N-Triples, its coverages found there, the JSON text stored
     made = cards_of_ntriples(reg.ntriples_parts(), territories, session.concepts)
     assert made == {c: json.dumps(card, ensure_ascii=False) for c, card in reference.items()}
+
+
+def test_the_cards_made_beside_each_file_s_validation_are_the_registry_s(national, geo, tmp_path):
+    """A cold build takes each file's cards from its validation's graph (``publish.cards_of_file``):
+    on two synthetic régions (files that name no other file's node) they are, card for card, the JSON
+    the whole registry's graph gives; on the real registry, a file that refers to another's actors or
+    sources has none (the build then makes them all from the whole graph), the others the same."""
+    whole = Session(EmbeddedBackend.open(national.data_dir))
+    assert vocabulary_concepts() == whole.concepts
+    docs, truth = generate(geo, seed=11, regions=["53", "94"])
+    write(docs, truth, tmp_path)
+    cases = [(tmp_path / "registry", []), (national.registry, csv_import.read_folder(national.registry))]
+    for n, (folder, extra) in enumerate(cases):
+        reg, problems = read_and_validate(folder, geo, extra, national.shared, None)
+        assert problems == []
+        territories = "".join(referenced_territories(reg, geo))
+        reference = cards_of_ntriples(reg.ntriples_parts(), territories, whole.concepts)
+        files_of = {reg.where[c].file for c in reference}
+        if n == 0:
+            assert set(reg.cards) == set(reg.files) == files_of and len(reg.files) == 2
+            assert reg.every_card() == reference
+        else:
+            assert reg.every_card() is None and set(reg.cards) < files_of
+        for file, cards in reg.cards.items():
+            assert cards == {c: text for c, text in reference.items() if reg.where[c].file == file}, file
