@@ -30,7 +30,7 @@ from ._ntriples import ref, triple
 from .geography_store import GeographyStore
 from .place_aliases import write_aliases
 from .publish import cards_of_ntriples, store_cards
-from .file_verdicts import code_key, prune_readings, read_and_validate, worker_pool
+from .file_verdicts import code_key, every_card, prune_readings, read_and_validate, worker_pool
 from .registry import RegistryGraph, merge_problems
 from .reuse import MANIFEST, manifest, reuse_store
 from .validate import referenced_territories, validate_geography, validate_seats
@@ -195,7 +195,7 @@ def _write_store(store: ox.Store, tmp: Path, reg: RegistryGraph, territories: st
 
     The SKOS concepts a worker's cards name are the vocabulary's, already in the store copied from the
     geography's: they are asked before the registry is loaded."""
-    made = reg.every_card()
+    made = every_card(reg)
     with worker_pool(1) if made is None else nullcontext() as pool:
         if pool is not None:
             labels = Session(EmbeddedBackend(store, tmp)).concepts

@@ -50,7 +50,7 @@ from .publish import cards_of_file
 from .validate import (geography_stubs, problems_from_results, registry_locator, shacl_results, validate_registry,
                        validation_graph)
 
-__all__ = ["read_and_validate", "worker_pool", "code_key", "cached_ntriples", "prune_readings", "POOL_BYTES"]
+__all__ = ["read_and_validate", "worker_pool", "code_key", "cached_ntriples", "prune_readings", "every_card", "POOL_BYTES"]
 
 #: below this many bytes of files to read or validate, the work is done in this process: starting
 #: workers costs more than it saves
@@ -230,6 +230,21 @@ def _added_by_file(reg: RegistryGraph) -> dict[str, list[str]]:
     return by_file
 
 
+def every_card(reg: RegistryGraph) -> dict[str, str] | None:
+    """Every coverage's card made beside the files' validation (:func:`read_and_validate`), when each
+    file with an instance covering somewhere has its own; None otherwise (or when one remembered is
+    unreadable): they are then made from the whole registry."""
+    if reg._graph is not None or any(reg.where[i].file not in reg.cards for i in reg.covered):
+        return None
+    every: dict[str, str] = {}
+    for cards in reg.cards.values():
+        cards = _cache_get(cards) if isinstance(cards, Path) else cards
+        if not isinstance(cards, dict):
+            return None
+        every.update(cards)
+    return every
+
+
 def _verdict(data: str, cards: bool) -> tuple[list, dict[str, str] | None]:
     """A file's validation results and, when it conforms and ``cards`` are asked, its coverages'
     cards made from the same graph (``publish.cards_of_file``)."""
@@ -259,10 +274,9 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
         cards_entry = marker.with_suffix(".cards") if marker is not None else None
         local = not part.external
         if marker is not None and marker.exists():
-            cards = _cache_get(cards_entry) if local else None
-            if isinstance(cards, dict):
-                reg.cards[part.files[0]] = cards
-            if cards is not None or not local:
+            if local and cards_entry.exists():  # read only if a cold build needs them (every_card)
+                reg.cards[part.files[0]] = cards_entry
+            if part.files[0] in reg.cards or not local:
                 continue
             # the verdict is known, the cards are not (remembered by an earlier version): both made again
         data = part.ntriples_text() + around

@@ -95,10 +95,7 @@ def store_cards(store: ox.Store, folder: Path, registry: Graph | None = None, te
     if pairs:
         cards = (card_facts(session, pairs) if registry is None
                  else cards_of_graph(registry, territories, pairs, session.concepts))
-        store.extend(
-            ox.Quad(ox.NamedNode(coverage), _CARD, ox.Literal(json.dumps(plain, ensure_ascii=False)))
-            for coverage, plain in cards.items()
-        )
+        store.extend(ox.Quad(ox.NamedNode(coverage), _CARD, ox.Literal(text)) for coverage, text in _as_text(cards).items())
 
 
 def copy_snapshot(previous: Path, folder: Path) -> bool:
@@ -129,8 +126,7 @@ def cards_of_ntriples(registry: list[str | Path], territories: str, labels: dict
         graph = graph_from_triples(ntriples_terms(text, PREDICATES | {str(M.hasCoverage)}))
         del text
         pairs = [{"instance": str(i), "coverage": str(c)} for i, c in graph.subject_objects(M.hasCoverage)]
-        cards = cards_of_graph(graph, territories, pairs, labels)
-        return {coverage: json.dumps(plain, ensure_ascii=False) for coverage, plain in cards.items()}
+        return _as_text(cards_of_graph(graph, territories, pairs, labels))
 
 
 def cards_of_file(graph: Graph) -> dict[str, str]:
@@ -142,7 +138,11 @@ def cards_of_file(graph: Graph) -> dict[str, str]:
     Made in the worker that has just validated the file (``ingest.file_verdicts``), with its graph:
     a cold build then makes no index graph of the whole registry again for its cards."""
     pairs = [{"instance": str(i), "coverage": str(c)} for i, c in graph.subject_objects(M.hasCoverage)]
-    cards = cards_of_graph(graph, "", pairs, vocabulary_concepts(), vocabulary=False)
+    return _as_text(cards_of_graph(graph, "", pairs, vocabulary_concepts(), vocabulary=False))
+
+
+def _as_text(cards: dict[str, dict]) -> dict[str, str]:
+    """Cards as the JSON text a store holds on each coverage's node."""
     return {coverage: json.dumps(plain, ensure_ascii=False) for coverage, plain in cards.items()}
 
 

@@ -125,9 +125,10 @@ class RegistryGraph:
     based: dict[str, str] = field(default_factory=dict)
     #: file name → the key its reading is remembered by (``file_verdicts``), for the next build's reuse
     part_keys: dict[str, str] = field(default_factory=dict)
-    #: file name → its coverages' cards (coverage IRI → JSON text), made beside its validation
-    #: (``file_verdicts``); a file that refers to another's nodes has none
-    cards: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: file name → its coverages' cards (coverage IRI → JSON text), made beside its validation, or the
+    #: file they are remembered in, read only if a cold build needs them (``file_verdicts.every_card``);
+    #: a file that refers to another's nodes has none
+    cards: dict[str, dict[str, str] | Path] = field(default_factory=dict)
     #: the keys of the files' verdicts (``file_verdicts``), which the next build may reuse
     verdict_keys: set[str] = field(default_factory=set)
     _graph: Graph | None = field(default=None, repr=False)
@@ -156,13 +157,6 @@ class RegistryGraph:
 
     def added_ntriples(self) -> str:
         return _nt(self._added) if self._added else ""
-
-    def every_card(self) -> dict[str, str] | None:
-        """Every coverage's card, when each file with an instance covering somewhere has its cards
-        made (None otherwise)."""
-        if self._graph is not None or any(self.where[i].file not in self.cards for i in self.covered):
-            return None
-        return {c: text for cards in self.cards.values() for c, text in cards.items()}
 
     def ntriples_parts(self) -> list[str | Path]:
         """The registry's graph as N-Triples texts and files (the cached readings' ``.nt``), unread:

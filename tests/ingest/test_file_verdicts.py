@@ -12,7 +12,7 @@ import pytest
 
 from maillage.core.settings import PROJECT_ROOT, Settings
 from maillage.ingest import csv_import
-from maillage.ingest.file_verdicts import prune_readings, read_and_validate, worker_pool
+from maillage.ingest.file_verdicts import every_card, prune_readings, read_and_validate, worker_pool
 from maillage.ingest.geography import load as load_geography
 from maillage.ingest.registry import merge_problems, read_together, registry_files
 from maillage.ingest.synthetic import generate, write
@@ -114,17 +114,17 @@ def test_cards_are_remembered_with_their_verdict_and_forgotten_with_it(geo, tmp_
     write(docs, truth, tmp_path)
     registry, cache = tmp_path / "registry", tmp_path / "cache"
     first, problems = _file_by_file(registry, geo, None, cache)
-    made = first.every_card()
+    made = every_card(first)
     assert problems == [] and made and len(made) == first.counts()[1]
     assert len(list((cache / "registry").glob("*.cards"))) == 2
     again, _ = _file_by_file(registry, geo, None, cache)
-    assert again.every_card() == made and again.verdict_keys == first.verdict_keys
+    assert every_card(again) == made and again.verdict_keys == first.verdict_keys
     path = registry / "region-02.yaml"
     path.write_text(re.sub(r"(from: '?)(\d{4})", lambda m: f"{m[1]}{int(m[2]) - 1}", path.read_text(encoding="utf-8"),
                            count=1), encoding="utf-8")
     edited, problems = _file_by_file(registry, geo, None, cache)
     assert problems == [] and len(edited.verdict_keys & first.verdict_keys) == 1
-    assert edited.every_card() != made and edited.every_card().keys() == made.keys()
+    assert every_card(edited) != made and every_card(edited).keys() == made.keys()
     assert len(list((cache / "registry").glob("*.cards"))) == 3
     prune_readings(cache, set(edited.part_keys.values()), edited.verdict_keys)
     for suffix in ("cards", "valid"):
