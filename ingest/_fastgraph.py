@@ -252,7 +252,9 @@ def ntriples_terms(data: str, predicates: frozenset[str] | None = None) -> list[
         return found
 
     triples = []
-    for line in set(data.splitlines()):  # a graph is a set: a repeated line is one triple
+    # a graph is a set: a repeated line is one triple. Lines end at "\n" only: str.splitlines also
+    # ends them at U+2028, U+0085, U+001C…, which N-Triples leaves as they are inside a literal
+    for line in set(data.split("\n")):
         if not line:
             continue
         s, p, rest = line.split(" ", 2)

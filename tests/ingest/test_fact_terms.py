@@ -34,3 +34,14 @@ def test_corrupted_tables_give_the_facts_triples():
         departements={"2C": ("Corse du Nord", "95")},
         epcis={"200069301": ("CC Fantôme", "CC", ("48999", "48061", "48999"))},
     ))
+
+
+def test_a_literal_holding_a_unicode_line_separator_stays_one_triple():
+    """N-Triples escapes only \\n and \\r in a literal: U+2028, U+0085 or U+001C stay as they are, and
+    must not end the line (a registry text may hold them; the fuzzed registry found it)."""
+    from rdflib import Graph
+
+    text = "".join(f'<http://example.org/s> <http://example.org/p{i}> "avant{c}après" .\n'
+                   for i, c in enumerate(("\u2028", "\u0085", "\u001c", "\u000b")))
+    assert set(ntriples_terms(text)) == set(Graph().parse(data=text, format="nt"))
+    assert len(ntriples_terms(text)) == 4
