@@ -44,7 +44,8 @@ from maillage.ontology import SHAPES_FILE, VOCABULARY_FILES
 
 from . import registry as registry_module
 from .geography import Geography
-from .registry import RegistryGraph, conflicts, merge_parts, read_part, read_together, read_yaml_bytes, registry_files
+from .registry import (RegistryGraph, conflicts, joined_ntriples, merge_parts, read_part, read_together, read_yaml_bytes,
+                       registry_files)
 from ._collector import cycle_collector_paused
 from .publish import cards_of_file
 from .validate import (geography_stubs, problems_from_results, registry_locator, shacl_results, validate_registry,
@@ -168,11 +169,18 @@ def _cache_put(path: Path, value) -> None:
     tmp.replace(path)  # atomic: a concurrent build reads the whole entry or none
 
 
-def _read_job(name: str, raw: bytes) -> RegistryGraph:
+def _read_job(name: str, raw: bytes, entry: Path | None, key: str) -> RegistryGraph:
+    """A file read, and remembered under ``entry`` when it reads without problem, by the process that
+    read it: what comes back then names its N-Triples file instead of carrying their text (a
+    région's is tens of MB, otherwise pickled twice and written by the build's own process)."""
     # The cycle collector walks every node and triple made so far at each collection: paused, a
     # région's file reads in a third of the time (what is made is kept anyway).
     with cycle_collector_paused():
-        return read_yaml_bytes(name, raw)
+        part = read_yaml_bytes(name, raw)
+    if entry is not None and not part.problems:
+        _part_put(entry, part)
+        part.part_keys = {name: key}
+    return part
 
 
 def _read_parts(files: list[Path], cache: Path | None, code: bytes, pool, say) -> list[RegistryGraph]:
@@ -192,17 +200,13 @@ def _read_parts(files: list[Path], cache: Path | None, code: bytes, pool, say) -
                 parts[i] = cached
                 cached.part_keys = {path.name: key}
                 continue
-            jobs.append((_read_job, (path.name, raw), len(raw)))
+            jobs.append((_read_job, (path.name, raw, entry, key), len(raw)))
             where.append((i, entry, key))
     if jobs:
         say(f"Lecture de {len(jobs)} fichier(s) du registre sur {len(files)} (les autres sont inchangés)…")
 
     def done(j: int, part: RegistryGraph) -> None:
-        i, entry, key = where[j]
-        say(f"  {files[i].name} : lu, {len(part.covered)} dispositifs ({j + 1}/{len(jobs)})")
-        if entry is not None and not part.problems:
-            _part_put(entry, part)
-            part.part_keys = {files[i].name: key}
+        say(f"  {files[where[j][0]].name} : lu, {len(part.covered)} dispositifs ({j + 1}/{len(jobs)})")
 
     for (i, _, _), part in zip(where, _run(pool, jobs, done)):
         parts[i] = part
@@ -244,11 +248,12 @@ def every_card(reg: RegistryGraph) -> dict[str, str] | None:
     return every
 
 
-def _verdict(data: str, cards: bool) -> tuple[list, dict[str, str] | None]:
-    """A file's validation results and, when it conforms and ``cards`` are asked, its coverages'
-    cards made from the same graph (``publish.cards_of_file``)."""
+def _verdict(own: list[str | Path], around: str, cards: bool) -> tuple[list, dict[str, str] | None]:
+    """A file's validation results (its N-Triples ``own``, texts or remembered files this process
+    reads, with what its shapes see ``around`` them) and, when it conforms and ``cards`` are asked,
+    its coverages' cards made from the same graph (``publish.cards_of_file``)."""
     with cycle_collector_paused():
-        graph = validation_graph(data)
+        graph = validation_graph(joined_ntriples(own) + around)
         results = shacl_results(graph)
         return results, (cards_of_file(graph) if cards and not results else None)
 
@@ -278,8 +283,8 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
             if part.files[0] in reg.cards or not local:
                 continue
             # the verdict is known, the cards are not (remembered by an earlier version): both made again
-        data = part.ntriples_text() + around
-        jobs.append((_verdict, (data, local), len(data)))
+        size = len(around) + sum(len(t) if isinstance(t, str) else t.stat().st_size for t in part.ntriples)
+        jobs.append((_verdict, (part.ntriples, around, local), size))
         where.append((part, marker, cards_entry))
     if jobs:
         say(f"Validation SHACL de {len(jobs)} fichier(s) du registre sur {len(parts)} (les autres ont leur verdict mémorisé)…")

@@ -152,24 +152,28 @@ def seat_triples(read: SeatFile) -> str:
     return "".join(lines)
 
 
-def _instance_ties(reg: RegistryGraph) -> tuple[dict[str, str], dict[tuple[str, str], set[str]]]:
-    """FINESS number → instance, and (type, commune code) → instances tied to that commune."""
+def _instance_ties(reg: RegistryGraph, kinds: set[str]) -> dict[tuple[str, str], set[str]]:
+    """(type, commune code) → instances of one of ``kinds`` tied to that commune: a seat is only
+    ever matched with an instance of its own type, so the others' places are not indexed."""
     ties: dict[tuple[str, str], set[str]] = {}
     for instance, (kind, territories, actors) in reg.ties.items():
+        if kind not in kinds:
+            continue
         places = territories | {reg.based[a] for a in actors if a in reg.based}
         for place in places:
             if "/commune/" in place:
                 ties.setdefault((kind, place.rsplit("/", 1)[-1]), set()).add(instance)
-    return dict(reg.finess), ties
+    return ties
 
 
 def link_seats(reg: RegistryGraph, found: list[Seat]) -> int:
     """Link each seat that matches one registry instance to it (``m:seatOf``, in the registry's graph,
-    validated with it); the number linked."""
-    by_finess, ties = _instance_ties(reg)
+    validated with it): by its FINESS number, else as the one instance of its type tied to its
+    commune; the number linked."""
+    ties = _instance_ties(reg, {seat.type for seat in found})
     linked = 0
     for seat in found:
-        instance = by_finess.get(seat.finess or "")
+        instance = reg.finess.get(seat.finess or "")
         if instance is None:
             candidates = ties.get((seat.type, seat.commune), set())
             instance = next(iter(candidates)) if len(candidates) == 1 else None

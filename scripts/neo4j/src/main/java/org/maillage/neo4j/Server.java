@@ -57,6 +57,9 @@ public final class Server {
                 .setConfig(GraphDatabaseSettings.tx_state_memory_allocation, TransactionStateMemoryAllocation.ON_HEAP)
                 // Dev data: don't accumulate days of transaction logs on disk.
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "keep_none")
+                // LOAD CSV reads a quote in a field as RFC 4180 writes it (doubled): with the legacy
+                // escaping, a JSON value's \" inside a quoted field ends it.
+                .setConfig(GraphDatabaseSettings.csv_legacy_quote_escaping, false)
                 // LOAD CSV reads file:/// URLs from <home>/import only (unset, embedded Neo4j reads any path).
                 .setConfig(GraphDatabaseSettings.load_csv_file_url_root, home.resolve("import"))
                 // Netty's default 5 s quiet period, paid twice (boss + worker loops), made every stop take
