@@ -46,7 +46,7 @@ from . import registry as registry_module
 from .geography import Geography
 from .registry import (RegistryGraph, conflicts, joined_ntriples, merge_parts, read_part, read_together, read_yaml_bytes,
                        registry_files)
-from ._collector import cycle_collector_paused
+from maillage.core.collector import cycle_collector_paused
 from .publish import cards_of_file
 from .validate import (geography_stubs, problems_from_results, registry_locator, shacl_results, validate_registry,
                        validation_graph)
@@ -98,21 +98,23 @@ def worker_pool(workers: int | None = None, tasks_per_worker: int | None = None)
         yield pool
 
 
-def _run(pool: Executor | None, jobs: list[tuple[Callable, tuple, int]], progress: Callable[[int, object], None]):
+def _run(pool: Executor | None, jobs: list[tuple[Callable, tuple, int]], progress: Callable[[int, object, int], None]):
     """Run ``(function, args, size)`` jobs, in ``pool`` when their size makes it worth it; call
-    ``progress(index, result)`` as each finishes; the results in order. A single job runs here: a
-    worker would only add its start and the copy of its data and result."""
+    ``progress(index, result, how many have finished)`` as each finishes; the results in order. A
+    single job runs here: a worker would only add its start and the copy of its data and result."""
     results: list = [None] * len(jobs)
     if pool is None or len(jobs) == 1 or sum(size for _, _, size in jobs) < POOL_BYTES:
         for i, (function, args, _) in enumerate(jobs):
             results[i] = function(*args)
-            progress(i, results[i])
+            progress(i, results[i], i + 1)
         return results
-    futures = {pool.submit(function, *args): i for i, (function, args, _) in enumerate(jobs)}
-    for future in as_completed(futures):
+    # The largest first: a région's file left for last would keep one core busy while the other waits.
+    order = sorted(range(len(jobs)), key=lambda i: -jobs[i][2])
+    futures = {pool.submit(jobs[i][0], *jobs[i][1]): i for i in order}
+    for finished, future in enumerate(as_completed(futures), 1):
         i = futures[future]
         results[i] = future.result()
-        progress(i, results[i])
+        progress(i, results[i], finished)
     return results
 
 
@@ -205,8 +207,8 @@ def _read_parts(files: list[Path], cache: Path | None, code: bytes, pool, say) -
     if jobs:
         say(f"Lecture de {len(jobs)} fichier(s) du registre sur {len(files)} (les autres sont inchangés)…")
 
-    def done(j: int, part: RegistryGraph) -> None:
-        say(f"  {files[where[j][0]].name} : lu, {len(part.covered)} dispositifs ({j + 1}/{len(jobs)})")
+    def done(j: int, part: RegistryGraph, finished: int) -> None:
+        say(f"  {files[where[j][0]].name} : lu, {len(part.covered)} dispositifs ({finished}/{len(jobs)})")
 
     for (i, _, _), part in zip(where, _run(pool, jobs, done)):
         parts[i] = part
@@ -291,14 +293,14 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
     problems: list[Problem] = []
     started = time.perf_counter()
 
-    def done(j: int, verdict: tuple[list, dict | None]) -> None:
+    def done(j: int, verdict: tuple[list, dict | None], finished: int) -> None:
         (part, marker, cards_entry), (results, cards) = where[j], verdict
         # Another file's node is only a stub here: that file reports its own.
         own = [r for r in results if str(r.focus) not in part.external]
         found = problems_from_results(own, locate)
         problems.extend(found)
         said = f"{len(found)} problème(s)" if found else "conforme"
-        say(f"  {part.files[0]} : {said} ({j + 1}/{len(jobs)}, {time.perf_counter() - started:.1f} s)")
+        say(f"  {part.files[0]} : {said} ({finished}/{len(jobs)}, {time.perf_counter() - started:.1f} s)")
         if cards is not None:
             reg.cards[part.files[0]] = cards
         if marker is not None and not found:

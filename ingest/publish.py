@@ -44,7 +44,7 @@ from maillage.store.places import FILE as PLACES_FILE
 from maillage.store.places import PlaceTable
 from maillage.store.session import Session
 
-from ._collector import cycle_collector_paused
+from maillage.core.collector import cycle_collector_paused
 from ._fastgraph import graph_from_triples, ntriples_terms
 from .card_rows import PREDICATES, CardRows
 from .registry import joined_ntriples

@@ -41,7 +41,7 @@ from maillage.ontology import SHAPES_FILE, VOCABULARY_FILES
 
 from . import geography
 from . import _fact_terms, _fastgraph, shacl_core
-from ._collector import cycle_collector_paused
+from maillage.core.collector import cycle_collector_paused
 from ._fact_terms import fact_terms
 from ._fastgraph import graph_from_triples, ntriples_terms
 from .geography import Geography

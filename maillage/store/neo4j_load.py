@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from maillage.core.collector import cycle_collector_paused
 from maillage.core.settings import Settings
 
 from .builds import current_build
@@ -217,7 +218,10 @@ def _prune(session) -> None:
 
 def load_graph(driver, pg: PropertyGraph, folder: Path, progress: Callable[[str], None] | None = None) -> str:
     """Write ``pg`` (see :func:`write`), its record saved in its build ``folder``; the way taken."""
-    return write(driver, pg, progress=progress, snapshot=Snapshot.of(pg), folder=folder)
+    # The record and the difference make a row per node beside the graph's millions of objects, which
+    # every full collection would walk again: a third of an incremental load's client time.
+    with cycle_collector_paused():
+        return write(driver, pg, progress=progress, snapshot=Snapshot.of(pg), folder=folder)
 
 
 def load(settings: Settings, driver, progress: Callable[[str], None] | None = None) -> PropertyGraph:

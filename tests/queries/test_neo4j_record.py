@@ -45,3 +45,25 @@ def test_a_record_read_back_gives_the_differences_of_the_graph(tmp_path):
     found = changes(base, Snapshot.of(edited), edited)
     assert [uri for rows in found.changed.values() for uri, _ in rows] == [A]
     assert found.linked == {"RELATED": [(B, A)]} and not found.unlinked and not found.removed and not found.added
+
+
+def test_a_bucket_that_changed_is_rewritten_whole_and_one_that_did_not_is_left(tmp_path, monkeypatch):
+    import maillage.store.neo4j_diff as diff
+
+    monkeypatch.setattr(diff, "BUCKETS", 1)  # every node in one bucket
+    first = _graph("b1", dt.date(2020, 1, 1), [(A, B)])
+    Snapshot.of(first).save(tmp_path)
+    base = Snapshot.read(tmp_path / "neo4j-graph.json")
+    assert not changes(base, Snapshot.of(first), first).size
+    edited = _graph("b2", dt.date(2019, 1, 1), [(A, B)])
+    found = changes(base, Snapshot.of(edited), edited)
+    assert sorted(uri for rows in found.changed.values() for uri, _ in rows) == [A, B, C, D]
+    assert dict(found.changed[(("Instance",), ("Instance",))])[A]["validFrom"] == dt.date(2019, 1, 1)
+    assert not found.added and not found.removed and not found.linked
+
+
+def test_a_record_of_another_format_is_not_a_base(tmp_path):
+    Snapshot.of(_graph("b1", dt.date(2020, 1, 1), [(A, B)])).save(tmp_path)
+    path = tmp_path / "neo4j-graph.json"
+    path.write_bytes(path.read_bytes().replace(b'"format":2', b'"format":1'))
+    assert Snapshot.read(path) is None

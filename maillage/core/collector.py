@@ -6,7 +6,8 @@ all of them to find no garbage. Measured: a third of the index's time and a fift
 cards are the same case the other way round: hundreds of thousands of short-lived rows and records
 beside the registry's million objects, which every full collection walks again (the synthetic
 national registry's cards, twice each way in one process: 5.6 and 6.0 s of CPU paused, 5.9 and 7.5 s
-with the collector on).
+with the collector on). So is the record of a graph loaded into Neo4j (``store.neo4j_diff``): a row
+per node of the national graph beside its properties, 1.6 s with the collector on, 1.0 s paused.
 """
 
 from __future__ import annotations
