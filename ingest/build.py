@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from maillage.core.collector import cycle_collector_paused
 from maillage.core.errors import OutlinesMissing, RegistryInvalid
 from maillage.core.settings import Settings
 from maillage.store.builds import BuildInfo, build_lock, current_build, new_build_folder, publish, remove_stale
@@ -79,6 +80,13 @@ def _read_seats(settings: Settings, geo: geography.Geography, reg: RegistryGraph
 
     A file the documents folder does not hold is said and skipped; rows left out are counted, with
     why; a seat matching a registry instance is linked to it in the registry's graph."""
+    # A national file's records are made beside the registry's million objects, which each full
+    # collection would walk again: FINESS's 340 kB took 1.2 s in a build, 0.1 s with the collector paused.
+    with cycle_collector_paused():
+        return _seats_of(settings, geo, reg, progress)
+
+
+def _seats_of(settings: Settings, geo: geography.Geography, reg: RegistryGraph, progress) -> tuple[list, str]:
     problems, texts = [], []
     for name, reader in SEAT_READERS.items():
         desc = seats.description(name)
