@@ -136,10 +136,13 @@ class Snapshot:
             return None
         if not isinstance(data, dict) or data.get("format") != FORMAT or len(data.get("buckets", ())) != BUCKETS:
             return None
-        uris, label_sets = data["uris"], [tuple(labels) for labels in data["labels"]]
-        nodes = dict(zip(uris, [label_sets[i] for i in data["nodes"]]))
-        buckets = {b: d for b, d in enumerate(data["buckets"]) if d}
-        return cls(data["build"], nodes, buckets, data["links"], data["relationships"], uris, path=path)
+        try:
+            uris, label_sets = data["uris"], [tuple(labels) for labels in data["labels"]]
+            nodes = dict(zip(uris, [label_sets[i] for i in data["nodes"]]))
+            buckets = {b: d for b, d in enumerate(data["buckets"]) if d}
+            return cls(data["build"], nodes, buckets, data["links"], data["relationships"], uris, path=path)
+        except (KeyError, IndexError, TypeError):  # damaged: the next load is a full one
+            return None
 
 
 @dataclass

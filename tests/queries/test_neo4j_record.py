@@ -67,3 +67,7 @@ def test_a_record_of_another_format_is_not_a_base(tmp_path):
     path = tmp_path / "neo4j-graph.json"
     path.write_bytes(path.read_bytes().replace(b'"format":2', b'"format":1'))
     assert Snapshot.read(path) is None
+    # the right format, damaged inside: no base either (the next load is full), no crash
+    Snapshot.of(_graph("b1", dt.date(2020, 1, 1), [(A, B)])).save(tmp_path)
+    path.write_bytes(path.read_bytes().replace(b'"nodes":[', b'"nodes":[99,'))
+    assert Snapshot.read(path) is None
