@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from maillage.core.collector import cycle_collector_paused
+from maillage.core.collector import cycle_collector_paused, freeze_scope
 from maillage.core.errors import OutlinesMissing, RegistryInvalid
 from maillage.core.settings import Settings
 from maillage.store.builds import BuildInfo, build_lock, current_build, new_build_folder, publish, remove_stale
@@ -52,7 +52,7 @@ def _say(progress: Callable[[str], None] | None, text: str) -> None:
 
 def _read_geography(settings: Settings, progress) -> geography.Geography:
     _say(progress, "Lecture de la géographie officielle…")
-    geo = geography.load(settings.geography)
+    geo = geography.load(settings.geography, settings.data_dir / "cache")
     _say(progress, f"  {_n(len(geo.communes))} communes, {_n(len(geo.epcis))} EPCI, {len(geo.departements)} départements, "
                    f"{len(geo.regions)} régions (paquet {geo.version})")
     return geo
@@ -125,9 +125,10 @@ def check(settings: Settings, progress: Callable[[str], None] | None = None, par
           ) -> tuple[geography.Geography, RegistryGraph]:
     """Read and validate every source; raise :class:`RegistryInvalid` with every problem found. Not
     ``parallel``: all the work in this process (whose limits then bound all of it)."""
-    geo = _read_geography(settings, progress)
-    reg, problems, _ = _read_registry(settings, geo, progress, parallel)
-    _validate_geography(geo, problems, settings.data_dir / "cache", progress)
+    with freeze_scope():
+        geo = _read_geography(settings, progress)
+        reg, problems, _ = _read_registry(settings, geo, progress, parallel)
+        _validate_geography(geo, problems, settings.data_dir / "cache", progress)
     return geo, reg
 
 
@@ -146,7 +147,7 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, acc
     the map's outlines and, on the Neo4j backend, the load of the new build.
 
     A registry more than a tenth smaller than the live build's is refused unless ``accept_shrink``."""
-    with build_lock(settings.data_dir):
+    with build_lock(settings.data_dir), freeze_scope():
         current_build(settings.data_dir)  # a `current` that is not a link: say so before the work, not after
         for stale in remove_stale(settings.data_dir):
             _say(progress, f"  dossier temporaire d'une construction interrompue supprimé : {stale.name}")
@@ -253,16 +254,19 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
         store_cards(store, tmp, reg.graph, territories)
 
     reused = reuse_store(previous, tmp, reg, parts, cache, progress, every_card)
-    if not reused:
+    if reused is None:
         ox.Store.read_only(str(base)).backup(str(tmp / "oxigraph"))
         store = ox.Store(str(tmp / "oxigraph"))
         _write_store(store, tmp, reg, territories, other, writer.places, progress)
         store.flush()
         del store
-    write_aliases(tmp, settings.geography, previous if reused else None)  # reuse: the same geography
-    store = ox.Store.read_only(str(tmp / "oxigraph"))
-    triples = len(store)
-    del store  # closes the store before the folder is published
+    write_aliases(tmp, settings.geography, previous if reused is not None else None)  # reuse: the same geography
+    if reused is None:
+        store = ox.Store.read_only(str(tmp / "oxigraph"))
+        triples = len(store)
+        del store  # closes the store before the folder is published
+    else:
+        triples = reused
     (tmp / MANIFEST).write_text(json.dumps(parts, ensure_ascii=False), encoding="utf-8")
     info = BuildInfo(
         path=stamp,
@@ -282,7 +286,7 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
     )
     publish(settings.data_dir, tmp, info)
     # what the next build may reuse: the live one's
-    prune_readings(cache, set(parts["parts"].values()), reg.verdict_keys)
+    prune_readings(cache, set(parts["parts"].values()) | set(reg.file_keys.values()), reg.verdict_keys)
     _say(progress, f"Graphe publié : {_n(info.triples)} triplets, {info.instances} dispositifs, "
                    f"{info.coverages} couvertures, en {info.seconds} s.")
     return info

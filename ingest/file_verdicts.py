@@ -44,8 +44,9 @@ from maillage.ontology import SHAPES_FILE, VOCABULARY_FILES
 
 from . import registry as registry_module
 from .geography import Geography
-from .registry import (RegistryGraph, conflicts, joined_ntriples, merge_parts, read_part, read_together, read_yaml_bytes,
-                       registry_files)
+from ._safe_yaml import load_yaml
+from .registry import RegistryGraph, conflicts, joined_ntriples, merge_parts, read_part, read_together, registry_files
+from .slices import is_head, slices_of
 from maillage.core.collector import cycle_collector_paused
 from .publish import cards_of_file
 from .validate import (geography_stubs, problems_from_results, registry_locator, shacl_results, validate_registry,
@@ -134,17 +135,18 @@ def _part_get(path: Path) -> RegistryGraph | None:
 
 
 def prune_readings(cache_dir: Path, keep: set[str], verdicts: set[str] = frozenset()) -> int:
-    """Forget the readings whose keys are not in ``keep`` (the live build's), and the verdicts (with
-    their cards) not in ``verdicts``: each edit of a file leaves its former reading behind, a
-    région's being tens of MB, and its cards a few. The number of readings forgotten."""
+    """Forget the readings whose keys are not in ``keep`` (the live build's parts and files), and the
+    verdicts (with their cards) not in ``verdicts``: each edit of a file leaves its former reading
+    behind, a région's being tens of MB, and its cards a few. The number of readings forgotten."""
     forgotten = 0
     for path in (cache_dir / "registry").glob("*.part"):
         if path.stem not in keep:
             path.with_suffix(".nt").unlink(missing_ok=True)
             path.unlink(missing_ok=True)
             forgotten += 1
-    for path in [*(cache_dir / "registry").glob("*.valid"), *(cache_dir / "registry").glob("*.cards")]:
-        if path.stem not in verdicts:
+    for path in [*(cache_dir / "registry").glob("*.slices"), *(cache_dir / "registry").glob("*.valid"),
+                 *(cache_dir / "registry").glob("*.cards")]:
+        if path.stem not in (keep if path.suffix == ".slices" else verdicts):
             path.unlink(missing_ok=True)
     return forgotten
 
@@ -171,75 +173,141 @@ def _cache_put(path: Path, value) -> None:
     tmp.replace(path)  # atomic: a concurrent build reads the whole entry or none
 
 
-def _read_job(name: str, raw: bytes, entry: Path | None, key: str) -> RegistryGraph:
-    """A file read, and remembered under ``entry`` when it reads without problem, by the process that
-    read it: what comes back then names its N-Triples file instead of carrying their text (a
-    région's is tens of MB, otherwise pickled twice and written by the build's own process)."""
+def _read_job(name: str, raw: bytes, cache: Path | None, key: str) -> list[RegistryGraph]:
+    """A file read, whole or by slices (``ingest.slices``), each part remembered in ``cache`` when it
+    reads without problem, by the process that read it: what comes back then names its N-Triples
+    file instead of carrying their text (a région's is tens of MB, otherwise pickled twice and
+    written by the build's own process). A slice remembered is not read again."""
     # The cycle collector walks every node and triple made so far at each collection: paused, a
     # région's file reads in a third of the time (what is made is kept anyway).
     with cycle_collector_paused():
-        part = read_yaml_bytes(name, raw)
-    if entry is not None and not part.problems:
-        _part_put(entry, part)
-        part.part_keys = {name: key}
-    return part
+        data, problems = load_yaml(raw, name)
+        cut = None if problems else slices_of(name, data, len(raw))
+        if cut is None:
+            part = read_part(name, data, problems, read=not problems)
+            if cache is not None and not part.problems:
+                _part_put(cache / f"{key}.part", part)
+                part.part_keys = {name: key}
+            part.file_keys = {name: key}
+            return [part]
+        parts = []
+        for piece in cut:
+            slice_key = piece.key(_code_key())
+            entry = cache / f"{slice_key}.part" if cache is not None else None
+            part = _part_get(entry) if entry is not None else None
+            if part is None:
+                part = read_part(name, piece.data, [], piece=piece.piece)
+                if entry is not None and not part.problems:
+                    _part_put(entry, part)
+            if entry is not None and not part.problems:
+                part.part_keys = {piece.label: slice_key}
+            parts.append(part)
+        if cache is not None and all(part.part_keys for part in parts):
+            _cache_put(cache / f"{key}.slices", [next(iter(part.part_keys.values())) for part in parts])
+        parts[0].file_keys = {name: key}
+        return parts
+
+
+def _remembered(cache: Path, key: str) -> list[RegistryGraph] | None:
+    """A file's parts remembered under the key of its bytes: its one reading, or its slices'."""
+    whole = _part_get(cache / f"{key}.part")
+    if whole is not None:
+        whole.part_keys, whole.file_keys = {whole.files[0]: key}, {whole.files[0]: key}
+        return [whole]
+    keys = _cache_get(cache / f"{key}.slices")
+    if not isinstance(keys, list):
+        return None
+    parts = [_part_get(cache / f"{slice_key}.part") for slice_key in keys]
+    if not parts or any(part is None for part in parts):
+        return None
+    for part, slice_key in zip(parts, keys):
+        part.part_keys = {part.label: slice_key}
+    parts[0].file_keys = {parts[0].files[0]: key}
+    return parts
 
 
 def _read_parts(files: list[Path], cache: Path | None, code: bytes, pool, say) -> list[RegistryGraph]:
-    parts: list[RegistryGraph | None] = [None] * len(files)
+    parts: list[list[RegistryGraph] | None] = [None] * len(files)
     jobs, where = [], []
-    with cycle_collector_paused():  # unpickling makes many objects, which all stay
+    with cycle_collector_paused(keep=True):  # unpickling makes many objects, which all stay
         for i, path in enumerate(files):
             try:
                 raw = path.read_bytes()
             except OSError:
-                parts[i] = registry_module.read_yaml_part(path)  # says it is unreadable
+                parts[i] = [registry_module.read_yaml_part(path)]  # says it is unreadable
                 continue
             key = hashlib.sha256(code + path.name.encode() + b"\0" + raw).hexdigest()[:40]
-            entry = cache / f"{key}.part" if cache is not None else None
-            cached = _part_get(entry) if entry is not None else None
-            if isinstance(cached, RegistryGraph):
-                parts[i] = cached
-                cached.part_keys = {path.name: key}
-                continue
-            jobs.append((_read_job, (path.name, raw, entry, key), len(raw)))
-            where.append((i, entry, key))
+            parts[i] = _remembered(cache, key) if cache is not None else None
+            if parts[i] is None:
+                jobs.append((_read_job, (path.name, raw, cache, key), len(raw)))
+                where.append(i)
     if jobs:
         say(f"Lecture de {len(jobs)} fichier(s) du registre sur {len(files)} (les autres sont inchangés)…")
 
-    def done(j: int, part: RegistryGraph, finished: int) -> None:
-        say(f"  {files[where[j][0]].name} : lu, {len(part.covered)} dispositifs ({finished}/{len(jobs)})")
+    def done(j: int, read: list[RegistryGraph], finished: int) -> None:
+        instances = sum(len(part.covered) for part in read)
+        say(f"  {files[where[j]].name} : lu, {instances} dispositifs ({finished}/{len(jobs)})")
 
-    for (i, _, _), part in zip(where, _run(pool, jobs, done)):
-        parts[i] = part
-    return parts  # type: ignore[return-value]
+    with cycle_collector_paused(keep=True):
+        for i, read in zip(where, _run(pool, jobs, done)):
+            parts[i] = read
+    return [part for read in parts for part in read]  # type: ignore[union-attr]
 
 
-def _around(part: RegistryGraph, reg: RegistryGraph, geo: Geography, added: dict[str, list[str]]) -> str:
+def _label(part: RegistryGraph) -> str:
+    return part.label or part.files[0]
+
+
+def _heads(parts: list[RegistryGraph]) -> dict[str, RegistryGraph]:
+    """The head of each file cut into slices (``ingest.slices``), by file."""
+    return {part.files[0]: part for part in parts if part.label and is_head(part.label, part.files[0])}
+
+
+def _around_key(part: RegistryGraph, reg: RegistryGraph, geo: Geography, added: dict[str, list[str]],
+                head: RegistryGraph | None) -> tuple[str, set[str]]:
+    """What identifies what a part's shapes see besides its own triples (:func:`_around`), without
+    writing it: the triples added to its nodes, the geography's version and the territories it names,
+    the types of the other files' nodes it refers to, and its file's head (by its reading's key); and
+    the nodes those types are said of."""
+    outside = part.external - head.where.keys() if head is not None else part.external
+    types = [f"<{node}> {_RDF_TYPE} <{cls}> .\n" for node in sorted(outside) for cls in reg.types.get(node, ())]
+    head_key = ("".join(head.part_keys.values()) or hashlib.sha256(head.ntriples_text().encode()).hexdigest()
+                if head is not None else "")
+    said = [*added.get(_label(part), ()), repr(sorted(geo.checksums.items())), repr(sorted(part.referenced)),
+            *types, head_key]
+    return "\0".join(said), outside
+
+
+def _around(part: RegistryGraph, reg: RegistryGraph, geo: Geography, added: dict[str, list[str]],
+            head: RegistryGraph | None, outside: set[str]) -> list[str | Path]:
     """What a part's shapes see besides its own triples: the triples added to its nodes after reading,
-    the geography it references, and the types of the other files' nodes it refers to."""
+    the geography it references, the types of the other files' nodes it refers to (``outside``), and
+    its file's head (actors, sources) when it is a slice of a file."""
     stubs = geography_stubs(geo, part.referenced)
-    for node in sorted(part.external):
+    for node in sorted(outside):
         for cls in reg.types.get(node, ()):
             stubs.append(f"<{node}> {_RDF_TYPE} <{cls}> .\n")
-    return "".join(added.get(part.files[0], ())) + "".join(sorted(stubs))
+    own = "".join(added.get(_label(part), ())) + "".join(sorted(stubs))
+    return [own, *head.ntriples, "".join(added.get(_label(head), ()))] if head is not None else [own]
 
 
-def _added_by_file(reg: RegistryGraph) -> dict[str, list[str]]:
-    """The triples added after reading (provenance), as N-Triples, by the file of their subject."""
-    by_file: dict[str, list[str]] = {}
+def _added_by_part(reg: RegistryGraph, parts: list[RegistryGraph]) -> dict[str, list[str]]:
+    """The triples added after reading (provenance), as N-Triples, by the label of the part that
+    minted their subject."""
+    by_part: dict[str, list[str]] = {}
     for line in reg.added_ntriples().split("\n"):  # not splitlines: see _fastgraph.ntriples_terms
-        where = reg.where.get(line.split(" ", 1)[0][1:-1]) if line else None
-        if where is not None:
-            by_file.setdefault(where.file, []).append(line + "\n")
-    return by_file
+        subject = line.split(" ", 1)[0][1:-1] if line else None
+        owner = next((part for part in parts if subject in part.where), None) if subject else None
+        if owner is not None:
+            by_part.setdefault(_label(owner), []).append(line + "\n")
+    return by_part
 
 
 def every_card(reg: RegistryGraph) -> dict[str, str] | None:
     """Every coverage's card made beside the files' validation (:func:`read_and_validate`), when each
-    file with an instance covering somewhere has its own; None otherwise (or when one remembered is
-    unreadable): they are then made from the whole registry."""
-    if reg._graph is not None or any(reg.where[i].file not in reg.cards for i in reg.covered):
+    part (file or slice) with an instance covering somewhere has its own; None otherwise (or when one
+    remembered is unreadable): they are then made from the whole registry."""
+    if reg._graph is not None or any(label not in reg.cards for label in reg.covering):
         return None
     every: dict[str, str] = {}
     for cards in reg.cards.values():
@@ -250,59 +318,66 @@ def every_card(reg: RegistryGraph) -> dict[str, str] | None:
     return every
 
 
-def _verdict(own: list[str | Path], around: str, cards: bool) -> tuple[list, dict[str, str] | None]:
-    """A file's validation results (its N-Triples ``own``, texts or remembered files this process
+def _verdict(own: list[str | Path], around: list[str | Path], cards: bool) -> tuple[list, dict[str, str] | None]:
+    """A part's validation results (its N-Triples ``own``, texts or remembered files this process
     reads, with what its shapes see ``around`` them) and, when it conforms and ``cards`` are asked,
     its coverages' cards made from the same graph (``publish.cards_of_file``)."""
     with cycle_collector_paused():
-        graph = validation_graph(joined_ntriples(own) + around)
+        graph = validation_graph(joined_ntriples([*own, *around]))
         results = shacl_results(graph)
         return results, (cards_of_file(graph) if cards and not results else None)
 
 
 def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geography, cache: Path | None,
                     code: bytes, pool, say) -> list[Problem]:
-    """The shapes' problems of every part; the cards of each conforming part that refers to no other
-    file's node, made beside its validation or remembered with its verdict, in ``reg.cards``."""
-    added = _added_by_file(reg)
+    """The shapes' problems of every part; the cards of each conforming part that refers to no node
+    of another file, made beside its validation or remembered with its verdict, in ``reg.cards``."""
+    added = _added_by_part(reg, parts)
+    heads = _heads(parts)
     locate = registry_locator(reg)
     jobs, where = [], []
     for part in parts:
         if not part.ntriples or not part.ntriples[0]:
             continue
-        around = _around(part, reg, geo, added)
-        # A file's own triples are known by its reading's key (its name, bytes and the code that
+        label = _label(part)
+        head = heads.get(part.files[0])
+        head = None if head is part else head
+        around, outside = _around_key(part, reg, geo, added, head)
+        # A part's own triples are known by its reading's key (its name, bytes and the code that
         # reads it): its text is read, from the cache, only when it must be validated.
         own = "".join(part.part_keys.values()) or part.ntriples_text()
         key = hashlib.sha256(code + own.encode() + b"\0" + around.encode()).hexdigest()[:40]
         marker = cache / f"{key}.valid" if cache is not None else None
         reg.verdict_keys.add(key)
         cards_entry = marker.with_suffix(".cards") if marker is not None else None
-        local = not part.external
+        local = not outside
         if marker is not None and marker.exists():
             if local and cards_entry.exists():  # read only if a cold build needs them (every_card)
-                reg.cards[part.files[0]] = cards_entry
-            if part.files[0] in reg.cards or not local:
+                reg.cards[label] = cards_entry
+            if label in reg.cards or not local:
                 continue
             # the verdict is known, the cards are not (remembered by an earlier version): both made again
-        size = len(around) + sum(len(t) if isinstance(t, str) else t.stat().st_size for t in part.ntriples)
-        jobs.append((_verdict, (part.ntriples, around, local), size))
-        where.append((part, marker, cards_entry))
+        stubs = _around(part, reg, geo, added, head, outside)
+        size = sum(len(t) if isinstance(t, str) else t.stat().st_size for t in [*part.ntriples, *stubs])
+        jobs.append((_verdict, (part.ntriples, stubs, local), size))
+        where.append((part, head, marker, cards_entry))
     if jobs:
-        say(f"Validation SHACL de {len(jobs)} fichier(s) du registre sur {len(parts)} (les autres ont leur verdict mémorisé)…")
+        say(f"Validation SHACL de {len(jobs)} partie(s) du registre sur {len(parts)} (les autres ont leur verdict mémorisé)…")
     problems: list[Problem] = []
     started = time.perf_counter()
 
     def done(j: int, verdict: tuple[list, dict | None], finished: int) -> None:
-        (part, marker, cards_entry), (results, cards) = where[j], verdict
-        # Another file's node is only a stub here: that file reports its own.
-        own = [r for r in results if str(r.focus) not in part.external]
+        (part, head, marker, cards_entry), (results, cards) = where[j], verdict
+        # Another file's node is only a stub here, a head beside its slice is validated on its own:
+        # each reports its own nodes.
+        beside = head.where if head is not None else {}
+        own = [r for r in results if str(r.focus) not in part.external and str(r.focus) not in beside]
         found = problems_from_results(own, locate)
         problems.extend(found)
         said = f"{len(found)} problème(s)" if found else "conforme"
-        say(f"  {part.files[0]} : {said} ({finished}/{len(jobs)}, {time.perf_counter() - started:.1f} s)")
+        say(f"  {_label(part)} : {said} ({finished}/{len(jobs)}, {time.perf_counter() - started:.1f} s)")
         if cards is not None:
-            reg.cards[part.files[0]] = cards
+            reg.cards[_label(part)] = cards
         if marker is not None and not found:
             if cards is not None:
                 _cache_put(cards_entry, cards)

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
@@ -64,9 +65,11 @@ ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 PERSONAL = ("name", "note", "function", "description")
 
 
-@dataclass(frozen=True)
-class Where:
-    """Where a node of the graph was written: a file, an entry id, a field path inside the entry."""
+class Where(NamedTuple):
+    """Where a node of the graph was written: a file, an entry id, a field path inside the entry.
+
+    A named tuple, not a dataclass: a national registry's readings hold hundreds of thousands, which
+    every build unpickles (a tuple is made in one call, a dataclass attribute by attribute)."""
 
     file: str
     entry: str
@@ -123,14 +126,21 @@ class RegistryGraph:
     finess: dict[str, str] = field(default_factory=dict)
     ties: dict[str, tuple[str, set[str], set[str]]] = field(default_factory=dict)
     based: dict[str, str] = field(default_factory=dict)
-    #: file name → the key its reading is remembered by (``file_verdicts``), for the next build's reuse
+    #: part label (its file's name, or a slice's: ``ingest.slices``) → the key its reading is remembered
+    #: by (``file_verdicts``), for the next build's reuse
     part_keys: dict[str, str] = field(default_factory=dict)
+    #: file name → the key of its bytes, under which its reading or its slices' keys are remembered
+    file_keys: dict[str, str] = field(default_factory=dict)
     #: file name → its coverages' cards (coverage IRI → JSON text), made beside its validation, or the
     #: file they are remembered in, read only if a cold build needs them (``file_verdicts.every_card``);
     #: a file that refers to another's nodes has none
     cards: dict[str, dict[str, str] | Path] = field(default_factory=dict)
     #: the keys of the files' verdicts (``file_verdicts``), which the next build may reuse
     verdict_keys: set[str] = field(default_factory=set)
+    #: a part's name: its file's, or the file's and which of its slices it is (``ingest.slices``)
+    label: str = ""
+    #: the labels of the parts with a coverage, whose cards a build needs (``file_verdicts.every_card``)
+    covering: set[str] = field(default_factory=set)
     _graph: Graph | None = field(default=None, repr=False)
     _added: list[tuple] = field(default_factory=list, repr=False)
 
@@ -647,14 +657,44 @@ def _check_statuses(out: RegistryGraph, where: Where, statuses: list) -> None:
         previous = (start, end, item.get("to") is None)
 
 
-def read_entries(out: RegistryGraph, file: str, data: object) -> None:
-    """Add one registry document (already parsed) to ``out``."""
+#: the sections of a registry file, in the order they are read: (section, kind of entry)
+SECTIONS = (("actors", "actor"), ("territories", "territory"), ("instances", "instance"),
+            ("inventories", "inventory"), ("surveyed", "survey"))
+
+
+def read_entries(out: RegistryGraph, file: str, data: object, sections: Iterable[str] | None = None,
+                 offset: int = 0, whole: bool = True) -> None:
+    """Add one registry document (already parsed) to ``out``.
+
+    A slice of a file (``ingest.slices``) reads only ``sections`` of ``data``, its entries numbered
+    from ``offset`` (``instances[128]``: where a problem is said to be); without ``whole``, the
+    file-level fields (scope, sources, unknown fields) are another slice's."""
     reader = _Reader(out)
     top = Where(file, "(fichier)", "")
     if data is None:
         out.problem(top, "fichier-vide", "fichier vide : un fichier du registre déclare au moins sa portée (scope)")
         return
-    data = reader.fields(data, "file", top)
+    if whole:
+        data = reader.fields(data, "file", top)
+        _read_file_fields(reader, out, file, data)
+    methods = {"actor": reader.actor, "territory": reader.territory, "instance": reader.instance,
+               "inventory": reader.inventory, "survey": reader.survey}
+    for section, kind in SECTIONS:
+        if sections is not None and section not in sections:
+            continue
+        for i, entry in enumerate(_list(data.get(section)), offset):
+            entry = reader.fields(entry, kind, Where(file, f"{section}[{i}]", ""))
+            if not entry:
+                continue
+            ident = reader.entry_id(entry, kind, file, i, out.seen_ids)
+            if ident is not None:
+                methods[kind](ident, entry, file)
+    if data.get("synthetic") is True:
+        out.synthetic_files.add(file)
+
+
+def _read_file_fields(reader: _Reader, out: RegistryGraph, file: str, data: dict) -> None:
+    """A file's scope (checked against its name) and its sources."""
     scope = data.get("scope")
     if (isinstance(scope, dict) and len(scope) == 1 and next(iter(scope)) in ("departement", "region")
             and isinstance(next(iter(scope.values())), (str, int)) and not isinstance(next(iter(scope.values())), bool)):
@@ -663,29 +703,12 @@ def read_entries(out: RegistryGraph, file: str, data: object) -> None:
         _check_file_name(out, file, kind, str(code))
     elif data:
         out.problem(Where(file, "(fichier)", "scope"), "portee", "portée manquante : « scope: {departement: \"31\"} » ou « {region: \"76\"} »")
-    seen, defined = out.seen_ids, out.sources
     sources = data.get("sources") or {}
     if not isinstance(sources, dict):
         out.problem(Where(file, "sources", ""), "structure", "« sources » doit associer un identifiant à chaque source")
         sources = {}
     for key, entry in sources.items():
-        reader.source(str(key), entry, file, defined)
-    for section, kind, method in (
-        ("actors", "actor", reader.actor),
-        ("territories", "territory", reader.territory),
-        ("instances", "instance", reader.instance),
-        ("inventories", "inventory", reader.inventory),
-        ("surveyed", "survey", reader.survey),
-    ):
-        for i, entry in enumerate(_list(data.get(section))):
-            entry = reader.fields(entry, kind, Where(file, f"{section}[{i}]", ""))
-            if not entry:
-                continue
-            ident = reader.entry_id(entry, kind, file, i, seen)
-            if ident is not None:
-                method(ident, entry, file)
-    if data.get("synthetic") is True:
-        out.synthetic_files.add(file)
+        reader.source(str(key), entry, file, out.sources)
 
 
 def _check_file_name(out: RegistryGraph, file: str, kind: str, code: str) -> None:
@@ -719,18 +742,22 @@ def _folder_problems(folder: Path) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def read_part(name: str, data: object, problems: list[Problem], read: bool | None = None) -> RegistryGraph:
-    """One registry document read on its own (already parsed: ``data``, with the parsing's problems).
+def read_part(name: str, data: object, problems: list[Problem], read: bool | None = None,
+              piece: tuple[str, Iterable[str] | None, int, bool] | None = None) -> RegistryGraph:
+    """One registry document read on its own (already parsed: ``data``, with the parsing's problems),
+    or ``piece`` of it: (label, sections, offset, whole), as ``read_entries`` takes them (a slice of
+    a large file, ``ingest.slices``).
 
     What needs the other files (duplicate ids across files, scopes of custom territories, actors'
     places, provenance) is left to :func:`merge_parts`; what the file mints and refers to is noted
     for it (``types``, ``external``, ``members``). The graph is returned as N-Triples, so that a part
     made in a worker process travels as text."""
-    out = RegistryGraph(_graph=triple_graph())
+    label, sections, offset, whole = piece or (name, None, 0, True)
+    out = RegistryGraph(_graph=triple_graph(), label=label)
     out.files.append(name)
     out.problems += problems
     if (data is not None) if read is None else read:  # an empty YAML file is read, and said to be empty
-        read_entries(out, name, data)
+        read_entries(out, name, data, sections, offset, whole)
     graph = out.graph
     # Every record of a generated file says so, down to its statuses, roles and citations.
     if name in out.synthetic_files:
@@ -808,7 +835,7 @@ def merge_parts(folder_problems: list[Problem], parts: list[RegistryGraph], geo:
     out = RegistryGraph()
     out.problems = list(folder_problems)
     for part in parts:
-        out.files += part.files
+        out.files += [name for name in part.files if name not in out.files]  # a file cut into slices is one file
         out.problems += part.problems
         out.ntriples += part.ntriples
         out.where.update(part.where)
@@ -824,9 +851,12 @@ def merge_parts(folder_problems: list[Problem], parts: list[RegistryGraph], geo:
         out.members += part.members
         out.covered.update(part.covered)
         out.part_keys.update(part.part_keys)
+        out.file_keys.update(part.file_keys)
         out.finess.update(part.finess)
         out.ties.update(part.ties)
         out.based.update(part.based)
+        if part.covered:
+            out.covering.add(part.label or part.files[0])
     _registry_checks(out, geo, shared)
     return out
 
@@ -941,6 +971,8 @@ def _communes(geo: Geography, out: RegistryGraph, kind: str, code: str) -> set[s
 def _check_scopes(out: RegistryGraph, geo: Geography) -> None:
     """A file covers only territories inside its scope (the 31 file cannot cover Lozère)."""
     inside_of: dict[tuple[str, str], set[str]] = {}  # a scope's communes, computed once per scope
+    # whether a territory leaves a scope, once per pair: a national registry names each EPCI many times
+    outside_of: dict[tuple[tuple[str, str], str, str], bool] = {}
     for where, file, text in out.coverage_refs:
         scope = out.scopes.get(file)
         parsed = parse_territory(text)
@@ -951,10 +983,11 @@ def _check_scopes(out: RegistryGraph, geo: Geography) -> None:
             continue
         if kind == "region" or (kind == "departement" and scope[0] == "departement"):
             outside = True
+        elif (scope, kind, code) in outside_of:
+            outside = outside_of[scope, kind, code]
         else:
             if scope not in inside_of:
                 inside_of[scope] = set(geo.communes_of(*scope)) if geo.exists(*scope) else set()
-            inside = inside_of[scope]
-            outside = bool(_communes(geo, out, kind, code) - inside)
+            outside = outside_of[scope, kind, code] = bool(_communes(geo, out, kind, code) - inside_of[scope])
         if outside:
             out.problem(where, "portee", f"« {text} » sort de la portée du fichier ({scope[0]} {scope[1]})")

@@ -5,7 +5,7 @@ says (``registry-parts.json`` in its folder) that it was made by the same code f
 and the same other sources (seats, custom territories' communes), the new build starts from a
 checkpoint of its store (RocksDB hard links: milliseconds), then:
 
-* removes the triples of the changed files' previous readings that the new readings no longer hold,
+* removes the triples of the changed parts' previous readings (files, or slices of a file: ``ingest.slices``) that the new readings no longer hold,
   and adds the new ones (the readings are remembered by ``file_verdicts``, keyed by content);
 * writes again the cards of the instances whose own nodes changed (an instance, its statuses, roles,
   coverages and their citations), or, when anything else changed (an actor, a source, a territory:
@@ -31,11 +31,13 @@ import pyoxigraph as ox
 
 from maillage import store as store_package
 from maillage.core.namespaces import BASE
+from maillage.store.builds import build_info
 from maillage.store.named import QUESTIONS
 
 from .file_verdicts import cached_ntriples
 from .publish import store_cards
 from .registry import RegistryGraph
+from .slices import file_of
 from .vocabulary import M
 
 __all__ = ["MANIFEST", "manifest", "reuse_store"]
@@ -79,18 +81,21 @@ def _quads(lines: set[str]) -> list[ox.Quad]:
 
 
 def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict, cache_dir: Path, say,
-                every_card: Callable[[ox.Store], None]) -> bool:
-    """Make ``tmp/oxigraph`` from ``previous``'s store and the difference; False (nothing written)
-    when the previous build cannot be reused. ``every_card(store)`` writes every card and the snapshot
-    (as a cold build does) when not only instances changed."""
+                every_card: Callable[[ox.Store], None]) -> int | None:
+    """Make ``tmp/oxigraph`` from ``previous``'s store and the difference, and say how many triples it
+    holds; None (nothing written) when the previous build cannot be reused. ``every_card(store)``
+    writes every card and the snapshot (as a cold build does) when not only instances changed.
+
+    The count is the live build's (``build.json``) with what was removed and added: counting a
+    national store anew reads all of its 1.4 million triples (0.6 s, a sixth of a rebuild)."""
     say = say or (lambda _text: None)
     try:
         old = json.loads((previous / MANIFEST).read_text(encoding="utf-8")) if previous is not None else None
     except (OSError, ValueError):
         old = None
     if (not isinstance(old, dict) or any(old.get(k) != new[k] for k in ("code", "geography", "other"))
-            or set(new["parts"]) != set(new["files"])):
-        return False
+            or {file_of(label, new["files"]) for label in new["parts"]} != set(new["files"])):
+        return None
     changed = sorted({name for name in set(old["parts"]) | set(new["parts"]) if old["parts"].get(name) != new["parts"].get(name)})
     before: set[str] = _lines(old["added"])
     after: set[str] = _lines(new["added"])
@@ -100,13 +105,13 @@ def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict,
                 continue
             text = cached_ntriples(cache_dir, key)
             if text is None:
-                return False  # a reading forgotten: the store is written whole
+                return None  # a reading forgotten: the store is written whole
             lines |= _lines(text)
     removed, added = before - after, after - before
     subjects = {line.split(" ", 1)[0][1:-1] for line in removed | added}
     instances = {_entry(s) for s in subjects}
     every = None in instances  # an actor, a source, a territory changed: cards show them
-    say(f"Magasin repris de la construction en service : {len(changed)} fichier(s) changé(s), "
+    say(f"Magasin repris de la construction en service : {len(changed)} partie(s) changée(s), "
         f"{len(removed)} triplet(s) retiré(s), {len(added)} ajouté(s)…")
     ox.Store.read_only(str(previous / "oxigraph")).backup(str(tmp / "oxigraph"))
     store = ox.Store(str(tmp / "oxigraph"))
@@ -115,13 +120,20 @@ def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict,
     else:
         stale = [q for i in instances for c in store.quads_for_pattern(ox.NamedNode(i), _HAS_COVERAGE, None, ox.DefaultGraph())
                  for q in store.quads_for_pattern(c.object, _CARD, None, ox.DefaultGraph())]
-    for quad in stale + _quads(removed):
+    gone = [quad for quad in _quads(removed) if quad in store]
+    for quad in stale + gone:
         store.remove(quad)
-    store.extend(_quads(added))
+    fresh = [quad for quad in _quads(added) if quad not in store]
+    store.extend(fresh)
     if every:
         every_card(store)
+        cards = sum(1 for _ in store.quads_for_pattern(None, _CARD, None, ox.DefaultGraph()))
     else:
         store_cards(store, tmp, instances=instances, snapshot_of=previous)
+        cards = sum(1 for i in instances for c in store.quads_for_pattern(ox.NamedNode(i), _HAS_COVERAGE, None, ox.DefaultGraph())
+                    for _ in store.quads_for_pattern(c.object, _CARD, None, ox.DefaultGraph()))
     store.flush()
+    before = build_info(previous).get("triples")
+    count = before - len(stale) - len(gone) + len(fresh) + cards if isinstance(before, int) else len(store)
     del store
-    return True
+    return count

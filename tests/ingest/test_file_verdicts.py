@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from maillage.core.settings import PROJECT_ROOT, Settings
-from maillage.ingest import csv_import
+from maillage.ingest import csv_import, slices
 from maillage.ingest.file_verdicts import every_card, prune_readings, read_and_validate, worker_pool
 from maillage.ingest.geography import load as load_geography
 from maillage.ingest.registry import merge_problems, read_together, registry_files
@@ -24,6 +24,16 @@ from test_corpus import CASES, RESOURCES  # this folder is on the path (rootdir-
 @pytest.fixture(scope="module")
 def geo():
     return load_geography(Settings.from_env().geography)
+
+
+@pytest.fixture(params=[False, True], ids=["whole files", "files cut into slices"])
+def cut(request, monkeypatch):
+    """Each file read whole, or every file with an instance cut into slices of one (as a
+    national région's file is, ``ingest.slices``): in this process, where small registries are read."""
+    if request.param:
+        monkeypatch.setattr(slices, "SLICE_BYTES", 0)
+        monkeypatch.setattr(slices, "SLICE_ENTRIES", 1)
+    return request.param
 
 
 def _at_once(folder: Path, geo, shared: Path | None):
@@ -47,8 +57,10 @@ def _same(folder: Path, geo, shared: Path | None, cache: Path | None = None, poo
     return found
 
 
-def test_real_registry_says_the_same(geo, tmp_path):
+def test_real_registry_says_the_same(geo, tmp_path, cut):
     assert _same(PROJECT_ROOT / "registry", geo, Settings.from_env().shared, tmp_path / "cache") == []
+    reg, _ = _file_by_file(PROJECT_ROOT / "registry", geo, Settings.from_env().shared, tmp_path / "cache")
+    assert any(" (instances " in label for label in reg.part_keys) == cut  # the slices were read and remembered
     # and again, from the remembered readings and verdicts
     assert _same(PROJECT_ROOT / "registry", geo, Settings.from_env().shared, tmp_path / "cache") == []
     assert list((tmp_path / "cache" / "registry").glob("*.valid"))
@@ -67,7 +79,7 @@ def test_synthetic_registry_says_the_same_in_worker_processes(geo, tmp_path):
     assert problems and {p.file for p in problems} == {"region-53.yaml"}
 
 
-def test_a_reference_to_another_file_is_checked_over_the_whole_registry(geo, tmp_path):
+def test_a_reference_to_another_file_is_checked_over_the_whole_registry(geo, tmp_path, cut):
     """An actor declared in one file and used in another: valid while it is declared, reported
     with the shape's own message once it is gone, though the using file did not change."""
     docs, truth = generate(geo, seed=7, regions=["94", "02"])
@@ -84,14 +96,25 @@ def test_a_reference_to_another_file_is_checked_over_the_whole_registry(geo, tmp
     assert [p.rule for p in problems if p.file == "region-02.yaml"] == ["Class actor"]
 
 
+def test_an_id_repeated_in_two_slices_of_a_file_is_refused_as_in_a_whole_file(geo, tmp_path, cut):
+    """The slices of a file are read apart: an id its first and last instances share is found
+    between them, and the registry read together, as a duplicate in one file always was."""
+    docs, truth = generate(geo, seed=7, regions=["94"])
+    instances = docs["region-94.yaml"]["instances"]
+    instances[-1]["id"] = instances[0]["id"]
+    write(docs, truth, tmp_path)
+    problems = _same(tmp_path / "registry", geo, None, tmp_path / "cache")
+    assert [p.rule for p in problems] == ["identifiant-unique"]
+
+
 @pytest.mark.parametrize("case, mutate", [(c[0], c[1]) for c in CASES], ids=[c[0] for c in CASES])
-def test_corpus_case_says_the_same(geo, tmp_path, registry_copy, case, mutate):
+def test_corpus_case_says_the_same(geo, tmp_path, registry_copy, case, mutate, cut):
     settings = registry_copy(tmp_path / "copy", sorted((RESOURCES / "registry-small").iterdir()))
     mutate(settings.registry, settings.shared)
     _same(settings.registry, geo, settings.shared)
 
 
-def test_a_verdict_is_reused_only_for_the_same_content(geo, tmp_path):
+def test_a_verdict_is_reused_only_for_the_same_content(geo, tmp_path, cut):
     registry = tmp_path / "registry"
     shutil.copytree(RESOURCES / "registry-small", registry)
     cache = tmp_path / "cache"

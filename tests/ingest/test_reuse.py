@@ -12,7 +12,8 @@ import pytest
 
 from maillage.core.errors import RegistryInvalid
 from maillage.ingest.build import build
-from maillage.store.builds import current_build
+from maillage.ingest import slices
+from maillage.store.builds import build_info, current_build
 
 RESOURCES = Path(__file__).parent.parent / "resources"
 
@@ -51,16 +52,37 @@ def test_a_build_after_an_edit_reuses_the_store_and_publishes_the_cold_graph(liv
     _edit(live.registry, old, new)
     said: list[str] = []
     build(live, progress=said.append)
-    assert any(line.startswith("Magasin repris de la construction en service : 1 fichier(s) changé(s)") for line in said), said
+    assert any(line.startswith("Magasin repris de la construction en service : 1 partie(s) changée(s)") for line in said), said
     assert current_build(live.data_dir) != before
     twin = _cold_twin(tmp_path, registry_copy, live)
     assert _triples(live.data_dir) == _triples(twin.data_dir)
+    # the count a reuse declares is the live one's with the difference: the store's own
+    assert build_info(current_build(live.data_dir))["triples"] == len(_triples(live.data_dir))
 
 
 def test_an_unchanged_registry_reuses_everything(live):
     said: list[str] = []
     build(live, progress=said.append)
-    assert any("0 fichier(s) changé(s), 0 triplet(s) retiré(s), 0 ajouté(s)" in line for line in said), said
+    assert any("0 partie(s) changée(s), 0 triplet(s) retiré(s), 0 ajouté(s)" in line for line in said), said
+    assert build_info(current_build(live.data_dir))["triples"] == len(_triples(live.data_dir))
+
+
+def test_an_edit_in_a_file_cut_into_slices_rewrites_one_slice(tmp_path, registry_copy, monkeypatch):
+    """Every file cut into slices of one instance (as a national région's is): an edited date
+    changes one slice, and the rebuild publishes what a cold build of the edited registry, files
+    read whole, publishes."""
+    monkeypatch.setattr(slices, "SLICE_BYTES", 0)
+    monkeypatch.setattr(slices, "SLICE_ENTRIES", 1)
+    settings = registry_copy(tmp_path / "live", sorted((RESOURCES / "registry-small").iterdir()))
+    build(settings)
+    _edit(settings.registry, "from: 2019-01-01", "from: 2019-01-02")
+    said: list[str] = []
+    build(settings, progress=said.append)
+    assert any(line.startswith("Magasin repris de la construction en service : 1 partie(s) changée(s)") for line in said), said
+    assert any(line.startswith("  31.yaml (instances ") and "conforme (1/1" in line for line in said), said
+    monkeypatch.undo()
+    assert _triples(settings.data_dir) == _triples(_cold_twin(tmp_path, registry_copy, settings).data_dir)
+    assert build_info(current_build(settings.data_dir))["triples"] == len(_triples(settings.data_dir))
 
 
 def test_a_failed_build_after_an_edit_changes_nothing(live):
