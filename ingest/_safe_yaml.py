@@ -95,10 +95,22 @@ _SCALARS = {
 }
 
 
-def _scalar(event) -> object:
+def _scalar(event, plain: dict[str, object]) -> object:
+    """A scalar's value; ``plain`` remembers, for one document, what each plain scalar's text made
+    (a national file repeats its dates, types and publics thousands of times, and resolving a plain
+    scalar tries a pattern per tag). A quoted scalar is a string."""
     if event.tag is not None:
         raise _Refused(event.start_mark, "balise-yaml",
                        f"balise YAML « {event.tag} » refusée : le registre ne contient que des valeurs simples, des listes et des dictionnaires")
+    if not event.implicit[0]:
+        return event.value
+    made = plain.get(event.value, _NO_KEY)
+    if made is _NO_KEY:
+        made = plain[event.value] = _plain_scalar(event)
+    return made
+
+
+def _plain_scalar(event) -> object:
     tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
     build = _SCALARS.get(tag)
     if build is None:
@@ -113,6 +125,7 @@ def _scalar(event) -> object:
 def _build(loader, limits: Limits) -> object:
     stack: list[_Frame] = []
     anchors: dict[str, tuple[object, int]] = {}
+    plain: dict[str, object] = {}
     root: object = None
     documents = 0
 
@@ -148,7 +161,7 @@ def _build(loader, limits: Limits) -> object:
             if len(event.value) > limits.field_chars:
                 raise _Refused(event.start_mark, "champ-trop-long",
                                f"valeur de {_n(len(event.value))} caractères (au plus {_n(limits.field_chars)})")
-            value = _scalar(event)
+            value = _scalar(event, plain)
             if event.anchor:
                 anchors[event.anchor] = (value, 1)
             attach(value, 1, event.start_mark)

@@ -30,7 +30,6 @@ import functools
 import hashlib
 import multiprocessing
 import os
-import pickle
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
@@ -44,9 +43,10 @@ from maillage.ontology import SHAPES_FILE, VOCABULARY_FILES
 
 from . import registry as registry_module
 from .geography import Geography
+from ._pickles import recall, remember
 from ._safe_yaml import load_yaml
 from .registry import RegistryGraph, conflicts, joined_ntriples, merge_parts, read_part, read_together, registry_files
-from .slices import is_head, slices_of
+from .slices import how_cut, is_head, slices_of
 from maillage.core.collector import cycle_collector_paused
 from .publish import cards_of_file
 from .validate import (geography_stubs, problems_from_results, registry_locator, shacl_results, validate_registry,
@@ -119,16 +119,9 @@ def _run(pool: Executor | None, jobs: list[tuple[Callable, tuple, int]], progres
     return results
 
 
-def _cache_get(path: Path):
-    try:
-        return pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None  # absent or written by another version: read the file again
-
-
 def _part_get(path: Path) -> RegistryGraph | None:
     """A reading remembered by :func:`_part_put`, its N-Triples left on disk; None when absent."""
-    part = _cache_get(path)
+    part = recall(path)
     if not isinstance(part, RegistryGraph) or not all(isinstance(t, str) or t.exists() for t in part.ntriples):
         return None
     return part
@@ -163,14 +156,7 @@ def _part_put(path: Path, part: RegistryGraph) -> None:
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(nt)
     part.ntriples = [nt] if text else []
-    _cache_put(path, part)
-
-
-def _cache_put(path: Path, value) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    tmp.replace(path)  # atomic: a concurrent build reads the whole entry or none
+    remember(path, part)
 
 
 def _read_job(name: str, raw: bytes, cache: Path | None, key: str) -> list[RegistryGraph]:
@@ -203,7 +189,7 @@ def _read_job(name: str, raw: bytes, cache: Path | None, key: str) -> list[Regis
                 part.part_keys = {piece.label: slice_key}
             parts.append(part)
         if cache is not None and all(part.part_keys for part in parts):
-            _cache_put(cache / f"{key}.slices", [next(iter(part.part_keys.values())) for part in parts])
+            remember(cache / f"{key}.slices", [next(iter(part.part_keys.values())) for part in parts])
         parts[0].file_keys = {name: key}
         return parts
 
@@ -214,7 +200,7 @@ def _remembered(cache: Path, key: str) -> list[RegistryGraph] | None:
     if whole is not None:
         whole.part_keys, whole.file_keys = {whole.files[0]: key}, {whole.files[0]: key}
         return [whole]
-    keys = _cache_get(cache / f"{key}.slices")
+    keys = recall(cache / f"{key}.slices")
     if not isinstance(keys, list):
         return None
     parts = [_part_get(cache / f"{slice_key}.part") for slice_key in keys]
@@ -236,7 +222,7 @@ def _read_parts(files: list[Path], cache: Path | None, code: bytes, pool, say) -
             except OSError:
                 parts[i] = [registry_module.read_yaml_part(path)]  # says it is unreadable
                 continue
-            key = hashlib.sha256(code + path.name.encode() + b"\0" + raw).hexdigest()[:40]
+            key = hashlib.sha256(code + how_cut() + path.name.encode() + b"\0" + raw).hexdigest()[:40]
             parts[i] = _remembered(cache, key) if cache is not None else None
             if parts[i] is None:
                 jobs.append((_read_job, (path.name, raw, cache, key), len(raw)))
@@ -311,7 +297,7 @@ def every_card(reg: RegistryGraph) -> dict[str, str] | None:
         return None
     every: dict[str, str] = {}
     for cards in reg.cards.values():
-        cards = _cache_get(cards) if isinstance(cards, Path) else cards
+        cards = recall(cards) if isinstance(cards, Path) else cards
         if not isinstance(cards, dict):
             return None
         every.update(cards)
@@ -380,7 +366,7 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
             reg.cards[_label(part)] = cards
         if marker is not None and not found:
             if cards is not None:
-                _cache_put(cards_entry, cards)
+                remember(cards_entry, cards)
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.write_text("ok\n")
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import pickle
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +17,7 @@ from .vocabulary import BASE, IGEO, M, PROV, DCTERMS, iri
 from maillage.core.text import fold
 
 from ._ntriples import lit, ref, triple, typed
+from ._pickles import recall, remember
 
 __all__ = ["Commune", "Geography", "load", "triples", "fact_triples", "derived_triples", "node_triples"]
 
@@ -116,17 +115,10 @@ def load(package_dir: Path, cache: Path | None = None) -> Geography:
         return _tables(version, checksums, raw)
     key = hashlib.sha256(json.dumps([version, checksums]).encode() + Path(__file__).read_bytes()).hexdigest()[:40]
     entry = cache / "geography" / f"{key}.pickle"
-    try:
-        geo = pickle.loads(entry.read_bytes())
-        if isinstance(geo, Geography):
-            return geo
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass  # not remembered yet, or by another version: read again
-    geo = _tables(version, checksums, raw)
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    tmp = entry.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps(geo, protocol=pickle.HIGHEST_PROTOCOL))
-    tmp.replace(entry)  # atomic: a concurrent build reads the whole entry or none
+    geo = recall(entry)
+    if not isinstance(geo, Geography):
+        geo = _tables(version, checksums, raw)
+        remember(entry, geo)
     return geo
 
 

@@ -25,7 +25,7 @@ import hashlib
 import pickle
 from dataclasses import dataclass
 
-__all__ = ["SLICE_BYTES", "SLICE_ENTRIES", "Slice", "slices_of", "is_head", "file_of"]
+__all__ = ["SLICE_BYTES", "SLICE_ENTRIES", "Slice", "slices_of", "is_head", "file_of", "how_cut"]
 
 #: files smaller than this are read whole: the real registry's largest has 51 kB
 SLICE_BYTES = 256 * 1024
@@ -54,6 +54,12 @@ class Slice:
     @property
     def piece(self) -> tuple[str, tuple[str, ...], int, bool]:
         return self.label, self.sections, self.offset, self.whole
+
+
+def how_cut() -> bytes:
+    """What decides how files are cut, beside the code: part of the key a file's parts are
+    remembered by (a file read whole is not taken for one cut into slices)."""
+    return f"{SLICE_BYTES}:{SLICE_ENTRIES}".encode()
 
 
 def _label(file: str, what: str) -> str:

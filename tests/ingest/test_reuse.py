@@ -78,7 +78,7 @@ def test_an_edit_in_a_file_cut_into_slices_rewrites_one_slice(tmp_path, registry
     _edit(settings.registry, "from: 2019-01-01", "from: 2019-01-02")
     said: list[str] = []
     build(settings, progress=said.append)
-    assert any(line.startswith("Magasin repris de la construction en service : 1 partie(s) changée(s)") for line in said), said
+    assert any(line.startswith("Magasin repris de la construction en service : 1 partie(s) changée(s)") for line in said), "\n".join(said)
     assert any(line.startswith("  31.yaml (instances ") and "conforme (1/1" in line for line in said), said
     monkeypatch.undo()
     assert _triples(settings.data_dir) == _triples(_cold_twin(tmp_path, registry_copy, settings).data_dir)
