@@ -194,7 +194,9 @@ def test_files_that_crashed_or_swelled_the_parser_are_reported(writable, make, r
 def test_a_validation_past_its_memory_is_stopped(small_shared):
     settings = dataclasses.replace(small_shared, api_token=TOKEN, validate_memory_mb=120)
     with TestClient(create_app(settings)) as c:
-        live = (settings.registry / "31.yaml").read_bytes()
+        # the live file's instances repeated to 2 MB: a graph of about 200,000 triples, where the
+        # live file itself reads within 120 MB (the geography's tables are remembered, not parsed)
+        live = _many_instances((settings.registry / "31.yaml").read_text(encoding="utf-8"), 2_000_000)
         big = c.post(VALIDATE, params={"filename": "31.yaml"}, content=live, headers=AUTH)
         assert big.status_code == 422 and "120 Mo de mémoire" in big.json()["message"], big.text
         assert c.get("/v1/health").status_code == 200
