@@ -18,6 +18,7 @@ import urllib.request
 import pytest
 
 from maillage.ingest.build import build
+from maillage.ingest.reuse import MANIFEST
 from maillage.store.builds import current_build
 
 from running import running_service
@@ -93,11 +94,19 @@ def _wait_for_lock(settings, deadline: float = 60.0) -> None:
         time.sleep(0.02)
 
 
+def _no_reuse(settings) -> None:
+    """The live build's manifest removed: the next build cannot start from its store (``ingest.reuse``)."""
+    (current_build(settings.data_dir) / MANIFEST).unlink()
+
+
 def test_cli_and_api_builds_refuse_each_other(small):
     settings = dataclasses.replace(small, api_token=TOKEN)
     with running_service(settings, env={"MAILLAGE_API_TOKEN": TOKEN, "MAILLAGE_SHARED": str(small.shared)}) as url:
         before = _live(small)
-        # The API builds; the CLI started meanwhile is refused.
+        # The API builds; the CLI started meanwhile is refused. Each build writes its store whole
+        # (the live one's manifest gone): one that reuses it is over in a second, before the other
+        # process has even started.
+        _no_reuse(small)
         answers: list = []
         posting = threading.Thread(target=_post_build, args=(url, answers))
         posting.start()
@@ -109,6 +118,7 @@ def test_cli_and_api_builds_refuse_each_other(small):
         after_api = _live(small)
         assert after_api == answers[0][1]["build"] != before
         # The CLI builds; the API asked meanwhile answers 409 in French.
+        _no_reuse(small)
         cli = _start(small, "build")
         _wait_for_lock(small)
         answers.clear()

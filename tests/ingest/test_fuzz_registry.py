@@ -88,7 +88,7 @@ def base(tmp_path_factory, registry_copy):
     build(live)
     geo = geography.load(live.geography)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(geography, "load", lambda folder: geo)
+        patch.setattr(geography, "load", lambda folder, cache=None: geo)
         yield live, root
 
 
