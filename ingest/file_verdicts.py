@@ -5,7 +5,8 @@ date as after writing the registry anew. Here each file is:
 
 1. **read on its own** (``registry.read_part``), in a worker process; what it read is remembered in
    ``<data_dir>/cache/registry/`` by the file's name and bytes and the code that maps it, so an
-   unchanged file is not read again;
+   unchanged file is not read again. A large file is cut into slices once parsed (``ingest.slices``),
+   each a part of its own from here on: read, remembered, validated and reused apart;
 2. **merged** with the others (``registry.merge_parts``): the rules that need every file (an id in two
    files, the scope of each coverage and inventory, actors' places, provenance) run over the whole
    registry's index there; files that conflict are read again together, and validated at once, so a
@@ -250,29 +251,32 @@ def _heads(parts: list[RegistryGraph]) -> dict[str, RegistryGraph]:
 
 
 def _around_key(part: RegistryGraph, reg: RegistryGraph, geo: Geography, added: dict[str, list[str]],
-                head: RegistryGraph | None) -> tuple[str, set[str]]:
+                head: RegistryGraph | None) -> tuple[str, list[str]]:
     """What identifies what a part's shapes see besides its own triples (:func:`_around`), without
-    writing it: the triples added to its nodes, the geography's version and the territories it names,
-    the types of the other files' nodes it refers to, and its file's head (by its reading's key); and
-    the nodes those types are said of."""
-    outside = part.external - head.where.keys() if head is not None else part.external
-    types = [f"<{node}> {_RDF_TYPE} <{cls}> .\n" for node in sorted(outside) for cls in reg.types.get(node, ())]
+    writing the geography's part of it: the triples added to its nodes, the geography's version and
+    the territories it names, the types of the other files' nodes it refers to, and its file's head
+    (by its reading's key, with what was added to its nodes: its sources' provenance, which cards
+    show); and those types, as N-Triples."""
+    types = [f"<{node}> {_RDF_TYPE} <{cls}> .\n" for node in sorted(_outside(part, head)) for cls in reg.types.get(node, ())]
     head_key = ("".join(head.part_keys.values()) or hashlib.sha256(head.ntriples_text().encode()).hexdigest()
                 if head is not None else "")
+    beside = added.get(_label(head), ()) if head is not None else ()
     said = [*added.get(_label(part), ()), repr(sorted(geo.checksums.items())), repr(sorted(part.referenced)),
-            *types, head_key]
-    return "\0".join(said), outside
+            *types, head_key, *beside]
+    return "\0".join(said), types
 
 
-def _around(part: RegistryGraph, reg: RegistryGraph, geo: Geography, added: dict[str, list[str]],
-            head: RegistryGraph | None, outside: set[str]) -> list[str | Path]:
+def _outside(part: RegistryGraph, head: RegistryGraph | None) -> set[str]:
+    """The nodes of other files a part refers to (its file's head is beside it, not outside)."""
+    return part.external - head.where.keys() if head is not None else part.external
+
+
+def _around(part: RegistryGraph, geo: Geography, added: dict[str, list[str]], head: RegistryGraph | None,
+            types: list[str]) -> list[str | Path]:
     """What a part's shapes see besides its own triples: the triples added to its nodes after reading,
-    the geography it references, the types of the other files' nodes it refers to (``outside``), and
-    its file's head (actors, sources) when it is a slice of a file."""
-    stubs = geography_stubs(geo, part.referenced)
-    for node in sorted(outside):
-        for cls in reg.types.get(node, ()):
-            stubs.append(f"<{node}> {_RDF_TYPE} <{cls}> .\n")
+    the geography it references, the ``types`` of the other files' nodes it refers to, and its file's
+    head (actors, sources, with what was added to them) when it is a slice of a file."""
+    stubs = geography_stubs(geo, part.referenced) + types
     own = "".join(added.get(_label(part), ())) + "".join(sorted(stubs))
     return [own, *head.ntriples, "".join(added.get(_label(head), ()))] if head is not None else [own]
 
@@ -328,7 +332,7 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
         label = _label(part)
         head = heads.get(part.files[0])
         head = None if head is part else head
-        around, outside = _around_key(part, reg, geo, added, head)
+        around, types = _around_key(part, reg, geo, added, head)
         # A part's own triples are known by its reading's key (its name, bytes and the code that
         # reads it): its text is read, from the cache, only when it must be validated.
         own = "".join(part.part_keys.values()) or part.ntriples_text()
@@ -336,14 +340,14 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
         marker = cache / f"{key}.valid" if cache is not None else None
         reg.verdict_keys.add(key)
         cards_entry = marker.with_suffix(".cards") if marker is not None else None
-        local = not outside
+        local = not _outside(part, head)  # its cards can be made beside its validation
         if marker is not None and marker.exists():
             if local and cards_entry.exists():  # read only if a cold build needs them (every_card)
                 reg.cards[label] = cards_entry
             if label in reg.cards or not local:
                 continue
             # the verdict is known, the cards are not (remembered by an earlier version): both made again
-        stubs = _around(part, reg, geo, added, head, outside)
+        stubs = _around(part, geo, added, head, types)
         size = sum(len(t) if isinstance(t, str) else t.stat().st_size for t in [*part.ntriples, *stubs])
         jobs.append((_verdict, (part.ntriples, stubs, local), size))
         where.append((part, head, marker, cards_entry))
