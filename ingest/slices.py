@@ -39,7 +39,6 @@ _HEAD_SECTIONS, _INSTANCES, _TAIL_SECTIONS = ("actors", "territories"), ("instan
 class Slice:
     """What ``registry.read_part`` reads of a file as one part (its ``piece``)."""
 
-    file: str
     label: str
     data: dict
     sections: tuple[str, ...]
@@ -87,12 +86,12 @@ def slices_of(file: str, data: object, size: int) -> list[Slice] | None:
         return None
     mark = {"synthetic": data["synthetic"]} if "synthetic" in data else {}
     head = {name: value for name, value in data.items() if name not in _INSTANCES + _TAIL_SECTIONS}
-    cut = [Slice(file, _label(file, _HEAD), head, _HEAD_SECTIONS, 0, True)]
+    cut = [Slice(_label(file, _HEAD), head, _HEAD_SECTIONS, 0, True)]
     for start in range(0, len(instances), SLICE_ENTRIES):
         entries = instances[start:start + SLICE_ENTRIES]
         label = _label(file, f"instances {start}-{start + len(entries) - 1}")
-        cut.append(Slice(file, label, {**mark, "instances": entries}, _INSTANCES, start, False))
+        cut.append(Slice(label, {**mark, "instances": entries}, _INSTANCES, start, False))
     tail = {name: data[name] for name in _TAIL_SECTIONS if name in data}
     if tail:
-        cut.append(Slice(file, _label(file, _TAIL), {**mark, **tail}, _TAIL_SECTIONS, 0, False))
+        cut.append(Slice(_label(file, _TAIL), {**mark, **tail}, _TAIL_SECTIONS, 0, False))
     return cut
