@@ -1,25 +1,24 @@
 """The proposals on disk: one JSON file each, under the data folder, never in the registry.
 
 ``<data_dir>/proposals/pending/<id>.json`` while the operator has not decided, then moved to
-``decided/`` with the decision. Every write goes to a temporary file of the same folder, flushed to
-disk, then renamed over its target (atomic on POSIX): a crash leaves the old file or the new one,
-never half of one. What is stored is what the proposal says and its report; nothing about who sent it.
+``decided/`` with the decision. Every write is atomic (``maillage.core.atomic``): a crash leaves the
+old file or the new one, never half of one. What is stored is what the proposal says and its report;
+nothing about who sent it.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import tempfile
 import datetime as dt
 from pathlib import Path
 
+from maillage.core.atomic import write_atomic
 from maillage.core.errors import MaillageError, NotFound
 
 __all__ = ["PENDING", "ACCEPTED", "REFUSED", "STATE_LABELS", "ProposalsFull", "AlreadyDecided", "Pending",
-           "atomic_write", "new_id"]
+           "new_id"]
 
 PENDING, ACCEPTED, REFUSED = "pending", "accepted", "refused"
 STATE_LABELS = {PENDING: "en attente", ACCEPTED: "acceptée", REFUSED: "refusée"}
@@ -37,22 +36,6 @@ class AlreadyDecided(MaillageError, RuntimeError):
 
 def new_id() -> str:
     return f"{dt.date.today():%Y%m%d}-{secrets.token_hex(5)}"
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data`` at once (a temporary file of its folder, synced, renamed)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class Pending:
@@ -76,7 +59,7 @@ class Pending:
 
     def add(self, record: dict) -> None:
         self.room()
-        atomic_write(self._folder(PENDING) / f"{record['id']}.json", _dump(record))
+        write_atomic(self._folder(PENDING) / f"{record['id']}.json", _dump(record))
 
     def get(self, ident: str) -> dict:
         if ID.fullmatch(ident):
@@ -97,7 +80,7 @@ class Pending:
         """Record the operator's decision: the proposal leaves the pending folder."""
         record = dict(record, state=state, state_label=STATE_LABELS[state],
                       decided=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **fields)
-        atomic_write(self._folder("decided") / f"{record['id']}.json", _dump(record))
+        write_atomic(self._folder("decided") / f"{record['id']}.json", _dump(record))
         (self._folder(PENDING) / f"{record['id']}.json").unlink(missing_ok=True)
         return record
 

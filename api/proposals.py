@@ -20,13 +20,14 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from maillage.core.atomic import write_atomic
 from maillage.core.errors import MaillageError, RegistryInvalid
 from maillage.ingest.proposal import PersonalData, ProposalInvalid, apply_proposal, find_personal_data
 
 from .admin import REGISTRY_FILE, rebuild, require_token, writing
 from .limits import IDENT
 from .models import WRITE_ERRORS, ErrorBody, Rebuilt, Validation
-from .pending import ACCEPTED, PENDING, REFUSED, STATE_LABELS, Pending, atomic_write, new_id
+from .pending import ACCEPTED, PENDING, REFUSED, STATE_LABELS, Pending, new_id
 from .rate import SlidingWindow
 from .sandbox import check_upload
 from .service import Service, service
@@ -212,11 +213,11 @@ def accept(ident: str = Path(max_length=IDENT), svc: Service = Depends(service))
         applied = apply_proposal(svc.settings.registry, record["proposal"], ident)
         path = svc.settings.registry / applied.file
         original = path.read_bytes()
-        atomic_write(path, applied.after.encode())
+        write_atomic(path, applied.after.encode())
         try:
             built = rebuild(svc)
         except BaseException:
-            atomic_write(path, original)
+            write_atomic(path, original)
             raise
         decided = store.decide(record, ACCEPTED, build=built.build, diff=applied.diff)
     return {"proposal": decided, "build": built}
