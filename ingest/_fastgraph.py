@@ -22,6 +22,7 @@ registry's instances (one namespace each).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -57,6 +58,7 @@ class _Index(Store):
         self.predicates: dict[str, URIRef] = {}
         self.size = 0
         self.seen: set | None = None if distinct else set()
+        self.graph = None  # a weak reference to the graph over it: no cycle for the collector to find
         for triple in triples:
             self.add(triple)
 
@@ -80,8 +82,15 @@ class _Index(Store):
 
     def triples(self, pattern, context=None) -> Iterator:
         s, p, o = pattern
+        graphs = self._graphs()
         for triple in self._match(s, p, o):
-            yield triple, iter(_NO_CONTEXTS)
+            yield triple, iter(graphs)
+
+    def _graphs(self) -> tuple:
+        """The one graph over this index, as the context of every triple: pySHACL looks a blank node
+        up by its graph (``find_node_named_graph``) to write a result's text, and found none."""
+        graph = self.graph() if self.graph is not None else None
+        return (graph,) if graph is not None else _NO_CONTEXTS
 
     def _keys(self, p, present) -> Iterable[str]:
         if p is None:
@@ -117,7 +126,7 @@ class _Index(Store):
         return self.size
 
     def contexts(self, triple=None) -> Iterator:
-        return iter(_NO_CONTEXTS)
+        return iter(self._graphs())
 
     def add_graph(self, graph) -> None:
         pass
@@ -167,6 +176,7 @@ class _IndexGraph(Graph):
 
     def __init__(self, index: _Index) -> None:
         super().__init__(store=index)
+        index.graph = weakref.ref(self)
         self._spo, self._pos = index.spo, index.pos
         self.namespace_manager = _PlainNames(self)
 

@@ -35,7 +35,7 @@ from .publish import cards_of_ntriples, store_cards
 from .file_verdicts import code_key, every_card, prune_readings, read_and_validate, worker_pool
 from .registry import RegistryGraph, merge_problems
 from .reuse import MANIFEST, manifest, reuse_store
-from .validate import referenced_territories, validate_geography, validate_seats
+from .validate import referenced_territories, shapes_engine, validate_geography, validate_seats
 from .vocabulary import M, iri, local
 
 __all__ = ["build", "check"]
@@ -65,6 +65,9 @@ def _read_registry(settings: Settings, geo: geography.Geography, progress, paral
     verdict remembered: ``file_verdicts``) and the national seats; the problems found so far, and the
     seats' N-Triples."""
     _say(progress, f"Lecture et validation du registre {settings.registry}…")
+    engine, why = shapes_engine()
+    _say(progress, "  règles SHACL du registre et des sièges : évaluateur SHACL Core de Maillage" if engine == "shacl_core" else
+         f"  règles SHACL du registre et des sièges : pySHACL, plus lent (l'évaluateur rapide ne les fait pas : {why})")
     with worker_pool() if parallel else nullcontext() as pool:
         reg, shapes = read_and_validate(settings.registry, geo, csv_import.read_folder(settings.registry),
                                         settings.shared, settings.data_dir / "cache", pool, progress)
@@ -129,7 +132,7 @@ def _seats_remembered(reader, desc: dict, path: Path, digest: str, geo: geograph
 
 
 def _validate_geography(geo, problems: list, cache: Path, progress) -> None:
-    _say(progress, "Validation SHACL de la géographie (mémorisée tant que le paquet et les règles ne changent pas)…")
+    _say(progress, "Validation SHACL de la géographie par pySHACL (mémorisée tant que le paquet et les règles ne changent pas)…")
     problems += validate_geography(geo, cache)
     if problems:
         raise RegistryInvalid(problems)

@@ -365,6 +365,8 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
         found = problems_from_results(own, locate)
         problems.extend(found)
         said = f"{len(found)} problème(s)" if found else "conforme"
+        if getattr(results, "engine", "shacl_core") != "shacl_core":
+            said += f", validé par pySHACL ({results.why})"
         say(f"  {_label(part)} : {said} ({finished}/{len(jobs)}, {time.perf_counter() - started:.1f} s)")
         if cards is not None:
             reg.cards[_label(part)] = cards

@@ -47,10 +47,11 @@ from ._fact_terms import fact_terms
 from ._fastgraph import graph_from_triples, ntriples_terms
 from .geography import Geography
 from .registry import RegistryGraph
-from .shacl_core import Result
+from .shacl_core import Result, path_of
 
 __all__ = ["validate_registry", "registry_data", "referenced_territories", "shacl_results", "text_results", "validation_graph",
-           "registry_locator", "geography_stubs", "report_results", "validate_seats", "validate_geography", "geography_verdict_known", "compiled_shapes", "vocabulary", "problems_from_report"]
+           "registry_locator", "geography_stubs", "report_results", "validate_seats", "validate_geography", "geography_verdict_known", "compiled_shapes", "vocabulary", "problems_from_report",
+           "Results", "shapes_engine"]
 
 # Registry field named by each property, so a report speaks the file's words ("ages", not m:minAge).
 FIELD_OF = {
@@ -71,74 +72,132 @@ def vocabulary() -> Graph:
     return g
 
 
-def compiled_shapes() -> Graph:
-    """The shapes of ``shapes.ttl``, with each property shape of a targeted node shape given that
-    node shape's targets instead of hanging under it.
+def compiled_shapes(shapes: Graph | None = None) -> Graph:
+    """The shapes of ``shapes.ttl`` (or ``shapes``, changed in place), with each property shape of a
+    targeted node shape given that node shape's targets instead of hanging under it.
 
     Both forms mean the same (SHACL: a node shape's ``sh:property`` checks each focus node against
     the property shape; a property shape with the same targets checks the same focus nodes), and the
-    results carry the same focus node, path, value, message and source shape. But pySHACL evaluates
+    results carry the same focus node, path, value, message and severity. But pySHACL evaluates
     a nested property shape once per focus node, setting its constraints up again each time
     (35,000 times per rule for the communes), and a targeted one once for all its focus nodes:
-    measured 20.7 s against 4.1 s for the national geography. A node shape that other shapes refer
-    to (``sh:node``, ``sh:or``…) keeps its property shapes, since it is checked there too.
+    measured 20.7 s against 4.1 s for the national geography. A node shape keeps its property shapes
+    wherever moving them would change what they mean (:func:`_movable`); the W3C SHACL Core suite
+    holds the two forms equal (``tests/ingest/test_shacl_suite.py``).
     """
-    shapes = Graph().parse(SHAPES_FILE)
+    if shapes is None:
+        shapes = Graph().parse(SHAPES_FILE)
     for node_shape in set(shapes.subjects(SH.targetClass, None)):
-        if (None, None, node_shape) in shapes:
+        if not _movable(shapes, node_shape):
             continue
-        targets = list(shapes.objects(node_shape, SH.targetClass))
+        targets = [(p, o) for p in _TARGET_PREDICATES for o in shapes.objects(node_shape, p)]
         for property_shape in list(shapes.objects(node_shape, SH.property)):
             shapes.remove((node_shape, SH.property, property_shape))
-            for target in targets:
-                shapes.add((property_shape, SH.targetClass, target))
+            for p, o in targets:
+                shapes.add((property_shape, p, o))
     return shapes
 
 
-def report_results(report: Graph) -> list[Result]:
+_TARGET_PREDICATES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+def _movable(shapes: Graph, node_shape) -> bool:
+    """Whether a node shape's property shapes mean the same with its targets as under it: not when
+    another shape refers to it (it is checked there too), when it is deactivated (they would run), is
+    a class (its implicit targets), is closed (its property shapes name what it allows) or when a
+    property shape counts its siblings (``sh:qualifiedValueShapesDisjoint``), nor with targets that
+    are not the four of SHACL Core."""
+    if (None, None, node_shape) in shapes or (node_shape, SH.deactivated, None) in shapes:
+        return False
+    if (node_shape, SH.closed, None) in shapes or (node_shape, SH.target, None) in shapes:
+        return False
+    if any(t == RDFS.Class or (t, RDFS.subClassOf, RDFS.Class) in shapes for t in shapes.objects(node_shape, RDF.type)):
+        return False
+    return not any((p, SH.qualifiedValueShapesDisjoint, None) in shapes for p in shapes.objects(node_shape, SH.property))
+
+
+def report_results(report: Graph, shapes: Graph | None = None) -> list[Result]:
     """The top-level results of a pySHACL report: nested ``sh:detail`` results repeat their parent
-    in other words."""
+    in other words. With the ``shapes``, a result whose shape has no ``sh:message`` has none
+    (pySHACL writes one of its own, in English: a planner gets a French one from the rule's name)."""
     out = []
     for result in report.objects(None, SH.result):
         component = local(str(report.value(result, SH.sourceConstraintComponent))).removesuffix("ConstraintComponent")
-        out.append(Result(report.value(result, SH.focusNode), report.value(result, SH.resultPath), component,
-                          str(report.value(result, SH.resultMessage) or component), report.value(result, SH.value)))
+        message = report.value(result, SH.resultMessage)
+        if shapes is not None and (report.value(result, SH.sourceShape), SH.message, None) not in shapes:
+            message = None
+        out.append(Result(report.value(result, SH.focusNode), path_of(report, report.value(result, SH.resultPath)), component,
+                          str(message) if message is not None else None, report.value(result, SH.value),
+                          report.value(result, SH.resultSeverity)))
     return out
 
 
 def problems_from_results(results: list[Result], locate) -> list[Problem]:
     """Turn SHACL results into problems; ``locate(focus)`` gives (file, entry, field prefix)."""
     problems = []
-    for focus, path, component, message, value in results:
+    for focus, path, component, message, value, _ in results:
         file, entry, prefix = locate(focus)
-        name = FIELD_OF.get(path, local(str(path))) if path is not None else ""
+        name = FIELD_OF.get(path, _path_text(path)) if path is not None else ""
         field = ".".join(part for part in (prefix, name) if part)
+        message = message or f"règle SHACL {component} non respectée"
         if value is not None and not isinstance(value, URIRef):
             message += f" (valeur : « {value} »)"
         elif isinstance(value, URIRef) and component in ("Class", "Or", "Node"):
             message += f" (« {local(str(value))} »)"
-        rule = f"{component} {local(str(path))}" if path is not None else component
+        rule = f"{component} {_path_text(path)}" if path is not None else component
         problems.append(Problem(file, entry, field, rule, message))
     return sorted(set(problems), key=lambda p: (p.file, p.entry, p.field, p.rule))
 
 
-def problems_from_report(report: Graph, locate) -> list[Problem]:
+def _path_text(path) -> str:
+    """A path as a report names it: a property's local name, an expression in SPARQL's notation."""
+    if isinstance(path, tuple):
+        operator, *inner = path
+        if operator in ("/", "|"):
+            return "(" + operator.join(_path_text(p) for p in inner) + ")"
+        return f"^{_path_text(inner[0])}" if operator == "^" else f"{_path_text(inner[0])}{operator}"
+    return local(str(path))
+
+
+def problems_from_report(report: Graph, locate, shapes: Graph | None = None) -> list[Problem]:
     """Turn a pySHACL results graph into problems; ``locate(focus)`` gives (file, entry, field prefix)."""
-    return problems_from_results(report_results(report), locate)
+    return problems_from_results(report_results(report, shapes), locate)
 
 
-def shacl_results(data: Graph) -> list[Result]:
-    """Every top-level result of validating ``data``, an index graph (``_fastgraph``), with the shapes.
+class Results(list):
+    """Validation results, and which engine gave them (``engine``: "shacl_core" or "pySHACL") and
+    why pySHACL did (``why``: what the shapes or the data hold that the fast evaluator does not do)."""
 
-    The shapes' SHACL Core subset is evaluated by ``shacl_core``, equal to pySHACL and far faster
-    on the registry; shapes it does not fully understand go to pySHACL."""
-    shapes = compiled_shapes()
+    engine = "shacl_core"
+    why = ""
+
+
+def shacl_results(data: Graph, shapes: Graph | None = None) -> Results:
+    """Every top-level result of validating ``data``, an index graph (``_fastgraph``), with the
+    project's shapes (or ``shapes``, compiled by :func:`compiled_shapes`).
+
+    The SHACL Core subset ``shacl_core`` evaluates exactly is evaluated there, equal to pySHACL and
+    far faster on the registry; anything else it refuses (``Unsupported``: another constraint, a
+    path expression…), and pySHACL validates the whole graph instead. The answer says which did."""
+    shapes = compiled_shapes() if shapes is None else shapes
     try:
         program = shacl_core.compile_shapes(shapes)
-        return shacl_core.results(program, data)
-    except shacl_core.Unsupported:
+        return Results(shacl_core.results(program, data))
+    except shacl_core.Unsupported as refused:
         conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none")
-        return [] if conforms else report_results(report)
+        out = Results([] if conforms else report_results(report, shapes))
+        out.engine, out.why = "pySHACL", str(refused)
+        return out
+
+
+def shapes_engine() -> tuple[str, str]:
+    """Which engine the project's shapes go to ("shacl_core" or "pySHACL") and, for pySHACL, what
+    in them the fast evaluator refuses: what the build says before validating the registry."""
+    try:
+        shacl_core.compile_shapes(compiled_shapes())
+    except shacl_core.Unsupported as refused:
+        return "pySHACL", str(refused)
+    return "shacl_core", ""
 
 
 def referenced_territories(reg: RegistryGraph, geo: Geography) -> list[str]:
@@ -273,10 +332,11 @@ def validate_geography(geo: Geography, cache_dir: Path | None) -> list[Problem]:
     with cycle_collector_paused():
         # The vocabulary's subjects are classes and concepts, never territories: both parts are distinct.
         data = graph_from_triples(chain(fact_terms(geo), ntriples_terms(_vocabulary_ntriples())))
-        conforms, report, _ = pyshacl.validate(data, shacl_graph=compiled_shapes(), inference="none")
+        shapes = compiled_shapes()
+        conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none")
     if not conforms:
         label = f"@etalab/decoupage-administratif@{geo.version}"
-        return problems_from_report(report, lambda focus: (label, local(str(focus)), ""))
+        return problems_from_report(report, lambda focus: (label, local(str(focus)), ""), shapes)
     if cache_dir is not None:
         marker = _marker(geo, cache_dir)
         marker.parent.mkdir(parents=True, exist_ok=True)
