@@ -31,6 +31,8 @@ from rdflib.namespace import NamespaceManager
 from rdflib.paths import Path
 from rdflib.store import Store
 
+from ._ntriples import quoted
+
 __all__ = ["ntriples_text", "graph_from_triples", "triple_graph", "ntriples_terms"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -148,17 +150,28 @@ def _rdflib(term) -> URIRef | Literal | BNode:
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.Literal):
+        if term.direction is not None:  # RDF 1.2: an rdflib literal cannot say its direction
+            raise ValueError(f"littéral à direction de texte (RDF 1.2) non pris en charge : {term}")
         if term.language:
             return Literal(term.value, lang=term.language)
         datatype = term.datatype.value
         return Literal(term.value) if datatype == XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
-    return BNode(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise ValueError(f"terme non pris en charge (RDF 1.2) : {term}")
 
 
 def _decode(token: str) -> URIRef | Literal | BNode:
-    """One N-Triples term, read by Oxigraph's parser (escapes and all), as an rdflib term."""
+    """One N-Triples term, read by Oxigraph's parser (escapes and all), as an rdflib term; a
+    ValueError unless ``token`` is exactly one term (``"a" . <s> <p> <o>`` is two triples' worth)."""
     line = f"<x:s> <x:p> {token} .\n".encode()
-    return _rdflib(next(iter(ox.parse(line, format=ox.RdfFormat.N_TRIPLES))).object)
+    try:
+        triples = list(ox.parse(line, format=ox.RdfFormat.N_TRIPLES))
+    except SyntaxError as err:
+        raise ValueError(str(err)) from None
+    if len(triples) != 1:
+        raise ValueError(f"{len(triples)} triplets")
+    return _rdflib(triples[0].object)
 
 
 class _PlainNames(NamespaceManager):
@@ -229,10 +242,10 @@ def ntriples_text(graph: Graph) -> str:
 
 def _literal(term: Literal) -> str:
     """rdflib's ``nt`` serializer's form of a literal (``_quoteLiteral``)."""
-    quoted = '"%s"' % term.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r")
+    text = quoted(term)
     if term.language:
-        return f"{quoted}@{term.language}"
-    return f"{quoted}^^<{term.datatype}>" if term.datatype else quoted
+        return f"{text}@{term.language}"
+    return f"{text}^^<{term.datatype}>" if term.datatype else text
 
 
 def graph_from_triples(triples: Iterable[tuple]) -> Graph:
@@ -246,19 +259,26 @@ def triple_graph() -> Graph:
 
 
 def ntriples_terms(data: str, predicates: frozenset[str] | None = None) -> list[tuple]:
-    """The distinct triples of ``data`` as rdflib terms: N-Triples as written by ``ingest._ntriples``
-    or rdflib, one triple per line, its terms separated by single spaces. With ``predicates`` (IRIs),
-    only the triples along them.
+    """The distinct triples of ``data`` as rdflib terms: N-Triples as the project writes them
+    (``ingest._ntriples``, rdflib's and Oxigraph's serializers), one triple per line, its subject,
+    predicate and object separated by single spaces. With ``predicates`` (IRIs), only the triples
+    along them.
 
-    Each distinct term is decoded once, keyed by its text: IRIs and codes repeat across the facts,
-    and a string is hashed far faster than an rdflib or Oxigraph term.
+    It reads the project's own output, not any N-Triples (decision 0100): a line of another form
+    (a comment, a tab, several triples, a literal subject, a term of RDF 1.2) raises ValueError
+    naming it, never a silent drop; each line it does read gives Oxigraph's triple. Each distinct
+    term is decoded once, keyed by its text: IRIs and codes repeat across the facts, and a string is
+    hashed far faster than an rdflib or Oxigraph term.
     """
     terms: dict[str, URIRef | Literal | BNode] = {}
 
-    def term(token: str):
+    def term(token: str, line: str):
         found = terms.get(token)
         if found is None:
-            found = terms[token] = _decode(token)
+            try:
+                found = terms[token] = _decode(token)
+            except ValueError as err:
+                raise ValueError(f"ligne N-Triples refusée ({err}) : {line[:200]!r}") from None
         return found
 
     triples = []
@@ -267,11 +287,14 @@ def ntriples_terms(data: str, predicates: frozenset[str] | None = None) -> list[
     for line in set(data.split("\n")):
         if not line:
             continue
-        s, p, rest = line.split(" ", 2)
+        parts = line.split(" ", 2)
+        if len(parts) != 3 or not parts[2].endswith(" ."):
+            raise ValueError(f"ligne N-Triples refusée (pas de la forme « sujet prédicat objet . ») : {line[:200]!r}")
+        s, p, rest = parts
         if predicates is not None and p[1:-1] not in predicates:
             continue
-        if not rest.endswith(" ."):
-            raise ValueError(f"not an N-Triples line of the expected form: {line!r}")
-        triples.append((term(s), term(p), term(rest[:-2])))
+        subject, predicate = term(s, line), term(p, line)
+        if type(subject) is Literal or type(predicate) is not URIRef:
+            raise ValueError(f"ligne N-Triples refusée (sujet littéral ou prédicat qui n'est pas une IRI) : {line[:200]!r}")
+        triples.append((subject, predicate, term(rest[:-2], line)))
     return triples
-

@@ -111,7 +111,7 @@ def _seats_of(settings: Settings, geo: geography.Geography, reg: RegistryGraph, 
         problems += validate_seats(text, {s.commune for s in read.seats}, geo, settings.data_dir / "cache", locate)
         texts.append(text)
         linked = seats.link_seats(reg, read.seats)
-        left = ", ".join(f"{n} {why}" for why, n in sorted(read.skipped.items())) or "aucune"
+        left = read.left_out()
         _say(progress, f"  sièges {desc['source']} : {_n(len(read.seats))} sur {_n(read.rows)} lignes "
                        f"({linked} rattachés à un dispositif du registre ; lignes écartées : {left})")
     return problems, "".join(texts)

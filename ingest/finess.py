@@ -66,10 +66,13 @@ def read(desc: dict, path: Path, sha256: str, geo: Geography) -> SeatFile:
             out.skip(f"commune inconnue du COG {geo.vintage}")
             continue
         point = address.get("coordonneesGeographique") or {}
-        number = str(general.get("numFinessEge"))
+        key = out.key("finess", general.get("numFinessEge"), row)
+        if key is None:
+            continue
+        number = key.removeprefix("finess-")
         name = (general.get("nomEgeLong") or general.get("nomEgeCourt") or "").strip() or f"FINESS {number}"
         out.seats.append(Seat(
-            key=f"finess-{number}",
+            key=key,
             type=categories[category],
             name=name,
             commune=commune,

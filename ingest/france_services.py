@@ -27,10 +27,13 @@ def read(desc: dict, path: Path, sha256: str, geo: Geography) -> SeatFile:
         if commune is None:
             out.skip(f"commune inconnue du COG {geo.vintage}")
             continue
+        key = out.key("fs", record.get(fields["id"]), row)
+        if key is None:
+            continue
         kind = " · ".join(record[c].strip() for c in fields["kind"] if record.get(c, "").strip())
         name = record[fields["name"]].strip()
         out.seats.append(Seat(
-            key=f"fs-{record[fields['id']].strip()}",
+            key=key,
             type=desc["type"],
             name=name,
             commune=commune,

@@ -56,7 +56,7 @@ FIELDS = {
 SCOPE_FILE = re.compile(r"^(region-)?([0-9]{2,3}|2A|2B)(?:-[A-Za-z0-9_-]+)?$")
 #: a code of a vocabulary or an id someone wrote (type, status, role, public, actor, source): it
 #: becomes part of an IRI, so it may hold nothing an IRI cannot
-CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")  # \Z: "$" would let a final newline into an IRI
 #: what a registry folder may hold besides ``*.yaml`` and ``*.csv``: notes for people, and hidden files
 #: (``.gitkeep``, an editor's swap file); anything else (``48.yml``, ``31.yaml.txt``) is an error
 IGNORED = ("*.md", ".*")

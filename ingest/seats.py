@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,8 @@ from .vocabulary import DCTERMS, GEO, M, PROV, TYPE, iri
 __all__ = ["SOURCES", "Seat", "SeatFile", "description", "file_of", "seat_triples", "link_seats", "coordinate"]
 
 SOURCES = Path(__file__).resolve().parent / "sources"
+#: what a national file's id may be to become the last segment of a seat's IRI
+SEAT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,31 @@ class SeatFile:
     seats: list[Seat] = field(default_factory=list)
     #: reason (French) → number of rows left out for it
     skipped: dict[str, int] = field(default_factory=dict)
+    #: reason → the rows refused for it, when the row itself must be named (an id that cannot be an IRI)
+    refused_rows: dict[str, list[int]] = field(default_factory=dict)
 
-    def skip(self, reason: str) -> None:
+    def skip(self, reason: str, row: int | None = None) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
+        if row is not None:
+            self.refused_rows.setdefault(reason, []).append(row)
+
+    def key(self, prefix: str, value: object, row: int) -> str | None:
+        """The seat's key ``prefix-value`` (the last segment of its IRI), or None when the file's id
+        holds anything but letters, digits, ``.``, ``_`` and ``-``: the row is refused, with its number."""
+        text = str(value if value is not None else "").strip()
+        if not SEAT_ID.fullmatch(text):
+            self.skip("identifiant refusé (autre chose que lettres, chiffres, « . », « _ », « - »)", row)
+            return None
+        return f"{prefix}-{text}"
+
+    def left_out(self) -> str:
+        """The rows left out, by reason, as the build says them (« 2 identifiant refusé … : lignes 4, 9 »)."""
+        said = []
+        for why, n in sorted(self.skipped.items()):
+            rows = self.refused_rows.get(why)
+            shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows or ()) > 10 else "") if rows else ""
+            said.append(f"{n} {why}" + (f" : ligne(s) {shown}" if shown else ""))
+        return ", ".join(said) or "aucune"
 
 
 def description(name: str) -> dict:

@@ -62,7 +62,7 @@ def local(uri: str) -> str:
 
 
 #: what an id of the registry looks like (see ingest/registry.py): anything else names nothing
-ENTRY_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ENTRY_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")  # \Z: "$" would let a final newline into an IRI
 
 _ENTRY_WORDS = {"instance": "dispositif", "actor": "acteur"}
 

@@ -55,7 +55,7 @@ def parse_date(text: str | dt.date | None) -> dt.date:
 
 
 #: ``kind:code``, as the registry writes a territory and every question names one
-TERRITORY_REF = re.compile(r"^(commune|epci|departement|region|territoire):([0-9A-Za-z][0-9A-Za-z-]*)$")
+TERRITORY_REF = re.compile(r"^(commune|epci|departement|region|territoire):([0-9A-Za-z][0-9A-Za-z-]*)\Z")
 TERRITORY_HELP = "attendu departement:31, region:76, epci:200068641, commune:31395 ou territoire:<id>"
 
 
