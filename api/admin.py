@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from fastapi import APIRouter, Body, Depends, Query, Request
-from maillage.core.errors import BuildBusy, InvalidQuery, MaillageError
-from maillage.ingest.build import build
+from core.errors import BuildBusy, InvalidQuery, MaillageError
+from ingest.build import build
 
 from .limits import FILENAME
 from .models import WRITE_ERRORS, Rebuilt, Validation

@@ -1,6 +1,6 @@
 """Routes of the network analysis: overlaps, gaps (with their map layer) and the actors' network.
 
-Each route calls the function the CLI calls (``maillage.analysis.ask``) and returns its answer.
+Each route calls the function the CLI calls (``analysis.ask``) and returns its answer.
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ import datetime as dt
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from maillage.analysis.ask import NetworkAnswer, gap_layer, gap_rows, gaps_in, network_of, overlaps_in
-from maillage.analysis.gaps import GapReport
-from maillage.analysis.overlaps import Overlap
-from maillage.store.session import Session
-from maillage.queries.layer import Layer, merged
+from analysis.ask import NetworkAnswer, gap_layer, gap_rows, gaps_in, network_of, overlaps_in
+from analysis.gaps import GapReport
+from analysis.overlaps import Overlap
+from store.session import Session
+from queries.layer import Layer, merged
 
 from . import limits
 from .coverage import AGES, MAX_TERRITORIES, ON, PUBLIC

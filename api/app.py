@@ -16,13 +16,12 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from maillage import __version__
-from maillage.core import jsonable
-from maillage.core.errors import (AmbiguousPlace, BuildBusy, InvalidQuery, MaillageError, NotFound, OutlinesMissing,
+from core import jsonable
+from core.errors import (AmbiguousPlace, BuildBusy, InvalidQuery, MaillageError, NotFound, OutlinesMissing,
                                   PlaceNotFound, QueryRefused, QueryTimeout, RegistryInvalid, StoreMissing)
-from maillage.core.settings import Settings
-from maillage.ingest.proposal import PersonalData, ProposalInvalid
-from maillage.store.session import Session
+from core.settings import VERSION, Settings
+from ingest.proposal import PersonalData, ProposalInvalid
+from store.session import Session
 
 from . import (admin, analysis, caching, carte, changes, coverage, cypher, docs, exports, linked, pending, places, proposals,
                schemes, seats, sparql)
@@ -122,7 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="Maillage",
-        version=__version__,
+        version=VERSION,
         description="Qui couvre quel territoire, pour qui, dans la coordination sanitaire et sociale. "
                     "Lecture seule ; les écritures (/v1/admin) demandent le jeton de l'opérateur. Carte : /carte/.",
         lifespan=lifespan,

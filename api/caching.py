@@ -19,7 +19,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from maillage.store.builds import build_info
+from store.builds import build_info
 
 __all__ = ["install", "etag_of", "Conditional"]
 

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from maillage.core.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 __all__ = ["mount", "STATIC", "LEAFLET"]
 

@@ -18,13 +18,13 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
-from maillage import __version__
-from maillage.analysis.diff import (BuildDiff, DateDiff, diff_builds, diff_dates, finished_builds, live_or_named,
+from core.settings import VERSION
+from analysis.diff import (BuildDiff, DateDiff, diff_builds, diff_dates, finished_builds, live_or_named,
                                     open_build)
-from maillage.core import jsonable
-from maillage.core.errors import InvalidQuery
-from maillage.store.builds import build_info, current_build
-from maillage.store.session import Session
+from core import jsonable
+from core.errors import InvalidQuery
+from store.builds import build_info, current_build
+from store.session import Session
 
 from .analysis import TERRITORY
 from .answer import Answer
@@ -37,7 +37,7 @@ router = APIRouter(prefix="/v1", tags=["changements"])
 
 FEED_TYPE = "application/feed+json"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-#: builds held open at once: the live one and those kept beside it (see ``maillage.store.builds.KEEP``)
+#: builds held open at once: the live one and those kept beside it (see ``store.builds.KEEP``)
 _OPEN = 4
 _lock = threading.Lock()
 
@@ -118,6 +118,6 @@ def get_feed(request: Request, territory: str | None = TERRITORY):
     feed = {"version": "https://jsonfeed.org/version/1.1", "language": "fr",
             "title": f"Maillage — ce qui a changé : {territory or 'France'}",
             "home_page_url": str(request.base_url).rstrip("/") + "/carte/",
-            "feed_url": str(request.url), "description": f"Changements du registre (Maillage {__version__}).",
+            "feed_url": str(request.url), "description": f"Changements du registre (Maillage {VERSION}).",
             "items": items}
     return JSONResponse(jsonable.plain(feed), media_type=FEED_TYPE)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from maillage.core.errors import InvalidQuery
-from maillage.core.terms import parse_territory
-from maillage.queries.coverage import CoverageAnswer, coverage_rows, who_covers
-from maillage.queries.places import named_as_is, resolve_point
-from maillage.queries.layer import Layer, coverage_layer, merged
-from maillage.store.session import Session
+from core.errors import InvalidQuery
+from core.terms import parse_territory
+from queries.coverage import CoverageAnswer, coverage_rows, who_covers
+from queries.places import named_as_is, resolve_point
+from queries.layer import Layer, coverage_layer, merged
+from store.session import Session
 
 from .answer import Answer
 from . import limits

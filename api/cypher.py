@@ -16,8 +16,8 @@ import neo4j
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from maillage.core.errors import InvalidQuery, QueryRefused, QueryTimeout
-from maillage.store.session import Session
+from core.errors import InvalidQuery, QueryRefused, QueryTimeout
+from store.session import Session
 
 from .service import Service, backend, service
 

@@ -12,7 +12,7 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from maillage.core.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 __all__ = ["mount", "SWAGGER", "REDOC", "POLICY"]
 

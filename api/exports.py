@@ -9,13 +9,13 @@ import threading
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
-from maillage.core.errors import NotFound, StoreMissing
-from maillage.queries.dcat import dcat
-from maillage.queries.dumps import DUMPS, all_dumps, dump
-from maillage.queries.exports import data_inclusion, fhir_bundle
-from maillage.store import rdf
-from maillage.store.builds import build_info, current_build
-from maillage.store.session import Session
+from core.errors import NotFound, StoreMissing
+from queries.dcat import dcat
+from queries.dumps import DUMPS, all_dumps, dump
+from queries.exports import data_inclusion, fhir_bundle
+from store import rdf
+from store.builds import build_info, current_build
+from store.session import Session
 
 from . import limits
 from .linked import _answer, rdf_store

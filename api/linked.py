@@ -12,10 +12,10 @@ import threading
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from maillage.core.errors import InvalidQuery, NotFound, StoreMissing
-from maillage.core.namespaces import BASE, KINDS
-from maillage.ontology import HERE as ONTOLOGY
-from maillage.store import rdf
+from core.errors import InvalidQuery, NotFound, StoreMissing
+from core.namespaces import BASE, KINDS
+from ontology import HERE as ONTOLOGY
+from store import rdf
 
 from . import limits
 from .service import Service, service

@@ -1,6 +1,6 @@
 """Response models of the HTTP API that are not the library's own answers.
 
-Answers are the typed dataclasses of ``maillage.queries`` (FastAPI publishes their schema); only the
+Answers are the typed dataclasses of ``queries`` (FastAPI publishes their schema); only the
 error body and the answers of write endpoints are the API's own.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from maillage.core.errors import PlaceCandidate, Problem
+from core.errors import PlaceCandidate, Problem
 
 __all__ = ["ErrorBody", "ERRORS", "WRITE_ERRORS", "Validation", "Rebuilt"]
 

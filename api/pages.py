@@ -1,5 +1,5 @@
 """Lists as pages with an opaque cursor, and the same answers as tables for a planner's spreadsheet:
-CSV, CSV for French Excel (``;`` and a byte-order mark) and XLSX (``maillage.core.tabular``).
+CSV, CSV for French Excel (``;`` and a byte-order mark) and XLSX (``core.tabular``).
 
 A cursor is the position of the next item and a fingerprint of the question's filters, encoded so that
 clients treat it as a token: a cursor reused with other filters is refused rather than silently
@@ -19,9 +19,9 @@ from fastapi import Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from maillage.core import jsonable
-from maillage.core.errors import InvalidQuery
-from maillage.core.tabular import to_csv, to_xlsx
+from core import jsonable
+from core.errors import InvalidQuery
+from core.tabular import to_csv, to_xlsx
 
 from .limits import CURSOR as CURSOR_LENGTH
 

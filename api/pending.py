@@ -1,7 +1,7 @@
 """The proposals on disk: one JSON file each, under the data folder, never in the registry.
 
 ``<data_dir>/proposals/pending/<id>.json`` while the operator has not decided, then moved to
-``decided/`` with the decision. Every write is atomic (``maillage.core.atomic``): a crash leaves the
+``decided/`` with the decision. Every write is atomic (``core.atomic``): a crash leaves the
 old file or the new one, never half of one. What is stored is what the proposal says and its report;
 nothing about who sent it.
 """
@@ -14,8 +14,8 @@ import secrets
 import datetime as dt
 from pathlib import Path
 
-from maillage.core.atomic import write_atomic
-from maillage.core.errors import MaillageError, NotFound
+from core.atomic import write_atomic
+from core.errors import MaillageError, NotFound
 
 __all__ = ["PENDING", "ACCEPTED", "REFUSED", "STATE_LABELS", "ProposalsFull", "AlreadyDecided", "Pending",
            "new_id"]

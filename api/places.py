@@ -7,11 +7,11 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from maillage.core.errors import InvalidQuery, NotFound
-from maillage.store.outlines import departement_outlines
-from maillage.store.session import Session
-from maillage.queries.places import resolve_point
-from maillage.queries.catalogue import (CommuneRef, PlaceMatch, TerritoryInfo, TerritoryRef, search_places, territories_of_kind,
+from core.errors import InvalidQuery, NotFound
+from store.outlines import departement_outlines
+from store.session import Session
+from queries.places import resolve_point
+from queries.catalogue import (CommuneRef, PlaceMatch, TerritoryInfo, TerritoryRef, search_places, territories_of_kind,
                                         territory, territory_communes)
 
 from . import limits

@@ -20,9 +20,9 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from maillage.core.atomic import write_atomic
-from maillage.core.errors import MaillageError, RegistryInvalid
-from maillage.ingest.proposal import PersonalData, ProposalInvalid, apply_proposal, find_personal_data
+from core.atomic import write_atomic
+from core.errors import MaillageError, RegistryInvalid
+from ingest.proposal import PersonalData, ProposalInvalid, apply_proposal, find_personal_data
 
 from .admin import REGISTRY_FILE, rebuild, require_token, writing
 from .limits import IDENT

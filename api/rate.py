@@ -13,7 +13,7 @@ import threading
 import time
 from collections import deque
 
-from maillage.core.errors import MaillageError
+from core.errors import MaillageError
 
 __all__ = ["RateLimited", "SlidingWindow"]
 

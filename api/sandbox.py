@@ -1,13 +1,13 @@
 """An uploaded registry file checked in a child process with limits: no file can take the service down.
 
 A parser can be made to crash (50,000 nested brackets overflow libyaml's stack: a segfault), to swell
-(a YAML alias bomb) or to spin. The check (``maillage.ingest.build.check``, the rules of ``maillage
+(a YAML alias bomb) or to spin. The check (``ingest.build.check``, the rules of ``maillage
 build``) runs in a fresh interpreter that limits its own address space (``RLIMIT_AS``), CPU time
 (``RLIMIT_CPU``) and core dumps, at a lower priority than the service, and is killed past a wall-clock
 bound. Whatever stops it stops only it; the service answers 422 with why. At most :data:`VALIDATIONS` (the
 machine's cores but one) run at once (each one reads the geography: about 4 s and 150 MB); beyond, 429.
 
-The child is ``python -m maillage.api.sandbox``; it reads its settings from the environment (the
+The child is ``python -m api.sandbox``; it reads its settings from the environment (the
 service's, with the temporary registry) and writes its problems as JSON on its standard output.
 """
 
@@ -26,9 +26,9 @@ import tempfile
 import threading
 from pathlib import Path
 
-from maillage.core import jsonable
-from maillage.core.errors import MaillageError, Problem, RegistryInvalid
-from maillage.core.settings import SETTINGS, Settings
+from core import jsonable
+from core.errors import MaillageError, Problem, RegistryInvalid
+from core.settings import SETTINGS, Settings
 
 __all__ = ["UploadRefused", "ValidationsBusy", "VALIDATIONS", "check_upload"]
 
@@ -77,7 +77,7 @@ def _run(settings: Settings, filename: str) -> list[Problem]:
     wall = 2 * settings.validate_seconds + 10  # CPU seconds, plus the start and any waiting on the disk
     refused = f"Fichier « {filename} » refusé : "
     try:
-        done = subprocess.run([sys.executable, "-m", "maillage.api.sandbox"], env=_environment(settings),
+        done = subprocess.run([sys.executable, "-m", "api.sandbox"], env=_environment(settings),
                               stdin=subprocess.DEVNULL, capture_output=True, timeout=wall)
     except subprocess.TimeoutExpired:
         raise UploadRefused(refused + f"sa validation dépassait {wall} s ; le service n'est pas touché.") from None
@@ -108,7 +108,7 @@ def main() -> None:
     settings = Settings.from_env()
     _limit_self(settings)
     try:
-        from maillage.ingest.build import check  # after the limits: the reader and its parsers load under them
+        from ingest.build import check  # after the limits: the reader and its parsers load under them
 
         # In this process only: worker processes would each have their own limits, and take the
         # core left to the service.

@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from maillage.queries.actors import Actor, ActorInfo, actor, instance_actors, list_actors
-from maillage.queries.areas import instance_areas
-from maillage.queries.identifiers import with_identifier
-from maillage.store.session import Session
-from maillage.queries.catalogue import SchemeType, publics, scheme_types
-from maillage.queries.instances import InstanceDetail, InstanceSummary, instance_detail, list_instances
+from queries.actors import Actor, ActorInfo, actor, instance_actors, list_actors
+from queries.areas import instance_areas
+from queries.identifiers import with_identifier
+from store.session import Session
+from queries.catalogue import SchemeType, publics, scheme_types
+from queries.instances import InstanceDetail, InstanceSummary, instance_detail, list_instances
 
 from .answer import Answer
 from . import limits

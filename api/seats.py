@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from maillage.core.terms import parse_territory
-from maillage.queries.seats import NearbyAnswer, nearby, seats_layer
-from maillage.store.session import Session
+from core.terms import parse_territory
+from queries.seats import NearbyAnswer, nearby, seats_layer
+from store.session import Session
 
 from . import limits
 from .answer import Answer

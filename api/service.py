@@ -7,8 +7,8 @@ import threading
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-from maillage.store.session import Session, open_backend
-from maillage.core.settings import Settings
+from store.session import Session, open_backend
+from core.settings import Settings
 
 __all__ = ["Service", "backend", "service"]
 

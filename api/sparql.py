@@ -19,9 +19,9 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from maillage.core.errors import InvalidQuery, QueryRefused, QueryTimeout, StoreMissing
-from maillage.core.settings import Settings
-from maillage.store.builds import current_build
+from core.errors import InvalidQuery, QueryRefused, QueryTimeout, StoreMissing
+from core.settings import Settings
+from store.builds import current_build
 
 from . import limits, sparql_worker
 from .linked import negotiate

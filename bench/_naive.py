@@ -7,10 +7,10 @@ from __future__ import annotations
 def naive_graph(settings):
     from rdflib import Graph
 
-    from maillage.ingest import csv_import, geography
-    from maillage.ingest.build import _custom_within  # commune → custom territory, as N-Triples
-    from maillage.ingest.registry import read_registry
-    from maillage.ontology import VOCABULARY_FILES
+    from ingest import csv_import, geography
+    from ingest.build import _custom_within  # commune → custom territory, as N-Triples
+    from ingest.registry import read_registry
+    from ontology import VOCABULARY_FILES
 
     geo = geography.load(settings.geography)
     reg = read_registry(settings.registry, geo, csv_import.read_folder(settings.registry))

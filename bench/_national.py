@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def national_settings(data_dir: Path | None, prefix: str, registry: Path = ROOT / "registry"):
     """(settings, temporary folder or None): the build of ``registry`` in ``data_dir``, or a new one
     built now."""
-    from maillage.core.settings import Settings
-    from maillage.ingest.build import build
+    from core.settings import Settings
+    from ingest.build import build
 
     tmp = None if data_dir is not None else Path(tempfile.mkdtemp(prefix=prefix))
     settings = Settings.from_env(data_dir=data_dir or tmp / "var", registry=registry.resolve(), backend="embedded")

@@ -47,10 +47,10 @@ def _peak_mib() -> float:
 def ensure_build(folder: Path, fresh: bool = False) -> float | None:
     """Generate and build the registry in ``folder`` if needed (always with ``fresh``); the build's
     wall time, or None when a build of exactly these files was there."""
-    from maillage.store.builds import current_build
-    from maillage.ingest.geography import load
-    from maillage.ingest.synthetic import generate, write
-    from maillage.core.settings import Settings
+    from store.builds import current_build
+    from ingest.geography import load
+    from ingest.synthetic import generate, write
+    from core.settings import Settings
 
     settings = Settings.from_env(registry=folder / "registry", data_dir=folder / "data", backend="embedded")
     if not (folder / "truth.json").exists():
@@ -68,14 +68,14 @@ def ensure_build(folder: Path, fresh: bool = False) -> float | None:
     started = time.perf_counter()
     # In a process of its own: a child keeps its parent's peak RSS across exec on Linux, and the
     # runs measured below would report the build's.
-    subprocess.run([sys.executable, "-m", "maillage", "--registry", str(settings.registry), "--data-dir",
+    subprocess.run([sys.executable, "-m", "cli", "--registry", str(settings.registry), "--data-dir",
                     str(settings.data_dir), "--backend", "embedded", "build"], check=True)
     return time.perf_counter() - started
 
 
 def naive_overlaps(data) -> set[tuple[str, str]]:
     """Every pair of instances, every pair of their coverages: the first thing one would write."""
-    from maillage.analysis.overlaps import _pair_ok
+    from analysis.overlaps import _pair_ok
 
     by_instance = defaultdict(list)
     for c in data.coverages:
@@ -95,10 +95,10 @@ def naive_overlaps(data) -> set[tuple[str, str]]:
 
 
 def phase(name: str, folder: Path) -> dict:
-    from maillage.analysis import gaps, network, overlaps
-    from maillage.analysis import load
-    from maillage.store.session import open_backend
-    from maillage.core.settings import Settings
+    from analysis import gaps, network, overlaps
+    from analysis import load
+    from store.session import open_backend
+    from core.settings import Settings
 
     settings = Settings.from_env(data_dir=folder / "data", backend="embedded", store_in_memory="yes")
     started = time.perf_counter()

@@ -38,7 +38,7 @@ DATES = ["2019-06-01", "2022-01-01", "2024-06-01"]
 
 def bench_app():
     """The real app plus the two trivial ceiling routes (uvicorn --factory imports this module)."""
-    from maillage.api.app import create_app
+    from api.app import create_app
 
     app = create_app()
 
@@ -109,9 +109,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from running import running_service  # tests/running.py
-    from maillage.ingest.build import build
-    from maillage.store.builds import current_build
-    from maillage.core.settings import Settings
+    from ingest.build import build
+    from store.builds import current_build
+    from core.settings import Settings
 
     settings = Settings.from_env(data_dir=args.data_dir)
     if current_build(settings.data_dir) is None:

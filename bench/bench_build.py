@@ -55,10 +55,10 @@ DATE = re.compile(rb"(\n\s*from: '?)(\d{4})(-\d\d-\d\d)")
 
 
 def phase_maillage(data_dir: Path, registry: Path) -> dict:
-    from maillage.ingest.build import build
-    from maillage.core.settings import Settings
+    from ingest.build import build
+    from core.settings import Settings
 
-    from maillage.core.errors import RegistryInvalid
+    from core.errors import RegistryInvalid
 
     settings = Settings.from_env(data_dir=data_dir, registry=registry, backend="embedded")
     started = time.perf_counter()
@@ -76,8 +76,8 @@ def phase_naive(_data_dir: Path, registry: Path) -> dict:
 
     from _naive import naive_graph
 
-    from maillage.ontology import SHAPES_FILE
-    from maillage.core.settings import Settings
+    from ontology import SHAPES_FILE
+    from core.settings import Settings
 
     settings = Settings.from_env(registry=registry)
     started = time.perf_counter()
@@ -111,7 +111,7 @@ def phase_compare(first: Path, second: Path) -> dict:
     """Whether the live stores of two data folders hold the same triples."""
     import pyoxigraph as ox
 
-    from maillage.store.builds import current_build
+    from store.builds import current_build
 
     def triples(data_dir: Path) -> set:
         store = ox.Store.read_only(str(current_build(data_dir) / "oxigraph"))

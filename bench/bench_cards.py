@@ -26,11 +26,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 def main() -> None:
     from card_equal import coverage_pairs, reference_session
 
-    from maillage.core.settings import Settings
-    from maillage.ingest import csv_import, geography
-    from maillage.ingest.publish import card_facts, cards_of_graph
-    from maillage.ingest.registry import read_registry
-    from maillage.ingest.validate import referenced_territories
+    from core.settings import Settings
+    from ingest import csv_import, geography
+    from ingest.publish import card_facts, cards_of_graph
+    from ingest.registry import read_registry
+    from ingest.validate import referenced_territories
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--registry", type=Path, default=ROOT / "registry")

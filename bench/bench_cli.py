@@ -34,9 +34,9 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=ROOT / "var")
     args = parser.parse_args()
 
-    from maillage.core.settings import Settings
-    from maillage.ingest.build import build
-    from maillage.store.builds import current_build
+    from core.settings import Settings
+    from ingest.build import build
+    from store.builds import current_build
 
     settings = Settings.from_env(data_dir=args.data_dir, registry=ROOT / "registry", backend="embedded")
     if current_build(settings.data_dir) is None:

@@ -44,9 +44,9 @@ def main() -> None:
 
     from hostile import Attack, attacks, health_latencies, p99
     from running import running_service
-    from maillage.core.settings import Settings
-    from maillage.ingest.build import build
-    from maillage.store.builds import current_build
+    from core.settings import Settings
+    from ingest.build import build
+    from store.builds import current_build
 
     settings = Settings.from_env(data_dir=args.data_dir)
     if current_build(settings.data_dir) is None:

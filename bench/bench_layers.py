@@ -41,10 +41,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
 
-    from maillage.core.settings import Settings
-    from maillage.queries.coverage import who_covers
-    from maillage.queries.layer import coverage_layer
-    from maillage.store.session import open_backend
+    from core.settings import Settings
+    from queries.coverage import who_covers
+    from queries.layer import coverage_layer
+    from store.session import open_backend
 
     session = open_backend(Settings.from_env(data_dir=args.data_dir), long_lived=True).warm()
     print(f"construction : {session.build.name} ; charge moyenne au début : {os.getloadavg()[0]:.2f}")

@@ -39,7 +39,7 @@ SELECT ?instance ?name ?territory WHERE {
 
 
 def _load(geo, shared: Path) -> None:
-    from maillage.ingest import finess, france_services, seats
+    from ingest import finess, france_services, seats
 
     for name, reader in ((france_services.NAME, france_services.read), (finess.NAME, finess.read)):
         desc = seats.description(name)
@@ -65,10 +65,10 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
-    from maillage.core.settings import Settings
-    from maillage.ingest import geography
-    from maillage.ingest.build import build
-    from maillage.store.builds import current_build
+    from core.settings import Settings
+    from ingest import geography
+    from ingest.build import build
+    from store.builds import current_build
 
     print(f"charge : {os.getloadavg()[0]:.2f}")
     tmp = None

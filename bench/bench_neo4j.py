@@ -72,7 +72,7 @@ def counts(session) -> tuple[int, int]:
 def maillage_load(driver, pg, folder: Path) -> dict:
     """Time ``load_graph``; its progress messages (one per batch) mark the end of the node and relationship
     phases of a full load."""
-    from maillage.store.neo4j_load import load_graph
+    from store.neo4j_load import load_graph
 
     cpu, started = time.process_time(), time.perf_counter()
     marks: dict[str, float] = {"nodes": started, "rels": started}
@@ -93,7 +93,7 @@ def _cell(value) -> str:
 
 def _conversion(name: str, values: list) -> str:
     """``SET`` of one property from its CSV column: typed as Maillage's load types it."""
-    from maillage.store.neo4j_write import prop
+    from store.neo4j_write import prop
 
     column = f"row.{prop(name)}"
     items = [v for value in values for v in (value if isinstance(value, list) else [value])]
@@ -109,7 +109,7 @@ def _conversion(name: str, values: list) -> str:
 def write_csv(folder: Path, pg, properties: bool = True) -> tuple[list, list]:
     """The CSV files of ``pg``: (node file, labels, the ``SET`` of its properties) and (relationship
     file, type); without ``properties``, the nodes' key and uri only."""
-    from maillage.store.neo4j_write import shapes
+    from store.neo4j_write import shapes
 
     folder.mkdir(parents=True, exist_ok=True)
     node_files, rel_files = [], []
@@ -140,7 +140,7 @@ def _native(value):
 
 def same_properties(session, pg) -> bool:
     """Whether the database holds, on the first node of each shape, the properties ``pg`` gives it."""
-    from maillage.store.neo4j_write import shapes
+    from store.neo4j_write import shapes
 
     for (labels, names), rows in shapes(pg.nodes.items()).items():
         node = session.run("MATCH (n:Resource {key: $key}) RETURN properties(n) AS p",
@@ -184,9 +184,9 @@ def edited_builds(settings, tmp: Path) -> list:
     import pyoxigraph as ox
     from bench_build import edited_copy
 
-    from maillage.ingest.build import build
-    from maillage.store.builds import current_build
-    from maillage.store.neo4j_load import to_property_graph
+    from ingest.build import build
+    from store.builds import current_build
+    from store.neo4j_load import to_property_graph
 
     data = tmp / "edits"
     data.mkdir()
@@ -215,14 +215,14 @@ def main() -> None:
     from bench_who_covers import ms, timed, workload
     from neo4j_server import free_port, running_neo4j
 
-    from maillage.core.namespaces import iri
-    from maillage.core.terms import parse_ages
-    from maillage.ingest import geography
-    from maillage.queries.coverage import who_covers
-    from maillage.store.builds import current_build
-    from maillage.store.neo4j import Neo4jBackend
-    from maillage.store.neo4j_load import SCHEMA, to_property_graph
-    from maillage.store.session import Session, open_backend
+    from core.namespaces import iri
+    from core.terms import parse_ages
+    from ingest import geography
+    from queries.coverage import who_covers
+    from store.builds import current_build
+    from store.neo4j import Neo4jBackend
+    from store.neo4j_load import SCHEMA, to_property_graph
+    from store.session import Session, open_backend
 
     settings, built = national_settings(args.data_dir, "maillage-bench-neo4j-", args.registry)
     tmp = built or Path(tempfile.mkdtemp(prefix="maillage-bench-neo4j-"))

@@ -104,11 +104,11 @@ def main() -> None:
     from rdflib import Literal, URIRef
     from rdflib.plugins.sparql import prepareQuery
 
-    from maillage.core.namespaces import iri
-    from maillage.core.terms import parse_ages
-    from maillage.ingest import geography
-    from maillage.queries.coverage import who_covers
-    from maillage.store.session import open_backend
+    from core.namespaces import iri
+    from core.terms import parse_ages
+    from ingest import geography
+    from queries.coverage import who_covers
+    from store.session import open_backend
 
     load = os.getloadavg()
     settings, tmp = national_settings(args.data_dir, "maillage-bench-who-", args.registry)

@@ -20,7 +20,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from maillage.core.errors import Problem
+from core.errors import Problem
 
 __all__ = ["Limits", "LIMITS", "load_yaml", "decode", "at_line"]
 

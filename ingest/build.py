@@ -1,7 +1,7 @@
 """One build: read every source, validate, publish — the one composition the CLI and the API run.
 
 :func:`build` reads the geography and the registry, validates them (SHACL), writes a new store with its
-materialised answers (``publish``), makes it live (``maillage.store.builds``: atomic, one build at a
+materialised answers (``publish``), makes it live (``store.builds``: atomic, one build at a
 time), prepares the map's commune outlines, and, on the Neo4j backend, loads the new build there. A
 crash or a failed validation leaves the live build as it was.
 """
@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from maillage.core.collector import cycle_collector_paused, freeze_scope
-from maillage.core.errors import OutlinesMissing, RegistryInvalid
-from maillage.core.settings import Settings
-from maillage.store.builds import BuildInfo, build_lock, current_build, new_build_folder, publish, remove_stale
-from maillage.store.embedded import EmbeddedBackend
-from maillage.store.outlines import folder_for
-from maillage.store.session import Session
+from core.collector import cycle_collector_paused, freeze_scope
+from core.errors import OutlinesMissing, RegistryInvalid
+from core.settings import Settings
+from store.builds import BuildInfo, build_lock, current_build, new_build_folder, publish, remove_stale
+from store.embedded import EmbeddedBackend
+from store.outlines import folder_for
+from store.session import Session
 
 from . import csv_import, finess, france_services, geography, report, seats
 from ._ntriples import ref, triple
@@ -175,8 +175,8 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, acc
         except OutlinesMissing as err:  # the graph is published; only the map lacks its outlines
             _say(progress, f"  carte sans contours : {err}")
         if settings.backend == "neo4j":
-            from maillage.store.neo4j import driver_for
-            from maillage.store.neo4j_load import load
+            from store.neo4j import driver_for
+            from store.neo4j_load import load
 
             with driver_for(settings) as driver:
                 load(settings, driver, progress=progress)

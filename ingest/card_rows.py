@@ -26,9 +26,9 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.graph import Graph
 
-from maillage.core.namespaces import DCTERMS, M, PROV, SKOS
-from maillage.ontology import VOCABULARY_FILES
-from maillage.store.embedded import _value as oxigraph_value
+from core.namespaces import DCTERMS, M, PROV, SKOS
+from ontology import VOCABULARY_FILES
+from store.embedded import _value as oxigraph_value
 
 from ._fastgraph import _rdflib
 
@@ -64,7 +64,7 @@ _INTEGER, _DATE, _BOOLEAN = URIRef(_XSD + "integer"), URIRef(_XSD + "date"), URI
 
 
 def _value(term) -> object:
-    """A cell as ``maillage.store.embedded`` reads it from Oxigraph: integers, dates and booleans typed,
+    """A cell as ``store.embedded`` reads it from Oxigraph: integers, dates and booleans typed,
     other literals as their text, IRIs as text."""
     kind = type(term)
     if kind is Literal:

@@ -4,7 +4,7 @@ The centroid of a commune is that of its (simplified) outline: the area-weighted
 polygons' outer rings (the shoelace formula in degrees, which at a commune's size differs from a
 geodesic centroid by far less than the outline's own 100 m simplification). Made once per outlines
 folder, beside the outlines (``centroids.json``: code → [longitude, latitude], rounded to 5 decimals,
-about 1 m); read by ``maillage.store.outlines.centroids``.
+about 1 m); read by ``store.outlines.centroids``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 import os
 from pathlib import Path
 
-from maillage.store.outlines import CENTROIDS
+from store.outlines import CENTROIDS
 
 __all__ = ["ring_centroid", "centroid", "centroids_table"]
 

@@ -13,7 +13,7 @@ import io
 import re
 from pathlib import Path
 
-from maillage.core.errors import Problem
+from core.errors import Problem
 
 from ._safe_yaml import LIMITS, Limits, at_line, decode
 

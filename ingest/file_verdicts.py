@@ -38,9 +38,9 @@ from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 
-from maillage import core
-from maillage.core.errors import Problem
-from maillage.ontology import SHAPES_FILE, VOCABULARY_FILES
+import core
+from core.errors import Problem
+from ontology import SHAPES_FILE, VOCABULARY_FILES
 
 from . import registry as registry_module
 from .geography import Geography
@@ -48,7 +48,7 @@ from ._pickles import recall, remember
 from ._safe_yaml import load_yaml
 from .registry import RegistryGraph, conflicts, joined_ntriples, merge_parts, read_part, read_together, registry_files
 from .slices import how_cut, is_head, slices_of
-from maillage.core.collector import cycle_collector_paused
+from core.collector import cycle_collector_paused
 from .publish import cards_of_file
 from .validate import (geography_stubs, problems_from_results, registry_locator, shacl_results, validate_registry,
                        validation_graph)

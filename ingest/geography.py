@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .vocabulary import BASE, IGEO, M, PROV, DCTERMS, iri
-from maillage.core.text import fold
+from core.text import fold
 
 from ._ntriples import lit, ref, triple, typed
 from ._pickles import recall, remember

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from maillage.ontology import VOCABULARY_FILES
-from maillage.store.embedded import EmbeddedBackend
-from maillage.store.places import PlaceTable
+from ontology import VOCABULARY_FILES
+from store.embedded import EmbeddedBackend
+from store.places import PlaceTable
 
 from . import geography
 from .validate import geography_key
@@ -40,7 +40,7 @@ def _vocabulary() -> bytes:
 
 
 def _write_places(store: ox.Store, path: Path) -> None:
-    """The communes' name table (``maillage.store.places``) of a geography's store: the communes are the
+    """The communes' name table (``store.places``) of a geography's store: the communes are the
     geography's alone (the registry names them, it mints none), so every build of it has this table."""
     PlaceTable.write(path, EmbeddedBackend(store, path.parent, in_memory=True).run_rows("place_names", []))
 

@@ -7,7 +7,7 @@ Outlines are simplified (Douglas-Peucker, about 100 m) and rounded to 4 decimals
 département's file around a few hundred kilobytes for the map. The files are made once per package
 version, all at once (about 10 s, by ``maillage build``), in ``<data_dir>/cache/outlines-<version>-<layout>/``,
 and carry the package's version and the SHA-256 of its data file as their provenance. Reading them is
-``maillage.store.outlines``.
+``store.outlines``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import struct
 import threading
 from pathlib import Path
 
-from maillage.store.outlines import departement_of, folder_for, package_file
+from store.outlines import departement_of, folder_for, package_file
 
 __all__ = ["outlines_folder", "parse_wkb", "simplify"]
 

@@ -8,7 +8,7 @@ The package holds no other former names: a commune merged without keeping a comm
 by its former code, not its former name.
 
 The table is a function of the package alone; the build writes it as ``<build>/place-aliases.json``
-(:data:`maillage.store.aliases.FILE`) and readers load it with :mod:`maillage.store.aliases`.
+(:data:`store.aliases.FILE`) and readers load it with :mod:`store.aliases`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import os
 import shutil
 from pathlib import Path
 
-from maillage.store.aliases import FILE, KINDS
+from store.aliases import FILE, KINDS
 
 __all__ = ["alias_table", "write_aliases"]
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 
-from maillage.core.errors import MaillageError
+from core.errors import MaillageError
 
 from .privacy import personal_data
 from .registry import FIELDS, ISO_DATE

@@ -2,7 +2,7 @@
 
 - Each coverage's **card** (``instance_card``: the instance, the level and name of the territory
   covered, history, roles, sources) is written as JSON on its node (``m:card``): answering the coverage
-  question is then one query. Readers parse it with ``maillage.store.cards``. The build reads the
+  question is then one query. Readers parse it with ``store.cards``. The build reads the
   question's rows from the registry's index graph (``ingest.card_rows``) instead of asking a store,
   and assembles the part of a card that is its instance's (name, history, roles, their sources) once
   for all the instance's coverages. Measured on the synthetic national registry (31,328 coverages,
@@ -14,9 +14,9 @@
   (:func:`cards_of_ntriples`), so that neither waits for the other. The SPARQL question
   stays the reference (:func:`card_facts`; a named question of its own, with a Cypher twin): a test
   holds both ways' cards the same JSON, on the real registry and a synthetic région.
-- The communes' names, as an indexed table (``maillage.store.places``), and the answers of the other
+- The communes' names, as an indexed table (``store.places``), and the answers of the other
   parameterless named questions every one-shot command starts with (the other territories' names, the
-  SKOS concepts), in ``<build>/results/`` (``maillage.store.snapshot``): a command reads them in
+  SKOS concepts), in ``<build>/results/`` (``store.snapshot``): a command reads them in
   milliseconds instead of asking the store.
 """
 
@@ -34,17 +34,17 @@ from typing import NamedTuple
 import pyoxigraph as ox
 from rdflib import Graph
 
-from maillage.core import jsonable
-from maillage.core.levels import LEVELS
-from maillage.core.namespaces import ROLE, local
-from maillage.ontology import VOCABULARY_FILES
-from maillage.store.cards import INFERRED, VERIFIED, Role, Source, Status
-from maillage.store.embedded import EmbeddedBackend
-from maillage.store.places import FILE as PLACES_FILE
-from maillage.store.places import PlaceTable
-from maillage.store.session import Session
+from core import jsonable
+from core.levels import LEVELS
+from core.namespaces import ROLE, local
+from ontology import VOCABULARY_FILES
+from store.cards import INFERRED, VERIFIED, Role, Source, Status
+from store.embedded import EmbeddedBackend
+from store.places import FILE as PLACES_FILE
+from store.places import PlaceTable
+from store.session import Session
 
-from maillage.core.collector import cycle_collector_paused
+from core.collector import cycle_collector_paused
 from ._fastgraph import graph_from_triples, ntriples_terms
 from .card_rows import PREDICATES, CardRows
 from .registry import joined_ntriples

@@ -22,10 +22,10 @@ from typing import NamedTuple
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from maillage.core.errors import Problem
-from maillage.core.namespaces import BASE
-from maillage.core.namespaces import ENTRY_ID as ID
-from maillage.core.terms import match_territory as parse_territory
+from core.errors import Problem
+from core.namespaces import BASE
+from core.namespaces import ENTRY_ID as ID
+from core.terms import match_territory as parse_territory
 
 from . import provenance
 from ._fastgraph import graph_from_triples, ntriples_terms, ntriples_text, triple_graph

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from maillage.core.errors import Problem, RegistryInvalid
+from core.errors import Problem, RegistryInvalid
 
 from .provenance import UNVERIFIED
 

@@ -14,7 +14,7 @@ checkpoint of its store (RocksDB hard links: milliseconds), then:
   instance's node (``publish.copy_snapshot``).
 
 Everything happens in the new build's temporary folder: the live build is only read, a failure leaves
-it as it was, and the switch is the same atomic one (``maillage.store.builds.publish``). A build that
+it as it was, and the switch is the same atomic one (``store.builds.publish``). A build that
 cannot reuse (no live build, another code or geography, a CSV file, a reading forgotten) writes its
 store whole. ``tests/ingest/test_reuse.py`` holds the store of a build after an edit equal, triple for
 triple, to a cold build of the edited registry.
@@ -29,10 +29,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from maillage import store as store_package
-from maillage.core.namespaces import BASE
-from maillage.store.builds import build_info
-from maillage.store.named import QUESTIONS
+import store as store_package
+from core.namespaces import BASE
+from store.builds import build_info
+from store.named import QUESTIONS
 
 from .file_verdicts import cached_ntriples
 from .publish import store_cards
@@ -49,7 +49,7 @@ _HAS_COVERAGE = ox.NamedNode(str(M.hasCoverage))
 
 def store_code(code: str) -> str:
     """What a store depends on besides its data: the reading and validation code (``code``), and the
-    code and named questions that write its cards and snapshot (``maillage.store``, ``queries``)."""
+    code and named questions that write its cards and snapshot (``store``, ``queries``)."""
     h = hashlib.sha256(code.encode())
     for folder, pattern in ((Path(store_package.__file__).parent, "*.py"), (QUESTIONS, "*.rq")):
         for path in sorted(folder.glob(pattern)):

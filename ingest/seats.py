@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 from rdflib import RDF, RDFS, URIRef
 
-from maillage.core.errors import Problem
+from core.errors import Problem
 
 from ._ntriples import lit, ref, triple, typed
 from .registry import RegistryGraph

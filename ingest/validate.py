@@ -36,13 +36,13 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SH
 
-from maillage.core.errors import Problem
+from core.errors import Problem
 from .vocabulary import DCTERMS, M, PROV, local
-from maillage.ontology import SHAPES_FILE, VOCABULARY_FILES
+from ontology import SHAPES_FILE, VOCABULARY_FILES
 
 from . import geography
 from . import _fact_terms, _fastgraph, shacl_core
-from maillage.core.collector import cycle_collector_paused
+from core.collector import cycle_collector_paused
 from ._fact_terms import fact_terms
 from ._fastgraph import graph_from_triples, ntriples_terms
 from .geography import Geography

@@ -1,14 +1,14 @@
 """The graph's namespaces as rdflib terms, for the modules that build rdflib graphs.
 
-Same IRIs as ``maillage.core.namespaces`` (plain strings there, so that reading never imports rdflib).
+Same IRIs as ``core.namespaces`` (plain strings there, so that reading never imports rdflib).
 """
 
 from __future__ import annotations
 
 from rdflib import Namespace
 
-from maillage.core import namespaces as _ns
-from maillage.core.namespaces import BASE, iri, local
+from core import namespaces as _ns
+from core.namespaces import BASE, iri, local
 
 __all__ = ["BASE", "M", "IGEO", "ORG", "PROV", "SKOS", "DCTERMS", "GEO", "TYPE", "PUBLIC", "ROLE", "STATUS", "iri", "local"]
 

@@ -26,10 +26,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import ScalarString
 
-from maillage.core.errors import Problem, RegistryInvalid
-from maillage.core.settings import PROJECT_ROOT
-from maillage.core.terms import parse_territory
-from maillage.store.cards import INFERRED, VERIFIED
+from core.errors import Problem, RegistryInvalid
+from core.settings import PROJECT_ROOT
+from core.terms import parse_territory
+from store.cards import INFERRED, VERIFIED
 
 __all__ = ["SHEETS", "export_workbook", "import_workbook", "yaml_io"]
 

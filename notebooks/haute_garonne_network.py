@@ -12,7 +12,7 @@
 # # Le réseau des acteurs d'un département, ses chevauchements, un type pour une tranche d'âges
 #
 # Ce carnet interroge le graphe publié (`maillage build`) par la bibliothèque `maillage`
-# (`maillage.analysis.frames` : des DataFrames), comme la ligne de commande et l'API : il ne recalcule
+# (`analysis.frames` : des DataFrames), comme la ligne de commande et l'API : il ne recalcule
 # rien lui-même. Les paramètres ci-dessous (cellule `parameters`, que papermill ou un test
 # remplacent) choisissent le territoire, la date, le type et les âges ; par défaut la Haute-Garonne et
 # les ILC pour les 0-12 ans en 2020.
@@ -31,10 +31,10 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import networkx as nx
 
-from maillage.analysis import load
-from maillage.analysis.frames import gap_communes_frame, gaps_frame, network_frame, overlaps_frame, session
-from maillage.analysis.network import actor_instance_graph, actor_projection
-from maillage.analysis.scope import scope_communes
+from analysis import load
+from analysis.frames import gap_communes_frame, gaps_frame, network_frame, overlaps_frame, session
+from analysis.network import actor_instance_graph, actor_projection
+from analysis.scope import scope_communes
 
 figures = Path(FIGURES)
 figures.mkdir(parents=True, exist_ok=True)

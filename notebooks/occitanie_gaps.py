@@ -31,10 +31,10 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from matplotlib.collections import PolyCollection
 
-from maillage.analysis.frames import gap_communes_frame, gaps_frame, session
-from maillage.analysis.gaps import COVERED, GAP, UNKNOWN
-from maillage.core.settings import Settings
-from maillage.store.outlines import departement_outlines
+from analysis.frames import gap_communes_frame, gaps_frame, session
+from analysis.gaps import COVERED, GAP, UNKNOWN
+from core.settings import Settings
+from store.outlines import departement_outlines
 
 figures = Path(FIGURES)
 figures.mkdir(parents=True, exist_ok=True)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from maillage.core.errors import NotFound
-from maillage.core.namespaces import ROLE, entry_iri, local
-from maillage.core.text import matches_words
-from maillage.store.session import Session
+from core.errors import NotFound
+from core.namespaces import ROLE, entry_iri, local
+from core.text import matches_words
+from store.session import Session
 
 from .concepts import label_of
 
@@ -61,7 +61,7 @@ def _actors(rows: list[dict]) -> list[ActorInfo]:
 
 def list_actors(session: Session, q: str | None = None) -> list[ActorInfo]:
     """Every actor and its roles; ``q`` keeps those whose name or identifier holds its words
-    (:func:`maillage.core.text.matches_words`)."""
+    (:func:`core.text.matches_words`)."""
     found = _actors(session.run("actor_roles", actor=None))
     return [a for a in found if matches_words(q, a.name, a.id)] if q else found
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from maillage.core import jsonable
-from maillage.store.outlines import departement_of, departement_outlines
+from core import jsonable
+from store.outlines import departement_of, departement_outlines
 
-from maillage.store.session import Session
+from store.session import Session
 from .catalogue import territory_communes
 from .instances import instance_detail
 

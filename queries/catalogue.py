@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from maillage.core.errors import InvalidQuery, NotFound
-from maillage.core.namespaces import M, iri
-from maillage.core.text import fold
+from core.errors import InvalidQuery, NotFound
+from core.namespaces import M, iri
+from core.text import fold
 
-from maillage.core.levels import LEVEL_ORDER
-from maillage.store.session import Session
+from core.levels import LEVEL_ORDER
+from store.session import Session
 
 from .places import CODE, POSTCODE, Place, by_alias, by_postcode, closest
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from maillage.core import rules
-from maillage.core.errors import InvalidQuery
-from maillage.core.text import fold
-from maillage.core.namespaces import M, PUBLIC, TYPE
-from maillage.store.session import Session
+from core import rules
+from core.errors import InvalidQuery
+from core.text import fold
+from core.namespaces import M, PUBLIC, TYPE
+from store.session import Session
 
 __all__ = ["public_iri", "type_code", "label_of", "many", "type_codes", "accepted_publics", "state_codes"]
 
@@ -63,7 +63,7 @@ def accepted_publics(session: Session, publics: str | Iterable[str] | None) -> f
 
 def state_codes(states: str | Iterable[str] | None) -> list[str]:
     """The states named (``actif``, ``en-projet`` or « en projet », ``suspendu``, ``termine`` or
-    « terminé », ``statut-inconnu``: :data:`maillage.core.rules.STATES`); empty for any state."""
+    « terminé », ``statut-inconnu``: :data:`core.rules.STATES`); empty for any state."""
     known = {fold(s).replace(" ", "-"): s for s in rules.STATES}
     found = []
     for state in many(states):

@@ -5,7 +5,7 @@ A one-shot command runs the named questions ``who_covers`` (and ``territories_of
 path, ``commune_surveys`` for where the registry has looked); a long-lived session answers from its
 coverage index and tables, held equal to the named questions by a test. Each coverage carries the card
 the build stored on it; what depends on the date asked is computed at answer time with
-``maillage.core.rules``: the status in force, the state (actif, en projet, suspendu, terminé, statut
+``core.rules``: the status in force, the state (actif, en projet, suspendu, terminé, statut
 inconnu), and the freshness (the last day a source attests the status in force, and whether that is
 older than the type's window: « à confirmer »).
 
@@ -18,14 +18,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from maillage.core import rules
-from maillage.core.levels import LEVEL_LABELS, LEVEL_ORDER, Territory
-from maillage.core.namespaces import PUBLIC, local
-from maillage.core.terms import AgeRange, parse_ages, parse_date
-from maillage.core.text import french_date, french_duration
-from maillage.store.cards import Card, Role, Source, Status, parse_card
-from maillage.store.paths import commune_territories
-from maillage.store.session import Session
+from core import rules
+from core.levels import LEVEL_LABELS, LEVEL_ORDER, Territory
+from core.namespaces import PUBLIC, local
+from core.terms import AgeRange, parse_ages, parse_date
+from core.text import french_date, french_duration
+from store.cards import Card, Role, Source, Status, parse_card
+from store.paths import commune_territories
+from store.session import Session
 
 from .concepts import accepted_publics, label_of, many, public_iri, state_codes, type_codes
 from .places import Place, commune_iri, resolve_commune
@@ -159,7 +159,7 @@ def who_covers(
     Ages overlap rather than contain: a 11-21 scheme is listed for 0-12, with its ages shown.
     A coverage with no start or end date is taken as valid on that side. ``public`` and ``type`` may
     name several values (any of them will do), and ``state`` keeps the instances in one of the states named. ``place`` is what a planner types
-    (:func:`~maillage.queries.places.resolve_commune`) or a commune already resolved.
+    (:func:`~queries.places.resolve_commune`) or a commune already resolved.
     """
     age_range = parse_ages(ages)
     day = parse_date(on)
@@ -229,7 +229,7 @@ def _knowledge(session: Session, commune: Place, found: bool) -> Knowledge:
 def coverage_rows(answer: CoverageAnswer) -> list[dict]:
     """One flat row per instance and coverage, for a spreadsheet: the instance's state, freshness and
     confidence beside each coverage's perimeter and its confidence."""
-    from maillage.core import jsonable
+    from core import jsonable
 
     rows = []
     for item in answer.instances:

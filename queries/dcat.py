@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from maillage.core.namespaces import BASE
-from maillage.store.builds import build_info
-from maillage.store.session import Session
+from core.namespaces import BASE
+from store.builds import build_info
+from store.session import Session
 
 from .dumps import Dump
 

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from maillage.core.namespaces import BASE
-from maillage.core.tabular import to_csv
-from maillage.store.rdf import PREFIXES
-from maillage.store.session import Session
+from core.namespaces import BASE
+from core.tabular import to_csv
+from store.rdf import PREFIXES
+from store.session import Session
 
 from .identifiers import identifiers_of
 from .instances import instance_detail

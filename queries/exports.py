@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from maillage.core import rules
-from maillage.core.namespaces import BASE, iri
-from maillage.store.outlines import departement_of
-from maillage.store.session import Session
+from core import rules
+from core.namespaces import BASE, iri
+from store.outlines import departement_of
+from store.session import Session
 
 from .actors import list_actors
 from .identifiers import identifiers_of

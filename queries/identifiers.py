@@ -6,8 +6,8 @@ SIRET names one establishment of the SIREN's legal entity).
 
 from __future__ import annotations
 
-from maillage.core.namespaces import local
-from maillage.store.session import Session
+from core.namespaces import local
+from store.session import Session
 
 __all__ = ["identifiers_of", "with_identifier"]
 

@@ -3,7 +3,7 @@
 Both read the named question ``instance_coverages`` (the coverages with the card the build stored on
 each), so an instance's type, name, history, roles and sources are the ones ``who_covers`` shows.
 Filters by type, public and date are applied to those few hundred rows in Python with the rules of
-``maillage.core.rules``; a territory filter intersects with ``instances_in_territory``.
+``core.rules``; a territory filter intersects with ``instances_in_territory``.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from maillage.core import jsonable, rules
-from maillage.core.errors import NotFound
-from maillage.core.levels import LEVEL_LABELS
-from maillage.core.namespaces import entry_iri, local
-from maillage.core.terms import AgeRange, parse_date
-from maillage.core.text import matches_words
-from maillage.store.cards import Card, Role, Source, Status, parse_card
-from maillage.store.session import Session
+from core import jsonable, rules
+from core.errors import NotFound
+from core.levels import LEVEL_LABELS
+from core.namespaces import entry_iri, local
+from core.terms import AgeRange, parse_date
+from core.text import matches_words
+from store.cards import Card, Role, Source, Status, parse_card
+from store.session import Session
 
 from .actors import Actor, instance_actors
 from .concepts import accepted_publics, state_codes, type_codes
@@ -82,7 +82,7 @@ def list_instances(
     ``territory`` is a registry reference (``departement:31``) or a commune; ``public`` matches as in
     ``who_covers`` (that public, a broader one, or everyone); ``observed_since`` keeps the instances
     whose status in force (else anything) a source attests on that day or later. ``type``, ``public``
-    and ``state`` (actif, en-projet…: :func:`~maillage.queries.concepts.state_codes`) may name several
+    and ``state`` (actif, en-projet…: :func:`~queries.concepts.state_codes`) may name several
     values; ``q`` keeps the instances whose name or identifier holds its words (:func:`matches_words`).
     """
     day = parse_date(on)

@@ -2,7 +2,7 @@
 
 A layer is a status per commune with a legend: any per-commune measure (coverage, gaps) is published in
 this shape and drawn by the same map. The coverage layer reads the session's tables and decides with
-the coverages ``AnalysisData.matching`` picks (``maillage.core.rules``), the very ones the gaps'
+the coverages ``AnalysisData.matching`` picks (``core.rules``), the very ones the gaps'
 ``AnalysisData.states`` reads: where their questions are the same, the two layers agree (couverte =
 couvert, en projet, suspendue; non-couverte = lacune or inconnu; hors registre).
 
@@ -19,11 +19,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from maillage.core import rules
-from maillage.core.errors import NotFound
-from maillage.core.terms import AgeRange, parse_ages, parse_date
-from maillage.store.session import Session
-from maillage.store.tables import Area, CoverageRow
+from core import rules
+from core.errors import NotFound
+from core.terms import AgeRange, parse_ages, parse_date
+from store.session import Session
+from store.tables import Area, CoverageRow
 
 from .catalogue import territory_communes
 from .concepts import public_iri, type_codes

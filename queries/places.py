@@ -12,9 +12,9 @@ answer lists them, larger first). For a name: a current commune's name, then an 
 commune déléguée's or associée's. Homonyms raise :class:`AmbiguousPlace` with the list to choose from;
 unknown names raise :class:`PlaceNotFound` with the closest names (rapidfuzz over the folded names).
 
-The session's ``places`` index (``maillage.store.places``) holds every commune by code, folded name and
+The session's ``places`` index (``store.places``) holds every commune by code, folded name and
 prefix, its ``aliases`` index the
-other names (``maillage.store.aliases``, written by the build from the geography package).
+other names (``store.aliases``, written by the build from the geography package).
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from maillage.core.errors import AmbiguousPlace, InvalidQuery, NotFound, OutlinesMissing, PlaceCandidate, PlaceNotFound
-from maillage.core.namespaces import iri
-from maillage.core.text import fold
-from maillage.store.aliases import Alias
-from maillage.store.outlines import folder_for
-from maillage.store.places import PlaceTable
-from maillage.store.session import Session
+from core.errors import AmbiguousPlace, InvalidQuery, NotFound, OutlinesMissing, PlaceCandidate, PlaceNotFound
+from core.namespaces import iri
+from core.text import fold
+from store.aliases import Alias
+from store.outlines import folder_for
+from store.places import PlaceTable
+from store.session import Session
 
 __all__ = ["resolve_commune", "named_as_is", "Place", "closest", "commune_iri", "CODE", "POSTCODE", "by_postcode",
            "by_alias", "alias_note", "commune_at", "resolve_point"]

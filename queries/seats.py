@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from maillage.core.namespaces import TYPE
-from maillage.store.session import Session
+from core.namespaces import TYPE
+from store.session import Session
 
 from .catalogue import territory_communes
 from .concepts import label_of, type_code

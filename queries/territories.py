@@ -7,11 +7,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from maillage.core.errors import InvalidQuery, PlaceNotFound
-from maillage.core.levels import LEVEL_ORDER, LEVELS, Territory
-from maillage.core.namespaces import TYPE, iri, local
-from maillage.core.terms import TERRITORY_HELP, match_territory, parse_date
-from maillage.store.session import Session
+from core.errors import InvalidQuery, PlaceNotFound
+from core.levels import LEVEL_ORDER, LEVELS, Territory
+from core.namespaces import TYPE, iri, local
+from core.terms import TERRITORY_HELP, match_territory, parse_date
+from store.session import Session
 
 from .concepts import type_code
 from .places import commune_iri, resolve_commune

@@ -1,5 +1,5 @@
 """The reference way to a registry's cards: ``instance_card`` asked of an in-memory store of what it
-reads (the build reads them from the registry's index graph: ``maillage.ingest.publish.cards_of_graph``)."""
+reads (the build reads them from the registry's index graph: ``ingest.publish.cards_of_graph``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from maillage.ontology import VOCABULARY_FILES
-from maillage.store.embedded import EmbeddedBackend
-from maillage.store.session import Session
+from ontology import VOCABULARY_FILES
+from store.embedded import EmbeddedBackend
+from store.session import Session
 
 
 def reference_session(graph, territories: str) -> Session:

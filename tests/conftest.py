@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from maillage.ingest.build import build
-from maillage.store.session import open_backend
-from maillage.core.settings import PROJECT_ROOT, Settings
+from ingest.build import build
+from store.session import open_backend
+from core.settings import PROJECT_ROOT, Settings
 
 RESOURCES = Path(__file__).parent / "resources"
 
@@ -142,8 +142,8 @@ def neo4j_loaded(national, neo4j_uri):
     """Settings whose Neo4j holds the national build, loaded once."""
     import dataclasses
 
-    from maillage.store.neo4j import driver_for
-    from maillage.store.neo4j_load import load
+    from store.neo4j import driver_for
+    from store.neo4j_load import load
 
     settings = dataclasses.replace(national, backend="neo4j", neo4j_uri=neo4j_uri)
     with driver_for(settings) as driver:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-from maillage.core import jsonable
+from core import jsonable
 
 QUESTIONS = {
     "who-covers Muret 0-12 2024": ("who_covers", ("Muret",), {"ages": "0-12", "on": "2024-06-01"}),
@@ -34,13 +34,13 @@ QUESTIONS = {
 
 
 def functions() -> dict:
-    from maillage.analysis.ask import gaps_in, network_of, overlaps_in
-    from maillage.queries.actors import list_actors
-    from maillage.queries.catalogue import search_places, territory_communes
-    from maillage.queries.coverage import who_covers
-    from maillage.queries.instances import instance_detail, list_instances
-    from maillage.queries.layer import coverage_layer
-    from maillage.queries.territories import instances_in, territories_of
+    from analysis.ask import gaps_in, network_of, overlaps_in
+    from queries.actors import list_actors
+    from queries.catalogue import search_places, territory_communes
+    from queries.coverage import who_covers
+    from queries.instances import instance_detail, list_instances
+    from queries.layer import coverage_layer
+    from queries.territories import instances_in, territories_of
 
     return {f.__name__: f for f in (who_covers, territories_of, instances_in, list_instances, instance_detail, list_actors,
                                     search_places, territory_communes, gaps_in, overlaps_in, network_of, coverage_layer)}
@@ -52,8 +52,8 @@ def answers(backend) -> dict[str, str]:
 
 
 if __name__ == "__main__":
-    from maillage.core.settings import Settings
-    from maillage.store.session import open_backend
+    from core.settings import Settings
+    from store.session import open_backend
 
     b = open_backend(Settings.from_env())
     with open(sys.argv[1], "w", encoding="utf-8") as out:

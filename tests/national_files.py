@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from maillage.core.settings import Settings
+from core.settings import Settings
 
 NEEDS_NATIONAL_FILES = pytest.mark.skipif(not (Settings.from_env().shared / "reference" / "national").is_dir(),
                                           reason="the shared documents hold the national files")

@@ -15,7 +15,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 
-from maillage.core.settings import Settings
+from core.settings import Settings
 
 __all__ = ["free_port", "running_service"]
 
@@ -27,7 +27,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_service(settings: Settings, app: str = "maillage.api.app:create_app", workers: int = 1,
+def running_service(settings: Settings, app: str = "api.app:create_app", workers: int = 1,
                     timeout: float = 120.0, app_dir: str | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
     """Serve ``app`` (a factory, ``module:function``, importable from ``app_dir`` if given) with
     ``settings`` and the extra environment ``env`` (``MAILLAGE_API_TOKEN``…); yield its base URL."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyshacl
 
-from maillage.ingest import shacl_core
-from maillage.ingest.validate import compiled_shapes, report_results
+from ingest import shacl_core
+from ingest.validate import compiled_shapes, report_results
 
 
 def both_engines(data) -> tuple[set, set]:

@@ -16,8 +16,8 @@ from pathlib import Path
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.namespace import SH
 
-from maillage.core.settings import Settings
-from maillage.ingest.shacl_core import path_of
+from core.settings import Settings
+from ingest.shacl_core import path_of
 
 SUITE = Settings.from_env().shared / "conformance" / "shacl-core"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -10,7 +10,7 @@ import sys
 
 def _run(settings, *args):
     env = dict(os.environ, MAILLAGE_DATA_DIR=str(settings.data_dir), MAILLAGE_REGISTRY=str(settings.registry))
-    return subprocess.run([sys.executable, "-m", "maillage", *args], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, env=env, timeout=120)
 
 
 def test_who_covers_json(national):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from maillage.core.settings import PROJECT_ROOT, SETTINGS
+from core.settings import PROJECT_ROOT, SETTINGS
 
 README = (PROJECT_ROOT / "README.md").read_text()
 QUERIES = PROJECT_ROOT / "queries"
@@ -30,8 +30,8 @@ def test_every_query_file_says_what_it_answers():
 def test_every_module_is_named_in_the_layout():
     """A newcomer finds the room of any module in the README's layout table."""
     layout = README[README.index("## Layout"):]
-    rooms = [PROJECT_ROOT / "maillage" / d for d in ("core", "store", "analysis", "cli")]
-    rooms += [PROJECT_ROOT / d for d in ("ingest", "queries", "api")]
+    rooms = [PROJECT_ROOT / d for d in ("core", "store", "ingest", "queries", "analysis", "api", "cli")]
+    assert all(room.is_dir() for room in rooms)
     missing = [f"{room.name}/{p.name}" for room in rooms for p in room.glob("*.py")
                if p.stem != "__init__" and f"`{p.stem}`" not in layout]
     assert missing == []

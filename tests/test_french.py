@@ -8,9 +8,9 @@ import re
 import pytest
 import yaml
 
-from maillage.cli.render import coverage_text
-from maillage.core.settings import PROJECT_ROOT
-from maillage.queries.coverage import who_covers
+from cli.render import coverage_text
+from core.settings import PROJECT_ROOT
+from queries.coverage import who_covers
 
 #: common English words that are not French words (nor parts of French names)
 ENGLISH = {"the", "and", "of", "with", "anyone", "planned", "aggregate", "project", "taken", "together",

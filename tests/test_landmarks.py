@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from landmarks import QUESTIONS, answers
-from maillage.store.session import open_backend
+from store.session import open_backend
 
 RECORDED = json.loads((Path(__file__).parent / "resources" / "landmarks.json").read_text(encoding="utf-8"))
 

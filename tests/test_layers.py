@@ -1,77 +1,75 @@
 """The house's contract, checked by a real tool: each room imports only the rooms below it
 (``[tool.importlinter]`` in pyproject.toml), and the read path never imports the validator.
 
-The rooms keep the design card's folders at the top (``ingest/``, ``queries/``…) and import as
-``maillage.<room>`` through setuptools' ``package-dir``; import-linter reads a package from one folder,
-so the test lays the package out as Python sees it (symbolic links) and runs ``lint-imports`` on it.
+Every room is a top-level folder and the package of the same name (decision 0110), so ``lint-imports``
+reads the project as it is installed: no copy, no link, no import hook.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
-from maillage.core.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 
 PYPROJECT = PROJECT_ROOT / "pyproject.toml"
 LINT = Path(sys.executable).with_name("lint-imports")
 
 
-def _package_as_imported(folder: Path) -> Path:
-    """``folder/maillage``: the package with every mapped room linked in at its import path."""
-    mapping = tomllib.loads(PYPROJECT.read_text())["tool"]["setuptools"]["package-dir"]
-    package = folder / "maillage"
-    package.mkdir()
-    for entry in (PROJECT_ROOT / mapping["maillage"]).iterdir():
-        if entry.name != "__pycache__":
-            (package / entry.name).symlink_to(entry)
-    for name, path in mapping.items():
-        if name != "maillage":
-            (package / name.split(".", 1)[1]).symlink_to(PROJECT_ROOT / path)
-    return folder
-
-
-def _lint(folder: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(folder))
-    return subprocess.run([str(LINT), "--no-logo", "--no-cache", "--config", str(PYPROJECT)], cwd=folder, env=env,
+def _lint(root: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(root))
+    return subprocess.run([str(LINT), "--no-logo", "--no-cache", "--config", str(PYPROJECT)], cwd=root, env=env,
                           capture_output=True, text=True, timeout=300)
 
 
-def test_every_room_imports_only_the_rooms_below_it(tmp_path):
-    result = _lint(_package_as_imported(tmp_path))
+def test_every_room_imports_only_the_rooms_below_it():
+    result = _lint(PROJECT_ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 2 kept, 0 broken." in result.stdout
 
 
+ROOMS = ("core", "store", "ingest", "queries", "analysis", "api", "cli", "ontology")
+
+
+def test_every_room_is_a_top_level_package_of_its_own_name():
+    """The dotted name is the path from the root (decision 0110): each declared package is a folder of
+    the same name at the top holding ``__init__.py``, and each is a room of the layer contract."""
+    config = tomllib.loads(PYPROJECT.read_text())["tool"]
+    assert tuple(config["setuptools"]["packages"]) == ROOMS
+    assert config["setuptools"]["package-dir"] == {"": "."}  # no mapping: folder = package
+    assert tuple(config["importlinter"]["root_packages"]) == ROOMS
+    assert all((PROJECT_ROOT / room / "__init__.py").is_file() for room in ROOMS)
+    # pytest puts tests/ on sys.path: a test folder that is a regular package would shadow the room
+    assert not any((PROJECT_ROOT / "tests" / room / "__init__.py").exists() for room in ROOMS)
+
+
 def test_an_upward_import_breaks_the_contract(tmp_path):
-    folder = _package_as_imported(tmp_path)
-    text = folder / "maillage" / "core" / "text.py"
-    core = folder / "maillage" / "core"
-    core.unlink()
-    core.mkdir()
-    for entry in (PROJECT_ROOT / "maillage" / "core").glob("*.py"):
-        (core / entry.name).write_text(entry.read_text())
-    text.write_text(text.read_text() + "\nfrom maillage.queries import coverage  # upward, on purpose\n")
-    result = _lint(folder)
+    """The same rooms copied with one upward import added: the contract must catch it."""
+    for room in ROOMS:
+        shutil.copytree(PROJECT_ROOT / room, tmp_path / room, ignore=shutil.ignore_patterns("__pycache__", "static"))
+    text = tmp_path / "core" / "text.py"
+    text.write_text(text.read_text() + "\nfrom queries import coverage  # upward, on purpose\n")
+    result = _lint(tmp_path)
     assert result.returncode != 0
-    assert "maillage.core.text -> maillage.queries.coverage" in result.stdout
+    assert "core.text -> queries.coverage" in result.stdout
 
 
 READ_PATH = """
 import sys
-from maillage.core.settings import Settings
-from maillage.store.session import open_backend
-from maillage.queries.coverage import who_covers
-from maillage.queries.instances import list_instances
-from maillage.analysis.ask import gaps_in
+from core.settings import Settings
+from store.session import open_backend
+from queries.coverage import who_covers
+from queries.instances import list_instances
+from analysis.ask import gaps_in
 session = open_backend(Settings.from_env())
 who_covers(session, "Muret", ages="0-12")
 list_instances(session, type="CPTS")
 gaps_in(session, "departement:48", type="CPTS")
-print(" ".join(sorted(m for m in sys.modules if m.split(".")[0] in ("pyshacl", "rdflib") or m.startswith("maillage.ingest"))))
+print(" ".join(sorted(m for m in sys.modules if m.split(".")[0] in ("pyshacl", "rdflib") or m.startswith("ingest"))))
 """
 
 

@@ -9,11 +9,11 @@ import sys
 
 import pytest
 
-from maillage.analysis.diff import ADDED, CHANGED, REMOVED, diff_builds, diff_dates, open_build
-from maillage.core.namespaces import iri
-from maillage.core.settings import PROJECT_ROOT
-from maillage.ingest.build import build
-from maillage.store.builds import current_build
+from analysis.diff import ADDED, CHANGED, REMOVED, diff_builds, diff_dates, open_build
+from core.namespaces import iri
+from core.settings import PROJECT_ROOT
+from ingest.build import build
+from store.builds import current_build
 
 REMOVED_ID, SUSPENDED_ID = "cls-haut-allier-2013", "siao-48"
 
@@ -98,7 +98,7 @@ def test_pta_to_dac_handover_in_haute_garonne(backend):
 
 def _run(settings, *args):
     env = dict(os.environ, MAILLAGE_DATA_DIR=str(settings.data_dir), MAILLAGE_REGISTRY=str(settings.registry))
-    return subprocess.run([sys.executable, "-m", "maillage", *args], capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, env=env, timeout=300)
 
 
 def test_cli_defaults_to_the_previous_and_the_live_build(national, edited):
@@ -127,7 +127,7 @@ def test_cli_defaults_to_the_previous_and_the_live_build(national, edited):
 def client(national, edited):
     from fastapi.testclient import TestClient
 
-    from maillage.api.app import create_app
+    from api.app import create_app
 
     older = current_build(national.data_dir)
     link = edited.data_dir / "builds" / older.name

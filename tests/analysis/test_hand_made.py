@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from maillage.analysis.gaps import CATEGORIES, COVERED, GAP, OUT, PROJECT, UNKNOWN, Spec, gaps
-from maillage.analysis.network import measures, sector_brokerage, actor_projection, actor_instance_graph
-from maillage.analysis.overlaps import overlap_score, overlaps
-from maillage.store.cards import Status
-from maillage.store.tables import AnalysisData, Commune, CoverageRow, Freshness, Inventory, RoleRow, Survey
+from analysis.gaps import CATEGORIES, COVERED, GAP, OUT, PROJECT, UNKNOWN, Spec, gaps
+from analysis.network import measures, sector_brokerage, actor_projection, actor_instance_graph
+from analysis.overlaps import overlap_score, overlaps
+from store.cards import Status
+from store.tables import AnalysisData, Commune, CoverageRow, Freshness, Inventory, RoleRow, Survey
 
 D = dt.date
 

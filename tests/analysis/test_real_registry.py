@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from maillage.analysis.ask import gap_rows, gaps_in, network_of, overlaps_in
-from maillage.analysis.gaps import COVERED, GAP, PROJECT, UNKNOWN
-from maillage.core.errors import InvalidQuery
+from analysis.ask import gap_rows, gaps_in, network_of, overlaps_in
+from analysis.gaps import COVERED, GAP, PROJECT, UNKNOWN
+from core.errors import InvalidQuery
 
 
 def _status(backend, answer) -> dict[str, str]:

@@ -9,16 +9,16 @@ import datetime as dt
 import pytest
 import yaml
 
-from maillage.analysis import gaps as G
-from maillage.analysis import load
-from maillage.analysis.network import measures
-from maillage.analysis.overlaps import overlaps
-from maillage.core.errors import RegistryInvalid
-from maillage.ingest.build import build, check
-from maillage.ingest.geography import load as load_geography
-from maillage.ingest.synthetic import generate, write
-from maillage.store.session import open_backend
-from maillage.core.settings import PROJECT_ROOT, Settings
+from analysis import gaps as G
+from analysis import load
+from analysis.network import measures
+from analysis.overlaps import overlaps
+from core.errors import RegistryInvalid
+from ingest.build import build, check
+from ingest.geography import load as load_geography
+from ingest.synthetic import generate, write
+from store.session import open_backend
+from core.settings import PROJECT_ROOT, Settings
 
 SEED = 7
 

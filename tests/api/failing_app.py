@@ -3,7 +3,7 @@ and whether its connection is still usable after it (uvicorn ``--factory failing
 
 from __future__ import annotations
 
-from maillage.api.app import create_app
+from api.app import create_app
 
 __all__ = ["create"]
 

@@ -9,7 +9,7 @@ import os
 import pytest
 from fastapi.testclient import TestClient
 
-from maillage.api.app import create_app
+from api.app import create_app
 
 TOKEN = "jeton-de-test-0123456789"
 WRITES = [("/v1/admin/builds", {}), ("/v1/admin/registry/validate", {"params": {"filename": "31.yaml"}, "content": b"scope: {}"})]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from maillage.core import jsonable
-from maillage.analysis.ask import gaps_in, network_of, overlaps_in
+from core import jsonable
+from analysis.ask import gaps_in, network_of, overlaps_in
 
 
 def test_overlaps_are_the_library_answer_as_pages(client, backend):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi.responses import JSONResponse
 
-from maillage.core import jsonable
-from maillage.analysis.ask import gaps_in, overlaps_in
-from maillage.api.answer import Answer
-from maillage.queries.coverage import who_covers
+from core import jsonable
+from analysis.ask import gaps_in, overlaps_in
+from api.answer import Answer
+from queries.coverage import who_covers
 
 
 def test_answers_encode_as_the_standard_library_would(backend):

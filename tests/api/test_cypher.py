@@ -9,8 +9,8 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from maillage.api.app import create_app
-from maillage.api.cypher import check
+from api.app import create_app
+from api.cypher import check
 
 pytestmark = pytest.mark.neo4j
 LIMIT_S = 3
@@ -55,7 +55,7 @@ def test_a_write_that_passes_the_words_is_refused_by_the_read_transaction(graph)
     # is Neo4j's own refusal: checked through the driver directly.
     import neo4j
 
-    from maillage.store.neo4j import driver_for
+    from store.neo4j import driver_for
 
     settings = graph.app.state.service.settings
     with driver_for(settings) as driver, driver.session(default_access_mode=neo4j.READ_ACCESS) as session:

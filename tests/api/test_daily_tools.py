@@ -9,7 +9,7 @@ import io
 import openpyxl
 import pytest
 
-from maillage.core.tabular import JOIN, unflat
+from core.tabular import JOIN, unflat
 
 
 def test_an_arrondissement_municipal_answers_for_its_commune(client):

@@ -7,7 +7,7 @@ import hashlib
 
 from rdflib import Graph, Namespace, URIRef
 
-from maillage.core.settings import Settings
+from core.settings import Settings
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -17,7 +17,7 @@ DCT = Namespace("http://purl.org/dc/terms/")
 def test_every_data_inclusion_record_of_the_real_registry_validates(client, backend):
     from data_inclusion.schema.v1 import Service, Structure
 
-    from maillage.queries.exports import data_inclusion
+    from queries.exports import data_inclusion
 
     found = data_inclusion(backend)
     instances = {r["instance"] for r in backend.run("coverages")}
@@ -37,7 +37,7 @@ def test_the_fhir_bundle_of_the_real_registry_validates(client, backend):
     from fhir.resources.R4B.bundle import Bundle
     from fhir.resources.R4B.healthcareservice import HealthcareService
 
-    from maillage.queries.exports import fhir_bundle
+    from queries.exports import fhir_bundle
 
     bundle = fhir_bundle(backend)
     Bundle.model_validate(bundle)

@@ -11,7 +11,7 @@ from pyld import jsonld
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from maillage.store import rdf
+from store import rdf
 from national_files import NEEDS_NATIONAL_FILES
 
 

@@ -10,7 +10,7 @@ import os
 import pytest
 from fastapi.testclient import TestClient
 
-from maillage.api.app import create_app
+from api.app import create_app
 
 TOKEN = "jeton-de-test-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -192,7 +192,7 @@ def test_a_new_instance_and_a_new_source_are_proposed_in_the_registry_format(sma
 
 
 def test_the_rate_window_slides_and_counts_each_client_apart():
-    from maillage.api.rate import RateLimited, SlidingWindow
+    from api.rate import RateLimited, SlidingWindow
 
     now = [0.0]
     window = SlidingWindow(2, seconds=3600, clock=lambda: now[0])

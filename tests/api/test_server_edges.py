@@ -19,7 +19,7 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from maillage.api.app import create_app
+from api.app import create_app
 
 from hostile import alias_bomb, deep_yaml
 
@@ -144,7 +144,7 @@ def test_bodies_are_bounded_before_they_are_read(writable):
 
 
 def _children() -> list[int]:
-    """This process's validation children (``python -m maillage.api.sandbox``)."""
+    """This process's validation children (``python -m api.sandbox``)."""
     found = []
     for proc in Path("/proc").iterdir():
         try:
@@ -152,7 +152,7 @@ def _children() -> list[int]:
             ppid = int(next(line for line in (proc / "status").read_text().splitlines() if line.startswith("PPid:")).split()[1])
         except (OSError, ValueError, StopIteration):
             continue
-        if ppid == os.getpid() and b"maillage.api.sandbox" in cmdline:
+        if ppid == os.getpid() and b"api.sandbox" in cmdline:
             found.append(int(proc.name))
     return found
 

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from fastapi.testclient import TestClient
 
-from maillage.api.app import create_app
+from api.app import create_app
 
 SELECT = ("PREFIX m: <https://w3id.org/maillage/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
           "SELECT ?i ?name WHERE { ?i a m:SchemeInstance ; rdfs:label ?name } ORDER BY ?i")

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from maillage.core.atomic import write_atomic
+from core.atomic import write_atomic
 
 
 def test_a_file_is_created_then_replaced_keeping_its_permissions(tmp_path):

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from maillage.core import rules
-from maillage.store.cards import Status
+from core import rules
+from store.cards import Status
 
 D = dt.date
 

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from maillage.core.tabular import cell, to_csv
+from core.tabular import cell, to_csv
 
 
 @pytest.mark.parametrize("text", ["=cmd|' /C calc'!A0", "+33 5 61", "-2+3", "-3", "@SUM(A1)", "\tx", "\rx",

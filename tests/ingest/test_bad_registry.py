@@ -9,11 +9,11 @@ import os
 import pytest
 import yaml
 
-from maillage.core.errors import RegistryInvalid
-from maillage.ingest.build import build
-from maillage.store.builds import current_build
-from maillage.store.session import open_backend
-from maillage.queries.coverage import who_covers
+from core.errors import RegistryInvalid
+from ingest.build import build
+from store.builds import current_build
+from store.session import open_backend
+from queries.coverage import who_covers
 
 
 def _instance(doc):
@@ -140,8 +140,8 @@ def test_report_messages_are_french(small):
 
 
 def test_crash_while_writing_keeps_the_last_good_build(small, monkeypatch):
-    from maillage.ingest import build as build_module
-    from maillage.ingest import reuse as reuse_module
+    from ingest import build as build_module
+    from ingest import reuse as reuse_module
 
     before = os.readlink(small.data_dir / "current")
 

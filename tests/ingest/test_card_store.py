@@ -10,17 +10,17 @@ from collections import Counter
 import pytest
 from card_equal import coverage_pairs, reference_session
 
-from maillage.core.settings import Settings
-from maillage.ingest import csv_import, geography
-from maillage.ingest.card_rows import COLUMNS, CardRows
-from maillage.ingest.slices import file_of
-from maillage.ingest.file_verdicts import every_card, read_and_validate
-from maillage.ingest.publish import CARD_CHUNK, card_facts, cards_of_graph, cards_of_ntriples, vocabulary_concepts
-from maillage.ingest.registry import read_registry
-from maillage.ingest.synthetic import generate, write
-from maillage.ingest.validate import referenced_territories
-from maillage.store.embedded import EmbeddedBackend
-from maillage.store.session import Session
+from core.settings import Settings
+from ingest import csv_import, geography
+from ingest.card_rows import COLUMNS, CardRows
+from ingest.slices import file_of
+from ingest.file_verdicts import every_card, read_and_validate
+from ingest.publish import CARD_CHUNK, card_facts, cards_of_graph, cards_of_ntriples, vocabulary_concepts
+from ingest.registry import read_registry
+from ingest.synthetic import generate, write
+from ingest.validate import referenced_territories
+from store.embedded import EmbeddedBackend
+from store.session import Session
 
 
 def _read(settings: Settings, geo):

@@ -17,9 +17,9 @@ import urllib.request
 
 import pytest
 
-from maillage.ingest.build import build
-from maillage.ingest.reuse import MANIFEST
-from maillage.store.builds import current_build
+from ingest.build import build
+from ingest.reuse import MANIFEST
+from store.builds import current_build
 
 from running import running_service
 
@@ -33,7 +33,7 @@ def _env(settings) -> dict[str, str]:
 
 
 def _start(settings, *args) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "maillage", *args], env=_env(settings), text=True,
+    return subprocess.Popen([sys.executable, "-m", "cli", *args], env=_env(settings), text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from maillage.core.errors import RegistryInvalid
-from maillage.ingest.build import build
-from maillage.store.builds import current_build
+from core.errors import RegistryInvalid
+from ingest.build import build
+from store.builds import current_build
 
 RESOURCES = Path(__file__).parent.parent / "resources"
 SMALL = (RESOURCES / "registry-small" / "31.yaml").read_text(encoding="utf-8")
@@ -322,7 +322,7 @@ def test_documents_absent_says_so(live, tmp_path, capsys):
 def _cli(settings, *args):
     env = dict(os.environ, MAILLAGE_DATA_DIR=str(settings.data_dir), MAILLAGE_REGISTRY=str(settings.registry),
                MAILLAGE_SHARED=str(settings.shared))
-    return subprocess.run([sys.executable, "-m", "maillage", *args], capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, env=env, timeout=300)
 
 
 def test_cli_build_refuses_the_bracket_bomb_and_the_shrink(live, tmp_path):

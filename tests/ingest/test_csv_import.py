@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from maillage.core.errors import RegistryInvalid
-from maillage.ingest.build import build
-from maillage.store.session import open_backend
-from maillage.queries.coverage import who_covers
+from core.errors import RegistryInvalid
+from ingest.build import build
+from store.session import open_backend
+from queries.coverage import who_covers
 
 HEADER = "id,type,name,territory,age_min,age_max,publics,from,to,status,carrier,source_title,source_url,source_date,excerpt\n"
 

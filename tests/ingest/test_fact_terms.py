@@ -3,10 +3,10 @@ it must hold exactly the facts' triples, term for term, or the validation would 
 
 from __future__ import annotations
 
-from maillage.ingest import geography
-from maillage.ingest._fact_terms import fact_terms
-from maillage.ingest._fastgraph import ntriples_terms
-from maillage.core.settings import Settings
+from ingest import geography
+from ingest._fact_terms import fact_terms
+from ingest._fastgraph import ntriples_terms
+from core.settings import Settings
 
 from test_geography import _tiny_geography  # this folder is on the path, as for neo4j_server
 

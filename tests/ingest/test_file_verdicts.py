@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from maillage.core.settings import PROJECT_ROOT, Settings
-from maillage.ingest import csv_import, slices
-from maillage.ingest.file_verdicts import every_card, prune_readings, read_and_validate, worker_pool
-from maillage.ingest.geography import load as load_geography
-from maillage.ingest.registry import merge_problems, read_together, registry_files
-from maillage.ingest.synthetic import generate, write
-from maillage.ingest.validate import validate_registry
+from core.settings import PROJECT_ROOT, Settings
+from ingest import csv_import, slices
+from ingest.file_verdicts import every_card, prune_readings, read_and_validate, worker_pool
+from ingest.geography import load as load_geography
+from ingest.registry import merge_problems, read_together, registry_files
+from ingest.synthetic import generate, write
+from ingest.validate import validate_registry
 
 from test_corpus import CASES, RESOURCES  # this folder is on the path (rootdir-relative imports)
 

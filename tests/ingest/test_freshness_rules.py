@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from rdflib import RDF, RDFS, Literal, URIRef, XSD
 
-from maillage.core.settings import PROJECT_ROOT, Settings
-from maillage.ingest import csv_import, geography
-from maillage.ingest.registry import read_registry
-from maillage.ingest.validate import validate_registry
-from maillage.ingest.vocabulary import M, TYPE
+from core.settings import PROJECT_ROOT, Settings
+from ingest import csv_import, geography
+from ingest.registry import read_registry
+from ingest.validate import validate_registry
+from ingest.vocabulary import M, TYPE
 
 
 def _problems(extra_triples):

@@ -17,10 +17,10 @@ import shutil
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from maillage.core.errors import RegistryInvalid
-from maillage.ingest import geography
-from maillage.ingest.build import build, check
-from maillage.core.settings import PROJECT_ROOT
+from core.errors import RegistryInvalid
+from ingest import geography
+from ingest.build import build, check
+from core.settings import PROJECT_ROOT
 
 REAL = "region-94.yaml"
 SHEET = "region-94-suivi.csv"

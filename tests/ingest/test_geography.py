@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from maillage.ingest import geography
-from maillage.core.settings import Settings
+from ingest import geography
+from core.settings import Settings
 
 
 def _source(name):
@@ -51,7 +51,7 @@ def test_derived_triples_follow_from_the_facts():
     """``m:within`` and ``m:nameKey`` are computed, not validated: they must equal what the
     validated facts imply (itself, its EPCI, its département and that département's région)."""
     import pyoxigraph as ox
-    from maillage.core.text import fold
+    from core.text import fold
 
     geo = geography.load(Settings.from_env().geography)
     facts = ox.Store()
@@ -86,13 +86,13 @@ def _tiny_geography(**changes) -> geography.Geography:
 
 
 def test_a_sound_geography_passes():
-    from maillage.ingest.validate import validate_geography
+    from ingest.validate import validate_geography
 
     assert validate_geography(_tiny_geography(), None) == []
 
 
 def test_a_corrupted_geography_is_rejected():
-    from maillage.ingest.validate import validate_geography
+    from ingest.validate import validate_geography
 
     bad_code = geography.Commune("48X99", "Nulle-Part", "48", "76", 10, None)
     geo = _tiny_geography(
@@ -107,7 +107,7 @@ def test_a_corrupted_geography_is_rejected():
 
 
 def test_a_commune_of_an_unknown_departement_is_rejected():
-    from maillage.ingest.validate import validate_geography
+    from ingest.validate import validate_geography
 
     lost = geography.Commune("48001", "Perdue", "99", "76", 10, None)
     problems = validate_geography(_tiny_geography(communes={"48001": lost}), None)

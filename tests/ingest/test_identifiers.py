@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from maillage.core.settings import Settings
-from maillage.ingest import geography
-from maillage.ingest.identifiers import luhn_valid, siret_valid
-from maillage.ingest.registry import read_registry
-from maillage.ingest.validate import validate_registry
+from core.settings import Settings
+from ingest import geography
+from ingest.identifiers import luhn_valid, siret_valid
+from ingest.registry import read_registry
+from ingest.validate import validate_registry
 
 BASE = """\
 scope: {departement: "31"}

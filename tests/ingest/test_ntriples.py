@@ -16,9 +16,9 @@ import pytest
 from rdflib import Graph, Literal, Namespace, RDF, URIRef
 from rdflib.compare import isomorphic
 
-from maillage.core.settings import Settings
-from maillage.ingest import _ntriples
-from maillage.ingest._fastgraph import _rdflib, ntriples_terms
+from core.settings import Settings
+from ingest import _ntriples
+from ingest._fastgraph import _rdflib, ntriples_terms
 
 SUITES = Settings.from_env().shared / "conformance" / "n-triples"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -143,8 +143,8 @@ def test_a_registrys_hostile_terms_are_refused_or_escaped(tmp_path):
     let it through); names, titles and URLs are literals, escaped; the registry's N-Triples parse."""
     import yaml
 
-    from maillage.ingest import geography
-    from maillage.ingest.registry import read_registry
+    from ingest import geography
+    from ingest.registry import read_registry
 
     doc = yaml.safe_load((Path(__file__).parents[1] / "resources" / "registry-small" / "31.yaml").read_text(encoding="utf-8"))
     doc["sources"]["src\n"] = {"title": "T", "date": "2019-12-31"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import struct
 
-from maillage.ingest.outlines import parse_wkb, simplify
-from maillage.store.outlines import departement_of, departement_outlines, package_file
+from ingest.outlines import parse_wkb, simplify
+from store.outlines import departement_of, departement_outlines, package_file
 
 
 def _wkb_multipolygon(rings):

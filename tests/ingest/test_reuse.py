@@ -10,10 +10,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from maillage.core.errors import RegistryInvalid
-from maillage.ingest.build import build
-from maillage.ingest import slices
-from maillage.store.builds import build_info, current_build
+from core.errors import RegistryInvalid
+from ingest.build import build
+from ingest import slices
+from store.builds import build_info, current_build
 
 RESOURCES = Path(__file__).parent.parent / "resources"
 

@@ -13,11 +13,11 @@ from national_files import NEEDS_NATIONAL_FILES
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from maillage.ingest import csv_import, geography, shacl_core
-from maillage.ingest._fastgraph import graph_from_triples
-from maillage.ingest.registry import read_registry
-from maillage.ingest.validate import compiled_shapes, registry_data, shacl_results
-from maillage.ingest.vocabulary import M, iri
+from ingest import csv_import, geography, shacl_core
+from ingest._fastgraph import graph_from_triples
+from ingest.registry import read_registry
+from ingest.validate import compiled_shapes, registry_data, shacl_results
+from ingest.vocabulary import M, iri
 from shacl_equal import both_engines
 
 
@@ -112,7 +112,7 @@ def test_shapes_it_does_not_understand_go_to_pyshacl(small_triples, monkeypatch)
     shapes.add((URIRef("https://w3id.org/maillage/shapes#CoverageShape"), SH.closed, Literal(True)))
     with pytest.raises(shacl_core.Unsupported):
         shacl_core.compile_shapes(shapes)
-    import maillage.ingest.validate as validate
+    import ingest.validate as validate
 
     monkeypatch.setattr(validate, "compiled_shapes", lambda: shapes)
     results = shacl_results(graph_from_triples(set(small_triples)))
@@ -130,8 +130,8 @@ def test_a_path_expression_is_not_understood():
 
 
 def _seats_data(national, geo, text: str, communes: set[str]):
-    from maillage.ingest._fastgraph import ntriples_terms
-    from maillage.ingest.validate import _vocabulary_ntriples, geography_stubs
+    from ingest._fastgraph import ntriples_terms
+    from ingest.validate import _vocabulary_ntriples, geography_stubs
 
     stubs = geography_stubs(geo, {("commune", code) for code in communes})
     return graph_from_triples(ntriples_terms(text + "".join(stubs) + _vocabulary_ntriples()))
@@ -141,7 +141,7 @@ def _seats_data(national, geo, text: str, communes: set[str]):
 def test_the_national_seats_give_the_same_results(national, geo):
     """The seats of the national files (France services, FINESS) as the build validates them, and
     the same with one seat broken: both engines agree."""
-    from maillage.ingest import build, seats
+    from ingest import build, seats
 
     checked = 0
     for name, reader in build.SEAT_READERS.items():

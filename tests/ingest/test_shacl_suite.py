@@ -15,14 +15,14 @@ import pytest
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from maillage.ingest import csv_import, geography, shacl_core
-from maillage.ingest import validate
-from maillage.ingest._fastgraph import graph_from_triples
-from maillage.ingest.file_verdicts import read_and_validate
-from maillage.ingest.validate import compiled_shapes, registry_data, report_results, shacl_results
-from maillage.ingest.registry import read_registry
-from maillage.ingest.vocabulary import M, iri
-from maillage.ontology import SHAPES_FILE
+from ingest import csv_import, geography, shacl_core
+from ingest import validate
+from ingest._fastgraph import graph_from_triples
+from ingest.file_verdicts import read_and_validate
+from ingest.validate import compiled_shapes, registry_data, report_results, shacl_results
+from ingest.registry import read_registry
+from ingest.vocabulary import M, iri
+from ontology import SHAPES_FILE
 from shacl_suite import SUITE, cases
 
 pytestmark = pytest.mark.skipif(not SUITE.is_dir(), reason="the shared documents hold the conformance suites")

@@ -11,9 +11,9 @@ import sys
 import pytest
 from openpyxl import load_workbook
 
-from maillage.core.errors import RegistryInvalid
-from maillage.core.settings import PROJECT_ROOT
-from maillage.ingest.workbook import export_workbook, import_workbook
+from core.errors import RegistryInvalid
+from core.settings import PROJECT_ROOT
+from ingest.workbook import export_workbook, import_workbook
 
 REGISTRY = PROJECT_ROOT / "registry"
 
@@ -104,7 +104,7 @@ def test_scope_and_cli(registry, tmp_path):
     path = tmp_path / "31.xlsx"
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "maillage", *args], capture_output=True, text=True, env=env, timeout=120)
+        return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, env=env, timeout=120)
 
     done = run("export-registry", "--xlsx", str(path), "--scope", "departement:31")
     assert done.returncode == 0, done.stderr

@@ -13,9 +13,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import RDFS
 
-from maillage.core.settings import Settings
-from maillage.ingest import finess, france_services, geography, seats
-from maillage.ingest._fastgraph import ntriples_terms
+from core.settings import Settings
+from ingest import finess, france_services, geography, seats
+from ingest._fastgraph import ntriples_terms
 
 NAMES = ['Maison "France services" \\ Muret', "deux\nlignes\rici", "a > b < c", "tab\tet\u2028séparateur", "}{|^`"]
 

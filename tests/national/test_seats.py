@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from maillage.core.errors import RegistryInvalid
-from maillage.core.settings import PROJECT_ROOT, Settings
-from maillage.ingest import finess, france_services, geography, seats
-from maillage.ingest.build import build
-from maillage.queries.seats import nearby, seats_layer
-from maillage.store.session import open_backend
+from core.errors import RegistryInvalid
+from core.settings import PROJECT_ROOT, Settings
+from ingest import finess, france_services, geography, seats
+from ingest.build import build
+from queries.seats import nearby, seats_layer
+from store.session import open_backend
 
 SHARED = Settings.from_env().shared
 NATIONAL = SHARED / "reference" / "national"
@@ -77,7 +77,7 @@ def test_a_changed_file_is_refused(tmp_path):
 
 
 def test_seat_shapes_report_the_file_and_row(geo, tmp_path):
-    from maillage.ingest.validate import validate_seats
+    from ingest.validate import validate_seats
 
     read = _read(finess.NAME, finess.read, geo)
     bad = read.seats[0].__class__(**{**read.seats[0].__dict__, "latitude": "123.5", "finess": "12345"})
@@ -113,7 +113,7 @@ def test_who_covers_mende_lists_the_nearest_france_services(national):
 def test_cli_who_covers_has_the_nearby_section(national):
     from click.testing import CliRunner
 
-    from maillage.cli import cli
+    from cli import cli
 
     done = CliRunner().invoke(cli, ["--data-dir", str(national.data_dir), "--registry", str(national.registry),
                                     "who-covers", "Mende", "--on", "2024-06-01"])
@@ -191,7 +191,7 @@ def test_identifiers_reach_every_format_and_the_search(linked):
     from fastapi.testclient import TestClient
     from fhir.resources.R4B.bundle import Bundle
 
-    from maillage.api.app import create_app
+    from api.app import create_app
 
     with TestClient(create_app(linked)) as c:
         assert [a["id"] for a in c.get("/v1/actors", params={"identifier": "775672272"}).json()["items"]] == ["crf-69"]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from maillage.core.errors import InvalidQuery, NotFound
-from maillage.queries.actors import actor, list_actors
-from maillage.queries.catalogue import publics, scheme_types, search_places, territories_of_kind, territory, territory_communes
-from maillage.queries.coverage import who_covers
-from maillage.queries.instances import instance_detail, list_instances
-from maillage.queries.layer import coverage_layer
+from core.errors import InvalidQuery, NotFound
+from queries.actors import actor, list_actors
+from queries.catalogue import publics, scheme_types, search_places, territories_of_kind, territory, territory_communes
+from queries.coverage import who_covers
+from queries.instances import instance_detail, list_instances
+from queries.layer import coverage_layer
 
 
 def _kinds(found):

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from maillage.core import jsonable
-from maillage.store.session import open_backend
-from maillage.queries.coverage import who_covers
+from core import jsonable
+from store.session import open_backend
+from queries.coverage import who_covers
 
 #: every level of coverage: commune (Toulouse), EPCI (Florac), custom territory through an EPCI (Muret,
 #: Langogne), a commune listed by name in a custom territory (Saint-Gaudens), région only (Paris)

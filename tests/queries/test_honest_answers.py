@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from maillage.analysis.ask import gap_layer, gaps_in, overlaps_in
-from maillage.analysis.gaps import COVERED, PROJECT
-from maillage.queries.coverage import who_covers
-from maillage.queries.instances import instance_detail, list_instances
-from maillage.queries.layer import coverage_layer
+from analysis.ask import gap_layer, gaps_in, overlaps_in
+from analysis.gaps import COVERED, PROJECT
+from queries.coverage import who_covers
+from queries.instances import instance_detail, list_instances
+from queries.layer import coverage_layer
 
 TODAY = dt.date(2026, 12, 1)
 

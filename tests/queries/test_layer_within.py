@@ -8,12 +8,12 @@ import datetime as dt
 
 import pytest
 
-from maillage.analysis.ask import gap_layer
-from maillage.core import rules
-from maillage.core.namespaces import local
-from maillage.queries.coverage import who_covers
-from maillage.queries.layer import coverage_layer
-from maillage.store.session import open_backend
+from analysis.ask import gap_layer
+from core import rules
+from core.namespaces import local
+from queries.coverage import who_covers
+from queries.layer import coverage_layer
+from store.session import open_backend
 
 TERRITORIES = (("departement", "31"), ("departement", "48"), ("region", "76"))
 DATES = (dt.date(2019, 6, 1), dt.date(2024, 6, 1), dt.date(2026, 11, 23))

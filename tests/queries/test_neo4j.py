@@ -17,13 +17,13 @@ import time
 import pytest
 from national_files import NEEDS_NATIONAL_FILES
 
-from maillage.ingest import geography
-from maillage.ingest.build import build
-from maillage.store.session import open_backend
-from maillage.queries.coverage import who_covers
-from maillage.store.neo4j import driver_for
-from maillage.store.neo4j_load import load
-from maillage.core.settings import PROJECT_ROOT
+from ingest import geography
+from ingest.build import build
+from store.session import open_backend
+from queries.coverage import who_covers
+from store.neo4j import driver_for
+from store.neo4j_load import load
+from core.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.neo4j
 
@@ -101,8 +101,8 @@ ANALYSIS_QUESTIONS = ("analysis_coverages", "covered_communes", "commune_table",
 
 
 def test_parity_of_the_analyses(backends):
-    from maillage.core import jsonable
-    from maillage.analysis.ask import gaps_in, network_of, overlaps_in
+    from core import jsonable
+    from analysis.ask import gaps_in, network_of, overlaps_in
 
     embedded, graph = backends
     for name in ANALYSIS_QUESTIONS:
@@ -122,7 +122,7 @@ def test_backend_switch_answers_the_same_from_the_cli(national, neo4j_loaded):
     def ask(backend):
         env = dict(os.environ, MAILLAGE_DATA_DIR=str(national.data_dir), MAILLAGE_BACKEND=backend,
                    MAILLAGE_NEO4J_URI=neo4j_loaded.neo4j_uri)
-        done = subprocess.run([sys.executable, "-m", "maillage", "who-covers", "Muret", "--age", "0-12", "--on",
+        done = subprocess.run([sys.executable, "-m", "cli", "who-covers", "Muret", "--age", "0-12", "--on",
                                "2024-06-01", "--json"], capture_output=True, text=True, env=env, timeout=120)
         assert done.returncode == 0, done.stderr
         return done.stdout
@@ -178,7 +178,7 @@ def edited(tmp_path, geography_cache, neo4j_loaded):
 
 def _loader(settings) -> subprocess.Popen:
     env = dict(os.environ, MAILLAGE_DATA_DIR=str(settings.data_dir), MAILLAGE_NEO4J_URI=settings.neo4j_uri)
-    return subprocess.Popen([sys.executable, "-m", "maillage", "load-neo4j"], env=env,
+    return subprocess.Popen([sys.executable, "-m", "cli", "load-neo4j"], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -271,7 +271,7 @@ def _dump(driver, build_id: str) -> tuple[list, list]:
 def _edited_graph(pg, build: str, k: int):
     """``pg`` with a property changed, one removed, a node added, one removed (with its relationships),
     a relationship removed, one added, and a node's labels changed."""
-    from maillage.store.neo4j_graph import PropertyGraph
+    from store.neo4j_graph import PropertyGraph
 
     nodes = {labels: [(uri, dict(props)) for uri, props in rows] for labels, rows in pg.nodes.items()}
     coverage, props = nodes[("Coverage",)][0]
@@ -291,10 +291,10 @@ def _edited_graph(pg, build: str, k: int):
 def test_an_incremental_load_gives_the_graph_a_full_load_gives(national, neo4j_loaded, tmp_path):
     import pyoxigraph as ox
 
-    from maillage.store.builds import current_build
-    from maillage.store.neo4j_diff import Snapshot
-    from maillage.store.neo4j_graph import PropertyGraph, to_property_graph
-    from maillage.store.neo4j_load import write
+    from store.builds import current_build
+    from store.neo4j_diff import Snapshot
+    from store.neo4j_graph import PropertyGraph, to_property_graph
+    from store.neo4j_load import write
 
     live = current_build(national.data_dir)
     pg = to_property_graph(ox.Store.read_only(str(live / "oxigraph")), live.name)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from maillage.store.neo4j_diff import Snapshot, changes
-from maillage.store.neo4j_graph import PropertyGraph
+from store.neo4j_diff import Snapshot, changes
+from store.neo4j_graph import PropertyGraph
 
 A, B, C, D = (f"https://example.org/{x}" for x in "abcd")
 
@@ -48,7 +48,7 @@ def test_a_record_read_back_gives_the_differences_of_the_graph(tmp_path):
 
 
 def test_a_bucket_that_changed_is_rewritten_whole_and_one_that_did_not_is_left(tmp_path, monkeypatch):
-    import maillage.store.neo4j_diff as diff
+    import store.neo4j_diff as diff
 
     monkeypatch.setattr(diff, "BUCKETS", 1)  # every node in one bucket
     first = _graph("b1", dt.date(2020, 1, 1), [(A, B)])

@@ -1,4 +1,4 @@
-"""Every consumer of "covers" and "in force" agrees with ``maillage.core.rules``, on every commune of
+"""Every consumer of "covers" and "in force" agrees with ``core.rules``, on every commune of
 Haute-Garonne and Lozère × every scheme type × four dates: the coverage question (named question and
 index), the instance lists, the coverage layer and the gaps layer."""
 
@@ -9,15 +9,15 @@ from collections import defaultdict
 
 import pytest
 
-from maillage.analysis.ask import gap_layer
-from maillage.core import rules
-from maillage.core.namespaces import local
-from maillage.queries.coverage import who_covers
-from maillage.queries.instances import list_instances
-from maillage.queries.layer import coverage_layer
-from maillage.store.cards import parse_card
-from maillage.store.session import open_backend
-from maillage.store.tables import with_publics
+from analysis.ask import gap_layer
+from core import rules
+from core.namespaces import local
+from queries.coverage import who_covers
+from queries.instances import list_instances
+from queries.layer import coverage_layer
+from store.cards import parse_card
+from store.session import open_backend
+from store.tables import with_publics
 
 DEPARTEMENTS = ("31", "48")
 DATES = [dt.date(2019, 6, 1), dt.date(2022, 1, 1), dt.date(2024, 6, 1), dt.date(2026, 11, 23)]

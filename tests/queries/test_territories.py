@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from maillage.core.errors import InvalidQuery
-from maillage.queries.actors import instance_actors
-from maillage.queries.territories import instances_in, territories_of
+from core.errors import InvalidQuery
+from queries.actors import instance_actors
+from queries.territories import instances_in, territories_of
 
 
 def test_territories_of_muret(backend):

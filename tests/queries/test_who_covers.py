@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from maillage.core.errors import AmbiguousPlace, InvalidQuery, PlaceNotFound
-from maillage.queries.coverage import who_covers
+from core.errors import AmbiguousPlace, InvalidQuery, PlaceNotFound
+from queries.coverage import who_covers
 
 
 def _by_id(answer):

