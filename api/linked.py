@@ -48,8 +48,13 @@ def rdf_store(svc: Service):
         return svc._rdf_store[0]  # type: ignore[attr-defined]
 
 
-def negotiate(request: Request, format: str | None, offered: tuple[str, ...]) -> str:
-    """The media type to answer with: ``?format=``, else the best of ``Accept`` (q-values), else the first."""
+#: media types a client may send for one that is offered (a JSON client asks for JSON-LD here)
+ALIASES = {"application/json": "application/ld+json"}
+
+
+def negotiate(request: Request, format: str | None, offered: tuple[str, ...], aliases: dict[str, str] = ALIASES) -> str:
+    """The media type to answer with: ``?format=``, else the best of ``Accept`` (q-values, a type of
+    ``aliases`` read as the offered one it names), else the first."""
     if format:
         wanted = FORMAT_NAMES.get(format)
         if wanted not in offered:
@@ -67,8 +72,7 @@ def negotiate(request: Request, format: str | None, offered: tuple[str, ...]) ->
                 except ValueError:
                     q = 0.0
         media = media.strip().lower()
-        if media == "application/json":
-            media = "application/ld+json"
+        media = aliases.get(media, media)
         candidates = [media] if media in offered else ([offered[0]] if media in ("*/*", "") else [])
         for candidate in candidates:
             score = q - position * 1e-6 - (0.001 if media == "*/*" else 0)

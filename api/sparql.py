@@ -1,7 +1,8 @@
 """The public query endpoints: SPARQL 1.1 Protocol over the embedded store, read-only Cypher on Neo4j.
 
 SPARQL (``GET /sparql?query=…``, ``POST /sparql`` as a form or ``application/sparql-query``; results
-as JSON, CSV, TSV or XML by ``Accept`` or ``?format=``) runs in a pool of worker processes
+as JSON, CSV, TSV or XML, graphs as Turtle, N-Triples, RDF/XML or JSON-LD, by ``Accept`` or
+``format=``; the protocol's dataset, its single query and its encoding: ``sparql_protocol``) runs in a pool of worker processes
 (``sparql_worker``): each query has ``query_timeout`` seconds, after which its process is killed and
 replaced, so that no query, however costly, stalls the service; answers stop at ``query_rows`` rows
 (``X-Maillage-Truncated: true`` says so). Cypher (``/cypher``, on the Neo4j backend) runs in a read
@@ -14,7 +15,6 @@ from __future__ import annotations
 import multiprocessing as mp
 import queue
 import threading
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -23,18 +23,14 @@ from core.errors import InvalidQuery, QueryRefused, QueryTimeout, StoreMissing
 from core.settings import Settings
 from store.builds import current_build
 
-from . import limits, sparql_worker
-from .linked import negotiate
+from . import limits, sparql_protocol, sparql_worker
+from .sparql_protocol import MEDIA
 from .service import Service, service
 
 __all__ = ["router", "WorkerPool"]
 
 router = APIRouter(tags=["requêtes"])
 
-MEDIA = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values",
-         "xml": "application/sparql-results+xml", "turtle": "text/turtle", "ntriples": "application/n-triples"}
-FORMATS = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values",
-           "xml": "application/sparql-results+xml", "ttl": "text/turtle", "nt": "application/n-triples"}
 
 
 class WorkerPool:
@@ -123,8 +119,9 @@ SELECT ?instance ?name WHERE {{ ?instance a m:SchemeInstance ; rdfs:label ?name 
 <button>Interroger</button></form></body></html>"""
 
 
-def _sparql(request: Request, text: str | None, format: str | None, svc: Service) -> Response:
+def _sparql(request: Request, call: sparql_protocol.Call, svc: Service) -> Response:
     settings: Settings = svc.settings
+    text = call.text
     if not text:
         if "text/html" in request.headers.get("accept", ""):
             return HTMLResponse(FORM.format(timeout=settings.query_timeout, rows=settings.query_rows))
@@ -137,34 +134,35 @@ def _sparql(request: Request, text: str | None, format: str | None, svc: Service
     build = current_build(settings.data_dir)
     if build is None:
         raise StoreMissing(f"Aucun graphe construit dans {settings.data_dir} : lancez `maillage build`.")
-    if format:
-        if format not in FORMATS:
-            raise InvalidQuery(f"Format « {format} » inconnu : {', '.join(FORMATS)}.")
-        results = sparql_worker.RESULT_TYPES.get(FORMATS[format], "json")
-        graphs = sparql_worker.GRAPH_TYPES.get(FORMATS[format], "turtle")
-    else:
-        results = sparql_worker.RESULT_TYPES[negotiate(request, None, tuple(sparql_worker.RESULT_TYPES))]
-        graphs = sparql_worker.GRAPH_TYPES[negotiate(request, None, tuple(sparql_worker.GRAPH_TYPES))]
-    status, kind, body, truncated = _pool(svc).run((str(build), text, results, graphs, settings.query_rows),
-                                                   float(settings.query_timeout))
+    # the service defines the base IRI (SPARQL 1.1 Protocol §2.1.4): the endpoint's own address
+    options = {"base_iri": str(request.url.replace(query="")), "dataset": call.dataset}
+    status, kind, body, truncated = _pool(svc).run((str(build), text, call.results, call.graphs, settings.query_rows,
+                                                    options), float(settings.query_timeout))
     if status != 200:
         raise QueryRefused(body.decode()) if status == 400 else RuntimeError(body.decode())
     headers = {"X-Maillage-Truncated": "true" if truncated else "false", "Access-Control-Allow-Origin": "*",
                "X-Maillage-Build": build.name}
-    return Response(body, media_type=MEDIA[kind] + ("; charset=utf-8" if kind in ("csv", "tsv", "turtle") else ""),
+    return Response(body, media_type=MEDIA[kind] + ("; charset=utf-8" if kind in ("csv", "tsv", "turtle", "ntriples") else ""),
                     headers=headers)
 
 
-FORMAT = Query(None, max_length=limits.WORD, description="json, csv, tsv, xml (résultats) ; ttl, nt (graphes) ; sinon l'en-tête Accept")
+FORMAT = Query(None, max_length=limits.WORD, description="json, xml, csv, tsv (résultats) ; turtle, nt, xml, json-ld (graphes), "
+               "ou un type de média ; sinon l'en-tête Accept")
+#: the protocol's dataset, documented (read with the other parameters by ``sparql_protocol``)
+GRAPHS = Query(None, description="IRI d'un graphe (répétable) : le jeu de données de la requête remplace celui du "
+                                 "service ; le graphe du registre n'a pas de nom, un graphe nommé est vide")
 
 
 @router.get("/sparql", summary="Point d'accès SPARQL 1.1 (lecture seule, temps et taille limités)", response_class=Response)
-def get_sparql(request: Request, format: str | None = FORMAT, svc: Service = Depends(service)):
-    """Paramètre `query` : la requête SPARQL 1.1 (SELECT, ASK, CONSTRUCT, DESCRIBE). Toute l'adresse est
-    bornée à 4 096 octets (414 au-delà) : une requête plus longue s'envoie en POST."""
+def get_sparql(request: Request, format: str | None = FORMAT,
+               default_graph_uri: list[str] | None = Query(None, alias="default-graph-uri", description=GRAPHS.description),
+               named_graph_uri: list[str] | None = Query(None, alias="named-graph-uri", description=GRAPHS.description),
+               svc: Service = Depends(service)):
+    """Paramètre `query` : la requête SPARQL 1.1 (SELECT, ASK, CONSTRUCT, DESCRIBE), une seule. Toute
+    l'adresse est bornée à 4 096 octets (414 au-delà) : une requête plus longue s'envoie en POST."""
     # `query` is read here, not declared: its bound is the whole query string's (api/limits.py), since a
     # SPARQL text is longer than any other parameter's bound.
-    return _sparql(request, request.query_params.get("query"), format, svc)
+    return _sparql(request, sparql_protocol.read(request, request.query_params.multi_items()), svc)
 
 
 @router.post("/sparql", summary="Point d'accès SPARQL 1.1 (POST : formulaire ou application/sparql-query)",
@@ -172,14 +170,13 @@ def get_sparql(request: Request, format: str | None = FORMAT, svc: Service = Dep
 async def post_sparql(request: Request, format: str | None = FORMAT, svc: Service = Depends(service)):
     from starlette.concurrency import run_in_threadpool
 
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    header = request.headers.get("content-type", "")
+    content_type = header.split(";")[0].strip().lower()
+    parameters = request.query_params.multi_items()
     if content_type == "application/sparql-query":
-        text = (await request.body()).decode("utf-8", errors="replace")
+        call = sparql_protocol.read(request, parameters, sparql_protocol.utf8(await request.body(), header))
     elif content_type == "application/x-www-form-urlencoded":
-        form = parse_qs((await request.body()).decode("utf-8", errors="replace"))
-        text = (form.get("query") or [""])[0]
-        if form.get("update"):
-            raise QueryRefused("Mise à jour refusée : ce point d'accès est en lecture seule.")
+        call = sparql_protocol.read(request, parameters + sparql_protocol.form_parameters(await request.body(), header))
     else:
         raise InvalidQuery("Corps attendu : application/sparql-query, ou un formulaire (urlencoded) avec « query ».")
-    return await run_in_threadpool(_sparql, request, text, format, svc)
+    return await run_in_threadpool(_sparql, request, call, svc)

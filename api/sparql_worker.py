@@ -21,7 +21,10 @@ __all__ = ["check", "serve", "RESULT_TYPES", "GRAPH_TYPES"]
 #: media type of a solutions result → name
 RESULT_TYPES = {"application/sparql-results+json": "json", "text/csv": "csv", "text/tab-separated-values": "tsv",
                 "application/sparql-results+xml": "xml"}
-GRAPH_TYPES = {"text/turtle": "turtle", "application/n-triples": "ntriples"}
+GRAPH_TYPES = {"text/turtle": "turtle", "application/n-triples": "ntriples", "application/rdf+xml": "rdfxml",
+               "application/ld+json": "jsonld"}
+#: characters XML 1.0 cannot hold, even escaped (§2.2 Char): the C0 controls but tab, LF and CR, and U+FFFE, U+FFFF
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 # What is not query syntax (IRIs, strings, comments) is blanked before looking for keywords.
 _SKIP = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
@@ -55,6 +58,22 @@ def _term(term) -> dict:
     return out
 
 
+def _xml_text(value: str, replaced: list[int]) -> str:
+    """``value`` escaped for XML 1.0, each character it cannot hold replaced by U+FFFD (counted in
+    ``replaced``): an XML answer is always well-formed; JSON, CSV and TSV carry every character."""
+    value, count = _NOT_XML.subn("\ufffd", value)
+    replaced[0] += count
+    return escape(value)
+
+
+def _xml_note(replaced: list[int], others: str = "JSON, CSV et TSV") -> str:
+    """The comment that says, after the root element, how many characters were replaced."""
+    if not replaced[0]:
+        return ""
+    return (f"\n<!-- {replaced[0]} caractère(s) que XML 1.0 ne peut pas écrire remplacé(s) par U+FFFD ; "
+            f"les formats {others} les donnent tels quels -->")
+
+
 def _solutions(result, kind: str, limit: int) -> tuple[bytes, bool]:
     names = [v.value for v in result.variables]
     rows, truncated = [], False
@@ -77,6 +96,7 @@ def _solutions(result, kind: str, limit: int) -> tuple[bytes, bool]:
             for row in rows:
                 out.write("\t".join("" if v is None else str(v) for v in row) + "\n")
         return out.getvalue().encode(), truncated
+    replaced = [0]
     parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
     parts += [f"<variable name={quoteattr(n)}/>" for n in names] + ["</head><results>"]
     for row in rows:
@@ -92,22 +112,58 @@ def _solutions(result, kind: str, limit: int) -> tuple[bytes, bool]:
             else:
                 attrs = (f" xml:lang={quoteattr(t['xml:lang'])}" if "xml:lang" in t else "") + \
                         (f" datatype={quoteattr(t['datatype'])}" if "datatype" in t else "")
-                inner = f"<literal{attrs}>{escape(t['value'])}</literal>"
+                inner = f"<literal{attrs}>{_xml_text(t['value'], replaced)}</literal>"
             parts.append(f"<binding name={quoteattr(n)}>{inner}</binding>")
         parts.append("</result>")
-    parts.append("</results></sparql>")
+    parts.append("</results></sparql>" + _xml_note(replaced))
     return "".join(parts).encode(), truncated
 
 
-def run(store, text: str, results: str, graphs: str, limit: int) -> tuple[int, str, bytes, bool]:
-    """(status, media type, body, truncated) of one query."""
+def _query_options(options: dict | None) -> dict:
+    """``Store.query``'s arguments for a call's ``options``: its base IRI (relative IRIs in a query
+    resolve against the endpoint's address) and its protocol dataset (``sparql_protocol``): the
+    default graph the merge of ``default_graph`` (none: empty), the named graphs ``named_graphs``."""
+    import pyoxigraph as ox
+
+    options = options or {}
+    out = {"base_iri": options["base_iri"]} if options.get("base_iri") else {}
+    if options.get("dataset") is not None:
+        defaults, named = options["dataset"]
+        out["default_graph"] = [ox.NamedNode(i) for i in defaults]
+        out["named_graphs"] = [ox.NamedNode(i) for i in named]
+    return out
+
+
+def _graph(triples: list, kind: str) -> bytes:
+    import pyoxigraph as ox
+
+    if kind == "rdfxml":  # XML 1.0 again: a literal's characters it cannot hold are replaced, and said
+        replaced = [0]
+        triples = [ox.Triple(t.subject, t.predicate, _xml_literal(t.object, replaced)) for t in triples]
+        return ox.serialize(triples, format=ox.RdfFormat.RDF_XML) + _xml_note(replaced, "Turtle, N-Triples et JSON-LD").encode()
+    formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+    return ox.serialize(triples, format=formats[kind])
+
+
+def _xml_literal(term, replaced: list[int]):
+    import pyoxigraph as ox
+
+    if not isinstance(term, ox.Literal) or not _NOT_XML.search(term.value):
+        return term
+    value, count = _NOT_XML.subn("\ufffd", term.value)
+    replaced[0] += count
+    return ox.Literal(value, language=term.language) if term.language else ox.Literal(value, datatype=term.datatype)
+
+
+def run(store, text: str, results: str, graphs: str, limit: int, options: dict | None = None) -> tuple[int, str, bytes, bool]:
+    """(status, media type, body, truncated) of one query, with its ``options`` (:func:`_query_options`)."""
     import pyoxigraph as ox
 
     reason = check(text)
     if reason is not None:
         return 400, "error", reason.encode(), False
     try:
-        result = store.query(text)
+        result = store.query(text, **_query_options(options))
     except SyntaxError as err:
         return 400, "error", f"Requête SPARQL illisible : {err}".encode(), False
     except (OSError, ValueError, RuntimeError) as err:
@@ -129,12 +185,12 @@ def run(store, text: str, results: str, graphs: str, limit: int) -> tuple[int, s
             truncated = True
             break
         triples.append(triple)
-    fmt = ox.RdfFormat.TURTLE if graphs == "turtle" else ox.RdfFormat.N_TRIPLES
-    return 200, graphs, ox.serialize(triples, format=fmt), truncated
+    return 200, graphs, _graph(triples, graphs), truncated
 
 
 def serve(conn) -> None:
-    """Answer requests (build folder, text, results kind, graph kind, row limit) until told to stop."""
+    """Answer requests (build folder, text, results kind, graph kind, row limit, query options) until
+    told to stop."""
     import pyoxigraph as ox
 
     store, opened = None, None
@@ -146,10 +202,10 @@ def serve(conn) -> None:
             return
         if request is None:
             return
-        build, text, results, graphs, limit = request
+        build, text, results, graphs, limit, options = request
         try:
             if opened != build:
                 store, opened = ox.Store.read_only(f"{build}/oxigraph"), build
-            conn.send(run(store, text, results, graphs, limit))
+            conn.send(run(store, text, results, graphs, limit, options))
         except Exception as err:  # the service answers 500 with a French message; the worker goes on
             conn.send((500, "error", f"Erreur du point d'accès SPARQL ({type(err).__name__}).".encode(), False))
