@@ -30,7 +30,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import Request
 
-from maillage.core.errors import InvalidQuery, QueryRefused
+from core.errors import InvalidQuery, QueryRefused
 
 from .linked import negotiate
 

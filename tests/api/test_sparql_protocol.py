@@ -19,8 +19,8 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph
 
-from maillage.api.app import create_app
-from maillage.store.builds import current_build
+from api.app import create_app
+from store.builds import current_build
 
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 D0, D1, D2, D3 = (f"{KASEI}data{i}.rdf" for i in range(4))
