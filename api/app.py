@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core import jsonable
+from core.atomic import DiskFull
 from core.errors import (AmbiguousPlace, BuildBusy, InvalidQuery, MaillageError, NotFound, OutlinesMissing,
                                   PlaceNotFound, QueryRefused, QueryTimeout, RegistryInvalid, StoreMissing)
 from core.settings import VERSION, Settings
@@ -40,7 +41,7 @@ STATUSES = [
     (admin.Unauthorized, 401), (admin.Forbidden, 403), (BuildBusy, 409), (StoreMissing, 503), (OutlinesMissing, 503),
     (admin.UploadRefused, 422), (admin.ValidationsBusy, 429),
     (ProposalInvalid, 422), (PersonalData, 422), (proposals.ProposalTooLarge, 413), (RateLimited, 429),
-    (pending.ProposalsFull, 503), (pending.AlreadyDecided, 409),
+    (pending.ProposalsFull, 503), (pending.AlreadyDecided, 409), (DiskFull, 507),
 ]
 HTTP_MESSAGES = {404: "Adresse inconnue de l'API : voir /docs.", 405: "Méthode non permise sur cette adresse."}
 HTTP_ERRORS = {413: "PayloadTooLarge"}

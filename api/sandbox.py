@@ -26,7 +26,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from core import jsonable
+from core import atomic, jsonable
 from core.errors import MaillageError, Problem, RegistryInvalid
 from core.settings import SETTINGS, Settings
 
@@ -39,6 +39,9 @@ log = logging.getLogger("maillage.api")
 #: ``/v1/health``'s p99 more often than one).
 VALIDATIONS = max(1, (os.cpu_count() or 2) - 1)
 _slots = threading.BoundedSemaphore(VALIDATIONS)
+
+#: the name of the temporary copies of the registry, in the system's temporary folder
+SCRATCH = "maillage-validate"
 
 #: The child's exit status when it ran out of its address space in Python (C code aborts instead).
 _OUT_OF_MEMORY = 3
@@ -58,10 +61,11 @@ def check_upload(settings: Settings, filename: str, content: bytes) -> list[Prob
     if not _slots.acquire(blocking=False):
         raise ValidationsBusy(f"Déjà {VALIDATIONS} validations en cours : réessayez dans quelques secondes.")
     try:
-        with tempfile.TemporaryDirectory(prefix="maillage-validate-") as tmp:
-            registry = Path(tmp) / "registry"
+        # swept by the next build if this process is killed meanwhile (``ingest.build.leftovers``)
+        with atomic.scratch_folder(Path(tempfile.gettempdir()), SCRATCH) as tmp:
+            registry = tmp / "registry"
             shutil.copytree(settings.registry, registry)
-            (registry / filename).write_bytes(content)
+            atomic.write_atomic(registry / filename, content)
             return _run(dataclasses.replace(settings, registry=registry, api_token=""), filename)
     finally:
         _slots.release()

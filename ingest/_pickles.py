@@ -6,9 +6,10 @@ The cache holds pickles written by Maillage in its own data folder, as trusted a
 
 from __future__ import annotations
 
-import os
 import pickle
 from pathlib import Path
+
+from core import atomic
 
 __all__ = ["recall", "remember"]
 
@@ -23,6 +24,5 @@ def recall(path: Path) -> object | None:
 
 def remember(path: Path, value: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    tmp.replace(path)  # atomic: a concurrent build reads the whole entry or none
+    # atomic: a concurrent build reads the whole entry or none
+    atomic.write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

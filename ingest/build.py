@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -18,10 +19,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from core import atomic
 from core.collector import cycle_collector_paused, freeze_scope
 from core.errors import OutlinesMissing, RegistryInvalid
 from core.settings import Settings
-from store.builds import BuildInfo, build_lock, current_build, new_build_folder, publish, remove_stale
+from store.builds import (BuildInfo, build_lock, current_build, new_build_folder, publish, remove_stale,
+                                   remove_unfinished)
 from store.embedded import EmbeddedBackend
 from store.outlines import folder_for
 from store.session import Session
@@ -38,7 +41,7 @@ from .reuse import MANIFEST, manifest, reuse_store
 from .validate import referenced_territories, shapes_engine, validate_geography, validate_seats
 from .vocabulary import M, iri, local
 
-__all__ = ["build", "check"]
+__all__ = ["build", "check", "leftovers"]
 
 
 def _n(number: int) -> str:
@@ -149,6 +152,15 @@ def check(settings: Settings, progress: Callable[[str], None] | None = None, par
     return geo, reg
 
 
+def leftovers(settings: Settings) -> list[Path]:
+    """Remove what killed processes left, under the build lock: temporary files and folders of the
+    data folder (``remove_stale``), of the registry (a file being replaced by an import or an
+    accepted proposal) and of the system's temporary folder (a copy of the registry being checked,
+    ``atomic.scratch_folder``); the paths removed. Those of a process still running stay."""
+    return [*remove_stale(settings.data_dir), *atomic.sweep(settings.registry),
+            *atomic.sweep(Path(tempfile.gettempdir()), prefix="maillage")]
+
+
 def _custom_within(reg: RegistryGraph) -> str:
     """Materialise commune → custom territory, so that coverage is one hop from any commune."""
     within = ref(str(M.within))
@@ -166,10 +178,14 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, acc
     A registry more than a tenth smaller than the live build's is refused unless ``accept_shrink``."""
     with build_lock(settings.data_dir), freeze_scope():
         current_build(settings.data_dir)  # a `current` that is not a link: say so before the work, not after
-        for stale in remove_stale(settings.data_dir):
-            _say(progress, f"  dossier temporaire d'une construction interrompue supprimé : {stale.name}")
+        for stale in leftovers(settings):
+            _say(progress, f"  laissé par un processus interrompu, supprimé : {stale.name}")
         with _outlines_beside(settings.data_dir, progress) as outlines:
-            info = _build_store(settings, progress, accept_shrink)
+            try:
+                info = _build_store(settings, progress, accept_shrink)
+            except BaseException:
+                remove_unfinished(settings.data_dir)  # a failed build (a full disk) leaves no half-written folder
+                raise
         try:
             outlines()
         except OutlinesMissing as err:  # the graph is published; only the map lacks its outlines
@@ -301,7 +317,7 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
         del store  # closes the store before the folder is published
     else:
         triples = reused
-    (tmp / MANIFEST).write_text(json.dumps(parts, ensure_ascii=False), encoding="utf-8")
+    atomic.write_text(tmp / MANIFEST, json.dumps(parts, ensure_ascii=False))
     info = BuildInfo(
         path=stamp,
         created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -10,9 +10,9 @@ about 1 m); read by ``store.outlines.centroids``.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from core import atomic
 from store.outlines import CENTROIDS
 
 __all__ = ["ring_centroid", "centroid", "centroids_table"]
@@ -56,7 +56,5 @@ def centroids_table(folder: Path) -> Path:
             if rings:
                 lon, lat = centroid(rings)
                 table[feature["properties"]["code"]] = [round(lon, 5), round(lat, 5)]
-    tmp = target.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(table, separators=(",", ":")), encoding="utf-8")
-    os.replace(tmp, target)
+    atomic.write_text(target, json.dumps(table, separators=(",", ":")))
     return target

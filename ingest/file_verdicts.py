@@ -39,6 +39,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import core
+from core import atomic
 from core.errors import Problem
 from ontology import SHAPES_FILE, VOCABULARY_FILES
 
@@ -152,10 +153,8 @@ def _part_put(path: Path, part: RegistryGraph) -> None:
     text = part.ntriples_text()
     nt = path.with_suffix(".nt")
     if text:
-        tmp = nt.with_suffix(f".{os.getpid()}.tmp")
-        tmp.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(nt)
+        nt.parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_text(nt, text)
     part.ntriples = [nt] if text else []
     remember(path, part)
 
@@ -374,7 +373,7 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
             if cards is not None:
                 remember(cards_entry, cards)
             marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.write_text("ok\n")
+            atomic.write_text(marker, "ok\n")
 
     _run(pool, jobs, done)
     return sorted(set(problems), key=lambda p: (p.file, p.entry, p.field, p.rule))

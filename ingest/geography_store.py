@@ -14,13 +14,13 @@ the folder is removed. Nothing unvalidated reaches a store that a build starts f
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from core import atomic
 from ontology import VOCABULARY_FILES
 from store.embedded import EmbeddedBackend
 from store.places import PlaceTable
@@ -39,10 +39,11 @@ def _vocabulary() -> bytes:
     )
 
 
-def _write_places(store: ox.Store, path: Path) -> None:
-    """The communes' name table (``store.places``) of a geography's store: the communes are the
-    geography's alone (the registry names them, it mints none), so every build of it has this table."""
-    PlaceTable.write(path, EmbeddedBackend(store, path.parent, in_memory=True).run_rows("place_names", []))
+def _place_rows(store: ox.Store, folder: Path) -> list[dict]:
+    """The rows of the communes' name table (``store.places``) of a geography's store: the
+    communes are the geography's alone (the registry names them, it mints none), so every build of it
+    has this table."""
+    return EmbeddedBackend(store, folder, in_memory=True).run_rows("place_names", [])
 
 
 class GeographyStore:
@@ -58,9 +59,8 @@ class GeographyStore:
             return
         if progress:
             progress("  première construction de la géographie pour cette version (mémorisée ensuite)…")
-        self._tmp = cache / f"{self.path.name}.{os.getpid()}.tmp"
-        shutil.rmtree(self._tmp, ignore_errors=True)
-        self._tmp.mkdir(parents=True)
+        self._tmp = atomic.new_folder(self.path)
+        self._rows: list[dict] = []
         data = "".join(geography.triples(geo)).encode() + _vocabulary()
         self._thread = threading.Thread(target=self._write, args=(data,), name="geography-store")
         self._thread.start()
@@ -71,7 +71,7 @@ class GeographyStore:
             store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
             store.optimize()
             # asked here, beside the registry's validation, rather than of each build's larger store
-            _write_places(store, self._tmp.with_suffix(".places.sqlite"))
+            self._rows = _place_rows(store, self._tmp)
             del store
         except BaseException as err:  # re-raised in the main thread by finish()
             self._error = err
@@ -80,18 +80,16 @@ class GeographyStore:
         """Wait for the writing (once the geography has passed) and publish the store under its key."""
         if self._thread is None:
             if not self.places.exists():  # a store cached before the table was kept beside it
-                _write_places(ox.Store.read_only(str(self.path)), self.places)
+                PlaceTable.write(self.places, _place_rows(ox.Store.read_only(str(self.path)), self.path))
             return self.path
         self._thread.join()
         self._thread = None
-        places = self._tmp.with_suffix(".places.sqlite")
         if self._error is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
-            places.unlink(missing_ok=True)
             raise self._error
-        places.replace(self.places)  # same key, same content as another build's
+        PlaceTable.write(self.places, self._rows)  # same key, same content as another build's
         try:
-            self._tmp.rename(self.path)
+            atomic.publish_folder(self._tmp, self.path)
         except OSError:  # another build made it meanwhile: same key, same content
             shutil.rmtree(self._tmp, ignore_errors=True)
         return self.path
@@ -102,4 +100,3 @@ class GeographyStore:
             self._thread.join()
             self._thread = None
             shutil.rmtree(self._tmp, ignore_errors=True)
-            self._tmp.with_suffix(".places.sqlite").unlink(missing_ok=True)

@@ -17,12 +17,12 @@ import hashlib
 import io
 import json
 import lzma
-import os
 import shutil
 import struct
 import threading
 from pathlib import Path
 
+from core import atomic
 from store.outlines import departement_of, folder_for, package_file
 
 __all__ = ["outlines_folder", "parse_wkb", "simplify"]
@@ -118,17 +118,15 @@ def _write_all(folder: Path, source: Path, version: str) -> None:
                 # departement_id is the package's database key, not the INSEE code: use the code's rule.
                 feature = _feature(row["code"], row["nom"], row["geometry"])
                 by_departement.setdefault(departement_of(row["code"]), []).append((row["code"], _json(feature)))
-    tmp = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    tmp = atomic.new_folder(folder)
     # the text json.dumps gives {"type", "source", "features"}, each département's features spliced in
     head = _json({"type": "FeatureCollection", "source": provenance, "features": []})[:-3]
     for departement, features in by_departement.items():
         body = ",".join(text for _, text in sorted(features))
-        (tmp / f"{departement}.geojson").write_text(f"{head}[{body}]}}")
-    (tmp / "source.json").write_text(json.dumps(provenance, indent=1))
+        atomic.write_text(tmp / f"{departement}.geojson", f"{head}[{body}]}}")
+    atomic.write_text(tmp / "source.json", json.dumps(provenance, indent=1))
     try:
-        tmp.rename(folder)
+        atomic.publish_folder(tmp, folder)
     except OSError:  # made meanwhile by another process: same package, same files
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -14,9 +14,9 @@ The table is a function of the package alone; the build writes it as ``<build>/p
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
+
+from core import atomic
 
 from store.aliases import FILE, KINDS
 
@@ -51,10 +51,8 @@ def write_aliases(folder: Path, package_dir: Path, previous: Path | None = None)
     path = folder / FILE
     if previous is not None:
         try:
-            shutil.copyfile(previous / FILE, path)
+            atomic.copy_file(previous / FILE, path)
             return
         except OSError:
             pass  # not there: made again
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(alias_table(package_dir), ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic.write_text(path, json.dumps(alias_table(package_dir), ensure_ascii=False))

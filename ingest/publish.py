@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import shutil
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
@@ -34,7 +33,7 @@ from typing import NamedTuple
 import pyoxigraph as ox
 from rdflib import Graph
 
-from core import jsonable
+from core import atomic, jsonable
 from core.levels import LEVELS
 from core.namespaces import ROLE, local
 from ontology import VOCABULARY_FILES
@@ -81,7 +80,7 @@ def store_cards(store: ox.Store, folder: Path, registry: Graph | None = None, te
         for name in SNAPSHOT:
             session.run(name)  # written to <folder>/results/ by the embedded backend
         if places is not None:
-            shutil.copyfile(places, folder / "results" / PLACES_FILE)
+            atomic.copy_file(places, folder / "results" / PLACES_FILE)
         else:
             PlaceTable.write(folder / "results" / PLACES_FILE, session.backend.run_rows("place_names", []))
     if made is not None:
@@ -105,7 +104,7 @@ def copy_snapshot(previous: Path, folder: Path) -> bool:
     (folder / "results").mkdir(parents=True, exist_ok=True)
     try:
         for name in (*(f"{q}.json" for q in SNAPSHOT), PLACES_FILE):
-            shutil.copyfile(previous / "results" / name, folder / "results" / name)
+            atomic.copy_file(previous / "results" / name, folder / "results" / name)
     except OSError:
         return False  # a results folder may be deleted at any time: asked again
     return True

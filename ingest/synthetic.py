@@ -32,6 +32,8 @@ from pathlib import Path
 
 import yaml
 
+from core import atomic
+
 from .geography import Geography
 
 __all__ = ["Truth", "generate", "write"]
@@ -195,5 +197,5 @@ def write(docs: dict[str, dict], truth: Truth, folder: Path) -> None:
     for name, doc in docs.items():
         text = "# Synthetic registry (maillage synthetic): fictitious data, never mixed with the real registry.\n"
         text += yaml.dump(doc, Dumper=dumper, allow_unicode=True, sort_keys=False, default_flow_style=None, width=200)
-        (registry / name).write_text(text, encoding="utf-8")
-    (folder / "truth.json").write_text(json.dumps(asdict(truth), ensure_ascii=False, indent=1), encoding="utf-8")
+        atomic.write_text(registry / name, text)
+    atomic.write_text(folder / "truth.json", json.dumps(asdict(truth), ensure_ascii=False, indent=1))

@@ -36,6 +36,7 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SH
 
+from core import atomic
 from core.errors import Problem
 from .vocabulary import DCTERMS, M, PROV, local
 from ontology import SHAPES_FILE, VOCABULARY_FILES
@@ -289,7 +290,7 @@ def validate_seats(text: str, communes: set[str], geo: Geography, cache_dir: Pat
         return problems_from_results(results, locate)
     if marker is not None:
         marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text("ok\n")
+        atomic.write_text(marker, "ok\n")
     return []
 
 
@@ -340,5 +341,5 @@ def validate_geography(geo: Geography, cache_dir: Path | None) -> list[Problem]:
     if cache_dir is not None:
         marker = _marker(geo, cache_dir)
         marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(json.dumps({"version": geo.version, "checksums": geo.checksums}, indent=1))
+        atomic.write_text(marker, json.dumps({"version": geo.version, "checksums": geo.checksums}, indent=1))
     return []

@@ -26,6 +26,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import ScalarString
 
+from core import atomic
 from core.errors import Problem, RegistryInvalid
 from core.settings import PROJECT_ROOT
 from core.terms import parse_territory
@@ -203,7 +204,11 @@ def export_workbook(registry: Path, target: Path, scope: str | None = None) -> i
                 letter = ws.cell(1, offset).column_letter
                 check.add(f"{letter}2:{letter}{max(ws.max_row, 2) + 500}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    book.save(target)
+    # made in memory, then written at once: openpyxl's zip writer, stopped by a full disk, would
+    # try again (and print its error) whenever it is collected
+    out = io.BytesIO()
+    book.save(out)
+    atomic.write_atomic(target, out.getvalue())
     return written
 
 
@@ -333,11 +338,12 @@ def import_workbook(source: Path, registry: Path) -> list[Path]:
     if problems:
         raise RegistryInvalid(problems)
     written = []
-    for name in sorted(changed):
-        out = io.StringIO()
-        y.dump(docs[name], out)
-        path = registry / name
-        if out.getvalue() != path.read_text(encoding="utf-8"):
-            path.write_text(out.getvalue(), encoding="utf-8")
-            written.append(path)
+    with atomic.staged() as files:  # every file changed, or none (a full disk half-way changes none)
+        for name in sorted(changed):
+            out = io.StringIO()
+            y.dump(docs[name], out)
+            path = registry / name
+            if out.getvalue() != path.read_text(encoding="utf-8"):
+                files.write_text(path, out.getvalue())
+                written.append(path)
     return written

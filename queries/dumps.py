@@ -2,7 +2,9 @@
 SHA-256, and the DCAT-AP description of the dataset that names each with its checksum.
 
 A build never changes, so each dump is written once (``<build>/dumps/<name>`` and ``<name>.sha256``,
-atomically: a reader sees a whole file or none); deleting the folder is always safe. The RDF dumps are
+by the one writer, ``core.atomic``: a reader sees a whole file or none, a full disk leaves no
+temporary file and answers 507, one left by a killed server is swept by the next build); deleting the
+folder is always safe. The RDF dumps are
 the whole graph of the embedded store (Neo4j is loaded from it): N-Triples (gzip), Turtle and JSON-LD
 by Oxigraph's writers; the CSV has one row per coverage (with the instance's identifiers), the GeoJSON
 one point per seat.
@@ -13,12 +15,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from core import atomic
 from core.namespaces import BASE
 from core.tabular import to_csv
 from store.rdf import PREFIXES
@@ -72,22 +75,23 @@ def _coverages_csv(session: Session) -> bytes:
     return to_csv(rows).encode("utf-8")
 
 
-def _write(session: Session, store: ox.Store, name: str, target: Path) -> None:
+def _write(session: Session, store: ox.Store, name: str, out: BinaryIO) -> None:
     if name == "maillage.nt.gz":
-        with gzip.open(target, "wb", compresslevel=6) as out:
-            ox.serialize(_triples(store), out, format=ox.RdfFormat.N_TRIPLES)
+        # no file name nor time in the header: the same build gives the same bytes
+        with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as packed:
+            ox.serialize(_triples(store), packed, format=ox.RdfFormat.N_TRIPLES)
     elif name == "maillage.ttl":
-        ox.serialize(_triples(store), str(target), format=ox.RdfFormat.TURTLE,
+        ox.serialize(_triples(store), out, format=ox.RdfFormat.TURTLE,
                      prefixes={k: v for k, v in PREFIXES.items() if k != "maillage"})
     elif name == "maillage.jsonld":
-        ox.serialize(_triples(store), str(target), format=ox.RdfFormat.JSON_LD)
+        ox.serialize(_triples(store), out, format=ox.RdfFormat.JSON_LD)
     elif name == "couvertures.csv":
-        target.write_bytes(_coverages_csv(session))
+        out.write(_coverages_csv(session))
     elif name == "sieges.geojson":
         features = [f for dep in sorted({s.commune[:3] if s.commune.startswith("97") else s.commune[:2]
                                          for s in session.seats.seats})
                     for f in seats_layer(session, "departement", dep)["features"]]
-        target.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), encoding="utf-8")
+        out.write(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode())
 
 
 def dump(session: Session, store: ox.Store, build: Path, name: str) -> Dump:
@@ -97,11 +101,12 @@ def dump(session: Session, store: ox.Store, build: Path, name: str) -> Dump:
     path, digest_path = folder / name, folder / f"{name}.sha256"
     if not (path.is_file() and digest_path.is_file()):
         folder.mkdir(exist_ok=True)
-        tmp = folder / f".{name}.{os.getpid()}.tmp"
-        _write(session, store, name, tmp)
-        digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
-        os.replace(tmp, path)
-        digest_path.write_text(f"{digest}  {name}\n", encoding="utf-8")
+        with atomic.replacing(path) as tmp:
+            with open(tmp, "wb") as out:
+                _write(session, store, name, out)
+            with open(tmp, "rb") as written:
+                digest = hashlib.file_digest(written, "sha256").hexdigest()
+        atomic.write_text(digest_path, f"{digest}  {name}\n")
     digest = digest_path.read_text(encoding="utf-8").split()[0]
     return Dump(name, media_type, title, path, digest, path.stat().st_size)
 

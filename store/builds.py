@@ -5,8 +5,8 @@ the symbolic link ``current`` move to it (``os.replace`` of a link is atomic). A
 validation leaves ``current`` where it was: readers never see half a build, and the last good one
 survives. One build at a time per data folder, from the CLI or the API alike (:func:`build_lock`).
 
-A build killed mid-way leaves its temporary folders behind; the next build removes them, under the
-lock (:func:`remove_stale`).
+A build killed mid-way leaves its temporary folders and files behind; the next build removes them,
+under the lock (:func:`remove_stale`).
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from core import atomic
 from core.errors import BuildBusy, StoreMissing
 
 __all__ = ["BuildInfo", "KEEP", "current_build", "build_info", "new_build_folder", "publish", "prune", "build_lock",
-           "remove_stale"]
+           "remove_stale", "remove_unfinished"]
 
 #: Builds kept besides the live one, so that a reader that opened the previous one can finish.
 KEEP = 2
@@ -71,27 +72,29 @@ def new_build_folder(data_dir: Path, stamp: str) -> Path:
     """A fresh ``builds/<stamp>.tmp``, after removing what crashed builds left."""
     builds = data_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
-    for stale in builds.glob("*.tmp"):
-        shutil.rmtree(stale, ignore_errors=True)  # left by a build that crashed (we hold the lock)
+    remove_unfinished(data_dir)  # left by a build that crashed (we hold the lock)
     tmp = builds / f"{stamp}.tmp"
     tmp.mkdir()
     return tmp
+
+
+def remove_unfinished(data_dir: Path) -> None:
+    """Remove the folders of unfinished builds (``builds/*.tmp``); under the build lock."""
+    for stale in (data_dir / "builds").glob("*.tmp"):
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def publish(data_dir: Path, tmp: Path, info: BuildInfo) -> Path:
     """Seal ``tmp`` with its ``build.json``, make it live, and prune old builds."""
     from dataclasses import asdict
 
-    (tmp / "build.json").write_text(json.dumps(asdict(info), indent=1, ensure_ascii=False))
+    atomic.write_text(tmp / "build.json", json.dumps(asdict(info), indent=1, ensure_ascii=False))
     final = tmp.with_suffix("")
-    tmp.rename(final)
+    atomic.publish_folder(tmp, final)
     link = data_dir / "current"
     if link.exists() and not link.is_symlink():
         current_build(data_dir)  # raises the French message
-    tmp_link = data_dir / f".current.{os.getpid()}"
-    tmp_link.unlink(missing_ok=True)
-    tmp_link.symlink_to(final.relative_to(data_dir))
-    os.replace(tmp_link, link)
+    atomic.point_link(link, final.relative_to(data_dir))
     prune(final.parent, keep=final)
     return final
 
@@ -102,34 +105,19 @@ def prune(builds: Path, keep: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)  # no signal sent: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
-
-
 def remove_stale(data_dir: Path) -> list[Path]:
-    """Remove what killed builds left: ``cache/<name>.<pid>.tmp`` folders (the geography store, the
-    map's outlines) and ``.current.<pid>`` links whose process is gone; the paths removed.
+    """Remove what killed processes left in the data folder: the writer's temporary files and folders
+    (``core.atomic``: a half-written dump, cache entry or proposal, the geography store, the
+    map's outlines, the ``current`` link being replaced) whose process is gone; the paths removed.
+    The cache is swept too when it is a link to a folder elsewhere (shared by several data folders).
 
-    A folder whose process still runs is another build's or another data folder's (the cache may be
-    shared) and stays. A process id reused since is taken as alive: the folder waits for a later build.
+    A file whose process still runs is another writer's (an API making a dump, another data folder's
+    build) and stays. A process id reused since is taken as alive: the file waits for a later build.
     """
-    removed = []
-    candidates = [*(data_dir / "cache").glob("*.*.tmp"), *data_dir.glob(".current.*")]
-    for path in candidates:
-        pid = path.name.removesuffix(".tmp").rsplit(".", 1)[-1]
-        if not pid.isdigit() or _alive(int(pid)):
-            continue
-        if path.is_symlink() or path.is_file():
-            path.unlink(missing_ok=True)
-        else:
-            shutil.rmtree(path, ignore_errors=True)
-        removed.append(path)
+    removed = atomic.sweep(data_dir, recursive=True)
+    cache = data_dir / "cache"
+    if cache.is_symlink() and cache.is_dir():
+        removed += atomic.sweep(cache.resolve(), recursive=True)
     return removed
 
 
@@ -139,7 +127,9 @@ def build_lock(data_dir: Path) -> Iterator[None]:
     the same folders (one would remove the other's temporary folder). The lock is the kernel's
     (``flock``): a killed build releases it."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / ".build.lock", "a+") as handle:
+    # opened to be locked, never written (an empty file: nothing in it to lose)
+    handle = os.open(data_dir / ".build.lock", os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -149,3 +139,5 @@ def build_lock(data_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        os.close(handle)

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
+
+from core import atomic
 
 from .neo4j_graph import PropertyGraph
 
@@ -121,9 +122,8 @@ class Snapshot:
                 "nodes": [label_number[labels] for labels in self.nodes.values()],
                 "buckets": [self.buckets.get(b, "") for b in range(BUCKETS)],
                 "links": self.links, "relationships": ends}
-        path, tmp = folder / FILE, folder / f".{FILE}.{os.getpid()}"
-        tmp.write_bytes(orjson.dumps(data))
-        os.replace(tmp, path)
+        path = folder / FILE
+        atomic.write_atomic(path, orjson.dumps(data))
         self.path = path
         return path
 

@@ -14,6 +14,8 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from core import atomic
+
 __all__ = ["PlaceTable", "FILE"]
 
 FILE = "places.sqlite"
@@ -41,11 +43,8 @@ class PlaceTable:
     @staticmethod
     def write(path: Path, rows: Iterable[dict]) -> None:
         """Write the table of ``rows`` (``place_names``) to ``path`` (the publish step)."""
-        tmp = path.with_suffix(".tmp")
-        tmp.unlink(missing_ok=True)
-        connection = sqlite3.connect(tmp)
-        _filled(connection, rows).close()
-        tmp.replace(path)
+        with atomic.replacing(path) as tmp:
+            _filled(sqlite3.connect(tmp), rows).close()
 
     def _select(self, where: str, *params) -> list[dict]:
         with self._lock:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from core import atomic
 
 __all__ = ["cached_rows"]
 
@@ -39,9 +40,8 @@ def cached_rows(build: Path, name: str, compute: Callable[[], list[Row]]) -> lis
     rows = compute()
     try:
         path.parent.mkdir(exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps([{k: _encode(v) for k, v in row.items()} for row in rows], ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)  # readers see the whole answer or none
+        # readers see the whole answer or none
+        atomic.write_text(path, json.dumps([{k: _encode(v) for k, v in row.items()} for row in rows], ensure_ascii=False))
     except OSError:
         pass  # a read-only build folder: answer without keeping
     return rows

@@ -113,3 +113,23 @@ def test_scope_and_cli(registry, tmp_path):
     done = run("import-registry", str(path))
     assert done.returncode == 0 and "inchangé" in done.stdout
     assert _same_as_real(registry) == []
+
+
+def test_import_on_a_full_disk_changes_no_file_and_says_why(book, registry, monkeypatch, capsys):
+    from disk import fill, temporary_files
+    from cli import main
+
+    wb = load_workbook(book)
+    _row(wb["couvertures"], dispositif="dac-31", **{"n°": "1"})["âges"].value = "18-120"
+    _row(wb["dispositifs"], clé="siao-48")["nom"].value = "SIAO de la Lozère"
+    wb.save(book)
+    fill(monkeypatch)
+    monkeypatch.setattr(sys, "argv", ["maillage", "--registry", str(registry), "import-registry", str(book)])
+    with pytest.raises(SystemExit) as caught:
+        main()
+    err = capsys.readouterr().err
+    assert caught.value.code == 2 and "Disque plein" in err and "Traceback" not in err, err
+    assert "« 31.yaml »" in err  # the first of the two files, staged before either changes
+    assert _same_as_real(registry) == [] and temporary_files(registry) == []
+    monkeypatch.undo()
+    assert [p.name for p in import_workbook(book, registry)] == ["31.yaml", "48.yaml"]
