@@ -76,7 +76,7 @@ def get_catalogue(request: Request, format: str | None = Query(None, max_length=
     build = _build(svc)
     with _making:
         dumps = all_dumps(b, rdf_store(svc), build)
-    triples = dcat(b, build, dumps, str(request.base_url).rstrip("/"))
+    triples = dcat(b, build, dumps, str(request.base_url).rstrip("/"), svc.settings.data_dir)
     return _answer(request, "https://w3id.org/maillage/catalogue", triples, format)
 
 

@@ -13,32 +13,10 @@ import json
 from pathlib import Path
 
 from core import atomic
+from core.geometry import centroid
 from store.outlines import CENTROIDS
 
-__all__ = ["ring_centroid", "centroid", "centroids_table"]
-
-
-def ring_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
-    """(signed area, x, y) of a closed ring of (lon, lat) points; the mean point when it has no area."""
-    area = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
-        cross = x0 * y1 - x1 * y0
-        area += cross
-        cx += (x0 + x1) * cross
-        cy += (y0 + y1) * cross
-    if area == 0:
-        n = len(ring) or 1
-        return 0.0, sum(p[0] for p in ring) / n, sum(p[1] for p in ring) / n
-    return area / 2, cx / (3 * area), cy / (3 * area)
-
-
-def centroid(multipolygon: list) -> tuple[float, float]:
-    """The area-weighted centroid of a GeoJSON MultiPolygon's outer rings."""
-    parts = [ring_centroid(polygon[0]) for polygon in multipolygon if polygon and polygon[0]]
-    total = sum(abs(a) for a, _, _ in parts)
-    if total == 0:
-        return parts[0][1], parts[0][2]
-    return (sum(abs(a) * x for a, x, _ in parts) / total, sum(abs(a) * y for a, _, y in parts) / total)
+__all__ = ["centroids_table"]
 
 
 def centroids_table(folder: Path) -> Path:
