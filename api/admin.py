@@ -19,24 +19,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from fastapi import APIRouter, Body, Depends, Query, Request
-from core.errors import BuildBusy, InvalidQuery, MaillageError
+from core.errors import BuildBusy, Forbidden, InvalidQuery, Unauthorized
 from ingest.build import build
 
 from .limits import FILENAME
 from .models import WRITE_ERRORS, Rebuilt, Validation
-from .sandbox import UploadRefused, ValidationsBusy, check_upload
+from .sandbox import check_upload
 from .service import Service, service
 
-__all__ = ["router", "Forbidden", "Unauthorized", "UploadRefused", "ValidationsBusy", "require_token", "writing",
-           "rebuild", "REGISTRY_FILE"]
-
-
-class Unauthorized(MaillageError, PermissionError):
-    """No bearer token in the request."""
-
-
-class Forbidden(MaillageError, PermissionError):
-    """A wrong token, or writes are off."""
+__all__ = ["router", "require_token", "writing", "rebuild", "REGISTRY_FILE"]
 
 
 def require_token(request: Request, svc: Service = Depends(service)) -> None:

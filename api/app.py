@@ -1,7 +1,8 @@
 """The HTTP service: thin routes that parse input and call the same functions as the CLI.
 
 Routes live in one module per subject (``coverage``, ``places``, ``schemes``, ``admin``); this module
-assembles them, maps Maillage's errors to statuses with a French JSON body, and serves the map.
+assembles them, answers Maillage's errors with the status each declares (``core/errors.py``) and a French
+JSON body, and serves the map.
 """
 
 from __future__ import annotations
@@ -17,32 +18,19 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core import jsonable
-from core.atomic import DiskFull
-from core.errors import (AmbiguousPlace, BuildBusy, InvalidQuery, MaillageError, NotFound, OutlinesMissing,
-                                  PlaceNotFound, QueryRefused, QueryTimeout, RegistryInvalid, StoreMissing)
+from core.errors import AmbiguousPlace, InvalidQuery, MaillageError, PlaceNotFound, RegistryInvalid, StoreMissing
 from core.settings import VERSION, Settings
-from ingest.proposal import PersonalData, ProposalInvalid
 from store.session import Session
 
-from . import (admin, analysis, caching, carte, changes, coverage, cypher, docs, exports, linked, pending, places, proposals,
-               schemes, seats, sparql)
+from . import (admin, analysis, caching, carte, changes, coverage, cypher, docs, exports, linked, places, proposals, schemes,
+               seats, sparql)
 from .limits import RequestBounds, pause_refusal
-from .rate import RateLimited
 from .service import Service, backend
 
 __all__ = ["create_app"]
 
 log = logging.getLogger("maillage.api")
 
-#: error class → HTTP status; the first class an error is an instance of wins
-STATUSES = [
-    (PlaceNotFound, 404), (NotFound, 404), (AmbiguousPlace, 300), (RegistryInvalid, 422), (QueryRefused, 400),
-    (QueryTimeout, 503), (InvalidQuery, 422),
-    (admin.Unauthorized, 401), (admin.Forbidden, 403), (BuildBusy, 409), (StoreMissing, 503), (OutlinesMissing, 503),
-    (admin.UploadRefused, 422), (admin.ValidationsBusy, 429),
-    (ProposalInvalid, 422), (PersonalData, 422), (proposals.ProposalTooLarge, 413), (RateLimited, 429),
-    (pending.ProposalsFull, 503), (pending.AlreadyDecided, 409), (DiskFull, 507),
-]
 HTTP_MESSAGES = {404: "Adresse inconnue de l'API : voir /docs.", 405: "Méthode non permise sur cette adresse."}
 HTTP_ERRORS = {413: "PayloadTooLarge"}
 
@@ -133,7 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(MaillageError)
     async def maillage_error(request: Request, err: MaillageError):
-        status = next((code for cls, code in STATUSES if isinstance(err, cls)), 500)
+        status = err.status  # each error class declares its own (core/errors.py)
         if status in (413, 429):  # an oversized proposal too (api/proposals.py)
             await pause_refusal()
         return _body(err, status)

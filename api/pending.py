@@ -15,23 +15,14 @@ import datetime as dt
 from pathlib import Path
 
 from core.atomic import write_atomic
-from core.errors import MaillageError, NotFound
+from core.errors import AlreadyDecided, NotFound, ProposalsFull
 
-__all__ = ["PENDING", "ACCEPTED", "REFUSED", "STATE_LABELS", "ProposalsFull", "AlreadyDecided", "Pending",
-           "new_id"]
+__all__ = ["PENDING", "ACCEPTED", "REFUSED", "STATE_LABELS", "Pending", "new_id"]
 
 PENDING, ACCEPTED, REFUSED = "pending", "accepted", "refused"
 STATE_LABELS = {PENDING: "en attente", ACCEPTED: "acceptée", REFUSED: "refusée"}
 #: an id as :func:`new_id` makes it: a day and random hex; anything else is not looked up
 ID = re.compile(r"\d{8}-[0-9a-f]{10}")
-
-
-class ProposalsFull(MaillageError, RuntimeError):
-    """As many proposals pending as the operator allows (``proposals_pending``)."""
-
-
-class AlreadyDecided(MaillageError, RuntimeError):
-    """The proposal was accepted or refused already."""
 
 
 def new_id() -> str:

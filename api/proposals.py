@@ -21,8 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from core.atomic import write_atomic
-from core.errors import MaillageError, RegistryInvalid
-from ingest.proposal import PersonalData, ProposalInvalid, apply_proposal, find_personal_data
+from core.errors import PersonalData, ProposalInvalid, ProposalProblems, ProposalTooLarge
+from ingest.proposal import apply_proposal, find_personal_data
 
 from .admin import REGISTRY_FILE, rebuild, require_token, writing
 from .limits import IDENT
@@ -32,7 +32,7 @@ from .rate import SlidingWindow
 from .sandbox import check_upload
 from .service import Service, service
 
-__all__ = ["router", "ProposalIn", "Proposal", "ProposalProblems", "ProposalTooLarge"]
+__all__ = ["router", "ProposalIn", "Proposal"]
 
 router = APIRouter(prefix="/v1/proposals", tags=["propositions de correction"])
 
@@ -40,19 +40,6 @@ CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 TEXT = 2000  #: an excerpt, a note, a reason
 Value = str | int | bool | None | list[str | int]
-
-
-class ProposalProblems(RegistryInvalid):
-    """The proposal breaks the registry's rules: answered with the report, nothing stored."""
-
-    @property
-    def verdict(self) -> str:
-        return (f"Proposition refusée : {len(self.problems)} problème(s) selon les règles du registre ; rien n'est "
-                "enregistré.")
-
-
-class ProposalTooLarge(MaillageError, ValueError):
-    """A proposal larger than ``proposal_kb``."""
 
 
 class ProposedSource(BaseModel):

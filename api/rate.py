@@ -13,20 +13,12 @@ import threading
 import time
 from collections import deque
 
-from core.errors import MaillageError
+from core.errors import RateLimited
 
-__all__ = ["RateLimited", "SlidingWindow"]
+__all__ = ["SlidingWindow"]
 
 #: clients remembered at most; past it, those idle for a whole window are forgotten first
 CLIENTS = 10_000
-
-
-class RateLimited(MaillageError, RuntimeError):
-    """Too many requests from one client in the window; ``retry_after`` seconds until the next may pass."""
-
-    def __init__(self, message: str, retry_after: int):
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 class SlidingWindow:

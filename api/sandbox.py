@@ -27,10 +27,10 @@ import threading
 from pathlib import Path
 
 from core import atomic, jsonable
-from core.errors import MaillageError, Problem, RegistryInvalid
+from core.errors import Problem, RegistryInvalid, UploadRefused, ValidationsBusy
 from core.settings import SETTINGS, Settings
 
-__all__ = ["UploadRefused", "ValidationsBusy", "VALIDATIONS", "check_upload"]
+__all__ = ["VALIDATIONS", "check_upload"]
 
 log = logging.getLogger("maillage.api")
 
@@ -45,14 +45,6 @@ SCRATCH = "maillage-validate"
 
 #: The child's exit status when it ran out of its address space in Python (C code aborts instead).
 _OUT_OF_MEMORY = 3
-
-
-class UploadRefused(MaillageError, ValueError):
-    """The upload stopped its validation (crash, memory, time): refused, and the service untouched."""
-
-
-class ValidationsBusy(MaillageError, RuntimeError):
-    """Already :data:`VALIDATIONS` validations running."""
 
 
 def check_upload(settings: Settings, filename: str, content: bytes) -> list[Problem]:

@@ -14,7 +14,7 @@ import click
 
 from core import jsonable
 from cli import render
-from core.errors import AmbiguousPlace, MaillageError, PlaceNotFound, RegistryInvalid
+from core.errors import MaillageError
 from core.settings import Settings
 
 __all__ = ["main", "cli"]
@@ -354,15 +354,9 @@ def main() -> None:
     except click.ClickException as err:
         err.show()
         sys.exit(err.exit_code)
-    except RegistryInvalid as err:
-        click.echo(render.problems_text(err.problems), err=True)
-        sys.exit(1)
-    except (AmbiguousPlace, PlaceNotFound) as err:
-        click.echo(str(err), err=True)
-        sys.exit(3)
     except MaillageError as err:
-        click.echo(f"Erreur : {err}", err=True)
-        sys.exit(2)
+        click.echo(render.error_text(err), err=True)
+        sys.exit(err.exit_code)  # each error class declares its own (core/errors.py)
     except Exception as err:  # a planner never sees a traceback; a developer can ask for one
         if os.environ.get("MAILLAGE_DEBUG"):
             raise

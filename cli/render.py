@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from core.errors import Problem
+from functools import singledispatch
+
+from core.errors import AmbiguousPlace, MaillageError, PlaceNotFound, Problem, RegistryInvalid
 from core.text import french_date
 from queries.coverage import Coverage, CoverageAnswer
 
-__all__ = ["coverage_text", "problems_text", "period"]
+__all__ = ["coverage_text", "problems_text", "error_text", "period"]
 
 #: the mark of a fact the registry deduced rather than read
 INFERRED = "≈"
@@ -105,3 +107,20 @@ def problems_text(problems: list[Problem]) -> str:
         lines.append(f"    {p.message}")
         lines.append(f"    règle : {p.rule}")
     return "\n".join(lines) + "\n"
+
+
+@singledispatch
+def error_text(err: MaillageError) -> str:
+    """What the terminal shows of an error Maillage raised on purpose (its exit status is the class's own)."""
+    return f"Erreur : {err}"
+
+
+@error_text.register
+def _(err: RegistryInvalid) -> str:
+    return problems_text(err.problems)
+
+
+@error_text.register(PlaceNotFound)
+@error_text.register(AmbiguousPlace)
+def _(err: MaillageError) -> str:
+    return str(err)  # a question back to the planner, not a failure

@@ -12,7 +12,7 @@ anywhere else in the package.
 A write that fails removes its temporary file; one killed mid-way (``kill -9``) cannot, and leaves it
 with its process id in its name: :func:`sweep` removes those whose process is gone, and every build
 sweeps the data folder, the registry and the scratch folders (:func:`scratch_folder`) of the
-temporary folder. A full disk raises :class:`DiskFull`, in French, naming the file but no folder
+temporary folder. A full disk raises :class:`core.errors.DiskFull`, in French, naming the file but no folder
 (the API answers 507; the CLI prints it).
 """
 
@@ -28,9 +28,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import MaillageError
+from .errors import DiskFull
 
-__all__ = ["DiskFull", "write_atomic", "write_text", "copy_file", "replacing", "staged", "Staged", "new_folder",
+__all__ = ["write_atomic", "write_text", "copy_file", "replacing", "staged", "Staged", "new_folder",
            "publish_folder", "point_link", "scratch_folder", "sweep", "process_alive", "temporary_for", "is_temporary"]
 
 #: a temporary name this module made: what it stands for, the process that writes it, a random part
@@ -38,18 +38,6 @@ __all__ = ["DiskFull", "write_atomic", "write_text", "copy_file", "replacing", "
 _TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]+)-[0-9a-f]{8}\.tmp(?:-journal|-wal|-shm)?")
 #: errors that mean the disk (or the user's quota) is full
 _FULL = (errno.ENOSPC, errno.EDQUOT)
-
-
-class DiskFull(MaillageError, OSError):
-    """The disk is full (or the quota reached): the file was not written, the old one is intact."""
-
-    def __init__(self, name: str):
-        self.name = name
-        super().__init__(f"Disque plein : « {name} » n'a pas pu être écrit ; rien n'a changé (l'ancien fichier est "
-                         "intact, aucun fichier temporaire ne reste). Libérez de la place puis recommencez.")
-
-    def __reduce__(self):  # raised in a build's worker process, re-raised whole in the build's
-        return DiskFull, (self.name,)
 
 
 def temporary_for(path: Path) -> Path:

@@ -31,13 +31,13 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 
-from core.errors import MaillageError
+from core.errors import ProposalInvalid
 
 from .privacy import personal_data
 from .registry import FIELDS, ISO_DATE
 from .workbook import yaml_io
 
-__all__ = ["KINDS", "ProposalInvalid", "PersonalData", "AppliedProposal", "apply_proposal", "find_personal_data"]
+__all__ = ["KINDS", "AppliedProposal", "apply_proposal", "find_personal_data"]
 
 KINDS = ("correction", "source", "instance")
 #: the sections of an instance whose records a proposal may address, and the kind of their entries
@@ -48,14 +48,6 @@ FIXED = {"id", "source", "status", "roles", "coverage"}
 #: free texts written between quotes, as the registry's authors write them
 QUOTED = {"name", "description", "note", "function", "title", "excerpt"}
 DATES = {"from", "to", "date", "retrieved", "observed"}
-
-
-class ProposalInvalid(MaillageError, ValueError):
-    """The proposal cannot be applied to the registry as given (French message)."""
-
-
-class PersonalData(MaillageError, ValueError):
-    """The proposal holds personal data: refused, and nothing stored."""
 
 
 class AppliedProposal:

@@ -4,7 +4,7 @@ fails it on a full disk (``ENOSPC``).
 The writer syncs every file it writes before renaming it, whoever wrote the bytes (itself, gzip,
 Oxigraph, openpyxl, SQLite), so failing the sync fails each path of the package where a real full disk
 would be noticed at the latest (measured on a 64 kB tmpfs: each of those writers fails there with
-``ENOSPC`` too, and the writer says :class:`~core.atomic.DiskFull` the same way).
+``ENOSPC`` too, and the writer says :class:`~core.errors.DiskFull` the same way).
 """
 
 from __future__ import annotations

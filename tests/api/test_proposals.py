@@ -192,7 +192,8 @@ def test_a_new_instance_and_a_new_source_are_proposed_in_the_registry_format(sma
 
 
 def test_the_rate_window_slides_and_counts_each_client_apart():
-    from api.rate import RateLimited, SlidingWindow
+    from api.rate import SlidingWindow
+    from core.errors import RateLimited
 
     now = [0.0]
     window = SlidingWindow(2, seconds=3600, clock=lambda: now[0])

@@ -13,7 +13,7 @@ import pytest
 
 from disk import fill, temporary_files
 from core import atomic
-from core.atomic import DiskFull
+from core.errors import DiskFull
 
 
 def test_a_file_is_created_then_replaced_whole_keeping_its_permissions(tmp_path):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from core.settings import PROJECT_ROOT
-from ingest.proposal import ProposalInvalid, apply_proposal, find_personal_data
+from core.errors import ProposalInvalid
+from ingest.proposal import apply_proposal, find_personal_data
 
 REGISTRY = PROJECT_ROOT / "registry"
 SOURCE = {"title": "DAC 31, rapport d'activité 2025", "url": "https://www.dac31.fr/rapport-2025", "date": "2026-03-01"}
