@@ -39,10 +39,10 @@ SELECT ?instance ?name ?territory WHERE {
 
 
 def _load(geo, shared: Path) -> None:
-    from ingest import finess, france_services, seats
+    from ingest import national_sources, seats
 
-    for name, reader in ((france_services.NAME, france_services.read), (finess.NAME, finess.read)):
-        desc = seats.description(name)
+    for source in national_sources.sources()[0]:
+        desc, reader = source.description, source.read
         times = []
         for _ in range(3):
             started = time.perf_counter()

@@ -43,6 +43,7 @@ __all__ = [
     "RateLimited",
     "ProposalsFull",
     "AlreadyDecided",
+    "SourceInvalid",
 ]
 
 
@@ -270,3 +271,15 @@ class DiskFull(MaillageError, OSError):
 
     def __reduce__(self):  # raised in a build's worker process, re-raised whole in the build's
         return DiskFull, (self.name,)
+
+
+class SourceInvalid(MaillageError, ValueError):
+    """A national source's description (``ingest/sources/<name>.yaml``) breaks its model (``ingest/national_sources.py``):
+    a fault of the package, not of the registry (the build reports it as a problem of that file)."""
+
+    status = 500
+    exit_code = 2
+
+    def __init__(self, file: str, field: str, reason: str):
+        self.file, self.field, self.reason = file, field, reason
+        super().__init__(f"Description de source nationale {file}, champ « {field} » : {reason}.")

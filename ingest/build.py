@@ -29,7 +29,7 @@ from store.embedded import EmbeddedBackend
 from store.outlines import folder_for
 from store.session import Session
 
-from . import csv_import, finess, france_services, geography, report, seats
+from . import csv_import, geography, national_sources, report, seats
 from ._ntriples import ref, triple
 from ._pickles import recall, remember
 from .geography_store import GeographyStore
@@ -78,10 +78,6 @@ def _read_registry(settings: Settings, geo: geography.Geography, progress, paral
     return reg, merge_problems(list(reg.problems) + seat_problems, shapes), seat_text
 
 
-#: national files of seats: description name (ingest/sources/<name>.yaml) → reader
-SEAT_READERS = {france_services.NAME: france_services.read, finess.NAME: finess.read}
-
-
 def _read_seats(settings: Settings, geo: geography.Geography, reg: RegistryGraph, progress) -> tuple[list, str]:
     """Read, validate and link the seats of each national file: the problems, and their N-Triples.
 
@@ -94,9 +90,10 @@ def _read_seats(settings: Settings, geo: geography.Geography, reg: RegistryGraph
 
 
 def _seats_of(settings: Settings, geo: geography.Geography, reg: RegistryGraph, progress) -> tuple[list, str]:
-    problems, texts = [], []
-    for name, reader in SEAT_READERS.items():
-        desc = seats.description(name)
+    described, problems = national_sources.sources()  # each names its reader (ingest/sources/*.yaml)
+    texts = []
+    for source in described:
+        desc = source.description
         path, digest, problem = seats.file_of(desc, settings.shared)
         if problem is not None:
             problems.append(problem)
@@ -104,7 +101,7 @@ def _seats_of(settings: Settings, geo: geography.Geography, reg: RegistryGraph, 
         if path is None:
             _say(progress, f"  sièges {desc['source']} : fichier absent ({desc['file']}), ignoré")
             continue
-        read, text = _seats_remembered(reader, desc, path, digest, geo, settings.data_dir / "cache")
+        read, text = _seats_remembered(source.read, desc, path, digest, geo, settings.data_dir / "cache")
         rows = {iri("seat", s.key): s.row for s in read.seats}
 
         def locate(focus, rows=rows, desc=desc):

@@ -17,9 +17,7 @@ from pathlib import Path
 from .geography import Geography
 from .seats import Seat, SeatFile, coordinate
 
-__all__ = ["NAME", "read", "active", "establishments"]
-
-NAME = "finess"
+__all__ = ["read", "active", "establishments"]
 
 
 def _date(text: object) -> dt.date | None:

@@ -10,9 +10,7 @@ from pathlib import Path
 from .geography import Geography
 from .seats import Seat, SeatFile, coordinate
 
-__all__ = ["NAME", "read"]
-
-NAME = "france-services"
+__all__ = ["read"]
 
 
 def read(desc: dict, path: Path, sha256: str, geo: Geography) -> SeatFile:

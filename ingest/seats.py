@@ -1,9 +1,9 @@
 """Seats from national files: where a structure of a scheme type is (a commune and a point).
 
 Each national source is a short declarative description in ``ingest/sources/<name>.yaml`` (licence,
-producer, file and its SHA-256, filters, the fields read and how they map) and a reader module
-(``finess``, ``france_services``) that turns the file's records into :class:`Seat` records. This module
-holds what they share: reading a description, checking the file's bytes against it, and writing the
+producer, file and its SHA-256, filters, the fields read and how they map, and the reader that turns the
+file's records into :class:`Seat` records: ``ingest.finess:read``), read by ``national_sources``. This
+module holds what the readers share: checking the file's bytes against the description, and writing the
 seats into the registry's graph, each with its provenance (the file, its SHA-256, the row number and the
 row's values as excerpt), validated by the same shapes as the registry (``validate.validate_seats``,
 whose verdict is remembered per file content: the same bytes through the same rules).
@@ -22,7 +22,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from rdflib import RDF, RDFS, URIRef
 
 from core.errors import Problem
@@ -31,9 +30,8 @@ from ._ntriples import lit, ref, triple, typed
 from .registry import RegistryGraph
 from .vocabulary import DCTERMS, GEO, M, PROV, TYPE, iri
 
-__all__ = ["SOURCES", "Seat", "SeatFile", "description", "file_of", "seat_triples", "link_seats", "coordinate"]
+__all__ = ["Seat", "SeatFile", "file_of", "seat_triples", "link_seats", "coordinate"]
 
-SOURCES = Path(__file__).resolve().parent / "sources"
 #: what a national file's id may be to become the last segment of a seat's IRI
 SEAT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -93,11 +91,6 @@ class SeatFile:
             shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows or ()) > 10 else "") if rows else ""
             said.append(f"{n} {why}" + (f" : ligne(s) {shown}" if shown else ""))
         return ", ".join(said) or "aucune"
-
-
-def description(name: str) -> dict:
-    """The declarative description ``ingest/sources/<name>.yaml``."""
-    return yaml.safe_load((SOURCES / f"{name}.yaml").read_text(encoding="utf-8"))
 
 
 def file_of(desc: dict, shared: Path) -> tuple[Path | None, str | None, Problem | None]:

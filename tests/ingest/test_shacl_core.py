@@ -141,15 +141,17 @@ def _seats_data(national, geo, text: str, communes: set[str]):
 def test_the_national_seats_give_the_same_results(national, geo):
     """The seats of the national files (France services, FINESS) as the build validates them, and
     the same with one seat broken: both engines agree."""
-    from ingest import build, seats
+    from ingest import national_sources, seats
 
     checked = 0
-    for name, reader in build.SEAT_READERS.items():
-        desc = seats.description(name)
+    described, problems = national_sources.sources()
+    assert described and problems == []
+    for source in described:
+        desc = source.description
         path, digest, problem = seats.file_of(desc, national.shared)
         if path is None:
             continue
-        read = reader(desc, path, digest, geo)
+        read = source.read(desc, path, digest, geo)
         text = seats.seat_triples(read)
         communes = {s.commune for s in read.seats}
         ours, reference = both_engines(_seats_data(national, geo, text, communes))

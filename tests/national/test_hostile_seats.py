@@ -14,7 +14,7 @@ import pytest
 from rdflib import RDFS
 
 from core.settings import Settings
-from ingest import finess, france_services, geography, seats
+from ingest import finess, france_services, geography, national_sources, seats
 from ingest._fastgraph import ntriples_terms
 
 NAMES = ['Maison "France services" \\ Muret', "deux\nlignes\rici", "a > b < c", "tab\tet\u2028séparateur", "}{|^`"]
@@ -35,7 +35,7 @@ def _read_back(text: str) -> set[str]:
 
 
 def test_france_services_rows(tmp_path, geo):
-    desc = seats.description(france_services.NAME)
+    desc = national_sources.source("france-services").description
     fields = desc["fields"]
     header = [fields["id"], fields["name"], fields["commune"], fields["latitude"], fields["longitude"],
               *fields["kind"], fields["labelled"]]
@@ -59,7 +59,7 @@ def test_france_services_rows(tmp_path, geo):
 
 
 def test_finess_rows(tmp_path, geo):
-    desc = seats.description(finess.NAME)
+    desc = national_sources.source("finess").description
     category = next(iter(desc["categories"]))
 
     def ege(number, name, siret=None):

@@ -13,7 +13,7 @@ import pytest
 
 from core.errors import RegistryInvalid
 from core.settings import PROJECT_ROOT, Settings
-from ingest import finess, france_services, geography, seats
+from ingest import finess, geography, national_sources, seats
 from ingest.build import build
 from queries.seats import nearby, seats_layer
 from store.session import open_backend
@@ -28,15 +28,15 @@ def geo():
     return geography.load(Settings.from_env().geography)
 
 
-def _read(name, reader, geo):
-    desc = seats.description(name)
-    path, digest, problem = seats.file_of(desc, SHARED)
-    assert problem is None and digest == desc["sha256"]
-    return reader(desc, path, digest, geo)
+def _read(name, geo):
+    source = national_sources.source(name)
+    path, digest, problem = seats.file_of(source.description, SHARED)
+    assert problem is None and digest == source.sha256
+    return source.read(source.description, path, digest, geo)
 
 
 def test_france_services_loads_whole(geo):
-    read = _read(france_services.NAME, france_services.read, geo)
+    read = _read("france-services", geo)
     assert read.rows == len(read.seats) == 2845 and not read.skipped
     by_departement = Counter(geo.communes[s.commune].departement for s in read.seats)
     assert by_departement["31"] == 27 and by_departement["48"] == 20
@@ -46,7 +46,7 @@ def test_france_services_loads_whole(geo):
 
 
 def test_finess_loads_active_establishments_of_scheme_types(geo):
-    read = _read(finess.NAME, finess.read, geo)
+    read = _read("finess", geo)
     found = {s.finess: s for s in read.seats}
     kinds = Counter(s.type for s in read.seats)
     assert {"LHSS", "LAM", "ACT", "EMSP"} <= set(kinds)
@@ -68,7 +68,7 @@ def test_a_closed_establishment_is_not_active():
 
 
 def test_a_changed_file_is_refused(tmp_path):
-    desc = seats.description(france_services.NAME)
+    desc = national_sources.source("france-services").description
     (tmp_path / desc["file"]).parent.mkdir(parents=True)
     (tmp_path / desc["file"]).write_text("id_fs\n1\n")
     _, _, problem = seats.file_of(desc, tmp_path)
@@ -79,7 +79,7 @@ def test_a_changed_file_is_refused(tmp_path):
 def test_seat_shapes_report_the_file_and_row(geo, tmp_path):
     from ingest.validate import validate_seats
 
-    read = _read(finess.NAME, finess.read, geo)
+    read = _read("finess", geo)
     bad = read.seats[0].__class__(**{**read.seats[0].__dict__, "latitude": "123.5", "finess": "12345"})
     read.seats[:] = [bad]
     problems = validate_seats(seats.seat_triples(read), {bad.commune}, geo, tmp_path,
