@@ -25,4 +25,4 @@ def recall(path: Path) -> object | None:
 def remember(path: Path, value: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # atomic: a concurrent build reads the whole entry or none
-    atomic.write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    atomic.write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), durable=False)

@@ -154,7 +154,7 @@ def _part_put(path: Path, part: RegistryGraph) -> None:
     nt = path.with_suffix(".nt")
     if text:
         nt.parent.mkdir(parents=True, exist_ok=True)
-        atomic.write_text(nt, text)
+        atomic.write_text(nt, text, durable=False)
     part.ntriples = [nt] if text else []
     remember(path, part)
 
@@ -373,7 +373,7 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
             if cards is not None:
                 remember(cards_entry, cards)
             marker.parent.mkdir(parents=True, exist_ok=True)
-            atomic.write_text(marker, "ok\n")
+            atomic.write_text(marker, "ok\n", durable=False)
 
     _run(pool, jobs, done)
     return sorted(set(problems), key=lambda p: (p.file, p.entry, p.field, p.rule))

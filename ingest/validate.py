@@ -290,7 +290,7 @@ def validate_seats(text: str, communes: set[str], geo: Geography, cache_dir: Pat
         return problems_from_results(results, locate)
     if marker is not None:
         marker.parent.mkdir(parents=True, exist_ok=True)
-        atomic.write_text(marker, "ok\n")
+        atomic.write_text(marker, "ok\n", durable=False)
     return []
 
 
