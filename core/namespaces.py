@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 __all__ = ["BASE", "Namespace", "M", "IGEO", "ORG", "PROV", "SKOS", "DCTERMS", "GEO", "TYPE", "PUBLIC", "ROLE", "STATUS",
-           "NAMESPACES", "KINDS", "ENTRY_ID", "iri", "local", "entry_iri"]
+           "NAMESPACES", "KINDS", "ENTRY_ID", "ENTRY_ID_CHARS", "iri", "local", "entry_iri"]
 
 BASE = "https://w3id.org/maillage/"
 
@@ -63,6 +63,8 @@ def local(uri: str) -> str:
 
 #: what an id of the registry looks like (see ingest/registry.py): anything else names nothing
 ENTRY_ID = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")  # \Z: "$" would let a final newline into an IRI
+#: the longest id or code the registry takes, and the longest the API reads in a path (``api/limits.py``)
+ENTRY_ID_CHARS = 100
 
 _ENTRY_WORDS = {"instance": "dispositif", "actor": "acteur"}
 

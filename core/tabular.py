@@ -24,7 +24,7 @@ from typing import Any
 
 from core import jsonable
 
-__all__ = ["to_csv", "flat", "cell", "uncell", "table", "unflat", "to_xlsx", "JOIN"]
+__all__ = ["to_csv", "flat", "cell", "uncell", "table", "unflat", "to_xlsx", "JOIN", "NOT_IN_XML"]
 
 JOIN = " | "
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -119,9 +119,20 @@ def to_csv(items: Sequence[Any], delimiter: str = ",", bom: bool = False) -> str
     return out.getvalue()
 
 
+#: what XML 1.0, so an XLSX cell, cannot hold (openpyxl refuses it): written as ``<U+0007>``
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, str) and NOT_IN_XML.search(value):
+        return NOT_IN_XML.sub(lambda m: f"<U+{ord(m.group()):04X}>", value)
+    return value
+
+
 def to_xlsx(items: Sequence[Any], title: str = "Maillage") -> bytes:
     """``items`` as an XLSX workbook of one sheet (header row frozen); every cell is text, never a
-    formula, whatever it starts with."""
+    formula, whatever it starts with; a character XML cannot hold (a control character from a
+    national file) is written out as ``<U+0007>`` rather than failing the whole table."""
     from openpyxl import Workbook  # only an XLSX export needs it
 
     columns, rows = table(items)
@@ -130,7 +141,7 @@ def to_xlsx(items: Sequence[Any], title: str = "Maillage") -> bytes:
     sheet.title = re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "Maillage"
     sheet.append(columns)
     for row in rows:
-        sheet.append([uncell(row.get(c, "")) for c in columns])
+        sheet.append([_xlsx_cell(uncell(row.get(c, ""))) for c in columns])
     for line in sheet.iter_rows(min_row=2):
         for value in line:
             if isinstance(value.value, str) and value.value.startswith("="):

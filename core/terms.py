@@ -61,7 +61,8 @@ TERRITORY_HELP = "attendu departement:31, region:76, epci:200068641, commune:313
 
 def match_territory(text: object) -> tuple[str, str] | None:
     """``"epci:200068641"`` → ``("epci", "200068641")``; None when malformed."""
-    match = TERRITORY_REF.match(str(text).strip()) if text is not None else None
+    # spaces around are forgiven, a line break is not ("departement:31\n" is no reference)
+    match = TERRITORY_REF.match(str(text).strip(" ")) if text is not None else None
     return (match.group(1), match.group(2)) if match else None
 
 

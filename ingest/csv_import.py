@@ -29,7 +29,9 @@ _SCOPE = re.compile(r"^(region-)?([0-9]{2,3}|2A|2B)\b")
 
 
 def _blank(value: str | None) -> str | None:
-    value = (value or "").strip()
+    """A cell's value, the spaces around it removed; a line break or a tab stays, for the reader to
+    refuse where it does not belong (an id), or keep (an excerpt)."""
+    value = (value or "").strip(" ")
     return value or None
 
 
@@ -132,9 +134,9 @@ def read_csv(path: Path, limits: Limits = LIMITS) -> tuple[dict | None, list[Pro
             }
             instances[ident] = (line, row, instance)
             if _blank(row["status"]):
-                instance["status"].append({"value": row["status"].strip(), "from": _blank(row["from"]), "source": citation})
+                instance["status"].append({"value": _blank(row["status"]), "from": _blank(row["from"]), "source": citation})
             if _blank(row["carrier"]):
-                instance["roles"].append({"role": "carrier", "actor": row["carrier"].strip(), "source": citation})
+                instance["roles"].append({"role": "carrier", "actor": _blank(row["carrier"]), "source": citation})
             document["instances"].append(instance)
         else:
             first, first_row, instance = known
@@ -147,7 +149,7 @@ def read_csv(path: Path, limits: Limits = LIMITS) -> tuple[dict | None, list[Pro
             "territory": _blank(row["territory"]),
             # kept as written: the registry's ages rule reads digits and reports anything else
             "ages": [_blank(row["age_min"]) or 0, _blank(row["age_max"]) or 120],
-            "publics": [p.strip() for p in (row["publics"] or "").split(";") if p.strip()] or None,
+            "publics": [p.strip(" ") for p in (row["publics"] or "").split(";") if p.strip(" ")] or None,
             "from": _blank(row["from"]),
             "to": _blank(row["to"]),
             "source": citation,

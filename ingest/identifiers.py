@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from rdflib import Literal, URIRef
 
+from .values import text_refusal
 from .vocabulary import M
 
 __all__ = ["IDENTIFIERS", "luhn_valid", "siret_valid", "identifier_triples", "identifier_problems"]
@@ -63,6 +64,10 @@ def identifier_problems(entry: dict) -> Iterator[tuple[str, str, str]]:
         if not isinstance(value, str):
             yield name, "identifiant-texte", (f"{name.upper()} à écrire entre guillemets (« \"{value}\" ») : "
                                               "sans guillemets, YAML peut changer le nombre (zéros en tête)")
+            continue
+        refused = text_refusal(value, name)
+        if refused:  # "775672272\n" would pass the shapes' "^[0-9]{9}$" and be published, never found
+            yield name, *refused
             continue
         if name == "siren" and len(value) == 9 and value.isdigit() and not luhn_valid(value):
             yield name, "cle-luhn", f"SIREN « {value} » : la clé de contrôle (Luhn) est fausse, vérifiez le numéro"

@@ -34,6 +34,7 @@ from .geography import Geography
 from .vocabulary import DCTERMS, M, ORG, PROV, PUBLIC, ROLE, STATUS, TYPE, iri
 from .privacy import personal_data
 from .identifiers import IDENTIFIERS, identifier_problems, identifier_triples
+from .values import length_refusal, number_refusal, shown, text_refusal, url_refusal
 
 __all__ = ["Where", "RegistryGraph", "joined_ntriples", "read_registry", "read_part", "read_yaml_part", "read_yaml_bytes", "registry_files", "conflicts",
            "merge_parts", "read_together", "read_entries", "merge_problems", "IGNORED", "REGISTRY_KINDS"]
@@ -258,6 +259,10 @@ class _Reader:
             self.out.problem(here, "type-valeur", f"« {name} » attend une valeur simple, pas {_kind_of(value)}")
             return None
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        refused = text_refusal(text, name)
+        if refused:
+            self.out.problem(here, *refused)
+            return None
         if name in PERSONAL:
             found = personal_data(text)
             if found:
@@ -268,9 +273,15 @@ class _Reader:
         """A code or id that goes into an IRI: a simple word, or reported."""
         if value is None:
             return None
+        refused = number_refusal(value, name) or (isinstance(value, str) and (text_refusal(value, name)
+                                                                               or length_refusal(value, name)))
+        if refused:
+            self.out.problem(where, *refused)
+            return None
         if isinstance(value, (list, dict, bool)) or not CODE.match(str(value)):
+            shown_value = f"« {shown(value)} »" if isinstance(value, str) else _kind_of(value)
             self.out.problem(where, "valeur-invalide",
-                             f"« {name} » : {_kind_of(value)} n'est pas un code valide (lettres, chiffres, « - », « . »)")
+                             f"« {name} » : {shown_value} n'est pas un code valide (lettres, chiffres, « - », « . »)")
             return None
         return str(value)
 
@@ -283,7 +294,7 @@ class _Reader:
             self.out.problem(
                 Where(where.file, where.entry, f"{where.field}.{name}".lstrip(".")),
                 "champ-inconnu",
-                f"champ inconnu « {name} » (champs permis : {', '.join(sorted(FIELDS[kind]))})",
+                f"champ inconnu « {shown(name)} » (champs permis : {', '.join(sorted(FIELDS[kind]))})",
             )
         return entry
 
@@ -335,7 +346,8 @@ class _Reader:
             self.g.add((d, M.confidence, _plain_literal(confidence)))
 
     def not_future(self, value: object, where: Where, what: str) -> None:
-        """A day a page was read, or a source attests a fact, cannot be after today."""
+        """A day a page was read, a document published, a fact attested, an inventory or a survey made
+        cannot be after today."""
         day = _as_date(value)
         if day is not None and day > dt.date.today():
             self.out.problem(where, "date-future", f"date de {what} dans le futur : {day.isoformat()} "
@@ -346,7 +358,7 @@ class _Reader:
         if parsed is None:
             self.out.problem(
                 where, "reference-territoire",
-                f"référence de territoire mal formée « {text} » (attendu commune:31395, epci:200068641, "
+                f"référence de territoire mal formée « {shown(str(text))} » (attendu commune:31395, epci:200068641, "
                 "departement:31, region:76 ou territoire:<id>)",
             )
             return None
@@ -358,8 +370,14 @@ class _Reader:
     def entry_id(self, entry: dict, kind: str, file: str, index: int, seen: dict[str, str]) -> str | None:
         ident = entry.get("id")
         where = Where(file, f"{kind}[{index}]", "id")
-        if ident is None or not ID.match(str(ident)):
-            self.out.problem(where, "identifiant", f"identifiant manquant ou invalide « {ident} » (lettres minuscules, chiffres, tirets)")
+        refused = number_refusal(ident, "id") or (isinstance(ident, str) and (text_refusal(ident, "id")
+                                                                              or length_refusal(ident, "id")))
+        if refused:
+            self.out.problem(where, *refused)
+            return None
+        if not isinstance(ident, str) or not ID.match(ident):
+            shown_id = shown(ident) if isinstance(ident, str) else ident
+            self.out.problem(where, "identifiant", f"identifiant manquant ou invalide « {shown_id} » (lettres minuscules, chiffres, tirets)")
             return None
         key = f"{kind}:{ident}"
         if key in seen:
@@ -384,9 +402,11 @@ class _Reader:
         if title:
             self.g.add((s, DCTERMS.title, Literal(title, lang="fr")))
         if entry.get("date") is not None:
-            date = self.date(entry["date"], Where(file, where.entry, "date"))
+            at = Where(file, where.entry, "date")
+            date = self.date(entry["date"], at)
             if date is not None:
                 self.g.add((s, DCTERMS.date, date))
+                self.not_future(entry["date"], at, "publication")
         if entry.get("retrieved") is not None:
             at = Where(file, where.entry, "retrieved")
             retrieved = self.date(entry["retrieved"], at)
@@ -395,7 +415,10 @@ class _Reader:
                 self.not_future(entry["retrieved"], at, "consultation")
         for name, prop in (("file", M.file), ("url", M.url), ("confidence", M.confidence)):
             value = self.text(entry, name, where)
-            if value:
+            refused = url_refusal(value) if name == "url" and value else None
+            if refused:
+                self.out.problem(Where(file, where.entry, name), *refused)
+            elif value:
                 self.g.add((s, prop, Literal(value)))
 
     def entry(self, kind: str, cls: URIRef, ident: str, entry: dict, file: str) -> tuple[URIRef, Where]:
@@ -523,9 +546,11 @@ class _Reader:
             self.g.add((s, M.territory, t))
             self.out.coverage_refs.append((at, file, str(entry.get("territory"))))
         if entry.get("as_of") is not None:
-            as_of = self.date(entry["as_of"], Where(file, ident, "as_of"))
+            at = Where(file, ident, "as_of")
+            as_of = self.date(entry["as_of"], at)
             if as_of is not None:
                 self.g.add((s, M.asOf, as_of))
+                self.not_future(entry["as_of"], at, "constat" if kind == "inventory" else "recensement")
         self.notes(s, entry, where)
 
     def status(self, n: URIRef, item: dict, here: Where) -> None:
@@ -699,8 +724,12 @@ def _read_file_fields(reader: _Reader, out: RegistryGraph, file: str, data: dict
     if (isinstance(scope, dict) and len(scope) == 1 and next(iter(scope)) in ("departement", "region")
             and isinstance(next(iter(scope.values())), (str, int)) and not isinstance(next(iter(scope.values())), bool)):
         kind, code = next(iter(scope.items()))
-        out.scopes[file] = (kind, str(code))
-        _check_file_name(out, file, kind, str(code))
+        refused = number_refusal(code, kind) or text_refusal(code, kind)
+        if refused:  # departement: 01 is the number 1, and "31\n" no code
+            out.problem(Where(file, "(fichier)", "scope"), *refused)
+        else:
+            out.scopes[file] = (kind, str(code))
+            _check_file_name(out, file, kind, str(code))
     elif data:
         out.problem(Where(file, "(fichier)", "scope"), "portee", "portée manquante : « scope: {departement: \"31\"} » ou « {region: \"76\"} »")
     sources = data.get("sources") or {}
@@ -708,6 +737,11 @@ def _read_file_fields(reader: _Reader, out: RegistryGraph, file: str, data: dict
         out.problem(Where(file, "sources", ""), "structure", "« sources » doit associer un identifiant à chaque source")
         sources = {}
     for key, entry in sources.items():
+        if number_refusal(key, "sources"):  # 2019: {…} is the number 2019 (and 010: {…} the number 8)
+            out.problem(Where(file, f"sources.{key}", ""), "identifiant-texte",
+                        f"clé de source lue comme le nombre {key} : écrire l'identifiant entre guillemets "
+                        "(« \"2019\": {…} ») ; sans guillemets, YAML lit 010 comme 8 et 0x1F comme 31")
+            continue
         reader.source(str(key), entry, file, out.sources)
 
 

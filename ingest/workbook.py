@@ -5,10 +5,13 @@ drop-downs of the allowed values (read from the ontology's SKOS notations), ever
 no date a spreadsheet would reformat). The first columns of a sheet locate its row in the registry (file,
 entry, position): they are not to be edited, and a row a workbook adds or loses is reported, not guessed.
 
-The import reads each YAML file with a round-trip parser (ruamel.yaml: comments, order, quotes and flow
-style kept) and changes only the values whose cell differs, so an unchanged workbook rewrites no byte and
-an edited cell is that one change in the file. A bad cell is a :class:`RegistryInvalid` whose problems
-name the sheet, the row and the column, in French; nothing is written then.
+The import reads the workbook through bounds (``_safe_xlsx``: its unpacked size, every row whatever the
+sheet's declared dimension, formulas kept as formulas), then each YAML file with a round-trip parser
+(ruamel.yaml: comments, order, quotes and flow style kept) and changes only the values whose cell
+differs, so an unchanged workbook rewrites no byte and an edited cell is that one change in the file. A
+bad cell (a formula, a control character, a web address that is none, a malformed value) is a
+:class:`RegistryInvalid` whose problems name the sheet, the row and the column, in French; nothing is
+written then, and the files changed are replaced together (``atomic.staged``).
 """
 
 from __future__ import annotations
@@ -19,18 +22,25 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import ScalarString
 
 from core import atomic
 from core.errors import Problem, RegistryInvalid
 from core.settings import PROJECT_ROOT
+from core.tabular import NOT_IN_XML
 from core.terms import parse_territory
 from store.cards import INFERRED, VERIFIED
+
+from ._safe_xlsx import read_sheets
+from ._safe_yaml import LIMITS
+from .values import shown, text_refusal, url_refusal
 
 __all__ = ["SHEETS", "export_workbook", "import_workbook", "yaml_io"]
 
@@ -149,12 +159,23 @@ def _text(value, kind: str) -> str | None:
 
 def _scoped(files: list[Path], scope: str | None, y: YAML) -> list[tuple[Path, object]]:
     level_code = parse_territory(scope) if scope else None
-    found = []
+    found, problems = [], []
     for path in files:
-        doc = y.load(path.read_text(encoding="utf-8"))
+        try:
+            doc = y.load(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, YAMLError) as err:  # not UTF-8, not YAML: `maillage check` says where
+            problems.append(Problem(path.name, "(fichier)", "", "fichier-illisible",
+                                    f"fichier illisible ({type(err).__name__}) : `maillage check` dit où ; rien n'est exporté"))
+            continue
+        if not isinstance(doc, dict):
+            problems.append(Problem(path.name, "(fichier)", "", "structure", "le fichier n'est pas un dictionnaire YAML ; "
+                                                                            "rien n'est exporté"))
+            continue
         declared = {(str(k), str(v)) for k, v in (doc.get("scope") or {}).items()}
         if level_code is None or level_code in declared:
             found.append((path, doc))
+    if problems:
+        raise RegistryInvalid(problems)
     return found
 
 
@@ -174,6 +195,7 @@ def export_workbook(registry: Path, target: Path, scope: str | None = None) -> i
             lists.cell(row, col, value)
     lists.sheet_state = "hidden"
     written = 0
+    unwritable: list[Problem] = []
     for sheet in SHEETS:
         ws = book.create_sheet(sheet.name, len(book.sheetnames) - 1)
         locators = ["fichier", "dispositif", "n°"] if sheet.nested else ["fichier", "clé"]
@@ -181,8 +203,16 @@ def export_workbook(registry: Path, target: Path, scope: str | None = None) -> i
         ws.append(headers)
         for path, doc in docs:
             for (entry, position), record in _records(doc, sheet):
-                ws.append([path.name, entry, *([position] if sheet.nested else []),
-                           *(_text(_get(record, c.path), c.kind) for c in sheet.columns)])
+                values = [_text(_get(record, c.path), c.kind) for c in sheet.columns]
+                named = [("id", entry), *((".".join(map(str, c.path)), v) for c, v in zip(sheet.columns, values))]
+                bad = [Problem(path.name, shown(entry), f"{sheet.key}[{int(position) - 1}].{field}" if position else field,
+                               "caractere-controle", f"« {shown(value[:60])} » : un caractère de contrôle qu'aucun classeur ne "
+                               "peut contenir ; corrigez le registre (`maillage check` dit lesquels) avant l'export")
+                       for field, value in named if value and NOT_IN_XML.search(value)]
+                if bad:
+                    unwritable += bad
+                    continue
+                ws.append([path.name, entry, *([position] if sheet.nested else []), *values])
                 written += 1
         for cell in ws[1]:
             cell.font = Font(bold=True)
@@ -203,6 +233,8 @@ def export_workbook(registry: Path, target: Path, scope: str | None = None) -> i
                 ws.add_data_validation(check)
                 letter = ws.cell(1, offset).column_letter
                 check.add(f"{letter}2:{letter}{max(ws.max_row, 2) + 500}")
+    if unwritable:
+        raise RegistryInvalid(unwritable)
     target.parent.mkdir(parents=True, exist_ok=True)
     # made in memory, then written at once: openpyxl's zip writer, stopped by a full disk, would
     # try again (and print its error) whenever it is collected
@@ -249,6 +281,25 @@ def _parse(text: str | None, column: Column, current, allowed: dict[str, list[st
     return text
 
 
+class _Refused(ValueError):
+    """A cell refused by one of the registry's named rules (``values``)."""
+
+    def __init__(self, rule: str, message: str):
+        super().__init__(message)
+        self.rule = rule
+
+
+def _check(text: str | None, column: Column) -> None:
+    """What a cell may hold whatever its column (``values``): :class:`_Refused` otherwise."""
+    if text is None:
+        return
+    if len(text) > LIMITS.field_chars:
+        raise _Refused("champ-trop-long", f"cellule de {len(text)} caractères (au plus {LIMITS.field_chars})")
+    refused = text_refusal(text, column.path[-1]) or (column.path[-1] == "url" and url_refusal(text))
+    if refused:
+        raise _Refused(*refused)
+
+
 def _same(a, b) -> bool:
     return (list(a) if isinstance(a, list) else a) == (list(b) if isinstance(b, list) else b)
 
@@ -269,26 +320,33 @@ def _set(record, path: tuple, value, current) -> None:
         record[last] = value
 
 
+def _formula(rows: list[tuple], sheet: str, row: int, column: int) -> Problem:
+    """A formula refused where it is: its value would be whatever the last spreadsheet cached, or nothing."""
+    header = rows[0][column - 1] if rows and len(rows[0]) >= column else None
+    formula = str(rows[row - 1][column - 1])
+    return Problem(f"feuille « {sheet} »", f"ligne {row}", f"colonne « {header or get_column_letter(column)} »", "formule",
+                   f"formule « {formula[:60]} » refusée : le registre garde des valeurs, pas des calculs (sans "
+                   "tableur, la formule n'a pas de valeur) ; écrivez la valeur elle-même.")
+
+
 def import_workbook(source: Path, registry: Path) -> list[Path]:
     """Write the workbook's values back into the registry's files; the files changed. Nothing is written
     when a cell is bad (:class:`RegistryInvalid` names each sheet, row and column)."""
     y = yaml_io()
-    try:
-        book = load_workbook(source, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError) as err:
-        raise RegistryInvalid([Problem(source.name, "classeur", "", "classeur-illisible",
-                                       f"Classeur illisible : {err}")]) from err
+    book, problems = read_sheets(source, [sheet.name for sheet in SHEETS])
+    if problems:
+        raise RegistryInvalid(problems)
+    problems = [_formula(book.rows[name], name, row, column) for name, row, column in book.formulas]
     allowed = _allowed()
     docs: dict[str, object] = {}
     changed: set[str] = set()
-    problems: list[Problem] = []
     seen: dict[str, set] = {}
     for sheet in SHEETS:
-        if sheet.name not in book.sheetnames:
+        if sheet.name not in book.rows:
             problems.append(Problem(f"feuille « {sheet.name} »", "", "", "feuille-manquante",
                                     f"La feuille « {sheet.name} » manque au classeur."))
             continue
-        rows = book[sheet.name].iter_rows(values_only=True)
+        rows = iter(book.rows[sheet.name])
         headers = [_cell(h) for h in next(rows, ())]
         width = 3 if sheet.nested else 2
         expected = (["fichier", "dispositif", "n°"] if sheet.nested else ["fichier", "clé"]) + [c.header for c in sheet.columns]
@@ -305,7 +363,7 @@ def import_workbook(source: Path, registry: Path) -> list[Path]:
             path = registry / name
             if not re.fullmatch(r"[A-Za-z0-9_-]+\.yaml", name) or not path.is_file():
                 problems.append(Problem(*where, "colonne « fichier »", "fichier-inconnu",
-                                        f"Fichier du registre inconnu : « {name} »."))
+                                        f"Fichier du registre inconnu : « {shown(name)} »."))
                 continue
             if name not in docs:
                 docs[name] = y.load(path.read_text(encoding="utf-8"))
@@ -322,9 +380,11 @@ def import_workbook(source: Path, registry: Path) -> list[Path]:
             for column, text in zip(sheet.columns, cells[width:]):
                 current = _get(record, column.path)
                 try:
+                    _check(text, column)
                     value = _parse(text, column, current, allowed)
                 except ValueError as err:
-                    problems.append(Problem(*where, f"colonne « {column.header} »", "cellule-invalide", f"{err}."))
+                    problems.append(Problem(*where, f"colonne « {column.header} »", getattr(err, "rule", "cellule-invalide"),
+                                            f"{err}."))
                     continue
                 if not _same(_text(current, column.kind) and _parse(_text(current, column.kind), column, current, {}), value):
                     _set(record, column.path, value, current)

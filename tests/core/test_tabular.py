@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from core.tabular import cell, to_csv
+from core.tabular import cell, to_csv, to_xlsx
 
 
 @pytest.mark.parametrize("text", ["=cmd|' /C calc'!A0", "+33 5 61", "-2+3", "-3", "@SUM(A1)", "\tx", "\rx",
@@ -28,3 +28,13 @@ def test_rows_escape_nested_fields_and_joined_lists():
     # a list of records also has its numbered columns (decision 0030), escaped alike
     assert out == [{"name": "'=1+1", "ages.min": "-1", "ages.max": "12", "tags": "'-a | b", "one": "-4", "who": "'@x",
                     "who.1.name": "'@x"}]
+
+
+def test_an_xlsx_table_writes_out_what_no_cell_can_hold():
+    """A control character (from a national file: the registry refuses them) fails no table."""
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(to_xlsx([{"name": "Maison\x07 \u202eFS", "note": "a\nb"}])))
+    assert list(book.active.iter_rows(values_only=True))[1] == ("Maison<U+0007> \u202eFS", "a\nb")

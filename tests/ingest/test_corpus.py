@@ -240,6 +240,40 @@ CASES = [
     ("CSV named without a scope", csv(ROW, name="suivi.csv"), "suivi.csv", "(fichier)", "portee"),
     ("CSV phone in a name", csv(ROW.replace("Essai", "Essai 05 61 00 00 00")), "31-suivi.csv", "x-1", "donnee-personnelle-telephone"),
     ("CSV ages in words", csv(ROW.replace(",0,12,", ",zero,douze,")), "31-suivi.csv", "x-1", "type-ages"),
+    # -- values refused at the door: ids and codes whole and as text, no control or direction character,
+    # web addresses, dates of documents, inventories and surveys not after today (issue 29)
+    ("id with a final line break", text("id: ilc-toulouse-sud", 'id: "ilc-toulouse-sud\\n"'), "31.yaml", "instance[0]", "caractere-controle"),
+    ("id: 010 (YAML's octal 8)", text("id: ilc-toulouse-sud", "id: 010"), "31.yaml", "instance[0]", "identifiant-texte"),
+    ("id: 0x1F (YAML's 31)", text("id: ilc-toulouse-sud", "id: 0x1F"), "31.yaml", "instance[0]", "identifiant-texte"),
+    ("150-character id", text("id: ilc-toulouse-sud", "id: " + "i" * 150), "31.yaml", "instance[0]", "identifiant-long"),
+    ("actor named by a number", put(ROLE + ["actor"], 8), "31.yaml", INST, "identifiant-texte"),
+    ("scope code 0x1F", text('scope: {departement: "31"}', "scope: {departement: 0x1F}"), "31.yaml", "(fichier)", "identifiant-texte"),
+    ("territory with a final line break", put(COV + ["territory"], "territoire:toulouse-sud\n"), "31.yaml", INST, "reference-territoire"),
+    ("public with a final line break", put(COV + ["publics"], ["enfants\n"]), "31.yaml", INST, "caractere-controle"),
+    ("bell in a name", put(["instances", 0, "name"], "ILC \x07Toulouse-Sud"), "31.yaml", INST, "caractere-controle"),
+    ("right-to-left override in a name", put(["instances", 0, "name"], "ILC \u202eduS-esuoluoT"), "31.yaml", INST, "caractere-controle"),
+    ("line break in a name", put(["instances", 0, "name"], "ILC\nToulouse-Sud"), "31.yaml", INST, "caractere-controle"),
+    ("zero-width space in an actor's name", put(ACTOR + ["name"], "RAP\u200b31"), "31.yaml", "rap31", "caractere-controle"),
+    ("C1 control in a function", text('function: "chargé de mission"', 'function: "chargé\\x85de mission"'), "31.yaml", INST,
+     "caractere-controle"),
+    ("vertical tab in an excerpt", put(COV + ["source", "excerpt"], "celles des\x0b0-12 ans"), "31.yaml", INST, "caractere-controle"),
+    ("direction isolate in a source title", put(["sources", "rap31-2019", "title"], "RAP 31 \u2067x\u2069"), "31.yaml",
+     "sources.rap31-2019", "caractere-controle"),
+    ("SIREN with a final line break", put(ACTOR + ["siren"], "775672272\n"), "31.yaml", "rap31", "caractere-controle"),
+    ("javascript: source address", put(["sources", "rap31-2019", "url"], "javascript:alert(1)"), "31.yaml", "sources.rap31-2019",
+     "adresse-web"),
+    ("data: source address", put(["sources", "rap31-2019", "url"], "data:text/html,<script>alert(1)</script>"), "31.yaml",
+     "sources.rap31-2019", "adresse-web"),
+    ("source dated 2099", text("date: 2019-12-31", "date: 2099-12-31"), "31.yaml", "sources.rap31-2019", "date-future"),
+    ("inventory as of 2099", append("inventories:\n  - {id: ilc-31, type: ILC, territory: departement:31, as_of: 2099-12-31,"
+                                    " source: {ref: rap31-2019, excerpt: \"celles des 0-12 ans\"}}\n"), "31.yaml", "ilc-31", "date-future"),
+    ("survey as of 2099", put(["surveyed"], [{"id": "s31", "territory": "departement:31", "as_of": "2099-01-01"}]), "31.yaml", "s31",
+     "date-future"),
+    ("CSV id with a line break", csv(ROW.replace("x-1,", '"x-1\n",', 1)), "31-suivi.csv", "instance[0]", "caractere-controle"),
+    ("CSV javascript: address", csv(ROW.replace("https://example.org", "javascript:alert(1)")), "31-suivi.csv", "sources.31-suivi-l2",
+     "adresse-web"),
+    ("CSV source dated 2099", csv(ROW.replace("2024-01-01", "2099-01-01")), "31-suivi.csv", "sources.31-suivi-l2", "date-future"),
+    ("CSV right-to-left override in a name", csv(ROW.replace("Essai", "Essai \u202e")), "31-suivi.csv", "x-1", "caractere-controle"),
     # -- the build compared with the live one
     ("every instance removed", doc(lambda d: d.pop("instances")), "(registre)", "(construction)", "retrecissement"),
 ]
@@ -253,9 +287,13 @@ def live(tmp_path_factory, registry_copy):
     return settings
 
 
-def _snapshot(settings) -> tuple[str, str]:
+def _snapshot(settings) -> tuple[str, str, dict]:
+    """The live build (its link, its record, every file of its folder) and every file of the live
+    registry and documents: what a refused build must leave as it was (the cache may learn)."""
     current = settings.data_dir / "current"
-    return os.readlink(current), (current / "build.json").read_text()
+    folders = (current.resolve(), settings.registry, settings.shared)
+    files = {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for folder in folders for p in folder.rglob("*") if p.is_file()}
+    return os.readlink(current), (current / "build.json").read_text(), files
 
 
 def broken_copy(live, tmp_path, mutate):
@@ -340,3 +378,19 @@ def test_cli_build_refuses_the_bracket_bomb_and_the_shrink(live, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Réduction acceptée" in done.stderr and "0 (en service : 1, -1) dispositifs" in done.stderr
     build(live, accept_shrink=True)  # the small registry live again
+
+
+def test_cli_check_names_every_value_refused_at_the_door(live, tmp_path):
+    """A final line break in an id made ``maillage check`` exit 70 without naming file, entry or rule
+    (issue 29); with a SIREN like it, a direction control and a ``javascript:`` address, it is a report."""
+    before = _snapshot(live)
+    broken = broken_copy(live, tmp_path, both(
+        text("id: ilc-toulouse-sud", 'id: "ilc-toulouse-sud\\n"'), text('name: "RESO"', 'name: "RESO \\u202e"'),
+        put(ACTOR + ["siren"], "775672272\n"), put(["sources", "rap31-2019", "url"], "javascript:alert(1)")))
+    done = _cli(broken, "check")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    for entry, rule in (("instance[0]", "caractere-controle"), ("reso", "caractere-controle"), ("rap31", "caractere-controle"),
+                        ("sources.rap31-2019", "adresse-web")):
+        assert f"31.yaml · entrée « {entry} »" in done.stderr and f"règle : {rule}" in done.stderr, (entry, done.stderr)
+    assert "<U+202E>" in done.stderr and "\\n" in done.stderr
+    assert _snapshot(live) == before

@@ -38,6 +38,9 @@ HOSTILE = [
     '"', "'", ",", ":", "- ", "#", "\n", "  ", "|\n", ">\n", "<<: {}", "Dr Jean Dupont", "06 12 34 56 78",
     "marie.martin@gmail.com", "../../etc/passwd", "/etc/passwd", "commune:99999", "x" * 11_000, "\u00e9", "\ufeff",
     "ages: 12", "scope: {region: \"76\"}", "from: 2030-01-01", "to: 1990-01-01",
+    # values that passed the reader and broke a later step (issue 29)
+    '"x\\n"', "\x07", "\u202e", "\u2028", "\u200b", "\x85", "010", "0x1F", "javascript:alert(1)", "data:,x", "2099-01-01",
+    "i" * 150,
 ]
 
 _edit = st.one_of(

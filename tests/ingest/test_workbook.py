@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -133,3 +134,118 @@ def test_import_on_a_full_disk_changes_no_file_and_says_why(book, registry, monk
     assert _same_as_real(registry) == [] and temporary_files(registry) == []
     monkeypatch.undo()
     assert [p.name for p in import_workbook(book, registry)] == ["31.yaml", "48.yaml"]
+
+
+# --- values refused at the door (issue 29): each leaves every registry file as it was ------------------
+
+def _refused(book, registry) -> list:
+    with pytest.raises(RegistryInvalid) as err:
+        import_workbook(book, registry)
+    assert _same_as_real(registry) == []
+    assert not [p for p in registry.iterdir() if p.name.startswith(".")]  # no temporary file either
+    return err.value.problems
+
+
+def _rewritten(book, member: str, change) -> None:
+    """Rewrite one file inside the workbook's zip (what a spreadsheet other than openpyxl may write)."""
+    import zipfile
+
+    with zipfile.ZipFile(book) as old:
+        parts = {info.filename: old.read(info) for info in old.infolist()}
+    parts[member] = change(parts[member])
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as new:
+        for name, data in parts.items():
+            new.writestr(name, data)
+
+
+def _sheet_file(book, name: str) -> str:
+    """The zip member of sheet ``name`` (openpyxl numbers them in the workbook's order)."""
+    return f"xl/worksheets/sheet{load_workbook(book).sheetnames.index(name) + 1}.xml"
+
+
+def test_a_formula_cell_is_refused_by_sheet_row_and_column(book, registry):
+    wb = load_workbook(book)
+    row = _row(wb["dispositifs"], clé="dac-31")
+    row["description"].value = '=CONCAT("DAC ", "31")'
+    number = row["description"].row
+    wb.save(book)
+    (problem,) = _refused(book, registry)
+    assert (problem.file, problem.entry, problem.field, problem.rule) == (
+        "feuille « dispositifs »", f"ligne {number}", "colonne « description »", "formule")
+    assert "CONCAT" in problem.message and "valeur" in problem.message
+
+
+def test_rows_past_the_declared_dimension_are_read(book, registry):
+    wb = load_workbook(book)
+    ws = wb["couvertures"]
+    last = ws.max_row
+    for cell in ws[last]:
+        if cell.column == 5:  # « âges »
+            cell.value = "douze ans"
+    wb.save(book)
+    member = _sheet_file(book, "couvertures")
+    # what a spreadsheet that counts badly declares: two rows, two columns
+    _rewritten(book, member, lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:B2"/>', xml, count=1))
+    problems = _refused(book, registry)
+    assert [(p.entry, p.field, p.rule) for p in problems] == [(f"ligne {last}", "colonne « âges »", "cellule-invalide")]
+
+
+@pytest.mark.parametrize("damage", ["not a zip", "cut short", "empty"])
+def test_a_file_that_is_no_workbook_is_unreadable_not_a_crash(book, registry, tmp_path, damage):
+    raw = book.read_bytes()
+    book.write_bytes({"not a zip": b"fichier,ligne\n31.yaml,1\n", "cut short": raw[:len(raw) // 2], "empty": b""}[damage])
+    (problem,) = _refused(book, registry)
+    assert (problem.file, problem.rule) == (book.name, "classeur-illisible")
+    env = dict(os.environ, MAILLAGE_REGISTRY=str(registry), MAILLAGE_DATA_DIR=str(tmp_path / "var"))
+    done = subprocess.run([sys.executable, "-m", "cli", "import-registry", str(book)], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert done.returncode == 1 and "classeur-illisible" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert _same_as_real(registry) == []
+
+
+def test_a_cell_too_long_unpacked_is_refused_before_it_is_read(book, registry):
+    member = _sheet_file(book, "dispositifs")
+    _rewritten(book, member, lambda xml: xml.replace(b"<t>ILC", b"<t>" + b"x" * 100_000 + b"ILC", 1))
+    (problem,) = _refused(book, registry)
+    assert problem.rule == "cellule-trop-longue" and member in problem.message
+
+
+def test_a_workbook_too_large_unpacked_is_refused_before_it_is_read(book, registry):
+    """300 MB of one letter in a cell: a few hundred kB of zip, refused from the zip's directory."""
+    import zipfile
+
+    with zipfile.ZipFile(book) as old:
+        parts = {info.filename: old.read(info) for info in old.infolist()}
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as new:
+        for name, data in parts.items():
+            new.writestr(name, data)
+        with new.open("xl/sharedStrings.xml", "w", force_zip64=True) as huge:
+            for _ in range(300):
+                huge.write(b"x" * (1 << 20))
+    assert book.stat().st_size < 5 * 1024 * 1024
+    (problem,) = _refused(book, registry)
+    assert problem.rule == "classeur-trop-grand"
+
+
+def test_control_characters_and_addresses_are_refused_by_cell(book, registry):
+    wb = load_workbook(book)
+    name = _row(wb["dispositifs"], clé="dac-31")["nom"]
+    name.value = "DAC \u202e13"
+    address = _row(wb["sources"], **{"fichier": "31.yaml"})["adresse"]
+    address.value = "javascript:alert(1)"
+    wb.save(book)
+    found = {(p.entry, p.field, p.rule) for p in _refused(book, registry)}
+    assert (f"ligne {name.row}", "colonne « nom »", "caractere-controle") in found
+    assert (f"ligne {address.row}", "colonne « adresse »", "adresse-web") in found
+
+
+def test_export_of_a_registry_with_a_control_character_is_refused_by_name(registry, tmp_path):
+    """An unchecked registry whose name holds a BEL: no cell can hold it; the export says where."""
+    path = registry / "31.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('name: "DAC 31', 'name: "DAC \\a31', 1), encoding="utf-8")
+    target = tmp_path / "registre.xlsx"
+    with pytest.raises(RegistryInvalid) as err:
+        export_workbook(registry, target)
+    (problem,) = err.value.problems
+    assert (problem.file, problem.entry, problem.field, problem.rule) == ("31.yaml", "dac-31", "name", "caractere-controle")
+    assert "<U+0007>" in problem.message and not target.exists()
