@@ -39,7 +39,7 @@ def main() -> None:
     print(f"charge moyenne au début : {os.getloadavg()[0]:.2f}")
     started = time.perf_counter()
     geo = geography.load(settings.geography)
-    reg = read_registry(settings.registry, geo, csv_import.read_folder(settings.registry), settings.shared)
+    reg = read_registry(settings.registry, geo, csv_import.read_folder(settings.registry), settings.documents)
     territories = "".join(referenced_territories(reg, geo))
     print(f"registre lu en {time.perf_counter() - started:.1f} s")
 

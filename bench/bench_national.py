@@ -38,7 +38,7 @@ SELECT ?instance ?name ?territory WHERE {
 } ORDER BY ?instance"""
 
 
-def _load(geo, shared: Path) -> None:
+def _load(geo, documents: Path) -> None:
     from ingest import national_sources, seats
 
     for source in national_sources.sources()[0]:
@@ -46,7 +46,7 @@ def _load(geo, shared: Path) -> None:
         times = []
         for _ in range(3):
             started = time.perf_counter()
-            path, digest, problem = seats.file_of(desc, shared)
+            path, digest, problem = seats.file_of(desc, documents)
             assert problem is None and path is not None, problem
             read = reader(desc, path, digest, geo)
             text = seats.seat_triples(read)
@@ -79,7 +79,7 @@ def main() -> None:
         build(settings)
     try:
         geo = geography.load(settings.geography)
-        _load(geo, settings.shared)
+        _load(geo, settings.documents)
 
         import pyoxigraph as ox
         from running import running_service

@@ -44,6 +44,7 @@ __all__ = [
     "ProposalsFull",
     "AlreadyDecided",
     "SourceInvalid",
+    "SettingInvalid",
 ]
 
 
@@ -283,3 +284,10 @@ class SourceInvalid(MaillageError, ValueError):
     def __init__(self, file: str, field: str, reason: str):
         self.file, self.field, self.reason = file, field, reason
         super().__init__(f"Description de source nationale {file}, champ « {field} » : {reason}.")
+
+
+class SettingInvalid(MaillageError, ValueError):
+    """A setting's value (``MAILLAGE_<NAME>``) is not of its kind (``core/settings.py``)."""
+
+    status = 500
+    exit_code = 2

@@ -73,7 +73,7 @@ def _read_registry(settings: Settings, geo: geography.Geography, progress, paral
          f"  règles SHACL du registre et des sièges : pySHACL, plus lent (l'évaluateur rapide ne les fait pas : {why})")
     with worker_pool() if parallel else nullcontext() as pool:
         reg, shapes = read_and_validate(settings.registry, geo, csv_import.read_folder(settings.registry),
-                                        settings.shared, settings.data_dir / "cache", pool, progress)
+                                        settings.documents, settings.data_dir / "cache", pool, progress)
     seat_problems, seat_text = _read_seats(settings, geo, reg, progress)
     return reg, merge_problems(list(reg.problems) + seat_problems, shapes), seat_text
 
@@ -94,7 +94,7 @@ def _seats_of(settings: Settings, geo: geography.Geography, reg: RegistryGraph, 
     texts = []
     for source in described:
         desc = source.description
-        path, digest, problem = seats.file_of(desc, settings.shared)
+        path, digest, problem = seats.file_of(desc, settings.documents)
         if problem is not None:
             problems.append(problem)
             continue

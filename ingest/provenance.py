@@ -1,4 +1,4 @@
-"""Provenance checked against the documents themselves (the project's shared folder, setting ``shared``).
+"""Provenance checked against the documents themselves (the documents folder, setting ``documents``).
 
 * a source's ``file`` stays inside the documents folder: relative, no ``..``, no link that leads out;
 * the file exists, and every excerpt that cites it is found in it, once whitespace and typography are

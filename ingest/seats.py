@@ -93,10 +93,10 @@ class SeatFile:
         return ", ".join(said) or "aucune"
 
 
-def file_of(desc: dict, shared: Path) -> tuple[Path | None, str | None, Problem | None]:
-    """The described file under ``shared``, its SHA-256, and a problem if its bytes are not the ones
-    described (None, None, None when the documents folder does not hold it)."""
-    path = shared / desc["file"]
+def file_of(desc: dict, documents: Path) -> tuple[Path | None, str | None, Problem | None]:
+    """The described file under ``documents`` (the setting), its SHA-256, and a problem if its bytes are
+    not the ones described (None, None, None when the documents folder does not hold it)."""
+    path = documents / desc["file"]
     if not path.is_file():
         return None, None, None
     digest = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -24,12 +24,12 @@ def geography_cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("geography-cache")
 
 
-def _settings(data_dir: Path, registry: Path, cache: Path, shared: Path | None = None) -> Settings:
+def _settings(data_dir: Path, registry: Path, cache: Path, documents: Path | None = None) -> Settings:
     (data_dir / "cache").parent.mkdir(parents=True, exist_ok=True)
     link = data_dir / "cache"
     if not link.exists():
         link.symlink_to(cache, target_is_directory=True)
-    return Settings.from_env(data_dir=data_dir, registry=registry, backend="embedded", shared=shared)
+    return Settings.from_env(data_dir=data_dir, registry=registry, backend="embedded", documents=documents)
 
 
 def _shared_documents(registry: Path, folder: Path) -> Path:
@@ -40,7 +40,7 @@ def _shared_documents(registry: Path, folder: Path) -> Path:
     rules are always on. Each file is the real document when the project's documents are here; else a
     stand-in holding the excerpts the small registry cites from it (the real ones, quoted verbatim).
     """
-    real = Settings.from_env().shared
+    real = Settings.from_env().documents
     stand_ins: dict[Path, list[str]] = {}  # one file may be cited under several keys, by several files
     for path in sorted(registry.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -71,9 +71,9 @@ def _excerpts(node, key: str) -> list[str]:
 def pytest_sessionstart(session):
     """In CI the documents the registry cites must be here: without them the provenance rules
     (files exist, excerpts are verbatim) would not run on the real registry."""
-    shared = Settings.from_env().shared
-    if os.environ.get("CI", "").lower() == "true" and not shared.is_dir():
-        raise pytest.UsageError(f"CI=true mais le dossier des documents {shared} est absent : "
+    documents = Settings.from_env().documents
+    if os.environ.get("CI", "").lower() == "true" and not documents.is_dir():
+        raise pytest.UsageError(f"CI=true mais le dossier des documents {documents} est absent : "
                                 "les règles de provenance ne seraient pas vérifiées sur le registre réel.")
 
 

@@ -8,5 +8,5 @@ import pytest
 
 from core.settings import Settings
 
-NEEDS_NATIONAL_FILES = pytest.mark.skipif(not (Settings.from_env().shared / "reference" / "national").is_dir(),
+NEEDS_NATIONAL_FILES = pytest.mark.skipif(not (Settings.from_env().documents / "reference" / "national").is_dir(),
                                           reason="the shared documents hold the national files")

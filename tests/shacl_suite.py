@@ -19,7 +19,7 @@ from rdflib.namespace import SH
 from core.settings import Settings
 from ingest.shacl_core import path_of
 
-SUITE = Settings.from_env().shared / "conformance" / "shacl-core"
+SUITE = Settings.from_env().documents / "conformance" / "shacl-core"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")
 

@@ -17,7 +17,7 @@ from queries.dcat import ABOUT
 from queries.dumps import DUMPS
 from store.builds import current_build
 
-SHAPES = Settings.from_env().shared / "conformance" / "dcat-ap-3.0.1"
+SHAPES = Settings.from_env().documents / "conformance" / "dcat-ap-3.0.1"
 DCAT = "http://www.w3.org/ns/dcat#"
 pytestmark = pytest.mark.skipif(not SHAPES.is_dir(), reason="the shared documents hold the conformance suites")
 

@@ -74,6 +74,6 @@ def test_dumps_and_the_dcat_catalogue(client):
         assert int(g.value(d, DCAT.byteSize)) == len(body)
     nt = gzip.decompress(client.get("/v1/dumps/maillage.nt.gz").content).decode()
     assert "<https://w3id.org/maillage/instance/dac-31>" in nt
-    if (Settings.from_env().shared / "reference" / "national").is_dir():  # the seats' national files
+    if (Settings.from_env().documents / "reference" / "national").is_dir():  # the seats' national files
         assert "/seat/fs-1>" in nt
     assert client.get("/v1/dumps/nothing.txt").status_code == 404

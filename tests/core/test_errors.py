@@ -41,7 +41,8 @@ def test_every_error_class_declares_its_status_and_exit_code(cls):
 def test_statuses_and_exit_codes_are_those_the_doors_used_to_give():
     declared = {cls.__name__: (cls.status, cls.exit_code) for cls in _error_classes()}
     assert {name: declared.get(name) for name in BEFORE} == BEFORE
-    assert declared["SourceInvalid"] == (500, 2)  # new with the sources' model: a fault of the package
+    # new since: a broken description of a national source, a setting of the wrong kind (faults of the installation)
+    assert declared["SourceInvalid"] == declared["SettingInvalid"] == (500, 2)
 
 
 def test_no_error_class_is_declared_outside_core_errors():

@@ -24,7 +24,7 @@ from store.session import Session
 
 
 def _read(settings: Settings, geo):
-    reg = read_registry(settings.registry, geo, csv_import.read_folder(settings.registry), settings.shared)
+    reg = read_registry(settings.registry, geo, csv_import.read_folder(settings.registry), settings.documents)
     return reg, "".join(referenced_territories(reg, geo))
 
 
@@ -67,7 +67,7 @@ def test_the_real_registry_gives_the_same_cards(national, geo):
 def test_a_synthetic_region_gives_the_same_cards(national, geo, tmp_path):
     docs, truth = generate(geo, seed=11, regions=["53"])
     write(docs, truth, tmp_path)
-    reg, territories = _read(Settings.from_env(registry=tmp_path / "registry", shared=national.shared), geo)
+    reg, territories = _read(Settings.from_env(registry=tmp_path / "registry", documents=national.documents), geo)
     session = reference_session(reg.graph, territories)
     pairs = coverage_pairs(session)
     reference = card_facts(session, pairs)
@@ -92,7 +92,7 @@ def test_the_cards_made_beside_each_file_s_validation_are_the_registry_s(nationa
     write(docs, truth, tmp_path)
     cases = [(tmp_path / "registry", []), (national.registry, csv_import.read_folder(national.registry))]
     for n, (folder, extra) in enumerate(cases):
-        reg, problems = read_and_validate(folder, geo, extra, national.shared, None)
+        reg, problems = read_and_validate(folder, geo, extra, national.documents, None)
         assert problems == []
         territories = "".join(referenced_territories(reg, geo))
         reference = cards_of_ntriples(reg.ntriples_parts(), territories, whole.concepts)

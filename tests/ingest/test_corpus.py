@@ -299,9 +299,9 @@ def _snapshot(settings) -> tuple[str, str, dict]:
 def broken_copy(live, tmp_path, mutate):
     registry, shared = tmp_path / "registry", tmp_path / "shared"
     shutil.copytree(live.registry, registry)
-    shutil.copytree(live.shared, shared)
+    shutil.copytree(live.documents, shared)
     mutate(registry, shared)
-    return dataclasses.replace(live, registry=registry, shared=shared)
+    return dataclasses.replace(live, registry=registry, documents=shared)
 
 
 @pytest.mark.parametrize("case, mutate, file, entry, rule", CASES, ids=[c[0] for c in CASES])
@@ -349,7 +349,7 @@ def test_a_shrink_is_published_when_accepted(live, tmp_path):
 
 def test_documents_absent_says_so(live, tmp_path, capsys):
     said: list[str] = []
-    info = build(dataclasses.replace(live, shared=tmp_path / "no-documents"), progress=said.append)
+    info = build(dataclasses.replace(live, documents=tmp_path / "no-documents"), progress=said.append)
     assert info.sources == "sources non vérifiées"
     assert any("sources non vérifiées" in line for line in said)
     recorded = (live.data_dir / "current" / "build.json").read_text()
@@ -359,7 +359,7 @@ def test_documents_absent_says_so(live, tmp_path, capsys):
 
 def _cli(settings, *args):
     env = dict(os.environ, MAILLAGE_DATA_DIR=str(settings.data_dir), MAILLAGE_REGISTRY=str(settings.registry),
-               MAILLAGE_SHARED=str(settings.shared))
+               MAILLAGE_DOCUMENTS=str(settings.documents))
     return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, env=env, timeout=300)
 
 

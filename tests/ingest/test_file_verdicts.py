@@ -58,11 +58,11 @@ def _same(folder: Path, geo, shared: Path | None, cache: Path | None = None, poo
 
 
 def test_real_registry_says_the_same(geo, tmp_path, cut):
-    assert _same(PROJECT_ROOT / "registry", geo, Settings.from_env().shared, tmp_path / "cache") == []
-    reg, _ = _file_by_file(PROJECT_ROOT / "registry", geo, Settings.from_env().shared, tmp_path / "cache")
+    assert _same(PROJECT_ROOT / "registry", geo, Settings.from_env().documents, tmp_path / "cache") == []
+    reg, _ = _file_by_file(PROJECT_ROOT / "registry", geo, Settings.from_env().documents, tmp_path / "cache")
     assert any(" (instances " in label for label in reg.part_keys) == cut  # the slices were read and remembered
     # and again, from the remembered readings and verdicts
-    assert _same(PROJECT_ROOT / "registry", geo, Settings.from_env().shared, tmp_path / "cache") == []
+    assert _same(PROJECT_ROOT / "registry", geo, Settings.from_env().documents, tmp_path / "cache") == []
     assert list((tmp_path / "cache" / "registry").glob("*.valid"))
 
 
@@ -110,8 +110,8 @@ def test_an_id_repeated_in_two_slices_of_a_file_is_refused_as_in_a_whole_file(ge
 @pytest.mark.parametrize("case, mutate", [(c[0], c[1]) for c in CASES], ids=[c[0] for c in CASES])
 def test_corpus_case_says_the_same(geo, tmp_path, registry_copy, case, mutate, cut):
     settings = registry_copy(tmp_path / "copy", sorted((RESOURCES / "registry-small").iterdir()))
-    mutate(settings.registry, settings.shared)
-    _same(settings.registry, geo, settings.shared)
+    mutate(settings.registry, settings.documents)
+    _same(settings.registry, geo, settings.documents)
 
 
 def test_a_verdict_is_reused_only_for_the_same_content(geo, tmp_path, cut):

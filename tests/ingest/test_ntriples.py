@@ -20,7 +20,7 @@ from core.settings import Settings
 from ingest import _ntriples
 from ingest._fastgraph import _rdflib, ntriples_terms
 
-SUITES = Settings.from_env().shared / "conformance" / "n-triples"
+SUITES = Settings.from_env().documents / "conformance" / "n-triples"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 RDFT = Namespace("http://www.w3.org/ns/rdftest#")
 POSITIVE = {RDFT.TestNTriplesPositiveSyntax, RDFT.TestNTriplesPositiveC14N}

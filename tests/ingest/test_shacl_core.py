@@ -28,7 +28,7 @@ def geo(small_shared):
 
 @pytest.fixture(scope="module")
 def small_triples(small_shared, geo) -> list[tuple]:
-    reg = read_registry(small_shared.registry, geo, csv_import.read_folder(small_shared.registry), small_shared.shared)
+    reg = read_registry(small_shared.registry, geo, csv_import.read_folder(small_shared.registry), small_shared.documents)
     assert not reg.problems
     # in a fixed order: the random mutations pick triples by position (a set's order changes with
     # each process's hash seed; blank nodes, the vocabulary's, sort by their labels, which do too)
@@ -36,7 +36,7 @@ def small_triples(small_shared, geo) -> list[tuple]:
 
 
 def test_the_real_registry_gives_the_same_results(national, geo):
-    reg = read_registry(national.registry, geo, csv_import.read_folder(national.registry), national.shared)
+    reg = read_registry(national.registry, geo, csv_import.read_folder(national.registry), national.documents)
     ours, reference = both_engines(registry_data(reg, geo))
     assert ours == reference
 
@@ -148,7 +148,7 @@ def test_the_national_seats_give_the_same_results(national, geo):
     assert described and problems == []
     for source in described:
         desc = source.description
-        path, digest, problem = seats.file_of(desc, national.shared)
+        path, digest, problem = seats.file_of(desc, national.documents)
         if path is None:
             continue
         read = source.read(desc, path, digest, geo)

@@ -133,7 +133,7 @@ def test_the_evaluator_refuses_what_it_does_not_do():
 @pytest.fixture(scope="module")
 def small_triples(small_shared):
     geo = geography.load(small_shared.geography)
-    reg = read_registry(small_shared.registry, geo, csv_import.read_folder(small_shared.registry), small_shared.shared)
+    reg = read_registry(small_shared.registry, geo, csv_import.read_folder(small_shared.registry), small_shared.documents)
     return set(registry_data(reg, geo))
 
 
@@ -174,7 +174,7 @@ def test_a_new_shape_in_a_registry_is_enforced(small_shared, tmp_path, monkeypat
     geo = geography.load(small_shared.geography)
     said: list[str] = []
     _, problems = read_and_validate(small_shared.registry, geo, csv_import.read_folder(small_shared.registry),
-                                    small_shared.shared, None, progress=said.append)
+                                    small_shared.documents, None, progress=said.append)
     messages = {p.message.split(" (")[0] for p in problems}
     assert ("Il faut le numéro RNA de l’ILC Toulouse-Sud." if engine == "shacl_core"
             else "Une période de statut ne dit que son statut et ses dates.") in messages

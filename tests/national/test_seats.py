@@ -18,7 +18,7 @@ from ingest.build import build
 from queries.seats import nearby, seats_layer
 from store.session import open_backend
 
-SHARED = Settings.from_env().shared
+SHARED = Settings.from_env().documents
 NATIONAL = SHARED / "reference" / "national"
 pytestmark = pytest.mark.skipif(not NATIONAL.is_dir(), reason="the shared documents hold the national files")
 
@@ -172,7 +172,7 @@ def linked(tmp_path_factory, geography_cache):
     (shared / "seeds").mkdir()
     (shared / "seeds" / "finess-extrait.txt").write_text(
         "CROIX ROUGE FRANCAISE : LHSS VILLA D'HESTIA - VILLEURBANNE ; ACT VILLA D'HESTIA - VILLEURBANNE\n", encoding="utf-8")
-    settings = Settings.from_env(data_dir=root / "var", registry=root / "registry", backend="embedded", shared=shared)
+    settings = Settings.from_env(data_dir=root / "var", registry=root / "registry", backend="embedded", documents=shared)
     build(settings)
     return settings
 
