@@ -291,7 +291,7 @@ def _snapshot(settings) -> tuple[str, str, dict]:
     """The live build (its link, its record, every file of its folder) and every file of the live
     registry and documents: what a refused build must leave as it was (the cache may learn)."""
     current = settings.data_dir / "current"
-    folders = (current.resolve(), settings.registry, settings.shared)
+    folders = (current.resolve(), settings.registry, settings.documents)
     files = {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for folder in folders for p in folder.rglob("*") if p.is_file()}
     return os.readlink(current), (current / "build.json").read_text(), files
 
