@@ -22,8 +22,8 @@ from core.errors import AmbiguousPlace, InvalidQuery, MaillageError, PlaceNotFou
 from core.settings import VERSION, Settings
 from store.session import Session
 
-from . import (admin, analysis, caching, carte, changes, coverage, cypher, docs, exports, linked, places, proposals, schemes,
-               seats, sparql)
+from . import (admin, analysis, caching, carte, changes, coverage, cypher, docs, exports, fhir, linked, places, proposals,
+               schemes, seats, sparql)
 from .limits import RequestBounds, pause_refusal
 from .service import Service, backend
 
@@ -149,7 +149,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(InternalErrors)
     app.add_middleware(RequestBounds, limit=settings.max_body_kb * 1024)  # outermost: before any parsing
 
-    for module in (coverage, places, schemes, seats, linked, sparql, cypher, exports, analysis, changes, admin, proposals):
+    # fhir before linked: /id/fhir/… is a FHIR definition, not a node of the graph
+    for module in (coverage, places, schemes, seats, fhir, linked, sparql, cypher, exports, analysis, changes, admin, proposals):
         app.include_router(module.router)
 
     @app.get("/v1/health", summary="État du service et du graphe servi", tags=["service"])

@@ -24,6 +24,7 @@ from store.outlines import departement_of
 from store.session import Session
 
 from .actors import list_actors
+from .fhir_definitions import EXTENSION, FHIR_BASE, SCHEME_TYPES, narrative
 from .identifiers import identifiers_of
 from .instances import instance_detail
 
@@ -38,7 +39,6 @@ PUBLICS = {
     "demandeurs-asile": "personnes-exilees", "etrangers-primo-arrivants": "personnes-exilees",
     "personnes-sortant-detention": "personnes-en-situation-juridique-specifique", "femmes-victimes-violences": "femmes",
 }
-EXTENSION = BASE + "fhir/StructureDefinition/"
 SYSTEMS = {"siren": "https://sirene.fr/siren", "siret": "https://sirene.fr/siret",
            "finess": "urn:oid:1.2.250.1.71.4.2.2", "rna": "https://www.journal-officiel.gouv.fr/associations/rna"}
 
@@ -117,22 +117,33 @@ def _identifiers(found: dict[str, str]) -> list[dict]:
     return [{"system": SYSTEMS[scheme], "value": value} for scheme, value in sorted(found.items())]
 
 
+def _entry(resource: dict) -> dict:
+    """A Bundle entry: its ``fullUrl`` is ``[base]/[type]/[id]``, so that a relative reference
+    (``Organization/rap31``) resolves, against its own entry's base, to another entry."""
+    resource = {k: v for k, v in resource.items() if v is not None}
+    return {"fullUrl": f"{FHIR_BASE}/{resource['resourceType']}/{resource['id']}", "resource": resource}
+
+
 def fhir_bundle(session: Session, on: dt.date | None = None) -> dict:
     """A FHIR R4 ``Bundle`` (collection): ``Organization`` per actor, ``Location`` per territory covered,
-    ``HealthcareService`` per instance with its coverage areas and eligibility."""
+    ``HealthcareService`` per instance with its coverage areas and eligibility; each with its narrative,
+    each reference to another entry of the Bundle (``tests/api/test_fhir.py``)."""
     day = on or dt.date.today()
     ids = identifiers_of(session)
     entries, locations = [], {}
     for actor in list_actors(session):
-        resource = {"resourceType": "Organization", "id": actor.id, "active": True, "name": actor.name,
-                    "identifier": _identifiers(ids.get(iri("actor", actor.id), {})) or None,
-                    "type": [{"text": actor.kind}] if actor.kind else None}
-        entries.append({"fullUrl": f"{BASE}actor/{actor.id}", "resource": {k: v for k, v in resource.items() if v is not None}})
+        found = _identifiers(ids.get(iri("actor", actor.id), {}))
+        entries.append(_entry({
+            "resourceType": "Organization", "id": actor.id, "active": True, "name": actor.name,
+            "text": narrative(actor.name, f"Acteur ({actor.kind or 'nature inconnue'}), {len(actor.roles)} rôle(s) "
+                                          "dans des dispositifs.", _identifiers_text(found)),
+            "identifier": found or None, "type": [{"text": actor.kind}] if actor.kind else None}))
     for d in _instances(session, day):
         areas, eligibility = [], []
         for a in d.coverages:
             key = f"{a.level}-{a.territory}"
             locations.setdefault(key, {"resourceType": "Location", "id": key, "name": a.territory_name,
+                                       "text": narrative(a.territory_name, f"{a.level_label} ({iri(a.level, a.territory)})"),
                                        "mode": "kind", "description": a.level_label,
                                        "identifier": [{"system": "urn:ietf:rfc:3986",
                                                        "value": iri(a.level, a.territory)}]})
@@ -144,18 +155,28 @@ def fhir_bundle(session: Session, on: dt.date | None = None) -> dict:
                                 "comment": f"{a.territory_name} : âges {a.ages.min} à {a.ages.max} ans, publics "
                                            f"{', '.join(a.publics)}, {_period(a.valid_from, a.valid_to)}."})
         carrier = _carrier(d)
-        resource = {
+        status = f"Statut au {day} : {d.status.label if d.status else 'inconnu'}."
+        found = _identifiers(ids.get(iri("instance", d.id), {}))
+        entries.append(_entry({
             "resourceType": "HealthcareService", "id": d.id,
+            "text": narrative(f"{d.name} ({d.type_label})", status,
+                              *(f"Couvre {a.territory_name} ({a.level_label}), âges {a.ages.min}-{a.ages.max}, "
+                                f"{_period(a.valid_from, a.valid_to)}" + (", périmètre déduit." if a.confidence == "inferred" else ".")
+                                for a in d.coverages), _identifiers_text(found)),
             "active": bool(d.status and d.status.value in ("active", "pilot")),
             "name": d.name,
-            "identifier": _identifiers(ids.get(iri("instance", d.id), {})) or None,
-            "type": [{"coding": [{"system": BASE + "type", "code": d.type, "display": d.type_label}]}],
+            "identifier": found or None,
+            "type": [{"coding": [{"system": SCHEME_TYPES, "code": d.type, "display": d.type_label}]}],
             "providedBy": {"reference": f"Organization/{carrier}"} if carrier else None,
             "coverageArea": areas,
             "eligibility": eligibility,
-            "comment": f"Statut au {day} : {d.status.label if d.status else 'inconnu'}.",
-        }
-        entries.append({"fullUrl": f"{BASE}instance/{d.id}", "resource": {k: v for k, v in resource.items() if v is not None}})
-    entries += [{"fullUrl": f"{BASE}fhir/Location/{key}", "resource": loc} for key, loc in sorted(locations.items())]
+            "comment": status,
+        }))
+    entries += [_entry(loc) for _, loc in sorted(locations.items())]
     return {"resourceType": "Bundle", "type": "collection", "timestamp": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "entry": entries}
+
+
+def _identifiers_text(found: list[dict]) -> str:
+    names = {system: scheme.upper() for scheme, system in SYSTEMS.items()}
+    return "Identifiants : " + ", ".join(f"{names[i['system']]} {i['value']}" for i in found) + "." if found else ""

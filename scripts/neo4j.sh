@@ -16,7 +16,6 @@ set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PROJECT="$REPO_ROOT/scripts/neo4j"
 TARGET="$PROJECT/target"
-STAMP="$TARGET/.built"
 MAIN_CLASS=org.maillage.neo4j.Server
 PYTHON="$REPO_ROOT/.venv/bin/python"
 START_TIMEOUT=120
@@ -40,26 +39,11 @@ die() { echo "neo4j.sh: $*" >&2; exit 1; }
 log() { echo "neo4j.sh: $*" >&2; }
 
 # ---------------------------------------------------------------- build
-needs_build() {
-  [[ -f "$STAMP" ]] || return 0
-  # Rebuild when the pom or any Java source changed after the last successful build.
-  [[ -n "$(find "$PROJECT/pom.xml" "$PROJECT/src" -newer "$STAMP" -print -quit)" ]]
-}
+# shellcheck source=lib/maven-build.sh
+source "$REPO_ROOT/scripts/lib/maven-build.sh"
 
 cmd_build() {
-  mkdir -p "$TARGET"
-  # Serialise concurrent builds (e.g. parallel test workers); flock is optional.
-  exec 9>"$TARGET/.build.lock"
-  if command -v flock >/dev/null; then flock 9; fi
-  if needs_build; then
-    command -v mvn >/dev/null || die "mvn not found (needed once to fetch the Neo4j jars)"
-    log "building Neo4j launcher (first run downloads ~125 MB of jars into ~/.m2) ..."
-    rm -rf "$TARGET/lib" # drop jars of a previously pinned version
-    # stdout -> stderr: `start` must print nothing on stdout but the URI.
-    (cd "$PROJECT" && mvn -B -q -Dstyle.color=never compile >&2) || die "maven build failed"
-    touch "$STAMP"
-  fi
-  exec 9>&-
+  maven_build "$PROJECT" "the Neo4j launcher (first run downloads ~125 MB of jars into ~/.m2)"
 }
 
 # ---------------------------------------------------------------- helpers
