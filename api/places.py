@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from core.errors import InvalidQuery, NotFound
+from core.levels import Level
 from store.outlines import departement_outlines
 from store.session import Session
 from queries.places import resolve_point
@@ -24,7 +23,6 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/v1", tags=["territoires"])
 
-Kind = Literal["commune", "epci", "territoire", "departement", "region"]
 CODE = Path(max_length=limits.IDENT, examples=["31"])
 GEOJSON = {200: {"content": {"application/geo+json": {"schema": {"type": "object"}}}}}
 
@@ -39,7 +37,7 @@ def get_places(
                           examples=["Muret", "31600", "53"]),
     lat: float | None = LAT,
     lon: float | None = LON,
-    kind: Kind | None = Query(None, description="Restreindre à un genre : région 53 (Bretagne) n'est pas département 53 (Mayenne)"),
+    kind: Level | None = Query(None, description="Restreindre à un genre : région 53 (Bretagne) n'est pas département 53 (Mayenne)"),
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
     format: str | None = FORMAT,
@@ -65,7 +63,7 @@ def get_places(
             summary="Les territoires d'un genre (EPCI, territoires de projet, départements, régions)")
 def get_territories(
     request: Request,
-    kind: Kind,
+    kind: Level,
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
     format: str | None = FORMAT,
@@ -78,7 +76,7 @@ def get_territories(
 
 
 @router.get("/territories/{kind}/{code}", response_model=TerritoryInfo, responses=ERRORS, summary="Un territoire")
-def get_territory(kind: Kind, code: str = CODE, b: Session = Depends(backend)):
+def get_territory(kind: Level, code: str = CODE, b: Session = Depends(backend)):
     return territory(b, kind, code)
 
 
@@ -86,7 +84,7 @@ def get_territory(kind: Kind, code: str = CODE, b: Session = Depends(backend)):
             summary="Les communes d'un territoire")
 def get_territory_communes(
     request: Request,
-    kind: Kind,
+    kind: Level,
     code: str = CODE,
     cursor: str | None = CURSOR,
     limit: int = LIMIT,

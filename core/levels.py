@@ -1,25 +1,21 @@
 """The five levels of territory, from the commune up to the région, and the record that names one.
 
 A coverage names a territory of one level; a commune is inside territories of every level. The same
-words are the kinds of a territory reference (``departement:31``) and of the API's catalogue.
+words are the kinds of a territory reference (``departement:31``) and of the API's catalogue. The
+levels are declared once, by :class:`core.namespaces.Level`; the tables here are read from it (plain
+strings, as the stored answers hold them).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .namespaces import IGEO, M
+from .namespaces import Level
 
-__all__ = ["LEVELS", "LEVEL_ORDER", "LEVEL_LABELS", "Territory"]
+__all__ = ["Level", "LEVELS", "LEVEL_ORDER", "LEVEL_LABELS", "Territory"]
 
 #: class IRI → (level key, French label), from the commune up to the région
-LEVELS = {
-    IGEO.Commune: ("commune", "commune"),
-    IGEO.Intercommunalite: ("epci", "EPCI"),
-    M.CustomTerritory: ("territoire", "territoire de projet"),
-    IGEO.Departement: ("departement", "département"),
-    IGEO.Region: ("region", "région"),
-}
+LEVELS = {level.rdf_class: (level.value, level.label) for level in Level}
 LEVEL_ORDER = [key for key, _ in LEVELS.values()]
 LEVEL_LABELS = dict(LEVELS.values())
 

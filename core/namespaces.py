@@ -7,9 +7,10 @@ graphs, has the same namespaces as rdflib terms in ``ingest.vocabulary``.
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 
 __all__ = ["BASE", "Namespace", "M", "IGEO", "ORG", "PROV", "SKOS", "DCTERMS", "GEO", "TYPE", "PUBLIC", "ROLE", "STATUS",
-           "NAMESPACES", "KINDS", "ENTRY_ID", "ENTRY_ID_CHARS", "iri", "local", "entry_iri"]
+           "NAMESPACES", "Level", "KINDS", "ENTRY_ID", "ENTRY_ID_CHARS", "iri", "local", "entry_iri"]
 
 BASE = "https://w3id.org/maillage/"
 
@@ -44,9 +45,37 @@ STATUS = Namespace(BASE + "status/")
 NAMESPACES = {"m": M, "igeo": IGEO, "org": ORG, "prov": PROV, "skos": SKOS, "dcterms": DCTERMS, "geo": GEO, "type": TYPE,
               "public": PUBLIC, "role": ROLE, "status": STATUS}
 
+
+
+class Level(StrEnum):
+    """The kinds of territory, from the commune up to the région: the one list of them.
+
+    A member is its word (``Level.EPCI == "epci"``): the path segment of the territory's IRI, the kind
+    of a territory reference (``epci:200068641``) and of the API's ``kind``. Each also has its French
+    label and its class in the graph. Declared here, beside the IRIs it names, rather than in
+    ``core.levels`` (which derives its tables from it): ``iri`` checks the kinds, and the classes are
+    namespaces of this module.
+    """
+
+    label: str
+    rdf_class: str
+
+    COMMUNE = "commune", "commune", IGEO.Commune
+    EPCI = "epci", "EPCI", IGEO.Intercommunalite
+    TERRITOIRE = "territoire", "territoire de projet", M.CustomTerritory
+    DEPARTEMENT = "departement", "département", IGEO.Departement
+    REGION = "region", "région", IGEO.Region
+
+    def __new__(cls, word: str, label: str, rdf_class: str) -> Level:
+        member = str.__new__(cls, word)
+        member._value_ = word
+        member.label = label
+        member.rdf_class = rdf_class
+        return member
+
+
 #: Path segment of each kind of node; a registry reference "epci:200068641" uses the same words.
-KINDS = ("commune", "epci", "departement", "region", "territoire", "instance", "actor", "source", "inventory", "survey",
-         "seat")
+KINDS = (*(level.value for level in Level), "instance", "actor", "source", "inventory", "survey", "seat")
 
 
 def iri(kind: str, key: str) -> str:

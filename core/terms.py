@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import InvalidQuery
+from .namespaces import Level
 
 __all__ = ["AgeRange", "ALL_AGES", "parse_ages", "parse_date", "TERRITORY_REF", "TERRITORY_HELP", "match_territory",
            "parse_territory"]
@@ -55,7 +56,7 @@ def parse_date(text: str | dt.date | None) -> dt.date:
 
 
 #: ``kind:code``, as the registry writes a territory and every question names one
-TERRITORY_REF = re.compile(r"^(commune|epci|departement|region|territoire):([0-9A-Za-z][0-9A-Za-z-]*)\Z")
+TERRITORY_REF = re.compile(rf"^({'|'.join(level.value for level in Level)}):([0-9A-Za-z][0-9A-Za-z-]*)\Z")
 TERRITORY_HELP = "attendu departement:31, region:76, epci:200068641, commune:31395 ou territoire:<id>"
 
 

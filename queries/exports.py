@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core import rules
-from core.namespaces import BASE, iri
+from core.namespaces import BASE, Level, iri
 from store.outlines import departement_of
 from store.session import Session
 
@@ -49,7 +49,7 @@ def _instances(session: Session, on: dt.date):
 
 
 def _zone(session: Session, area) -> list[str]:
-    if area.level in ("commune", "departement", "epci"):
+    if area.level in (Level.COMMUNE, Level.DEPARTEMENT, Level.EPCI):  # codes data·inclusion takes as they are
         return [area.territory]
     communes = [r["code"] for r in session.run("communes_in_territory", territory=iri(area.level, area.territory))]
     if area.level == "region":

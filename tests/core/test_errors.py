@@ -8,12 +8,11 @@ import inspect
 from pathlib import Path
 
 import pytest
+from package_code import nodes
 
 from core import errors
 from core.errors import MaillageError
 
-ROOT = Path(errors.__file__).resolve().parents[1]
-ROOMS = ("core", "store", "ingest", "queries", "analysis", "api", "cli")
 
 #: what each error meant to the API and the CLI before the errors declared it themselves (api/app.py's
 #: table, the CLI's ladder): a planner's client or script sees the same numbers
@@ -49,15 +48,11 @@ def test_no_error_class_is_declared_outside_core_errors():
     """Read without running: a class whose base is one of Maillage's errors, in any module of any room."""
     names = {cls.__name__ for cls in _error_classes()}
     elsewhere = []
-    for room in ROOMS:
-        for path in sorted((ROOT / room).rglob("*.py")):
-            if path == Path(errors.__file__).resolve():
-                continue
-            for node in ast.walk(ast.parse(path.read_text(), str(path))):
-                if isinstance(node, ast.ClassDef):
-                    bases = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases}
-                    if bases & names:
-                        elsewhere.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+    for where, node in nodes(skip=Path(errors.__file__)):
+        if isinstance(node, ast.ClassDef):
+            bases = {b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases}
+            if bases & names:
+                elsewhere.append(f"{where} {node.name}")
     assert elsewhere == []
 
 
