@@ -16,13 +16,12 @@ from pathlib import Path
 from core.errors import Problem
 
 from ._safe_yaml import LIMITS, Limits, at_line, decode
+from .schema import CSV_COLUMNS
 
 __all__ = ["COLUMNS", "read_csv", "read_folder"]
 
-COLUMNS = (
-    "id", "type", "name", "territory", "age_min", "age_max", "publics", "from", "to", "status",
-    "carrier", "source_title", "source_url", "source_date", "excerpt",
-)
+#: the columns declared in ingest/schema.py, in their order
+COLUMNS = tuple(column.name for column in CSV_COLUMNS)
 #: what every row of one instance must repeat identically (the other columns are per coverage)
 INSTANCE_COLUMNS = ("type", "name", "status", "carrier")
 _SCOPE = re.compile(r"^(region-)?([0-9]{2,3}|2A|2B)\b")

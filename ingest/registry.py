@@ -34,26 +34,15 @@ from .geography import Geography
 from .vocabulary import DCTERMS, M, ORG, PROV, PUBLIC, ROLE, STATUS, TYPE, iri
 from .privacy import personal_data
 from .identifiers import IDENTIFIERS, identifier_problems, identifier_triples
+from .schema import allowed_fields
 from .values import length_refusal, number_refusal, shown, text_refusal, url_refusal
 
 __all__ = ["Where", "RegistryGraph", "joined_ntriples", "read_registry", "read_part", "read_yaml_part", "read_yaml_bytes", "registry_files", "conflicts",
            "merge_parts", "read_together", "read_entries", "merge_problems", "IGNORED", "REGISTRY_KINDS"]
 
-# The fields each kind of entry may have: a typo ("agse") is reported, not silently ignored.
-FIELDS = {
-    "file": {"scope", "synthetic", "sources", "actors", "territories", "instances", "inventories", "surveyed"},
-    "source": {"title", "file", "url", "date", "retrieved", "confidence"},
-    "actor": {"id", "name", "kind", "sector", "based_in", "source", "note", "confidence", *IDENTIFIERS},
-    "territory": {"id", "name", "kind", "members", "from", "to", "confidence", "note", "source"},
-    "instance": {"id", "type", "name", "level", "description", "source", "status", "roles", "coverage", "note", "confidence",
-                 "aggregate", *IDENTIFIERS},
-    "status": {"value", "from", "to", "source", "note", "confidence"},
-    "role": {"role", "actor", "function", "from", "to", "source", "note", "confidence"},
-    "coverage": {"territory", "ages", "publics", "from", "to", "source", "note", "confidence"},
-    "citation": {"ref", "excerpt", "paraphrase", "observed", "confidence"},
-    "inventory": {"id", "type", "territory", "as_of", "source", "note", "confidence"},
-    "survey": {"id", "territory", "types", "as_of", "source", "note"},
-}
+# The fields each kind of entry may have (declared in ingest/schema.py): a typo ("agse") is reported,
+# not silently ignored.
+FIELDS = allowed_fields()
 SCOPE_FILE = re.compile(r"^(region-)?([0-9]{2,3}|2A|2B)(?:-[A-Za-z0-9_-]+)?$")
 #: a code of a vocabulary or an id someone wrote (type, status, role, public, actor, source): it
 #: becomes part of an IRI, so it may hold nothing an IRI cannot

@@ -48,22 +48,16 @@ from ._fact_terms import fact_terms
 from ._fastgraph import graph_from_triples, ntriples_terms
 from .geography import Geography
 from .registry import RegistryGraph
+from .schema import field_of_property
 from .shacl_core import Result, path_of
 
 __all__ = ["validate_registry", "registry_data", "referenced_territories", "shacl_results", "text_results", "validation_graph",
            "registry_locator", "geography_stubs", "report_results", "validate_seats", "validate_geography", "geography_verdict_known", "compiled_shapes", "vocabulary", "problems_from_report",
            "Results", "shapes_engine"]
 
-# Registry field named by each property, so a report speaks the file's words ("ages", not m:minAge).
-FIELD_OF = {
-    M.territory: "territory", M.minAge: "ages", M.maxAge: "ages", M.public: "publics",
-    M.schemeType: "type", RDFS.label: "name", M.hasCoverage: "coverage", M.roleKind: "role",
-    M.actor: "actor", M.function: "function", M.status: "value", M.validFrom: "from",
-    M.validTo: "to", PROV.qualifiedDerivation: "source", PROV.entity: "ref", M.excerpt: "excerpt",
-    M.actorKind: "kind", M.sector: "sector", M.member: "members", M.level: "level",
-    DCTERMS.title: "title", DCTERMS.date: "date", M.retrieved: "retrieved", M.observed: "observed",
-    M.paraphrase: "paraphrase", M.asOf: "as_of",
-}
+# Registry field named by each property (declared in ingest/schema.py), so a report speaks the
+# file's words ("ages", not m:minAge).
+FIELD_OF = field_of_property()
 
 
 def vocabulary() -> Graph:
