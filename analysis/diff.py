@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TypedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from store.builds import current_build
 from store.cards import parse_card
 from store.embedded import EmbeddedBackend
 from store.session import Session
-from store.tables import AnalysisData, with_publics
+from store.tables import AnalysisData, CoverageRow, with_publics
 
 from .scope import scope_communes
 
@@ -177,7 +178,7 @@ def _day(value: dt.date | None) -> str:
     return value.isoformat() if value else "…"
 
 
-def record_sets(session: Session) -> dict[str, dict[str, tuple[str | None, str]]]:
+def record_sets(session: Session) -> dict[str, dict]:
     """Kind → key → (instance, description) of every record a build published on its cards; and under
     ``"communes"``, instance or coverage key → the communes it reaches."""
     found: dict[str, dict] = {kind: {} for kind in (*KINDS, "communes")}
@@ -204,14 +205,19 @@ def record_sets(session: Session) -> dict[str, dict[str, tuple[str | None, str]]
     return found
 
 
-def _by_instance(records: dict[str, tuple[str | None, str]]) -> dict[str | None, set[str]]:
-    grouped: dict[str | None, set[str]] = defaultdict(set)
+def _by_instance(records: dict[str, tuple[str, str]]) -> dict[str, set[str]]:
+    grouped: dict[str, set[str]] = defaultdict(set)
     for inst, text in records.values():
         grouped[inst].add(text)
     return grouped
 
 
-def _reached(records: dict, data: AnalysisData, key: str) -> dict[str, int]:
+class _Reach(TypedDict):
+    communes: int
+    population: int
+
+
+def _reached(records: dict, data: AnalysisData, key: str) -> _Reach:
     codes = records["communes"].get(key, frozenset())
     return {"communes": len(codes), "population": data.population(codes)}
 
@@ -332,7 +338,7 @@ def diff_dates(session: Session, on: str | dt.date, vs: str | dt.date, territory
     data = session.tables
     label, scope = scope_communes(session, data, territory)
     ra, rb = _reach_on(data, scope, day_a), _reach_on(data, scope, day_b)
-    rows = {}
+    rows: dict[str, CoverageRow] = {}
     for c in data.coverages:
         rows.setdefault(c.instance, c)
     reaches = []

@@ -68,7 +68,7 @@ def actor_instance_graph(data: AnalysisData, communes: frozenset[str] | None = N
         name, type_ = names.get(r.instance, (r.instance, ""))
         instances[i] = {"bipartite": 1, "name": name, "type": type_}
         roles[(a, i)].add(r.role)
-    g = nx.Graph()
+    g: nx.Graph = nx.Graph()
     g.add_nodes_from(actors.items())
     g.add_nodes_from(instances.items())
     g.add_edges_from((a, i, {"roles": tuple(sorted(found))}) for (a, i), found in roles.items())

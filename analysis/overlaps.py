@@ -126,7 +126,7 @@ def _by_instance_pair(data: AnalysisData, shared, verdicts) -> list[Overlap]:
         x, y = data.coverages[i], data.coverages[j]
         if (x.instance, x.type) > (y.instance, y.type):
             x, y = y, x
-        (ages, (start, end)) = verdicts[(i, j)]  # type: ignore[misc]
+        (ages, (start, end)) = verdicts[(i, j)]
         m = merged.setdefault((x.instance, y.instance), {"x": x, "y": y, "communes": set(), "ages": ages,
                                                          "start": start, "end": end, "sources": {}})
         m["communes"] |= codes

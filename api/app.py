@@ -156,7 +156,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/v1/health", summary="État du service et du graphe servi", tags=["service"])
     async def health(b: Session = Depends(backend)):
         # On the event loop, not in the thread pool: it answers even while the pool is busy.
-        return {"status": "ok", "backend": b.name, "build": getattr(b, "build", None) and b.build.name}
+        build = getattr(b, "build", None)
+        return {"status": "ok", "backend": b.name, "build": build and build.name}
 
     carte.mount(app)
     docs.mount(app)

@@ -45,7 +45,7 @@ def etag_of(build: str, request: Request) -> str:
 
 def _http_date(iso: str) -> str | None:
     try:
-        return email.utils.format_datetime(dt.datetime.fromisoformat(iso).astimezone(dt.timezone.utc), usegmt=True)
+        return email.utils.format_datetime(dt.datetime.fromisoformat(iso).astimezone(dt.UTC), usegmt=True)
     except ValueError:
         return None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from core.errors import InvalidQuery
+from core.errors import InvalidQuery, PlaceCandidate
 from core.terms import parse_territory
 from queries.coverage import CoverageAnswer, coverage_rows, who_covers
 from queries.places import named_as_is, resolve_point
@@ -69,6 +69,7 @@ async def get_who_covers(
     registre sait de la commune (`knowledge` : recensée, ou hors registre). Quand le lieu demandé n'est pas
     la commune elle-même (code postal, arrondissement, commune déléguée…), `commune.note` dit comment il a
     été lu."""
+    where: str | PlaceCandidate
     if lat is not None or lon is not None:
         if lat is None or lon is None:
             raise InvalidQuery("Indiquez lat et lon ensemble (degrés WGS 84), ou bien place.")

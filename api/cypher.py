@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from core.errors import InvalidQuery, QueryRefused, QueryTimeout
+from store.neo4j import Neo4jBackend
 from store.session import Session
 
 from .service import Service, backend, service
@@ -85,6 +86,8 @@ def _cypher(text: str | None, svc: Service, b: Session) -> JSONResponse:
             rows.append([_plain(v) for v in record.values()])
         return list(result.keys()), rows, truncated
 
+    if not isinstance(b.backend, Neo4jBackend):  # b.name said neo4j: the session's backend is one
+        raise InvalidQuery("Le point d'accès Cypher sert le magasin Neo4j (MAILLAGE_BACKEND=neo4j) ; ici : /sparql.")
     driver = b.backend.driver
     try:
         with driver.session(default_access_mode=neo4j.READ_ACCESS) as session:

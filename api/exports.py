@@ -13,7 +13,6 @@ from core.errors import NotFound, StoreMissing
 from queries.dcat import dcat
 from queries.dumps import DUMPS, all_dumps, dump
 from queries.exports import data_inclusion, fhir_bundle
-from store import rdf
 from store.builds import build_info, current_build
 from store.session import Session
 

@@ -6,11 +6,13 @@ error body and the answers of write endpoints are the API's own.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 from core.errors import PlaceCandidate, Problem
 
-__all__ = ["ErrorBody", "ERRORS", "WRITE_ERRORS", "Validation", "Rebuilt"]
+__all__ = ["ErrorBody", "Responses", "ERRORS", "WRITE_ERRORS", "Validation", "Rebuilt"]
 
 
 class ErrorBody(BaseModel):
@@ -35,13 +37,16 @@ class Rebuilt(BaseModel):
     seconds: float
 
 
-ERRORS = {
+#: the ``responses`` of a route, as FastAPI types them
+Responses = dict[int | str, dict[str, Any]]
+
+ERRORS: Responses = {
     404: {"model": ErrorBody, "description": "Inconnu"},
     300: {"model": ErrorBody, "description": "Plusieurs communes portent ce nom"},
     422: {"model": ErrorBody, "description": "Paramètre invalide"},
     503: {"model": ErrorBody, "description": "Aucun graphe construit"},
 }
-WRITE_ERRORS = {
+WRITE_ERRORS: Responses = {
     401: {"model": ErrorBody, "description": "Jeton absent"},
     403: {"model": ErrorBody, "description": "Jeton refusé, ou écritures désactivées"},
     422: {"model": ErrorBody, "description": "Requête invalide"},

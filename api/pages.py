@@ -24,6 +24,7 @@ from core.errors import InvalidQuery
 from core.tabular import to_csv, to_xlsx
 
 from .limits import CURSOR as CURSOR_LENGTH
+from .models import Responses
 
 __all__ = ["Page", "paginate", "wants_csv", "csv_response", "table_format", "table_response", "FORMAT", "CURSOR", "LIMIT",
            "CSV_CONTENT", "XLSX"]
@@ -36,7 +37,7 @@ FORMAT = Query(None, pattern="^(json|csv|csv-excel|xlsx)$",
 CURSOR = Query(None, max_length=CURSOR_LENGTH, description="Curseur opaque de la page suivante (champ `next` de la page précédente)")
 LIMIT = Query(50, ge=1, le=500, description="Nombre d'éléments par page")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_CONTENT = {200: {"content": {"text/csv": {"schema": {"type": "string"}},
+CSV_CONTENT: Responses = {200: {"content": {"text/csv": {"schema": {"type": "string"}},
                                  XLSX: {"schema": {"type": "string", "format": "binary"}}}}}
 
 

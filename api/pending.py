@@ -70,7 +70,7 @@ class Pending:
     def decide(self, record: dict, state: str, **fields) -> dict:
         """Record the operator's decision: the proposal leaves the pending folder."""
         record = dict(record, state=state, state_label=STATE_LABELS[state],
-                      decided=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **fields)
+                      decided=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **fields)
         write_atomic(self._folder("decided") / f"{record['id']}.json", _dump(record))
         (self._folder(PENDING) / f"{record['id']}.json").unlink(missing_ok=True)
         return record

@@ -15,7 +15,7 @@ from queries.catalogue import (CommuneRef, PlaceMatch, TerritoryInfo, TerritoryR
 
 from . import limits
 from .coverage import LAT, LON
-from .models import ERRORS
+from .models import ERRORS, Responses
 from .pages import CSV_CONTENT, CURSOR, FORMAT, LIMIT, Page, csv_response, paginate, wants_csv
 from .service import Service, backend, service
 
@@ -24,7 +24,7 @@ __all__ = ["router"]
 router = APIRouter(prefix="/v1", tags=["territoires"])
 
 CODE = Path(max_length=limits.IDENT, examples=["31"])
-GEOJSON = {200: {"content": {"application/geo+json": {"schema": {"type": "object"}}}}}
+GEOJSON: Responses = {200: {"content": {"application/geo+json": {"schema": {"type": "object"}}}}}
 
 
 @router.get("/places", response_model=Page[PlaceMatch], responses={**ERRORS, **CSV_CONTENT},

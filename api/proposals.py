@@ -26,7 +26,7 @@ from ingest.proposal import apply_proposal, find_personal_data
 
 from .admin import REGISTRY_FILE, rebuild, require_token, writing
 from .limits import IDENT
-from .models import WRITE_ERRORS, ErrorBody, Rebuilt, Validation
+from .models import WRITE_ERRORS, ErrorBody, Rebuilt, Responses, Validation
 from .pending import ACCEPTED, PENDING, REFUSED, STATE_LABELS, Pending, new_id
 from .rate import SlidingWindow
 from .sandbox import check_upload
@@ -104,7 +104,7 @@ class Refusal(BaseModel):
     reason: str = Field(min_length=3, max_length=TEXT, description="Pourquoi, en français")
 
 
-ERRORS = {413: {"model": ErrorBody, "description": "Proposition trop grande"},
+ERRORS: Responses = {413: {"model": ErrorBody, "description": "Proposition trop grande"},
           422: {"model": ErrorBody, "description": "Proposition invalide (le rapport : problems)"},
           429: {"model": ErrorBody, "description": "Trop de propositions de cette adresse"},
           503: {"model": ErrorBody, "description": "Trop de propositions en attente"}}
@@ -143,7 +143,7 @@ def _propose(svc: Service, proposal: dict) -> dict:
     if problems:
         raise ProposalProblems(problems)
     record = {"id": ident, "state": PENDING, "state_label": STATE_LABELS[PENDING],
-              "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "file": applied.file,
+              "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "file": applied.file,
               "proposal": proposal, "diff": applied.diff,
               "report": {"valid": True, "file": applied.file, "problems": [],
                          "message": "Proposition valide selon les règles du registre : en attente de l'opérateur, "

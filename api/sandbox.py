@@ -73,7 +73,7 @@ def _run(settings: Settings, filename: str) -> list[Problem]:
     wall = 2 * settings.validate_seconds + 10  # CPU seconds, plus the start and any waiting on the disk
     refused = f"Fichier « {filename} » refusé : "
     try:
-        done = subprocess.run([sys.executable, "-m", "api.sandbox"], env=_environment(settings),
+        done = subprocess.run([sys.executable, "-m", "api.sandbox"], check=False, env=_environment(settings),
                               stdin=subprocess.DEVNULL, capture_output=True, timeout=wall)
     except subprocess.TimeoutExpired:
         raise UploadRefused(refused + f"sa validation dépassait {wall} s ; le service n'est pas touché.") from None

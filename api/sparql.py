@@ -17,7 +17,7 @@ import queue
 import threading
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from core.errors import InvalidQuery, QueryRefused, QueryTimeout, StoreMissing
 from core.settings import Settings

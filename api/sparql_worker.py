@@ -76,7 +76,8 @@ def _xml_note(replaced: list[int], others: str = "JSON, CSV et TSV") -> str:
 
 def _solutions(result, kind: str, limit: int) -> tuple[bytes, bool]:
     names = [v.value for v in result.variables]
-    rows, truncated = [], False
+    rows: list[list] = []
+    truncated = False
     for solution in result:
         if len(rows) == limit:
             truncated = True
@@ -179,7 +180,8 @@ def run(store, text: str, results: str, graphs: str, limit: int, options: dict |
     if isinstance(result, ox.QuerySolutions):
         body, truncated = _solutions(result, results, limit)
         return 200, results, body, truncated
-    triples, truncated = [], False
+    triples: list[ox.Triple] = []
+    truncated = False
     for triple in result:
         if len(triples) == limit:
             truncated = True

@@ -14,7 +14,7 @@ import click
 
 from core import jsonable
 from cli import render
-from core.errors import MaillageError
+from core.errors import MaillageError, PlaceCandidate
 from core.settings import Settings
 
 __all__ = ["main", "cli"]
@@ -93,11 +93,14 @@ def who_covers(settings: Settings, place: str | None, ages: str | None, publics:
     from queries.seats import nearby as ask_nearby
 
     with _backend(settings) as backend:
+        where: str | PlaceCandidate
         if lat is not None and lon is not None:
-            place = resolve_point(backend, settings.data_dir, lat, lon)
+            where = resolve_point(backend, settings.data_dir, lat, lon)
         elif place is None:
             raise InvalidQuery("Indiquez une commune, ou bien --lat et --lon.")
-        answer = ask(backend, place, ages=ages, public=publics, on=on, type=types)
+        else:
+            where = place
+        answer = ask(backend, where, ages=ages, public=publics, on=on, type=types)
         if as_json:
             click.echo(jsonable.dumps(answer))
             return
@@ -254,11 +257,11 @@ def diff(settings: Settings, before: str | None, after: str | None, on: str | No
     first, second = resolve_builds(settings.data_dir, before, after)
     a, b = open_build(first), open_build(second)
     try:
-        answer = diff_builds(a, b, on, (first.name, second.name))
+        between = diff_builds(a, b, on, (first.name, second.name))
     finally:
         a.close()
         b.close()
-    click.echo(jsonable.dumps(answer) if as_json else build_diff_text(answer))
+    click.echo(jsonable.dumps(between) if as_json else build_diff_text(between))
 
 
 @cli.command("export-registry", help="Écrit le registre (ou celui d'un périmètre) en classeur XLSX à modifier : une feuille "

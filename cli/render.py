@@ -47,10 +47,10 @@ def _item(c: Coverage, details: bool) -> list[str]:
     if len(c.history) > 1:
         lines.append("    historique : " + " → ".join(
             f"{s.label} ({french_date(s.valid_from) if s.valid_from else 'début inconnu'})" for s in c.history))
-    for r in c.roles:
-        who = r.actor if r.actor else f"{r.function} (fonction)"
-        when = "" if not (r.valid_from or r.valid_to) else f" — {period(r.valid_from, r.valid_to)}"
-        lines.append(f"    {r.label} : {who}{when}")
+    for role in c.roles:
+        who = role.actor if role.actor else f"{role.function} (fonction)"
+        when = "" if not (role.valid_from or role.valid_to) else f" — {period(role.valid_from, role.valid_to)}"
+        lines.append(f"    {role.label} : {who}{when}")
     titles: dict[str, list] = {}
     for s in c.sources:
         titles.setdefault(s.title, []).append(s)

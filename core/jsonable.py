@@ -16,7 +16,7 @@ _ATOMS = frozenset((str, int, float, bool, type(None)))
 
 
 def plain(value: Any) -> Any:
-    kind = type(value)
+    kind: type = type(value)
     if kind in _ATOMS:
         return value
     names = _field_names(kind)

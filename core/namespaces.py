@@ -25,7 +25,7 @@ class Namespace(str):
             raise AttributeError(name)
         return self + name
 
-    def __getitem__(self, name) -> str:  # type: ignore[override]
+    def __getitem__(self, name) -> str:
         return self + name
 
 

@@ -23,7 +23,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 __all__ = ["EVERYONE", "TERMINAL", "ACTIVE", "PROJECT", "SUSPENDED", "ENDED", "UNKNOWN", "STATES", "STATE_LABELS",
            "in_force", "ages_overlap", "served_publics", "serves", "status_start", "status_on", "state_of", "state_on",
@@ -44,10 +44,19 @@ _STATE_OF_STATUS = {"active": ACTIVE, "pilot": ACTIVE, "project": PROJECT, "susp
 
 
 class Dated(Protocol):
-    value: str
-    valid_from: dt.date | None
-    valid_to: dt.date | None
-    observed: dt.date | None
+    # read-only: the statuses are frozen records
+    @property
+    def value(self) -> str: ...
+    @property
+    def valid_from(self) -> dt.date | None: ...
+    @property
+    def valid_to(self) -> dt.date | None: ...
+    @property
+    def observed(self) -> dt.date | None: ...
+
+
+#: a status of some kind (a card's, an analysis table's): what :func:`status_on` finds is of that kind
+D = TypeVar("D", bound=Dated)
 
 
 def in_force(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
@@ -85,7 +94,7 @@ def status_start(status: Dated) -> dt.date | None:
     return status.valid_from if status.valid_from is not None else status.observed
 
 
-def status_on(history: Sequence[Dated], day: dt.date) -> Dated | None:
+def status_on(history: Sequence[D], day: dt.date) -> D | None:
     """The status in force on ``day``: the latest one known to have begun by then and not yet ended
     (``history`` in order: by start, then as listed). A status with neither start nor attestation is
     never in force."""
@@ -110,11 +119,12 @@ def covering_period(start: dt.date | None, end: dt.date | None, history: Sequenc
     """The span a coverage covers: its own period cut to the span of its instance's active statuses
     (from the first active start to the end of the last active one); None when it never is active.
     A suspension between two active statuses stays inside the span: :func:`covers` decides each day."""
-    spans = [(status_start(s), s.valid_to) for s in history if state_of(s) == ACTIVE and status_start(s) is not None]
+    spans = [(begun, s.valid_to) for s in history if state_of(s) == ACTIVE and (begun := status_start(s)) is not None]
     if not spans:
         return None
     first = min(a for a, _ in spans)
-    last = None if any(b is None for _, b in spans) else max(b for _, b in spans)  # type: ignore[type-var]
+    ends = [b for _, b in spans if b is not None]
+    last = max(ends) if len(ends) == len(spans) else None
     low = first if start is None or first > start else start
     high = last if end is None or (last is not None and last < end) else end
     if high is not None and low > high:

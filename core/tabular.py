@@ -137,7 +137,7 @@ def to_xlsx(items: Sequence[Any], title: str = "Maillage") -> bytes:
 
     columns, rows = table(items)
     book = Workbook(write_only=False)
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.title = re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "Maillage"
     sheet.append(columns)
     for row in rows:

@@ -23,7 +23,7 @@ registry's instances (one namespace each).
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -33,7 +33,7 @@ from rdflib.store import Store
 
 from ._ntriples import quoted
 
-__all__ = ["ntriples_text", "graph_from_triples", "triple_graph", "ntriples_terms"]
+__all__ = ["ntriples_text", "graph_from_triples", "triple_graph", "ntriples_terms", "index_of"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _NO_CONTEXTS: tuple = ()
@@ -60,7 +60,7 @@ class _Index(Store):
         self.predicates: dict[str, URIRef] = {}
         self.size = 0
         self.seen: set | None = None if distinct else set()
-        self.graph = None  # a weak reference to the graph over it: no cycle for the collector to find
+        self.graph: weakref.ref[_IndexGraph] | None = None  # a weak reference to the graph over it: no cycle for the collector to find
         for triple in triples:
             self.add(triple)
 
@@ -127,8 +127,8 @@ class _Index(Store):
     def __len__(self, context=None) -> int:
         return self.size
 
-    def contexts(self, triple=None) -> Iterator:
-        return iter(self._graphs())
+    def contexts(self, triple=None) -> Generator[Graph, None, None]:
+        yield from self._graphs()
 
     def add_graph(self, graph) -> None:
         pass
@@ -215,6 +215,13 @@ class _IndexGraph(Graph):
         return self.store._match(*triple)
 
 
+def index_of(graph: Graph) -> _Index:
+    """The index under a graph made by :func:`graph_from_triples` (another graph is refused)."""
+    if not isinstance(graph.store, _Index):
+        raise TypeError(f"graphe sans index : {type(graph.store).__name__}")
+    return graph.store
+
+
 def ntriples_text(graph: Graph) -> str:
     """The N-Triples of an index graph, line for line what rdflib's ``nt`` serializer writes, in a
     fifth of its time: each IRI written once (rdflib checks and formats it at every use), and the
@@ -228,10 +235,11 @@ def ntriples_text(graph: Graph) -> str:
         return text
 
     lines = []
-    for s, by_predicate in graph.store.spo.items():
+    index = index_of(graph)
+    for s, by_predicate in index.spo.items():
         subject = iri(s)
         for key, objects in by_predicate.items():
-            head = f"{subject} {iri(graph.store.predicates[key])} "
+            head = f"{subject} {iri(index.predicates[key])} "
             for o in objects:
                 if isinstance(o, Literal):
                     lines.append(f"{head}{_literal(o)} .\n")

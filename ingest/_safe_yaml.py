@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeGuard
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -250,6 +251,6 @@ def load_yaml(raw: bytes, file: str, limits: Limits = LIMITS) -> tuple[object, l
         loader.dispose()
 
 
-def is_date(value: object) -> bool:
+def is_date(value: object) -> TypeGuard[dt.date]:
     """A date without a time (a datetime is a date in Python, not in the registry)."""
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)

@@ -14,7 +14,7 @@ import json
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -98,7 +98,7 @@ def _seats_of(settings: Settings, geo: geography.Geography, reg: RegistryGraph, 
         if problem is not None:
             problems.append(problem)
             continue
-        if path is None:
+        if path is None or digest is None:
             _say(progress, f"  sièges {desc['source']} : fichier absent ({desc['file']}), ignoré")
             continue
         read, text = _seats_remembered(source.read, desc, path, digest, geo, settings.data_dir / "cache")
@@ -235,8 +235,10 @@ def _write_store(store: ox.Store, tmp: Path, reg: RegistryGraph, territories: st
     The SKOS concepts a worker's cards name are the vocabulary's, already in the store copied from the
     geography's: they are asked before the registry is loaded."""
     made = every_card(reg)
-    with worker_pool(1) if made is None else nullcontext() as pool:
-        if pool is not None:
+    with ExitStack() as stack:
+        cards: Callable[[], dict[str, str]]
+        if made is None:
+            pool = stack.enter_context(worker_pool(1))
             labels = Session(EmbeddedBackend(store, tmp)).concepts
             cards = pool.submit(cards_of_ntriples, reg.ntriples_parts(), territories, labels).result
             _say(progress, "Écriture du graphe dans le magasin embarqué (les fiches des couvertures faites en parallèle)…")
@@ -317,7 +319,7 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
     atomic.write_text(tmp / MANIFEST, json.dumps(parts, ensure_ascii=False))
     info = BuildInfo(
         path=stamp,
-        created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         geography_version=geo.version,
         geography_checksums=geo.checksums,
         registry_files={

@@ -30,7 +30,7 @@ from core.namespaces import DCTERMS, M, PROV, SKOS
 from ontology import VOCABULARY_FILES
 from store.embedded import _value as oxigraph_value
 
-from ._fastgraph import _rdflib
+from ._fastgraph import _rdflib, index_of
 
 __all__ = ["CardRows", "COLUMNS", "PREDICATES"]
 
@@ -92,7 +92,7 @@ class CardRows:
         (a file's validation graph, ``publish.cards_of_file``)."""
         # Both graphs keyed by IRI text (a blank node by itself): an rdflib term compares in Python,
         # a dictionary hit on one cost a microsecond and a card asks hundreds.
-        self._registry = {str(s) if type(s) is URIRef else s: po for s, po in registry.store.spo.items()}
+        self._registry = {str(s) if type(s) is URIRef else s: po for s, po in index_of(registry).spo.items()}
         # What is around the registry stays in Oxigraph's terms: making rdflib literals of the
         # territories cost about 20 µs each.
         self._around: dict = {}

@@ -12,6 +12,7 @@ import csv
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 from core.errors import Problem
 
@@ -127,7 +128,7 @@ def read_csv(path: Path, limits: Limits = LIMITS) -> tuple[dict | None, list[Pro
         citation = {"ref": source_key, "excerpt": _blank(row["excerpt"])}
         known = instances.get(ident)
         if known is None:
-            instance = {
+            instance: dict[str, Any] = {
                 "id": ident, "type": _blank(row["type"]), "name": _blank(row["name"]),
                 "source": citation, "status": [], "roles": [], "coverage": [],
             }

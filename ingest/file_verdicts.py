@@ -33,10 +33,12 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import core
 from core import atomic
@@ -101,7 +103,7 @@ def worker_pool(workers: int | None = None, tasks_per_worker: int | None = None)
         yield pool
 
 
-def _run(pool: Executor | None, jobs: list[tuple[Callable, tuple, int]], progress: Callable[[int, object, int], None]):
+def _run(pool: Executor | None, jobs: list[tuple[Callable, tuple, int]], progress: Callable[[int, Any, int], None]):
     """Run ``(function, args, size)`` jobs, in ``pool`` when their size makes it worth it; call
     ``progress(index, result, how many have finished)`` as each finishes; the results in order. A
     single job runs here: a worker would only add its start and the copy of its data and result."""
@@ -129,7 +131,7 @@ def _part_get(path: Path) -> RegistryGraph | None:
     return part
 
 
-def prune_readings(cache_dir: Path, keep: set[str], verdicts: set[str] = frozenset()) -> int:
+def prune_readings(cache_dir: Path, keep: AbstractSet[str], verdicts: AbstractSet[str] = frozenset()) -> int:
     """Forget the readings whose keys are not in ``keep`` (the live build's parts and files), and the
     verdicts (with their cards) not in ``verdicts``: each edit of a file leaves its former reading
     behind, a région's being tens of MB, and its cards a few. The number of readings forgotten."""
@@ -180,14 +182,14 @@ def _read_job(name: str, raw: bytes, cache: Path | None, key: str) -> list[Regis
         for piece in cut:
             slice_key = piece.key(_code_key())
             entry = cache / f"{slice_key}.part" if cache is not None else None
-            part = _part_get(entry) if entry is not None else None
-            if part is None:
-                part = read_part(name, piece.data, [], piece=piece.piece)
-                if entry is not None and not part.problems:
-                    _part_put(entry, part)
-            if entry is not None and not part.problems:
-                part.part_keys = {piece.label: slice_key}
-            parts.append(part)
+            got = _part_get(entry) if entry is not None else None
+            if got is None:
+                got = read_part(name, piece.data, [], piece=piece.piece)
+                if entry is not None and not got.problems:
+                    _part_put(entry, got)
+            if entry is not None and not got.problems:
+                got.part_keys = {piece.label: slice_key}
+            parts.append(got)
         if cache is not None and all(part.part_keys for part in parts):
             remember(cache / f"{key}.slices", [next(iter(part.part_keys.values())) for part in parts])
         parts[0].file_keys = {name: key}
@@ -203,8 +205,9 @@ def _remembered(cache: Path, key: str) -> list[RegistryGraph] | None:
     keys = recall(cache / f"{key}.slices")
     if not isinstance(keys, list):
         return None
-    parts = [_part_get(cache / f"{slice_key}.part") for slice_key in keys]
-    if not parts or any(part is None for part in parts):
+    found = [_part_get(cache / f"{slice_key}.part") for slice_key in keys]
+    parts = [part for part in found if part is not None]
+    if not parts or len(parts) != len(found):
         return None
     for part, slice_key in zip(parts, keys):
         part.part_keys = {part.label: slice_key}
@@ -299,8 +302,8 @@ def every_card(reg: RegistryGraph) -> dict[str, str] | None:
     if reg._graph is not None or any(label not in reg.cards for label in reg.covering):
         return None
     every: dict[str, str] = {}
-    for cards in reg.cards.values():
-        cards = recall(cards) if isinstance(cards, Path) else cards
+    for held in reg.cards.values():
+        cards = recall(held) if isinstance(held, Path) else held
         if not isinstance(cards, dict):
             return None
         every.update(cards)
@@ -341,7 +344,7 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
         cards_entry = marker.with_suffix(".cards") if marker is not None else None
         local = not _outside(part, head)  # its cards can be made beside its validation
         if marker is not None and marker.exists():
-            if local and cards_entry.exists():  # read only if a cold build needs them (every_card)
+            if local and cards_entry is not None and cards_entry.exists():  # read only if a cold build needs them (every_card)
                 reg.cards[label] = cards_entry
             if label in reg.cards or not local:
                 continue
@@ -365,12 +368,12 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
         problems.extend(found)
         said = f"{len(found)} problème(s)" if found else "conforme"
         if getattr(results, "engine", "shacl_core") != "shacl_core":
-            said += f", validé par pySHACL ({results.why})"
+            said += f", validé par pySHACL ({getattr(results, 'why', '')})"
         say(f"  {_label(part)} : {said} ({finished}/{len(jobs)}, {time.perf_counter() - started:.1f} s)")
         if cards is not None:
             reg.cards[_label(part)] = cards
         if marker is not None and not found:
-            if cards is not None:
+            if cards is not None and cards_entry is not None:
                 remember(cards_entry, cards)
             marker.parent.mkdir(parents=True, exist_ok=True)
             atomic.write_text(marker, "ok\n", durable=False)

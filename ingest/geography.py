@@ -12,8 +12,9 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .vocabulary import BASE, IGEO, M, PROV, DCTERMS, iri
+from .vocabulary import IGEO, M, PROV, DCTERMS, iri
 from core.text import fold
 
 from ._ntriples import lit, ref, triple, typed
@@ -80,7 +81,7 @@ class Geography:
         return table
 
     def exists(self, kind: str, code: str) -> bool:
-        table = {"commune": self.communes, "epci": self.epcis, "departement": self.departements, "region": self.regions}
+        table: dict[str, dict[str, Any]] = {"commune": self.communes, "epci": self.epcis, "departement": self.departements, "region": self.regions}
         return code in table[kind]
 
     def communes_of(self, kind: str, code: str) -> Iterable[str]:

@@ -34,7 +34,7 @@ __all__ = ["GeographyStore"]
 def _vocabulary() -> bytes:
     """The vocabulary files as N-Triples (Oxigraph gives each file's blank nodes their own names)."""
     return b"".join(
-        ox.serialize(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES)
+        ox.serialize(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES) or b""
         for path in VOCABULARY_FILES
     )
 

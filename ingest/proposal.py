@@ -73,9 +73,9 @@ def find_personal_data(node, where: str = "proposition") -> str | None:
     if isinstance(node, list):
         return next((f for i, v in enumerate(node) if (f := find_personal_data(v, f"{where}[{i}]"))), None)
     if isinstance(node, str):
-        found = personal_data(node)
-        if found:
-            return f"{where} : {found[1]}."
+        hit = personal_data(node)
+        if hit:
+            return f"{where} : {hit[1]}."
     return None
 
 

@@ -85,7 +85,7 @@ def check_provenance(out, shared: Path | None) -> None:
             texts[key] = None
             continue
         node = URIRef(iri("source", key))
-        if not verified:
+        if shared is None or not verified:
             out.add((node, M.sourcesVerified, Literal(False)))
             continue
         try:

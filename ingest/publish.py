@@ -90,7 +90,8 @@ def store_cards(store: ox.Store, folder: Path, registry: Graph | None = None, te
         pairs = [{"instance": r["instance"], "coverage": r["coverage"]} for r in session.run("coverages")]
     else:  # a few instances of a large store: their coverages by lookup, not the whole question
         pairs = [{"instance": i, "coverage": q.object.value} for i in sorted(instances)
-                 for q in store.quads_for_pattern(ox.NamedNode(i), _HAS_COVERAGE, None, ox.DefaultGraph())]
+                 for q in store.quads_for_pattern(ox.NamedNode(i), _HAS_COVERAGE, None, ox.DefaultGraph())
+                 if isinstance(q.object, ox.NamedNode)]
     if pairs:
         cards = (card_facts(session, pairs) if registry is None
                  else cards_of_graph(registry, territories, pairs, session.concepts))

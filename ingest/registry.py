@@ -222,7 +222,7 @@ class _Reader:
     def date(self, value: object, where: Where) -> Literal | None:
         """A date literal; a value that is no date at all is reported and makes no literal."""
         if is_date(value):
-            return _date_literal(value.isoformat())  # type: ignore[union-attr]
+            return _date_literal(value.isoformat())
         if isinstance(value, dt.datetime):
             self.out.problem(where, "type-date", f"{_kind_of(value)} : une date sans heure est attendue (AAAA-MM-JJ)")
             return None
@@ -625,8 +625,8 @@ def _ages(value: object) -> tuple[int, int] | None:
     if value is None:
         return 0, 120
     if isinstance(value, str) and "-" in value.strip()[1:]:
-        low, _, high = value.strip()[1:].partition("-")
-        value = [value.strip()[0] + low, high]
+        first, _, last = value.strip()[1:].partition("-")
+        value = [value.strip()[0] + first, last]
     if isinstance(value, list) and len(value) == 2:
         low, high = _age(value[0]), _age(value[1])
         if low is not None and high is not None:
@@ -637,7 +637,7 @@ def _ages(value: object) -> tuple[int, int] | None:
 def _as_date(value: object) -> dt.date | None:
     """A date written as a YAML date or as an ISO string (CSV, quoted YAML); None otherwise."""
     if is_date(value):
-        return value  # type: ignore[return-value]
+        return value
     if isinstance(value, str) and ISO_DATE.match(value.strip()):
         try:
             return dt.date.fromisoformat(value.strip())
@@ -691,6 +691,8 @@ def read_entries(out: RegistryGraph, file: str, data: object, sections: Iterable
     if whole:
         data = reader.fields(data, "file", top)
         _read_file_fields(reader, out, file, data)
+    if not isinstance(data, dict):  # a slice is one by construction; a whole file was checked just above
+        return
     methods = {"actor": reader.actor, "territory": reader.territory, "instance": reader.instance,
                "inventory": reader.inventory, "survey": reader.survey}
     for section, kind in SECTIONS:
@@ -939,9 +941,9 @@ def read_together(folder_problems: list[Problem], files: list[Path], extra: list
         out.problems += problems
         if not problems:
             read_entries(out, path.name, data)
-    for name, data, *problems in extra:
+    for name, data, *rest in extra:
         out.files.append(name)
-        out.problems += problems[0] if problems else []
+        out.problems += rest[0] if rest else []
         if data is not None:
             read_entries(out, name, data)
     for node, where in out.where.items():

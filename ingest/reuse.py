@@ -80,6 +80,12 @@ def _quads(lines: set[str]) -> list[ox.Quad]:
     return [ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
 
 
+def _coverages(store: ox.Store, instances: set[str]) -> list[ox.NamedNode]:
+    """The coverages of ``instances`` in ``store``."""
+    return [q.object for i in instances for q in store.quads_for_pattern(ox.NamedNode(i), _HAS_COVERAGE, None, ox.DefaultGraph())
+            if isinstance(q.object, ox.NamedNode)]
+
+
 def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict, cache_dir: Path, say,
                 every_card: Callable[[ox.Store], None]) -> int | None:
     """Make ``tmp/oxigraph`` from ``previous``'s store and the difference, and say how many triples it
@@ -93,7 +99,7 @@ def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict,
         old = json.loads((previous / MANIFEST).read_text(encoding="utf-8")) if previous is not None else None
     except (OSError, ValueError):
         old = None
-    if (not isinstance(old, dict) or any(old.get(k) != new[k] for k in ("code", "geography", "other"))
+    if (previous is None or not isinstance(old, dict) or any(old.get(k) != new[k] for k in ("code", "geography", "other"))
             or {file_of(label, new["files"]) for label in new["parts"]} != set(new["files"])):
         return None
     changed = sorted({name for name in set(old["parts"]) | set(new["parts"]) if old["parts"].get(name) != new["parts"].get(name)})
@@ -113,13 +119,13 @@ def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict,
     every = None in instances  # an actor, a source, a territory changed: cards show them
     say(f"Magasin repris de la construction en service : {len(changed)} partie(s) changée(s), "
         f"{len(removed)} triplet(s) retiré(s), {len(added)} ajouté(s)…")
+    named = {i for i in instances if i is not None}
     ox.Store.read_only(str(previous / "oxigraph")).backup(str(tmp / "oxigraph"))
     store = ox.Store(str(tmp / "oxigraph"))
     if every:
         stale = list(store.quads_for_pattern(None, _CARD, None, ox.DefaultGraph()))
     else:
-        stale = [q for i in instances for c in store.quads_for_pattern(ox.NamedNode(i), _HAS_COVERAGE, None, ox.DefaultGraph())
-                 for q in store.quads_for_pattern(c.object, _CARD, None, ox.DefaultGraph())]
+        stale = [q for c in _coverages(store, named) for q in store.quads_for_pattern(c, _CARD, None, ox.DefaultGraph())]
     gone = [quad for quad in _quads(removed) if quad in store]
     for quad in stale + gone:
         store.remove(quad)
@@ -129,11 +135,10 @@ def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict,
         every_card(store)
         cards = sum(1 for _ in store.quads_for_pattern(None, _CARD, None, ox.DefaultGraph()))
     else:
-        store_cards(store, tmp, instances=instances, snapshot_of=previous)
-        cards = sum(1 for i in instances for c in store.quads_for_pattern(ox.NamedNode(i), _HAS_COVERAGE, None, ox.DefaultGraph())
-                    for _ in store.quads_for_pattern(c.object, _CARD, None, ox.DefaultGraph()))
+        store_cards(store, tmp, instances=named, snapshot_of=previous)
+        cards = sum(1 for c in _coverages(store, named) for _ in store.quads_for_pattern(c, _CARD, None, ox.DefaultGraph()))
     store.flush()
-    before = build_info(previous).get("triples")
-    count = before - len(stale) - len(gone) + len(fresh) + cards if isinstance(before, int) else len(store)
+    live = build_info(previous).get("triples")
+    count = live - len(stale) - len(gone) + len(fresh) + cards if isinstance(live, int) else len(store)
     del store
     return count

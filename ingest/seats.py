@@ -164,9 +164,9 @@ def seat_triples(read: SeatFile) -> str:
         for name, value in (("from", seat.opened), ("to", seat.closed)):
             if value is not None:
                 lines.append(triple(s, p[name], typed(value.isoformat(), "date")))
-        for name, value in (("kind", seat.kind), ("finess", seat.finess), ("siret", seat.siret)):
-            if value:
-                lines.append(triple(s, p[name], lit(value)))
+        for name, text in (("kind", seat.kind), ("finess", seat.finess), ("siret", seat.siret)):
+            if text:
+                lines.append(triple(s, p[name], lit(text)))
     return "".join(lines)
 
 

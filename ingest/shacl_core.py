@@ -123,11 +123,11 @@ class _Program:
         sg = self.sg
         if isinstance(node, Literal):
             raise Unsupported(f"forme littérale : {node}")
-        paths = list(sg.objects(node, SH.path))
-        if len(paths) > 1 or (paths and not isinstance(paths[0], URIRef)):
+        paths = [p for p in sg.objects(node, SH.path) if isinstance(p, URIRef)]
+        if len(paths) != len(list(sg.objects(node, SH.path))) or len(paths) > 1:
             raise Unsupported(f"chemin non pris en charge sur {node}")
-        severities = list(sg.objects(node, SH.severity))
-        if len(severities) > 1 or (severities and not isinstance(severities[0], URIRef)):
+        severities = [s for s in sg.objects(node, SH.severity) if isinstance(s, URIRef)]
+        if len(severities) != len(list(sg.objects(node, SH.severity))) or len(severities) > 1:
             raise Unsupported(f"sévérité non prise en charge sur {node}")
         shape = _Shape(node, paths[0] if paths else None, [str(m) for m in sg.objects(node, SH.message)],
                        severities[0] if severities else SH.Violation)
@@ -135,7 +135,7 @@ class _Program:
         if _deactivated(sg, node):
             return shape  # every node conforms to it, and it is never a target's shape
         for p in set(sg.predicates(node, None)):
-            if not p.startswith(str(SH)) or p in _DESCRIPTIVE or p in _TARGETS or p in (SH.path, SH.severity, SH.deactivated):
+            if not isinstance(p, URIRef) or not p.startswith(str(SH)) or p in _DESCRIPTIVE or p in _TARGETS or p in (SH.path, SH.severity, SH.deactivated):
                 continue  # outside SHACL's namespace, a triple means nothing to SHACL Core
             values = list(sg.objects(node, p))
             if p == SH.property:
@@ -221,7 +221,8 @@ class _Program:
         return next(iter(self.failures(shape, focus)), None) is None
 
     def run(self, index) -> list[Result]:
-        self.index, self._supers = index, {}
+        self.index = index
+        self._supers: dict = {}
         out = []
         for shape, targets in self.targeted:
             for focus in self.focus_nodes(targets):
@@ -306,7 +307,7 @@ def _datatype_matches(v, rule) -> bool:
     return False
 
 
-_VALUE_TYPES = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
+_VALUE_TYPES: dict[URIRef, type | tuple[type, ...]] = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
                 XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: dt.date, XSD.time: dt.time, XSD.dateTime: dt.datetime}
 
 

@@ -29,6 +29,7 @@ import random
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -103,7 +104,7 @@ def generate(geo: Geography, seed: int = 2026, regions: list[str] | None = None)
         deps = sorted(d for d, (_, r) in geo.departements.items() if r == region)
         if not deps:
             continue
-        doc = {"scope": {"region": region}, "synthetic": True,
+        doc: dict[str, Any] = {"scope": {"region": region}, "synthetic": True,
                "sources": {SOURCE: {"title": f"Registre synthétique généré (graine {seed}) : données fictives",
                                     "url": "https://w3id.org/maillage/synthetic", "date": "2026-01-01"}},
                "actors": [], "instances": [], "inventories": [],

@@ -121,9 +121,10 @@ def report_results(report: Graph, shapes: Graph | None = None) -> list[Result]:
         message = report.value(result, SH.resultMessage)
         if shapes is not None and (report.value(result, SH.sourceShape), SH.message, None) not in shapes:
             message = None
+        severity = report.value(result, SH.resultSeverity)  # always given: SHACL requires it
         out.append(Result(report.value(result, SH.focusNode), path_of(report, report.value(result, SH.resultPath)), component,
                           str(message) if message is not None else None, report.value(result, SH.value),
-                          report.value(result, SH.resultSeverity)))
+                          severity if isinstance(severity, URIRef) else SH.Violation))
     return out
 
 
@@ -260,7 +261,7 @@ def text_results(ntriples: str) -> list[Result]:
 def _vocabulary_ntriples() -> str:
     """The vocabulary's triples as N-Triples, parsed by Oxigraph (the same triples as rdflib's parse,
     in a twentieth of the time: each worker process and each rebuild pays it once)."""
-    return "".join(ox.serialize(ox.parse(path=path, format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES).decode()
+    return "".join((ox.serialize(ox.parse(path=path, format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES) or b"").decode()
                    for path in VOCABULARY_FILES)
 
 

@@ -187,7 +187,7 @@ def export_workbook(registry: Path, target: Path, scope: str | None = None) -> i
     docs = _scoped(sorted(registry.glob("*.yaml")), scope, y)
     allowed = _allowed()
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])
     lists = book.create_sheet(LISTS)
     for col, (name, values) in enumerate(allowed.items(), start=1):
         lists.cell(1, col, name)

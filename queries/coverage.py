@@ -137,7 +137,7 @@ def instance_coverage(card: Card, reaches: list[CoverageArea], on: dt.date, wind
     state = rules.state_of(status)
     return Coverage(
         instance_id=card.instance_id, type=card.type, type_label=card.type_label, name=card.name,
-        aggregate=card.aggregate, state=state, state_label=rules.STATE_LABELS[state], status=status,  # type: ignore[arg-type]
+        aggregate=card.aggregate, state=state, state_label=rules.STATE_LABELS[state], status=status,
         freshness=freshness_of(card, status, window, on), confidence=card.confidence, note=card.note,
         coverages=sorted(reaches, key=lambda r: (LEVEL_ORDER.index(r.level), r.coverage_id)),
         history=card.history, roles=card.roles, sources=card.sources,

@@ -17,6 +17,7 @@ carried as that format allows (README, "Formats of the field"):
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from core import rules
 from core.namespaces import BASE, Level, iri
@@ -73,7 +74,7 @@ def data_inclusion(session: Session, on: dt.date | None = None, updated: dt.date
     """``{"structures": [...], "services": [...]}``: each instance a service, its carrier its structure."""
     day, updated = on or dt.date.today(), min(updated or dt.date.today(), dt.date.today())
     ids = identifiers_of(session)
-    services = []
+    services: list[dict[str, Any]] = []
     for d in _instances(session, day):
         in_force = [a for a in d.coverages if rules.in_force(a.valid_from, a.valid_to, day)]
         zone = sorted({code for a in in_force for code in _zone(session, a)})
@@ -97,7 +98,7 @@ def data_inclusion(session: Session, on: dt.date | None = None, updated: dt.date
                                             f"publics {', '.join(a.publics)}" for a in d.coverages),
             "zone_eligibilite": zone or None,
         })
-    structures = []
+    structures: list[dict[str, Any]] = []
     for actor in list_actors(session):
         mine = ids.get(iri("actor", actor.id), {})
         structures.append({"source": SOURCE, "id": f"{SOURCE}--{actor.id}", "nom": actor.name[:150],
@@ -130,7 +131,8 @@ def fhir_bundle(session: Session, on: dt.date | None = None) -> dict:
     each reference to another entry of the Bundle (``tests/api/test_fhir.py``)."""
     day = on or dt.date.today()
     ids = identifiers_of(session)
-    entries, locations = [], {}
+    entries: list[dict] = []
+    locations: dict[str, dict] = {}
     for actor in list_actors(session):
         found = _identifiers(ids.get(iri("actor", actor.id), {}))
         entries.append(_entry({

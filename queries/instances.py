@@ -69,9 +69,9 @@ def _rows(session: Session, instance: str | None = None) -> list[dict]:
 
 def list_instances(
     session: Session,
-    type: str | None = None,
+    type: str | Iterable[str] | None = None,
     territory: str | None = None,
-    public: str | None = None,
+    public: str | Iterable[str] | None = None,
     on: str | dt.date | None = None,
     observed_since: str | dt.date | None = None,
     q: str | None = None,
@@ -105,11 +105,11 @@ def list_instances(
     found = []
     for ident, cards in grouped.items():
         card, status = cards[0], rules.status_on(cards[0].history, day)
-        fresh = freshness_of(card, status, session.freshness.get(card.type, session.freshness[None]), day)  # type: ignore[arg-type]
+        fresh = freshness_of(card, status, session.freshness.get(card.type, session.freshness[None]), day)
         if states and rules.state_of(status) not in states:
             continue
         if since is None or (fresh.observed is not None and fresh.observed >= since):
-            found.append(InstanceSummary(ident, card.type, card.type_label, card.name, rules.state_of(status), status,  # type: ignore[arg-type]
+            found.append(InstanceSummary(ident, card.type, card.type_label, card.name, rules.state_of(status), status,
                                          fresh, card.confidence, card.aggregate, len(cards)))
     return sorted(found, key=lambda i: (i.type, i.name, i.id))
 
@@ -134,8 +134,8 @@ def instance_detail(session: Session, instance_id: str, on: str | dt.date | None
     status = rules.status_on(first.history, day)
     return InstanceDetail(
         id=instance_id, type=first.type, type_label=first.type_label, name=first.name, on=day,
-        state=rules.state_of(status), status=status,  # type: ignore[arg-type]
-        freshness=freshness_of(first, status, session.freshness.get(first.type, session.freshness[None]), day),  # type: ignore[arg-type]
+        state=rules.state_of(status), status=status,
+        freshness=freshness_of(first, status, session.freshness.get(first.type, session.freshness[None]), day),
         confidence=first.confidence, note=first.note, aggregate=first.aggregate,
         history=first.history, coverages=areas, actors=instance_actors(session, instance_id),
         roles=first.roles, sources=sources,

@@ -83,9 +83,10 @@ def coverage_layer(
     codes = type_codes(session, type)
     tables = session.tables
     area = _area(session, kind, code)
-    found = [m for wanted in codes or [None] for m in tables.matching(
+    wanted_types: list[str | None] = [*codes] or [None]  # None: any type
+    found = [m for wanted in wanted_types for m in tables.matching(
         wanted, age_range.min, age_range.max, public.strip() if public else None, day, area.touching)]
-    surveying = frozenset().union(*(tables.surveying(wanted) for wanted in codes or [None]))
+    surveying = frozenset().union(*(tables.surveying(wanted) for wanted in wanted_types))
     decided = {held: _decided(held, found, surveying) for held in set(area.held)}
     statuses = [CommuneStatus(c.code, c.name, status, list(instances), inferred)
                 for c, (status, instances, inferred) in zip(area.communes, map(decided.__getitem__, area.held))]

@@ -19,7 +19,6 @@ other names (``store.aliases``, written by the build from the geography package)
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from functools import lru_cache
@@ -157,7 +156,7 @@ def _outline_tree(folder: Path):
     for path in sorted(folder.glob("*.geojson")):
         raw = path.read_bytes()
         codes += [f["id"] for f in orjson.loads(raw)["features"]]
-        shapes += list(shapely.from_geojson(raw).geoms)
+        shapes += list(shapely.get_parts(shapely.from_geojson(raw)))
     return codes, shapely.STRtree(shapes), shapes
 
 

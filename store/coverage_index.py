@@ -67,7 +67,8 @@ class CoverageIndex:
         via: dict[tuple[str, str], tuple[str, str] | None] = {}
         for r in session.run("covered_communes"):
             key = (r["code"], r["territory"])
-            if r["via"] is not None and (via.get(key) is None or r["via"] < via[key][0]):
+            held = via.get(key)
+            if r["via"] is not None and (held is None or r["via"] < held[0]):
                 via[key] = (r["via"], r["viaName"])
             else:
                 via.setdefault(key, None)
@@ -81,9 +82,12 @@ class CoverageIndex:
     def matching(self, code: str, ages: AgeRange, accepted: frozenset[str] | None, day: dt.date) -> list[Match]:
         """Twin of the named question ``who_covers`` (and of its path), unsorted; ``accepted``: the
         publics a coverage must name one of (``Session.served_publics``), or None."""
-        commune = self._communes.get(code)
+        reach = self._reach.get(code)
+        if not reach:
+            return []
+        commune = self._communes[code]
         found = []
-        for entries, member in self._reach.get(code, ()):
+        for entries, member in reach:
             for e in entries:
                 r = e.row
                 if not (rules.ages_overlap(r["min"], r["max"], ages.min, ages.max)

@@ -67,7 +67,7 @@ class EmbeddedBackend:
         self.in_memory = in_memory
 
     @classmethod
-    def open(cls, data_dir: Path, in_memory: bool = False) -> "EmbeddedBackend":
+    def open(cls, data_dir: Path, in_memory: bool = False) -> EmbeddedBackend:
         """Open the live build: on disk (instant), or copied into memory (seconds, then faster).
 
         Measured on the national build: the coverage query takes about 0.9 ms in memory against
@@ -108,6 +108,8 @@ class EmbeddedBackend:
             else:
                 text = text.replace("WHERE {", "WHERE {\n  " + block, 1)
         solutions = self.store.query(text)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise TypeError(f"{query} : la question nommée n'est pas un SELECT")
         names = [v.value for v in solutions.variables]
         return [dict(zip(names, map(_value, solution))) for solution in solutions]
 

@@ -64,7 +64,7 @@ class Neo4jBackend:
         return session
 
     @classmethod
-    def open(cls, settings: Settings) -> "Neo4jBackend":
+    def open(cls, settings: Settings) -> Neo4jBackend:
         driver = driver_for(settings)
         try:
             driver.verify_connectivity()

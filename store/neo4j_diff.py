@@ -83,7 +83,7 @@ class Snapshot:
     path: Path | None = None
 
     @classmethod
-    def of(cls, pg: PropertyGraph) -> "Snapshot":
+    def of(cls, pg: PropertyGraph) -> Snapshot:
         members = _by_bucket(pg)
         nodes = {uri: labels for labels, rows in pg.nodes.items() for uri, _ in rows}
         return cls(pg.build, nodes, {b: digest(rows) for b, rows in members.items()},
@@ -104,19 +104,20 @@ class Snapshot:
             self._members = _by_bucket(pg)
         return self._members.get(bucket, [])
 
-    def save(self, folder: Path, like: "Snapshot | None" = None) -> Path:
+    def save(self, folder: Path, like: Snapshot | None = None) -> Path:
         """Write ``folder/neo4j-graph.json`` whole or not at all (a reader never sees half of it).
 
         ``like`` is a record read from a file (:meth:`read`) of a graph with the same nodes in the same
         order, as after an edit of a date: the rows of each relationship type whose digest it shares
         are its numbers, taken as they are (numbering a national graph's rows took most of a save)."""
         uris = list(self.nodes)
-        same = like is not None and like._uris is not None and like._uris == uris
-        kept = {kind for kind, rows_digest in self.links.items() if same and like.links.get(kind) == rows_digest}
+        same = like if like is not None and like._uris is not None and like._uris == uris else None
+        kept = {kind for kind, rows_digest in self.links.items() if same is not None and same.links.get(kind) == rows_digest}
         number = {uri: i for i, uri in enumerate(uris)} if kept != self.links.keys() else {}
         label_sets = sorted(set(self.nodes.values()))
         label_number = {labels: i for i, labels in enumerate(label_sets)}
-        ends = {kind: like._rows[kind] if kind in kept else [number[end] for pair in self._rows[kind] for end in pair]
+        ends = {kind: same._rows[kind] if same is not None and kind in kept
+                else [number[end] for pair in self._rows[kind] for end in pair]
                 for kind in self.links}
         data = {"format": FORMAT, "build": self.build, "uris": uris, "labels": label_sets,
                 "nodes": [label_number[labels] for labels in self.nodes.values()],
@@ -128,7 +129,7 @@ class Snapshot:
         return path
 
     @classmethod
-    def read(cls, path: Path) -> "Snapshot | None":
+    def read(cls, path: Path) -> Snapshot | None:
         """The record at ``path``, or None when there is none that this version can read."""
         try:
             data = orjson.loads(path.read_bytes())
@@ -178,9 +179,9 @@ def changes(old: Snapshot, new: Snapshot, pg: PropertyGraph) -> Changes:
     for kind in sorted(old.links.keys() | new.links.keys()):
         if old.links.get(kind) == new.links.get(kind):
             continue
-        before, after = old.rows(kind), new.rows(kind)
-        unlinked = [(s, o) for (s, o) in (before - after).elements() if s not in gone and o not in gone]
-        linked = list((after - before).elements())
+        rows_before, rows_after = old.rows(kind), new.rows(kind)
+        unlinked = [(s, o) for (s, o) in (rows_before - rows_after).elements() if s not in gone and o not in gone]
+        linked = list((rows_after - rows_before).elements())
         if unlinked:
             found.unlinked[kind] = unlinked
         if linked:

@@ -65,13 +65,16 @@ def to_property_graph(store: ox.Store, build: str) -> PropertyGraph:
     literals: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     links: list[tuple[str, str, str]] = []
     for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-        s, p, o = quad.subject.value, quad.predicate.value, quad.object
+        subject, p, obj = quad.subject, quad.predicate.value, quad.object
+        if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple):  # Maillage writes no RDF-star
+            raise ValueError(f"triplet RDF-star inattendu dans le magasin : {quad}")
+        s = subject.value
         if p == RDF_TYPE:
-            types[s].add(o.value)
-        elif isinstance(o, ox.Literal):
-            literals[s][local(p)].append(_value(o))
+            types[s].add(obj.value)
+        elif isinstance(obj, ox.Literal):
+            literals[s][local(p)].append(_value(obj))
         else:
-            links.append((s, p, o.value))
+            links.append((s, p, obj.value))
     schema = {s for s, ts in types.items() if ts & SCHEMA_TYPES}
     multivalued = {name for props in literals.values() for name, values in props.items() if len(values) > 1}
     pg = PropertyGraph(build)

@@ -192,9 +192,9 @@ def _incremental(session, slot: str, source: str, diff: Changes) -> None:
     for batch in batches(diff.removed):
         run("UNWIND $rows AS u MATCH (n:Resource {key: $prefix + u}) DETACH DELETE n", rows=batch, prefix=prefix)
     create_nodes(run, slot, diff.added.items())
-    for (before, after), rows in sorted(diff.changed.items()):
+    for (before, after), changed in sorted(diff.changed.items()):
         gone = labels_of(tuple(label for label in before if label not in after))
-        for batch in batches(rows):
+        for batch in batches(changed):
             run("UNWIND $rows AS r MATCH (n:Resource {key: $prefix + r[0]}) "
                 "SET n = r[1], n.key = $prefix + r[0], n.uri = r[0], n.build = $build"
                 + (f", n{labels_of(after)}" if labels_of(after) else "") + (f" REMOVE n{gone}" if gone else ""),

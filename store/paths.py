@@ -8,7 +8,6 @@ member (the commune itself or its EPCI) a commune belongs to a custom territory.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from core.levels import LEVELS, Territory
 from core.namespaces import local

@@ -33,11 +33,11 @@ class PlaceTable:
         self._keys: list[str] | None = None
 
     @classmethod
-    def from_rows(cls, rows: Iterable[dict]) -> "PlaceTable":
+    def from_rows(cls, rows: Iterable[dict]) -> PlaceTable:
         return cls(_filled(sqlite3.connect(":memory:", check_same_thread=False), rows))
 
     @classmethod
-    def open(cls, path: Path) -> "PlaceTable":
+    def open(cls, path: Path) -> PlaceTable:
         return cls(sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False))
 
     @staticmethod

@@ -64,7 +64,14 @@ def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
             found.append(ox.Triple(quad.subject, quad.predicate, quad.object))
             if quad.predicate.value in _PARTS and isinstance(quad.object, ox.NamedNode):
                 todo.append(quad.object)
-    return sorted(found, key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
+    return sorted(found, key=lambda t: (_name(t.subject), t.predicate.value, str(t.object)))
+
+
+def _name(term: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
+    """A subject's IRI or blank node label (Maillage writes no RDF-star: a quoted triple is refused)."""
+    if isinstance(term, ox.Triple):
+        raise ValueError(f"triplet RDF-star inattendu : {term}")
+    return term.value
 
 
 def context() -> dict:
@@ -95,7 +102,7 @@ def jsonld(triples: list[ox.Triple], context_url: str) -> dict:
     """A JSON-LD document of ``triples``: one node object per subject, keys compacted by the context."""
     nodes: dict[str, dict] = {}
     for t in triples:
-        node = nodes.setdefault(t.subject.value, {"@id": t.subject.value})
+        node = nodes.setdefault(_name(t.subject), {"@id": _name(t.subject)})
         if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
             node.setdefault("@type", []).append(_compact(t.object.value))
         else:
@@ -107,5 +114,5 @@ def serialize(triples: list[ox.Triple], media_type: str, context_url: str = CONT
     name, fmt = FORMATS[media_type]
     if fmt is None:
         return json.dumps(jsonld(triples, context_url), ensure_ascii=False, indent=1).encode()
-    return ox.serialize(triples, format=fmt, prefixes={k: v for k, v in PREFIXES.items() if k != "maillage"}
-                        if fmt == ox.RdfFormat.TURTLE else None)
+    prefixes = {k: v for k, v in PREFIXES.items() if k != "maillage"} if fmt == ox.RdfFormat.TURTLE else None
+    return ox.serialize(triples, format=fmt, prefixes=prefixes) or b""  # bytes whenever no file is given

@@ -79,6 +79,6 @@ class SeatIndex:
     def nearest(self, point: tuple[float, float], type: str, count: int) -> list[tuple[float, SeatRecord]]:
         """The ``count`` seats of ``type`` closest to ``point``, with their distance in km."""
         placed = [(distance_km(point, (s.longitude, s.latitude)), s) for s in self.by_type.get(type, ())
-                  if s.longitude is not None]
+                  if s.longitude is not None and s.latitude is not None]
         placed.sort(key=lambda pair: (pair[0], pair[1].id))
         return placed[:count]

@@ -22,6 +22,7 @@ looked at a commune (from the tables in a long-lived session, from ``commune_sur
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from functools import cached_property
 from pathlib import Path
@@ -106,7 +107,7 @@ class Session:
         windows.update({r["type"]: r["window"] for r in self.run("freshness")})
         return windows
 
-    def surveys_of(self, code: str) -> list[tuple[str | None, object]]:
+    def surveys_of(self, code: str) -> list[tuple[str | None, dt.date]]:
         """(type or None for every type, as-of date) of each survey or inventory containing a commune."""
         if self.long_lived:
             tables = self.tables
@@ -143,7 +144,7 @@ class Session:
         """Whether the coverage question reads the index (no I/O) rather than running the named question."""
         return self.long_lived
 
-    def warm(self) -> "Session":
+    def warm(self) -> Session:
         """Read every declared index now (a server, at start and after each new build)."""
         for name in INDEXES:
             getattr(self, name)

@@ -417,7 +417,7 @@ def load_tables(backend) -> AnalysisData:
     broader: dict[str, set[str]] = defaultdict(set)
     for r in backend.run("public_broader"):
         broader[r["public"]].add(r["broader"])
-    sectors: dict[tuple, set[str]] = defaultdict(set)
+    sectors: dict[tuple[str, str, str, str, str], set[str]] = defaultdict(set)
     for r in backend.run("analysis_roles"):
         key = (local(r["instance"]), r["role"], local(r["actor"]), r["name"], r["kind"])
         sectors[key].update([r["sector"]] if r["sector"] else [])
