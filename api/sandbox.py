@@ -28,7 +28,7 @@ from pathlib import Path
 
 from core import atomic, jsonable
 from core.errors import Problem, RegistryInvalid, UploadRefused, ValidationsBusy
-from core.settings import SETTINGS, Settings
+from core.settings import Settings
 
 __all__ = ["VALIDATIONS", "check_upload"]
 
@@ -65,7 +65,7 @@ def check_upload(settings: Settings, filename: str, content: bytes) -> list[Prob
 
 def _environment(settings: Settings) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAILLAGE_") or k == "MAILLAGE_DEBUG"}
-    env.update({f"MAILLAGE_{s.name.upper()}": str(getattr(settings, s.name)) for s in SETTINGS})
+    env.update(settings.environment())
     return env
 
 

@@ -83,6 +83,10 @@ class Settings:
                 values[f.name] = _typed(f.type, value, variable)
         return cls(**values)
 
+    def environment(self) -> dict[str, str]:
+        """These settings as the ``MAILLAGE_*`` variables a child process reads back (:meth:`from_env`)."""
+        return {f"MAILLAGE_{f.name.upper()}": str(getattr(self, f.name)) for f in fields(self)}
+
 
 def _former(name: str) -> str | None:
     """The value of a setting's former variable, with a warning in French; None when it is not set."""

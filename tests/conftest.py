@@ -1,6 +1,14 @@
-"""Shared fixtures: one national build of the real registry, and one of a small registry for fault tests.
+"""Shared fixtures: one national build of the real registry, and builds of small registries for the
+unit tests, on a small geography cut from the pinned package (``tests/geography_cut.py``).
 
-Both builds share a geography cache folder so the national geography is validated once per session.
+Every build shares one geography cache folder, so each geography is validated once per session.
+
+Every test is marked by what it needs (``[tool.pytest.ini_options]`` in pyproject.toml, hook below):
+``integration`` when it uses the national build (fixtures ``national``, ``backend`` and those made
+from them) or declares that it reads the national geography or files; ``equivalence`` when its module
+holds a fast path equal to its reference (declared by the module); ``unit`` otherwise. ``slow``,
+``browser`` and ``neo4j`` are declared where they apply. The fast loop is the README's
+(`pytest -m "not integration and not slow and not browser and not neo4j"`).
 """
 
 from __future__ import annotations
@@ -12,11 +20,23 @@ from pathlib import Path
 import pytest
 import yaml
 
+from geography_cut import cut
+from ingest import geography
 from ingest.build import build
 from store.session import open_backend
 from core.settings import PROJECT_ROOT, Settings
 
 RESOURCES = Path(__file__).parent / "resources"
+#: the fixtures that hold the national build: a test using one (or one made from one) is integration
+NATIONAL = frozenset(("national", "backend", "neo4j_loaded"))
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if NATIONAL & set(item.fixturenames):
+            item.add_marker(pytest.mark.integration)
+        if item.get_closest_marker("integration") is None and item.get_closest_marker("equivalence") is None:
+            item.add_marker(pytest.mark.unit)
 
 
 @pytest.fixture(scope="session")
@@ -24,12 +44,26 @@ def geography_cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("geography-cache")
 
 
-def _settings(data_dir: Path, registry: Path, cache: Path, documents: Path | None = None) -> Settings:
+@pytest.fixture(scope="session")
+def cut_package(tmp_path_factory) -> Path:
+    """The small geography's package folder, cut from the installed one at the start of the session."""
+    return cut(Settings.from_env().geography, tmp_path_factory.mktemp("geography-cut"))
+
+
+@pytest.fixture(scope="session")
+def cut_geography(cut_package) -> geography.Geography:
+    """The small geography's tables (Haute-Garonne, Lozère, Corsica and the EPCIs reaching out of them)."""
+    return geography.load(cut_package)
+
+
+def _settings(data_dir: Path, registry: Path, cache: Path, documents: Path | None = None,
+              package: Path | None = None) -> Settings:
     (data_dir / "cache").parent.mkdir(parents=True, exist_ok=True)
     link = data_dir / "cache"
     if not link.exists():
         link.symlink_to(cache, target_is_directory=True)
-    return Settings.from_env(data_dir=data_dir, registry=registry, backend="embedded", documents=documents)
+    return Settings.from_env(data_dir=data_dir, registry=registry, backend="embedded", documents=documents,
+                             geography=package)
 
 
 def _shared_documents(registry: Path, folder: Path) -> Path:
@@ -93,38 +127,42 @@ def backend(national):
 
 
 @pytest.fixture(scope="session")
-def registry_copy(geography_cache):
-    """``make(root, files)``: settings of a registry holding copies of ``files`` under ``root``, with its
-    own data folder and documents folder, for module-scoped fixtures (nothing is built)."""
+def registry_copy(geography_cache, cut_package):
+    """``make(root, files, national=False)``: settings of a registry holding copies of ``files`` under
+    ``root``, with its own data folder and documents folder, on the small geography (the national one
+    with ``national``), for module-scoped fixtures (nothing is built)."""
 
-    def make(root: Path, files: list[Path]) -> Settings:
+    def make(root: Path, files: list[Path], national: bool = False) -> Settings:
         registry = root / "registry"
         registry.mkdir(parents=True)
         for path in files:
             shutil.copy(path, registry / path.name)
-        return _settings(root / "var", registry, geography_cache, _shared_documents(registry, root / "shared"))
+        return _settings(root / "var", registry, geography_cache, _shared_documents(registry, root / "shared"),
+                         None if national else cut_package)
 
     return make
 
 
-def _small(folder: Path, geography_cache: Path) -> Settings:
+def _small(folder: Path, geography_cache: Path, package: Path) -> Settings:
     registry = folder / "registry"
     shutil.copytree(RESOURCES / "registry-small", registry)
-    settings = _settings(folder / "var", registry, geography_cache, _shared_documents(registry, folder / "shared"))
+    settings = _settings(folder / "var", registry, geography_cache, _shared_documents(registry, folder / "shared"),
+                         package)
     build(settings)
     return settings
 
 
 @pytest.fixture
-def small(tmp_path, geography_cache) -> Settings:
-    """A built copy of the small test registry, in its own data folder, that a test may break."""
-    return _small(tmp_path, geography_cache)
+def small(tmp_path, geography_cache, cut_package) -> Settings:
+    """A built copy of the small test registry, on the small geography, in its own data folder, that a
+    test may break."""
+    return _small(tmp_path, geography_cache, cut_package)
 
 
 @pytest.fixture(scope="module")
-def small_shared(tmp_path_factory, geography_cache) -> Settings:
+def small_shared(tmp_path_factory, geography_cache, cut_package) -> Settings:
     """A built copy of the small test registry shared by a module's tests, which must leave it as it is."""
-    return _small(tmp_path_factory.mktemp("small"), geography_cache)
+    return _small(tmp_path_factory.mktemp("small"), geography_cache, cut_package)
 
 
 # --- Neo4j: one real server for the session, started by the tests themselves -----------------------

@@ -32,8 +32,7 @@ def running_service(settings: Settings, app: str = "api.app:create_app", workers
     """Serve ``app`` (a factory, ``module:function``, importable from ``app_dir`` if given) with
     ``settings`` and the extra environment ``env`` (``MAILLAGE_API_TOKEN``…); yield its base URL."""
     port = free_port()
-    env = dict(os.environ, MAILLAGE_DATA_DIR=str(settings.data_dir), MAILLAGE_REGISTRY=str(settings.registry),
-               MAILLAGE_BACKEND=settings.backend, MAILLAGE_NEO4J_URI=settings.neo4j_uri, **(env or {}))
+    env = {**os.environ, **settings.environment(), **(env or {})}
     command = [sys.executable, "-m", "uvicorn", "--factory", app, "--host", "127.0.0.1", "--port", str(port),
                "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
     if app_dir:

@@ -9,7 +9,7 @@ import sys
 
 
 def _run(settings, *args):
-    env = dict(os.environ, MAILLAGE_DATA_DIR=str(settings.data_dir), MAILLAGE_REGISTRY=str(settings.registry))
+    env = {**os.environ, **settings.environment()}
     return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, env=env, timeout=120)
 
 

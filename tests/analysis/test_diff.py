@@ -33,7 +33,8 @@ def _edit(path):
 
 @pytest.fixture(scope="module")
 def edited(tmp_path_factory, registry_copy, national):
-    settings = registry_copy(tmp_path_factory.mktemp("edited"), sorted((PROJECT_ROOT / "registry").glob("*.yaml")))
+    settings = registry_copy(tmp_path_factory.mktemp("edited"), sorted((PROJECT_ROOT / "registry").glob("*.yaml")),
+                             national=True)
     _edit(settings.registry / "48.yaml")
     build(settings)
     return settings
@@ -97,7 +98,7 @@ def test_pta_to_dac_handover_in_haute_garonne(backend):
 
 
 def _run(settings, *args):
-    env = dict(os.environ, MAILLAGE_DATA_DIR=str(settings.data_dir), MAILLAGE_REGISTRY=str(settings.registry))
+    env = {**os.environ, **settings.environment()}
     return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, env=env, timeout=300)
 
 

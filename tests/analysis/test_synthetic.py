@@ -20,6 +20,8 @@ from ingest.synthetic import generate, write
 from store.session import open_backend
 from core.settings import PROJECT_ROOT, Settings
 
+pytestmark = pytest.mark.slow
+
 SEED = 7
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.responses import JSONResponse
 
 from core import jsonable
 from analysis.ask import gaps_in, overlaps_in
 from api.answer import Answer
 from queries.coverage import who_covers
+
+pytestmark = pytest.mark.equivalence
 
 
 def test_answers_encode_as_the_standard_library_would(backend):

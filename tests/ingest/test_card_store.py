@@ -22,6 +22,8 @@ from ingest.validate import referenced_territories
 from store.embedded import EmbeddedBackend
 from store.session import Session
 
+pytestmark = pytest.mark.equivalence
+
 
 def _read(settings: Settings, geo):
     reg = read_registry(settings.registry, geo, csv_import.read_folder(settings.registry), settings.documents)

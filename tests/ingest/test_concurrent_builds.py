@@ -28,8 +28,7 @@ BUSY = "déjà en cours"
 
 
 def _env(settings) -> dict[str, str]:
-    return dict(os.environ, MAILLAGE_DATA_DIR=str(settings.data_dir), MAILLAGE_REGISTRY=str(settings.registry),
-                MAILLAGE_DOCUMENTS=str(settings.documents))
+    return {**os.environ, **settings.environment()}
 
 
 def _start(settings, *args) -> subprocess.Popen:
@@ -101,7 +100,7 @@ def _no_reuse(settings) -> None:
 
 def test_cli_and_api_builds_refuse_each_other(small):
     settings = dataclasses.replace(small, api_token=TOKEN)
-    with running_service(settings, env={"MAILLAGE_API_TOKEN": TOKEN, "MAILLAGE_DOCUMENTS": str(small.documents)}) as url:
+    with running_service(settings) as url:
         before = _live(small)
         # The API builds; the CLI started meanwhile is refused. Each build writes its store whole
         # (the live one's manifest gone): one that reuses it is over in a second, before the other

@@ -358,8 +358,7 @@ def test_documents_absent_says_so(live, tmp_path, capsys):
 
 
 def _cli(settings, *args):
-    env = dict(os.environ, MAILLAGE_DATA_DIR=str(settings.data_dir), MAILLAGE_REGISTRY=str(settings.registry),
-               MAILLAGE_DOCUMENTS=str(settings.documents))
+    env = {**os.environ, **settings.environment()}
     return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, env=env, timeout=300)
 
 

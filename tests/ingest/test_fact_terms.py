@@ -3,6 +3,8 @@ it must hold exactly the facts' triples, term for term, or the validation would 
 
 from __future__ import annotations
 
+import pytest
+
 from ingest import geography
 from ingest._fact_terms import fact_terms
 from ingest._fastgraph import ntriples_terms
@@ -18,6 +20,10 @@ def _same_triples(geo: geography.Geography) -> None:
     assert set(direct) == set(reference)
 
 
+pytestmark = pytest.mark.equivalence
+
+
+@pytest.mark.integration
 def test_the_whole_country_gives_the_facts_triples():
     geo = geography.load(Settings.from_env().geography)
     _same_triples(geo)

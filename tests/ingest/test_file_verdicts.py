@@ -21,8 +21,16 @@ from ingest.validate import validate_registry
 from test_corpus import CASES, RESOURCES  # this folder is on the path (rootdir-relative imports)
 
 
+pytestmark = pytest.mark.equivalence
+
+
 @pytest.fixture(scope="module")
-def geo():
+def geo(cut_geography):
+    return cut_geography
+
+
+@pytest.fixture(scope="module")
+def national_geo():
     return load_geography(Settings.from_env().geography)
 
 
@@ -57,7 +65,9 @@ def _same(folder: Path, geo, shared: Path | None, cache: Path | None = None, poo
     return found
 
 
-def test_real_registry_says_the_same(geo, tmp_path, cut):
+@pytest.mark.integration
+def test_real_registry_says_the_same(national_geo, tmp_path, cut):
+    geo = national_geo
     assert _same(PROJECT_ROOT / "registry", geo, Settings.from_env().documents, tmp_path / "cache") == []
     reg, _ = _file_by_file(PROJECT_ROOT / "registry", geo, Settings.from_env().documents, tmp_path / "cache")
     assert any(" (instances " in label for label in reg.part_keys) == cut  # the slices were read and remembered
@@ -67,16 +77,16 @@ def test_real_registry_says_the_same(geo, tmp_path, cut):
 
 
 def test_synthetic_registry_says_the_same_in_worker_processes(geo, tmp_path):
-    docs, truth = generate(geo, seed=7, regions=["94", "53"])
+    docs, truth = generate(geo, seed=7, regions=["94", "76"])
     write(docs, truth, tmp_path)
     with worker_pool(2) as pool:
         assert _same(tmp_path / "registry", geo, None, tmp_path / "cache", pool) == []
     # one date broken in one file: that file is read and validated again, and says so as a whole would
-    path = tmp_path / "registry" / "region-53.yaml"
+    path = tmp_path / "registry" / "region-76.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("2020-01-01", "2020-13-01", 1), encoding="utf-8")
     with worker_pool(2) as pool:
         problems = _same(tmp_path / "registry", geo, None, tmp_path / "cache", pool)
-    assert problems and {p.file for p in problems} == {"region-53.yaml"}
+    assert problems and {p.file for p in problems} == {"region-76.yaml"}
 
 
 def test_a_reference_to_another_file_is_checked_over_the_whole_registry(geo, tmp_path, cut):

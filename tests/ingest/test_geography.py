@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from geography_cut import DEPARTEMENTS
 from ingest import geography
 from core.settings import Settings
 
@@ -12,6 +15,7 @@ def _source(name):
     return json.loads((Settings.from_env().geography / "data" / name).read_text())
 
 
+@pytest.mark.integration
 def test_counts_equal_the_source():
     geo = geography.load(Settings.from_env().geography)
     current = [c for c in _source("communes.json") if c["type"] == "commune-actuelle"]
@@ -22,6 +26,7 @@ def test_counts_equal_the_source():
     assert geo.version == "6.0.0" and set(geo.checksums) == set(geography.FILES)
 
 
+@pytest.mark.integration
 def test_drom_corsica_and_epci_membership():
     geo = geography.load(Settings.from_env().geography)
     assert geo.communes["2A004"].name == "Ajaccio" and geo.communes["2A004"].region == "94"
@@ -112,3 +117,25 @@ def test_a_commune_of_an_unknown_departement_is_rejected():
     lost = geography.Commune("48001", "Perdue", "99", "76", 10, None)
     problems = validate_geography(_tiny_geography(communes={"48001": lost}), None)
     assert [(p.entry, p.rule) for p in problems] == [("48001", "Class inDepartement")]
+
+
+def test_the_small_geography_is_cut_whole_from_the_package(cut_package, cut_geography, geography_cache):
+    """The unit tests' geography (tests/geography_cut.py): every record is the package's own, its
+    départements hold all their communes, its EPCIs all their members, and it passes the rules."""
+    from ingest.validate import validate_geography
+
+    def rows(folder, name):
+        return json.loads((folder / "data" / name).read_text(encoding="utf-8"))
+
+    package = Settings.from_env().geography
+    for name in geography.FILES:
+        whole = [json.dumps(r, sort_keys=True) for r in rows(package, name)]
+        part = [json.dumps(r, sort_keys=True) for r in rows(cut_package, name)]
+        assert part and set(part) <= set(whole), name
+    current = [c for c in rows(package, "communes.json") if c["type"] == "commune-actuelle"]
+    for code in DEPARTEMENTS:
+        assert set(cut_geography.communes_of("departement", code)) == {c["code"] for c in current if c["departement"] == code}
+    assert all(set(members) <= set(cut_geography.communes) for _, _, members in cut_geography.epcis.values())
+    assert cut_geography.communes["31395"].epci == "200068641" and "48095" in cut_geography.communes
+    assert len(cut_geography.communes) < len(current) / 20
+    assert validate_geography(cut_geography, geography_cache) == []

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from core.settings import Settings
-from ingest import geography
 from ingest.identifiers import luhn_valid, siret_valid
 from ingest.registry import read_registry
 from ingest.validate import validate_registry
@@ -33,8 +31,8 @@ instances:
 
 
 @pytest.fixture(scope="module")
-def geo():
-    return geography.load(Settings.from_env().geography)
+def geo(cut_geography):
+    return cut_geography
 
 
 def _problems(tmp_path, geo, actor="", instance=""):

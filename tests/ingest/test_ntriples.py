@@ -138,12 +138,11 @@ def test_a_language_tag_or_datatype_that_is_not_one_is_refused():
     assert URIRef("https://e.org/x").n3() == _ntriples.ref("https://e.org/x")
 
 
-def test_a_registrys_hostile_terms_are_refused_or_escaped(tmp_path):
+def test_a_registrys_hostile_terms_are_refused_or_escaped(tmp_path, cut_geography):
     """Ids and codes that would end an IRI are refused with their entry (a final newline too); names
     and titles are literals, escaped; the registry's N-Triples parse."""
     import yaml
 
-    from ingest import geography
     from ingest.registry import read_registry
 
     doc = yaml.safe_load((Path(__file__).parents[1] / "resources" / "registry-small" / "31.yaml").read_text(encoding="utf-8"))
@@ -153,7 +152,7 @@ def test_a_registrys_hostile_terms_are_refused_or_escaped(tmp_path):
     doc["actors"][1]["name"] = 'RESO "a" \\ b > c'
     doc["instances"][0]["id"] = "ilc toulouse"
     (tmp_path / "31.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-    reg = read_registry(tmp_path, geography.load(Settings.from_env().geography), [], None)
+    reg = read_registry(tmp_path, cut_geography, [], None)
     refused = {p.entry for p in reg.problems}
     assert {"sources.src\n", "actor[0]", "instance[0]"} <= refused
     text = reg.serialize_ntriples()

@@ -15,6 +15,8 @@ from ingest.build import build
 from ingest import slices
 from store.builds import build_info, current_build
 
+pytestmark = pytest.mark.equivalence
+
 RESOURCES = Path(__file__).parent.parent / "resources"
 
 

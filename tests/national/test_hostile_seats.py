@@ -17,6 +17,8 @@ from core.settings import Settings
 from ingest import finess, france_services, geography, national_sources, seats
 from ingest._fastgraph import ntriples_terms
 
+pytestmark = pytest.mark.integration
+
 NAMES = ['Maison "France services" \\ Muret', "deux\nlignes\rici", "a > b < c", "tab\tet\u2028séparateur", "}{|^`"]
 
 

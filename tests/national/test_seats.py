@@ -20,7 +20,7 @@ from store.session import open_backend
 
 SHARED = Settings.from_env().documents
 NATIONAL = SHARED / "reference" / "national"
-pytestmark = pytest.mark.skipif(not NATIONAL.is_dir(), reason="the shared documents hold the national files")
+pytestmark = [pytest.mark.skipif(not NATIONAL.is_dir(), reason="the shared documents hold the national files"), pytest.mark.integration]
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,8 @@ from core import jsonable
 from store.session import open_backend
 from queries.coverage import who_covers
 
+pytestmark = pytest.mark.equivalence
+
 #: every level of coverage: commune (Toulouse), EPCI (Florac), custom territory through an EPCI (Muret,
 #: Langogne), a commune listed by name in a custom territory (Saint-Gaudens), région only (Paris)
 LANDMARKS = ["31555", "48061", "31395", "48080", "31483", "75056", "2A004", "97411"]

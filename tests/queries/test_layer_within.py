@@ -15,6 +15,8 @@ from queries.coverage import who_covers
 from queries.layer import coverage_layer
 from store.session import open_backend
 
+pytestmark = pytest.mark.equivalence
+
 TERRITORIES = (("departement", "31"), ("departement", "48"), ("region", "76"))
 DATES = (dt.date(2019, 6, 1), dt.date(2024, 6, 1), dt.date(2026, 11, 23))
 

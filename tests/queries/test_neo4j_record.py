@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from store.neo4j_diff import Snapshot, changes
 from store.neo4j_graph import PropertyGraph
+
+pytestmark = pytest.mark.equivalence
 
 A, B, C, D = (f"https://example.org/{x}" for x in "abcd")
 

@@ -19,6 +19,8 @@ from store.cards import parse_card
 from store.session import open_backend
 from store.tables import with_publics
 
+pytestmark = pytest.mark.equivalence
+
 DEPARTEMENTS = ("31", "48")
 DATES = [dt.date(2019, 6, 1), dt.date(2022, 1, 1), dt.date(2024, 6, 1), dt.date(2026, 11, 23)]
 
