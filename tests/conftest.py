@@ -8,7 +8,7 @@ Every test is marked by what it needs (``[tool.pytest.ini_options]`` in pyprojec
 from them) or declares that it reads the national geography or files; ``equivalence`` when its module
 holds a fast path equal to its reference (declared by the module); ``unit`` otherwise. ``slow``,
 ``browser`` and ``neo4j`` are declared where they apply. The fast loop is the README's
-(`pytest -m "not integration and not slow and not browser and not neo4j"`).
+(`pytest -m "unit and not slow and not browser and not neo4j"`, decision 0111).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from core.settings import PROJECT_ROOT, Settings
 
 RESOURCES = Path(__file__).parent / "resources"
 #: the fixtures that hold the national build: a test using one (or one made from one) is integration
-NATIONAL = frozenset(("national", "backend", "neo4j_loaded"))
+NATIONAL = frozenset(("national", "backend", "neo4j_loaded", "small_national"))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -157,6 +157,13 @@ def small(tmp_path, geography_cache, cut_package) -> Settings:
     """A built copy of the small test registry, on the small geography, in its own data folder, that a
     test may break."""
     return _small(tmp_path, geography_cache, cut_package)
+
+
+@pytest.fixture
+def small_national(tmp_path, geography_cache) -> Settings:
+    """The small registry built on the national geography: for the tests that need a build to last
+    (one on the small geography is over before a second process has started)."""
+    return _small(tmp_path, geography_cache, None)
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 
+pytestmark = pytest.mark.slow
+
 TOKEN = "jeton-de-test-0123456789"
 WRITES = [("/v1/admin/builds", {}), ("/v1/admin/registry/validate", {"params": {"filename": "31.yaml"}, "content": b"scope: {}"})]
 

@@ -12,6 +12,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 
+pytestmark = pytest.mark.slow
+
 TOKEN = "jeton-de-test-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 SOURCE = {"title": "RAP 31, page « Instances locales de concertation »", "url": "https://rap31.fr/ilc", "date": "2025-03-01"}

@@ -157,6 +157,7 @@ def _children() -> list[int]:
     return found
 
 
+@pytest.mark.slow  # an uploaded file checked in its child process
 def test_a_validation_child_that_crashes_takes_nothing_down(writable):
     # What a parser's segfault does to the process that runs it, done to the child from outside: the
     # reader now refuses the known crashing files itself (below), and this holds for the unknown ones.
@@ -182,6 +183,7 @@ def test_a_validation_child_that_crashes_takes_nothing_down(writable):
     assert os.path.realpath(settings.data_dir / "current") == before and not _children()
 
 
+@pytest.mark.slow  # an uploaded file checked in its child process
 @pytest.mark.parametrize("make,rule", [(deep_yaml, "profondeur"), (alias_bomb, "taille-alias")])
 def test_files_that_crashed_or_swelled_the_parser_are_reported(writable, make, rule):
     c, _ = writable
@@ -191,6 +193,7 @@ def test_files_that_crashed_or_swelled_the_parser_are_reported(writable, make, r
     assert c.get("/v1/health").status_code == 200
 
 
+@pytest.mark.slow  # an uploaded file checked in its child process
 def test_a_validation_past_its_memory_is_stopped(small_shared):
     settings = dataclasses.replace(small_shared, api_token=TOKEN, validate_memory_mb=120)
     with TestClient(create_app(settings)) as c:
@@ -213,6 +216,7 @@ def _many_instances(live: str, size: int) -> bytes:
     return yaml.safe_dump(doc, allow_unicode=True).encode()
 
 
+@pytest.mark.slow  # an uploaded file checked in its child process
 def test_a_validation_past_its_cpu_time_is_stopped(small_shared):
     settings = dataclasses.replace(small_shared, api_token=TOKEN, validate_seconds=1)
     with TestClient(create_app(settings)) as c:

@@ -27,6 +27,14 @@ TOKEN = "jeton-de-test-0123456789"
 BUSY = "déjà en cours"
 
 
+
+@pytest.fixture
+def small(small_national):
+    """Builds here race each other: on the national geography, a build lasts long enough for a second
+    process to start while it runs."""
+    return small_national
+
+
 def _env(settings) -> dict[str, str]:
     return {**os.environ, **settings.environment()}
 

@@ -22,6 +22,8 @@ from ingest import geography
 from ingest.build import build, check
 from core.settings import PROJECT_ROOT
 
+pytestmark = pytest.mark.slow
+
 REAL = "region-94.yaml"
 SHEET = "region-94-suivi.csv"
 CSV = (

@@ -52,6 +52,7 @@ def test_every_territory_carries_its_source(backend):
     assert int(next(iter(rows))["n"].value) == 0
 
 
+@pytest.mark.integration
 def test_derived_triples_follow_from_the_facts():
     """``m:within`` and ``m:nameKey`` are computed, not validated: they must equal what the
     validated facts imply (itself, its EPCI, its département and that département's région)."""
