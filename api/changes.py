@@ -29,7 +29,7 @@ from store.session import Session
 from .analysis import TERRITORY
 from .answer import Answer
 from .models import ERRORS
-from .service import backend, service
+from .service import backend, service_of
 
 __all__ = ["router", "FEED_TYPE"]
 
@@ -56,7 +56,7 @@ def _session(request: Request, build: Path) -> Session:
 
 
 def changes_since(request: Request, since: str, territory: str | None, live: Session) -> BuildDiff | DateDiff:
-    data_dir = service(request).settings.data_dir
+    data_dir = service_of(request).settings.data_dir
     if _DATE.match(since):
         return diff_dates(live, since, dt.date.today(), territory)
     first, second = live_or_named(data_dir, since), live_or_named(data_dir)
@@ -79,7 +79,7 @@ def get_changes(request: Request,
 @router.get("/builds", summary="Les constructions gardées, la plus récente d'abord")
 def get_builds(request: Request):
     """Les constructions qu'on peut comparer (``since`` de /v1/changes) : nom, date, et laquelle est servie."""
-    data_dir = service(request).settings.data_dir
+    data_dir = service_of(request).settings.data_dir
     live = current_build(data_dir)
     live_name = live.name if live is not None else None
     return {"items": [{"name": p.name, "created": build_info(p).get("created"), "live": p.name == live_name}
@@ -107,7 +107,7 @@ def _items(diff: BuildDiff, published: str) -> list[dict]:
 def get_feed(request: Request, territory: str | None = TERRITORY):
     """Un élément par changement entre chaque construction gardée et la précédente, limité au territoire
     (par exemple departement:31) : à suivre dans un lecteur de flux."""
-    data_dir = service(request).settings.data_dir
+    data_dir = service_of(request).settings.data_dir
     builds = finished_builds(data_dir)
     if not builds:
         raise InvalidQuery("Aucune construction à comparer : lancez `maillage build`.")

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from store.session import Session, open_backend
 from core.settings import Settings
 
-__all__ = ["Service", "backend", "service"]
+__all__ = ["Service", "backend", "service", "service_of"]
 
 
 class Service:
@@ -54,8 +54,14 @@ class Service:
         self._backend = self._previous = None
 
 
-def service(request: Request) -> Service:
+def service_of(request: Request) -> Service:
     return request.app.state.service
+
+
+async def service(request: Request) -> Service:
+    # The dependency is async, as ``backend`` below: a plain ``def`` one costs its request a hop through
+    # the thread pool, which the coverage route (lat/lon) paid on every question (decision 0112).
+    return service_of(request)
 
 
 async def backend(request: Request) -> Session:

@@ -57,8 +57,9 @@ SELECT DISTINCT ?coverage WHERE {
 LANDMARKS = ["31555", "31149", "48061", "31395", "48080", "48095"]
 
 
-def workload(geo) -> list[tuple[str, str, dt.date]]:
-    """(commune code, age band, date): the landmarks, then 40 % in the 31, 30 % in the 48, 30 % elsewhere."""
+def workload(geo, size: int = CASES) -> list[tuple[str, str, dt.date]]:
+    """(commune code, age band, date): the landmarks, then ``size`` cases: 40 % in the 31, 30 % in the
+    48, 30 % elsewhere."""
     rng = random.Random(0)
     head = [(c, rng.choice(AGES), dt.date.fromisoformat(rng.choice(DATES))) for c in LANDMARKS]
     codes = sorted(geo.communes)
@@ -69,7 +70,7 @@ def workload(geo) -> list[tuple[str, str, dt.date]]:
     ]
     cases = []
     for pool, share in pools:
-        for _ in range(round(CASES * share)):
+        for _ in range(round(size * share)):
             cases.append((rng.choice(pool), rng.choice(AGES), dt.date.fromisoformat(rng.choice(DATES))))
     rng.shuffle(cases)
     return head + cases
@@ -98,6 +99,7 @@ def main() -> None:
 
     parser = parser_for(__doc__)
     parser.add_argument("--naive", type=int, default=30, help="cases run on the naive baseline (default 30)")
+    parser.add_argument("--cases", type=int, default=CASES, help=f"cases drawn after the landmarks (default {CASES})")
     args = parser.parse_args()
 
     from _naive import naive_graph
@@ -114,7 +116,7 @@ def main() -> None:
     settings, tmp = national_settings(args.data_dir, "maillage-bench-who-", args.registry)
     try:
         backend = open_backend(settings)
-        cases = workload(geography.load(settings.geography))
+        cases = workload(geography.load(settings.geography), args.cases)
 
         def full(code, ages, on):
             return who_covers(backend, code, ages, on=on)
@@ -126,7 +128,7 @@ def main() -> None:
 
         timed([full, raw], cases)  # warm-up
         full_s, raw_s = timed([full, raw], cases, ROUNDS)
-        answers = sum(len(full(*c).coverages) for c in cases)
+        answers = sum(len(entry.coverages) for c in cases for entry in full(*c).instances)
         disk = backend
         # The HTTP service's way: the same store copied into memory at start (store_in_memory=auto),
         # and the coverage tables read once (queries/coverage_index.py), which who_covers() then uses.
@@ -156,7 +158,7 @@ def main() -> None:
         differing, nonempty = [], 0
         for case in subset:
             expected = {r["coverage"] for r in raw(*case)}
-            indexed = {iri("instance", c.coverage_id) for c in full(*case).coverages}
+            indexed = {iri("instance", area.coverage_id) for entry in full(*case).instances for area in entry.coverages}
             nonempty += bool(expected)
             got = naive(*case)
             if got != expected or indexed != expected:
