@@ -141,9 +141,10 @@ def _graph(triples: list, kind: str) -> bytes:
     if kind == "rdfxml":  # XML 1.0 again: a literal's characters it cannot hold are replaced, and said
         replaced = [0]
         triples = [ox.Triple(t.subject, t.predicate, _xml_literal(t.object, replaced)) for t in triples]
-        return ox.serialize(triples, format=ox.RdfFormat.RDF_XML) + _xml_note(replaced, "Turtle, N-Triples et JSON-LD").encode()
+        written = ox.serialize(triples, format=ox.RdfFormat.RDF_XML) or b""  # bytes whenever no file is given
+        return written + _xml_note(replaced, "Turtle, N-Triples et JSON-LD").encode()
     formats = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
-    return ox.serialize(triples, format=formats[kind])
+    return ox.serialize(triples, format=formats[kind]) or b""
 
 
 def _xml_literal(term, replaced: list[int]):

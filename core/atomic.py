@@ -282,7 +282,8 @@ def sweep(folder: Path, recursive: bool = False, prefix: str = "") -> list[Path]
 
 
 def _entries(folder: Path) -> tuple[list[str], list[str]]:
-    dirs, files = [], []
+    dirs: list[str] = []
+    files: list[str] = []
     for entry in os.scandir(folder):
         (dirs if entry.is_dir(follow_symlinks=False) else files).append(entry.name)
     return dirs, files

@@ -69,7 +69,7 @@ class Settings:
     sparql_workers: int = _setting(2, "Worker processes of the SPARQL endpoint (a stuck one is killed and replaced).")
 
     @classmethod
-    def from_env(cls, **overrides: object) -> "Settings":
+    def from_env(cls, **overrides: object) -> Settings:
         """Defaults, then ``MAILLAGE_*`` variables, then explicit ``overrides`` (CLI options)."""
         unknown = set(overrides) - {f.name for f in fields(cls)}
         if unknown:

@@ -159,7 +159,8 @@ def _text(value, kind: str) -> str | None:
 
 def _scoped(files: list[Path], scope: str | None, y: YAML) -> list[tuple[Path, object]]:
     level_code = parse_territory(scope) if scope else None
-    found, problems = [], []
+    found: list[tuple[Path, object]] = []
+    problems: list[Problem] = []
     for path in files:
         try:
             doc = y.load(path.read_text(encoding="utf-8"))
@@ -203,8 +204,8 @@ def export_workbook(registry: Path, target: Path, scope: str | None = None) -> i
         ws.append(headers)
         for path, doc in docs:
             for (entry, position), record in _records(doc, sheet):
-                values = [_text(_get(record, c.path), c.kind) for c in sheet.columns]
-                named = [("id", entry), *((".".join(map(str, c.path)), v) for c, v in zip(sheet.columns, values))]
+                texts = [_text(_get(record, c.path), c.kind) for c in sheet.columns]
+                named = [("id", entry), *((".".join(map(str, c.path)), v) for c, v in zip(sheet.columns, texts))]
                 bad = [Problem(path.name, shown(entry), f"{sheet.key}[{int(position) - 1}].{field}" if position else field,
                                "caractere-controle", f"« {shown(value[:60])} » : un caractère de contrôle qu'aucun classeur ne "
                                "peut contenir ; corrigez le registre (`maillage check` dit lesquels) avant l'export")

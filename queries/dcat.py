@@ -112,7 +112,7 @@ def _wkt(text: str) -> ox.Literal:
 
 def _located(place: ox.NamedNode, departements: list[str], data_dir: Path | None) -> list[tuple]:
     """A place as a ``dct:Location``, with its box and centroid when the outlines are there."""
-    t = [(place, _n(RDF_TYPE), _n(DCT + "Location"))]
+    t: list[tuple] = [(place, _n(RDF_TYPE), _n(DCT + "Location"))]
     try:
         found = extent(data_dir, departements) if data_dir is not None else None
     except OutlinesMissing:

@@ -17,7 +17,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO, cast
 
 import pyoxigraph as ox
 
@@ -79,7 +79,7 @@ def _write(session: Session, store: ox.Store, name: str, out: BinaryIO) -> None:
     if name == "maillage.nt.gz":
         # no file name nor time in the header: the same build gives the same bytes
         with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as packed:
-            ox.serialize(_triples(store), packed, format=ox.RdfFormat.N_TRIPLES)
+            ox.serialize(_triples(store), cast(IO[bytes], packed), format=ox.RdfFormat.N_TRIPLES)  # a binary file
     elif name == "maillage.ttl":
         ox.serialize(_triples(store), out, format=ox.RdfFormat.TURTLE,
                      prefixes={k: v for k, v in PREFIXES.items() if k != "maillage"})

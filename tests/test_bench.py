@@ -18,13 +18,13 @@ from core.settings import PROJECT_ROOT, Settings
 pytestmark = pytest.mark.slow
 
 BENCH = PROJECT_ROOT / "bench"
-NATIONAL_FILES = Settings.from_env().shared / "reference" / "national"
+NATIONAL_FILES = Settings.from_env().documents / "reference" / "national"
 
 
-def _bench(settings, script: str, *args: str, shared=None) -> str:
+def _bench(settings, script: str, *args: str, documents=None) -> str:
     env = {**os.environ, **settings.environment()}
-    if shared is not None:
-        env["MAILLAGE_SHARED"] = str(shared)
+    if documents is not None:  # the real documents folder, where the national files are
+        env["MAILLAGE_DOCUMENTS"] = str(documents)
     done = subprocess.run([sys.executable, str(BENCH / script), *args], cwd=PROJECT_ROOT, env=env,
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
@@ -90,7 +90,7 @@ def test_bench_hostile(small_shared):
 @pytest.mark.skipif(not NATIONAL_FILES.is_dir(), reason="the shared documents hold the national files")
 def test_bench_national(small_shared):
     out = _bench(small_shared, "bench_national.py", "--data-dir", str(small_shared.data_dir), "--rounds", "2",
-                 shared=Settings.from_env().shared)
+                 documents=Settings.from_env().documents)
     assert "point d'accès p50" in out
 
 
