@@ -213,7 +213,7 @@ def export_workbook(registry: Path, target: Path, scope: str | None = None) -> i
                 if bad:
                     unwritable += bad
                     continue
-                ws.append([path.name, entry, *([position] if sheet.nested else []), *values])
+                ws.append([path.name, entry, *([position] if sheet.nested else []), *texts])
                 written += 1
         for cell in ws[1]:
             cell.font = Font(bold=True)

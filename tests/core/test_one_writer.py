@@ -47,6 +47,8 @@ def _root(expr: ast.expr) -> str:
             expr = expr.func.value
         elif isinstance(expr, ast.Call) and _name(expr.func) in ("str", "open", "fdopen") and expr.args:
             expr = expr.args[0]  # a file opened on a path the writer handed out writes there
+        elif isinstance(expr, ast.Call) and _name(expr.func) == "cast" and len(expr.args) == 2:
+            expr = expr.args[1]  # typing.cast(IO[bytes], out) is ``out``
         elif isinstance(expr, ast.Call) and any(k.arg == "fileobj" for k in expr.keywords):
             expr = next(k.value for k in expr.keywords if k.arg == "fileobj")  # a stream over such a file
         elif isinstance(expr, ast.JoinedStr):
