@@ -175,7 +175,7 @@ def fhir_bundle(session: Session, on: dt.date | None = None) -> dict:
             "comment": status,
         }))
     entries += [_entry(loc) for _, loc in sorted(locations.items())]
-    return {"resourceType": "Bundle", "type": "collection", "timestamp": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    return {"resourceType": "Bundle", "type": "collection", "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "entry": entries}
 
 
