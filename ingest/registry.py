@@ -33,7 +33,7 @@ from ._safe_yaml import is_date, load_yaml
 from .geography import Geography
 from .vocabulary import DCTERMS, M, ORG, PROV, PUBLIC, ROLE, STATUS, TYPE, iri
 from .privacy import personal_data
-from .identifiers import IDENTIFIERS, identifier_problems, identifier_triples
+from .identifiers import identifier_problems, identifier_triples
 from .schema import allowed_fields
 from .values import length_refusal, number_refusal, shown, text_refusal, url_refusal
 

@@ -38,7 +38,7 @@ from rdflib.namespace import SH
 
 from core import atomic
 from core.errors import Problem
-from .vocabulary import DCTERMS, M, PROV, local
+from .vocabulary import local
 from ontology import SHAPES_FILE, VOCABULARY_FILES
 
 from . import geography
@@ -133,7 +133,8 @@ def problems_from_results(results: list[Result], locate) -> list[Problem]:
     problems = []
     for focus, path, component, message, value, _ in results:
         file, entry, prefix = locate(focus)
-        name = FIELD_OF.get(path, _path_text(path)) if path is not None else ""
+        name = ("" if path is None else FIELD_OF.get(path, _path_text(path)) if isinstance(path, URIRef)
+                else _path_text(path))  # a path expression names no field of the schema
         field = ".".join(part for part in (prefix, name) if part)
         message = message or f"règle SHACL {component} non respectée"
         if value is not None and not isinstance(value, URIRef):
