@@ -40,6 +40,7 @@ from store.cards import INFERRED, VERIFIED
 
 from ._safe_xlsx import read_sheets
 from ._safe_yaml import LIMITS
+from .schema import KINDS
 from .values import shown, text_refusal, url_refusal
 
 __all__ = ["SHEETS", "export_workbook", "import_workbook", "yaml_io"]
@@ -58,14 +59,26 @@ class Column:
     kind: str = "text"
 
 
+#: a code field whose workbook cell offers a drop-down of the ontology's notations
+_LISTED = {("instance", "type"): "type", ("status", "value"): "statut", ("role", "role"): "rôle"}
+_CELL = {"date": "date", "ages": "ages", "codes": "list", "confidence": "confiance"}
+
+
+def _column(kind: str, name: str, prefix: tuple = (), header: str = "") -> Column:
+    """The column of field ``kind.name`` as declared in ``ingest.schema``: its French header, its cell kind."""
+    field = next(f for f in KINDS[kind] if f.name == name)
+    return Column(header or field.column, (*prefix, name), _LISTED.get((kind, name)) or _CELL.get(field.kind, "text"))
+
+
 def _source(prefix: str = "source") -> list[Column]:
-    return [Column("source (clé)", (prefix, "ref")), Column("extrait", (prefix, "excerpt")),
-            Column("paraphrase", (prefix, "paraphrase")), Column("attesté le", (prefix, "observed"), "date"),
-            Column("confiance de la source", (prefix, "confidence"), "confiance")]
+    return [_column("citation", "ref", (prefix,)), _column("citation", "excerpt", (prefix,)),
+            _column("citation", "paraphrase", (prefix,)), _column("citation", "observed", (prefix,)),
+            _column("citation", "confidence", (prefix,), "confiance de la source")]
 
 
-_COMMON = [Column("note", ("note",)), Column("confiance", ("confidence",), "confiance")]
-_PERIOD = [Column("début", ("from",), "date"), Column("fin", ("to",), "date")]
+def _fields(kind: str, *names: str) -> list[Column]:
+    """The columns of the fields ``names`` of ``kind``, then its note, confidence and source."""
+    return [*(_column(kind, name) for name in names), _column(kind, "note"), _column(kind, "confidence"), *_source()]
 
 
 @dataclass(frozen=True)
@@ -78,23 +91,12 @@ class Sheet:
 
 
 SHEETS = [
-    Sheet("dispositifs", "instances", False, [
-        Column("type", ("type",), "type"), Column("nom", ("name",)), Column("niveau", ("level",)),
-        Column("description", ("description",)), *_COMMON, *_source()]),
-    Sheet("couvertures", "coverage", True, [
-        Column("territoire", ("territory",)), Column("âges", ("ages",), "ages"), Column("publics", ("publics",), "list"),
-        *_PERIOD, *_COMMON, *_source()]),
-    Sheet("statuts", "status", True, [Column("statut", ("value",), "statut"), *_PERIOD, *_COMMON, *_source()]),
-    Sheet("rôles", "roles", True, [
-        Column("rôle", ("role",), "rôle"), Column("acteur", ("actor",)), Column("fonction", ("function",)),
-        *_PERIOD, *_COMMON, *_source()]),
-    Sheet("acteurs", "actors", False, [
-        Column("nom", ("name",)), Column("nature", ("kind",)), Column("secteurs", ("sector",), "list"),
-        Column("implanté à", ("based_in",)), *_COMMON, *_source()]),
-    Sheet("sources", "sources", False, [
-        Column("titre", ("title",)), Column("fichier", ("file",)), Column("adresse", ("url",)),
-        Column("date", ("date",), "date"), Column("lue le", ("retrieved",), "date"),
-        Column("confiance", ("confidence",), "confiance")]),
+    Sheet("dispositifs", "instances", False, _fields("instance", "type", "name", "level", "description")),
+    Sheet("couvertures", "coverage", True, _fields("coverage", "territory", "ages", "publics", "from", "to")),
+    Sheet("statuts", "status", True, _fields("status", "value", "from", "to")),
+    Sheet("rôles", "roles", True, _fields("role", "role", "actor", "function", "from", "to")),
+    Sheet("acteurs", "actors", False, _fields("actor", "name", "kind", "sector", "based_in")),
+    Sheet("sources", "sources", False, [_column("source", name) for name in ("title", "file", "url", "date", "retrieved", "confidence")]),
 ]
 
 

@@ -53,3 +53,14 @@ def test_csv_columns_are_the_schema_and_fill_declared_fields():
 def test_value_kinds_are_checked():
     with pytest.raises(ValueError):
         Field("x", "nombre")
+
+
+def test_workbook_columns_are_the_schema():
+    from ingest.workbook import SHEETS
+    columns = {f.column for fields in KINDS.values() for f in fields}
+    headers = {c.header for sheet in SHEETS for c in sheet.columns}
+    # every header is a declared column, but the citation's confidence (named apart from the entry's)
+    assert headers - columns == {"confiance de la source"}
+    sheet = next(s for s in SHEETS if s.name == "couvertures")
+    assert [(c.header, c.kind) for c in sheet.columns[:5]] == [
+        ("territoire", "text"), ("âges", "ages"), ("publics", "list"), ("début", "date"), ("fin", "date")]
