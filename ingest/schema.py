@@ -17,7 +17,7 @@ from rdflib import RDFS, URIRef
 from .identifiers import IDENTIFIERS
 from .vocabulary import DCTERMS, M, PROV
 
-__all__ = ["Field", "KINDS", "CSV_COLUMNS", "CsvColumn", "allowed_fields", "field_of_property"]
+__all__ = ["Field", "KINDS", "CSV_COLUMNS", "CsvColumn", "allowed_fields", "field_of_property", "format_tables"]
 
 #: value kinds: what a field holds, before SHACL checks it
 VALUE_KINDS = ("text", "code", "codes", "date", "ages", "confidence", "citation", "entries", "scope", "flag", "territory")
@@ -183,3 +183,21 @@ CSV_COLUMNS = (
     CsvColumn("source_date", "source.date", "date de la source"),
     CsvColumn("excerpt", "citation.excerpt", "extrait cité"),
 )
+
+
+def format_tables() -> str:
+    """The field tables of ``registry/FORMAT.md`` (between its ``schema`` markers), made from this module.
+
+    Regenerate with ``python -m ingest.schema``; a test holds the document equal to it."""
+    lines: list[str] = []
+    for kind, fields in KINDS.items():
+        lines += [f"#### `{kind}`", "| field | column | value | help |", "|---|---|---|---|"]
+        lines += [f"| `{f.name}` | {f.column} | {f.kind} | {f.help} |" for f in fields]
+        lines.append("")
+    lines += ["#### CSV columns", "| column | fills | help |", "|---|---|---|"]
+    lines += [f"| `{c.name}` | `{c.field}` | {c.help} |" for c in CSV_COLUMNS]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(format_tables(), end="")

@@ -64,3 +64,12 @@ def test_workbook_columns_are_the_schema():
     sheet = next(s for s in SHEETS if s.name == "couvertures")
     assert [(c.header, c.kind) for c in sheet.columns[:5]] == [
         ("territoire", "text"), ("âges", "ages"), ("publics", "list"), ("début", "date"), ("fin", "date")]
+
+
+def test_format_doc_tables_are_the_schema():
+    from pathlib import Path
+    from ingest.schema import format_tables
+    text = (Path(__file__).parents[2] / "registry" / "FORMAT.md").read_text(encoding="utf-8")
+    begin, end = "<!-- schema:begin -->\n", "<!-- schema:end -->"
+    assert text.count(begin) == 1 and text.count(end) == 1
+    assert text[text.index(begin) + len(begin):text.index(end)] == format_tables()
