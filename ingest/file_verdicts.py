@@ -4,7 +4,7 @@ Validating the whole registry at once (``validate.validate_registry``) costs the
 date as after writing the registry anew. Here each file is:
 
 1. **read on its own** (``registry.read_part``), in a worker process; what it read is remembered in
-   ``<data_dir>/cache/registry/`` by the file's name and bytes and the code that maps it, so an
+   the cache's ``readings`` (``store.caches``) by the file's name and bytes and the package source, so an
    unchanged file is not read again. A large file is cut into slices once parsed (``ingest.slices``),
    each a part of its own from here on: read, remembered, validated and reused apart;
 2. **merged** with the others (``registry.merge_parts``): the rules that need every file (an id in two
@@ -27,36 +27,30 @@ validation's are (a source defined identically in two files is reported once, wh
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import multiprocessing
 import os
 import time
 from collections.abc import Callable
-from collections.abc import Set as AbstractSet
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import core
-from core import atomic
+from core.collector import tuned_for_a_build
 from core.errors import Problem
-from ontology import SHAPES_FILE, VOCABULARY_FILES
+from store.caches import Caches, unpickle
 
 from . import registry as registry_module
 from .geography import Geography
-from ._pickles import recall, remember
 from ._safe_yaml import load_yaml
 from .registry import RegistryGraph, conflicts, joined_ntriples, merge_parts, read_part, read_together, registry_files
 from .slices import how_cut, is_head, slices_of
-from core.collector import cycle_collector_paused
 from .publish import cards_of_file
 from .validate import (geography_stubs, problems_from_results, registry_locator, shacl_results, validate_registry,
                        validation_graph)
 
-__all__ = ["read_and_validate", "worker_pool", "code_key", "cached_ntriples", "prune_readings", "every_card", "POOL_BYTES"]
+__all__ = ["read_and_validate", "worker_pool", "cached_ntriples", "every_card", "POOL_BYTES"]
 
 #: below this many bytes of files to read or validate, the work is done in this process: starting
 #: workers costs more than it saves
@@ -64,31 +58,20 @@ POOL_BYTES = 256 * 1024
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
-def cached_ntriples(cache_dir: Path, key: str) -> str | None:
-    """The N-Triples of a file's reading remembered under ``key`` in ``cache_dir``, or None (none
-    remembered, or a reading without triples: a caller then does without it)."""
-    entry = cache_dir / "registry" / f"{key}.part"
+def cached_ntriples(caches: Caches, key: str) -> str | None:
+    """The N-Triples of a file's reading remembered under ``key``, or None (none remembered, or a
+    reading without triples: a caller then does without it)."""
+    entry = caches.path("readings", key, ".part")
     try:
-        return entry.with_suffix(".nt").read_text(encoding="utf-8") if entry.exists() else None
+        return caches.path("readings", key, ".nt").read_text(encoding="utf-8") if entry.exists() else None
     except OSError:
         return None
 
 
-def code_key() -> str:
-    return _code_key().hex()
-
-
-@functools.lru_cache(maxsize=1)
-def _code_key() -> bytes:
-    """What a file's reading and verdict depend on besides its bytes: the code of ingest and core,
-    the shapes and vocabulary, pySHACL's version."""
-    h = hashlib.sha256(version("pyshacl").encode() + version("rdflib").encode())
-    for folder in (Path(registry_module.__file__).parent, Path(core.__file__).parent):
-        for path in sorted(folder.glob("*.py")):
-            h.update(path.name.encode() + path.read_bytes())
-    for path in (SHAPES_FILE, *VOCABULARY_FILES):
-        h.update(path.read_bytes())
-    return h.digest()
+def _worker_start() -> None:
+    """A worker process is the build's own: its collector is tuned for the build for its whole life
+    (``core.collector``)."""
+    tuned_for_a_build().__enter__()
 
 
 @contextmanager
@@ -99,7 +82,8 @@ def worker_pool(workers: int | None = None, tasks_per_worker: int | None = None)
     count = workers or len(os.sched_getaffinity(0))
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
-    with ProcessPoolExecutor(max_workers=count, mp_context=context, max_tasks_per_child=tasks_per_worker) as pool:
+    with ProcessPoolExecutor(max_workers=count, mp_context=context, max_tasks_per_child=tasks_per_worker,
+                             initializer=_worker_start) as pool:
         yield pool
 
 
@@ -123,113 +107,84 @@ def _run(pool: Executor | None, jobs: list[tuple[Callable, tuple, int]], progres
     return results
 
 
-def _part_get(path: Path) -> RegistryGraph | None:
+def _part_get(caches: Caches, key: str) -> RegistryGraph | None:
     """A reading remembered by :func:`_part_put`, its N-Triples left on disk; None when absent."""
-    part = recall(path)
+    part = caches.recall("readings", key, ".part")
     if not isinstance(part, RegistryGraph) or not all(isinstance(t, str) or t.exists() for t in part.ntriples):
         return None
     return part
 
 
-def prune_readings(cache_dir: Path, keep: AbstractSet[str], verdicts: AbstractSet[str] = frozenset()) -> int:
-    """Forget the readings whose keys are not in ``keep`` (the live build's parts and files), and the
-    verdicts (with their cards) not in ``verdicts``: each edit of a file leaves its former reading
-    behind, a région's being tens of MB, and its cards a few. The number of readings forgotten."""
-    forgotten = 0
-    for path in (cache_dir / "registry").glob("*.part"):
-        if path.stem not in keep:
-            path.with_suffix(".nt").unlink(missing_ok=True)
-            path.unlink(missing_ok=True)
-            forgotten += 1
-    for path in [*(cache_dir / "registry").glob("*.slices"), *(cache_dir / "registry").glob("*.valid"),
-                 *(cache_dir / "registry").glob("*.cards")]:
-        if path.stem not in (keep if path.suffix == ".slices" else verdicts):
-            path.unlink(missing_ok=True)
-    return forgotten
-
-
-def _part_put(path: Path, part: RegistryGraph) -> None:
+def _part_put(caches: Caches, key: str, part: RegistryGraph) -> None:
     """Remember a reading: its N-Triples beside it (``.nt``), the rest pickled; an unchanged file's
     triples are then never loaded by a build that reuses the live store. ``part`` keeps only the
     file's name too: the build reads its text from there when it needs it (a région's is tens of MB)."""
     text = part.ntriples_text()
-    nt = path.with_suffix(".nt")
-    if text:
-        nt.parent.mkdir(parents=True, exist_ok=True)
-        atomic.write_text(nt, text, durable=False)
-    part.ntriples = [nt] if text else []
-    remember(path, part)
+    part.ntriples = [caches.write("readings", key, text.encode(), ".nt")] if text else []
+    caches.remember("readings", key, part, ".part")
 
 
-def _read_job(name: str, raw: bytes, cache: Path | None, key: str) -> list[RegistryGraph]:
-    """A file read, whole or by slices (``ingest.slices``), each part remembered in ``cache`` when it
+def _read_job(name: str, raw: bytes, caches: Caches | None, key: str) -> list[RegistryGraph]:
+    """A file read, whole or by slices (``ingest.slices``), each part remembered in ``caches`` when it
     reads without problem, by the process that read it: what comes back then names its N-Triples
     file instead of carrying their text (a région's is tens of MB, otherwise pickled twice and
     written by the build's own process). A slice remembered is not read again."""
-    # The cycle collector walks every node and triple made so far at each collection: paused, a
-    # région's file reads in a third of the time (what is made is kept anyway).
-    with cycle_collector_paused():
-        data, problems = load_yaml(raw, name)
-        cut = None if problems else slices_of(name, data, len(raw))
-        if cut is None:
-            part = read_part(name, data, problems, read=not problems)
-            if cache is not None and not part.problems:
-                _part_put(cache / f"{key}.part", part)
-                part.part_keys = {name: key}
-            part.file_keys = {name: key}
-            return [part]
-        parts = []
-        for piece in cut:
-            slice_key = piece.key(_code_key())
-            entry = cache / f"{slice_key}.part" if cache is not None else None
-            got = _part_get(entry) if entry is not None else None
-            if got is None:
-                got = read_part(name, piece.data, [], piece=piece.piece)
-                if entry is not None and not got.problems:
-                    _part_put(entry, got)
-            if entry is not None and not got.problems:
-                got.part_keys = {piece.label: slice_key}
-            parts.append(got)
-        if cache is not None and all(part.part_keys for part in parts):
-            remember(cache / f"{key}.slices", [next(iter(part.part_keys.values())) for part in parts])
-        parts[0].file_keys = {name: key}
-        return parts
+    data, problems = load_yaml(raw, name)
+    cut = None if problems else slices_of(name, data, len(raw))
+    if cut is None:
+        part = read_part(name, data, problems, read=not problems)
+        if caches is not None and not part.problems:
+            _part_put(caches, key, part)
+            part.part_keys = {name: key}
+        return [part]
+    parts = []
+    for piece in cut:
+        slice_key = caches.key("readings", *piece.identity()) if caches is not None else ""
+        got = _part_get(caches, slice_key) if caches is not None else None
+        if got is None:
+            got = read_part(name, piece.data, [], piece=piece.piece)
+            if caches is not None and not got.problems:
+                _part_put(caches, slice_key, got)
+        if caches is not None and not got.problems:
+            got.part_keys = {piece.label: slice_key}
+        parts.append(got)
+    if caches is not None and all(part.part_keys for part in parts):
+        caches.remember("readings", key, [next(iter(part.part_keys.values())) for part in parts], ".slices")
+    return parts
 
 
-def _remembered(cache: Path, key: str) -> list[RegistryGraph] | None:
+def _remembered(caches: Caches, key: str) -> list[RegistryGraph] | None:
     """A file's parts remembered under the key of its bytes: its one reading, or its slices'."""
-    whole = _part_get(cache / f"{key}.part")
+    whole = _part_get(caches, key)
     if whole is not None:
-        whole.part_keys, whole.file_keys = {whole.files[0]: key}, {whole.files[0]: key}
+        whole.part_keys = {whole.files[0]: key}
         return [whole]
-    keys = recall(cache / f"{key}.slices")
+    keys = caches.recall("readings", key, ".slices")
     if not isinstance(keys, list):
         return None
-    found = [_part_get(cache / f"{slice_key}.part") for slice_key in keys]
+    found = [_part_get(caches, slice_key) for slice_key in keys]
     parts = [part for part in found if part is not None]
     if not parts or len(parts) != len(found):
         return None
     for part, slice_key in zip(parts, keys):
         part.part_keys = {part.label: slice_key}
-    parts[0].file_keys = {parts[0].files[0]: key}
     return parts
 
 
-def _read_parts(files: list[Path], cache: Path | None, code: bytes, pool, say) -> list[RegistryGraph]:
+def _read_parts(files: list[Path], caches: Caches | None, pool, say) -> list[RegistryGraph]:
     parts: list[list[RegistryGraph] | None] = [None] * len(files)
     jobs, where = [], []
-    with cycle_collector_paused(keep=True):  # unpickling makes many objects, which all stay
-        for i, path in enumerate(files):
-            try:
-                raw = path.read_bytes()
-            except OSError:
-                parts[i] = [registry_module.read_yaml_part(path)]  # says it is unreadable
-                continue
-            key = hashlib.sha256(code + how_cut() + path.name.encode() + b"\0" + raw).hexdigest()[:40]
-            parts[i] = _remembered(cache, key) if cache is not None else None
-            if parts[i] is None:
-                jobs.append((_read_job, (path.name, raw, cache, key), len(raw)))
-                where.append(i)
+    for i, path in enumerate(files):
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            parts[i] = [registry_module.read_yaml_part(path)]  # says it is unreadable
+            continue
+        key = caches.key("readings", how_cut(), path.name, raw) if caches is not None else ""
+        parts[i] = _remembered(caches, key) if caches is not None else None
+        if parts[i] is None:
+            jobs.append((_read_job, (path.name, raw, caches, key), len(raw)))
+            where.append(i)
     if jobs:
         say(f"Lecture de {len(jobs)} fichier(s) du registre sur {len(files)} (les autres sont inchangés)…")
 
@@ -237,10 +192,12 @@ def _read_parts(files: list[Path], cache: Path | None, code: bytes, pool, say) -
         instances = sum(len(part.covered) for part in read)
         say(f"  {files[where[j]].name} : lu, {instances} dispositifs ({finished}/{len(jobs)})")
 
-    with cycle_collector_paused(keep=True):
-        for i, read in zip(where, _run(pool, jobs, done)):
-            parts[i] = read
-    return [part for read in parts for part in read]  # type: ignore[union-attr]
+    for i, read in zip(where, _run(pool, jobs, done)):
+        parts[i] = read
+    every = [part for read in parts for part in read]  # type: ignore[union-attr]
+    if caches is not None:  # the slices' keys, made by the processes that read them
+        caches.note("readings", (key for part in every for key in part.part_keys.values()))
+    return every
 
 
 def _label(part: RegistryGraph) -> str:
@@ -303,7 +260,7 @@ def every_card(reg: RegistryGraph) -> dict[str, str] | None:
         return None
     every: dict[str, str] = {}
     for held in reg.cards.values():
-        cards = recall(held) if isinstance(held, Path) else held
+        cards = unpickle(held) if isinstance(held, Path) else held
         if not isinstance(cards, dict):
             return None
         every.update(cards)
@@ -314,14 +271,13 @@ def _verdict(own: list[str | Path], around: list[str | Path], cards: bool) -> tu
     """A part's validation results (its N-Triples ``own``, texts or remembered files this process
     reads, with what its shapes see ``around`` them) and, when it conforms and ``cards`` are asked,
     its coverages' cards made from the same graph (``publish.cards_of_file``)."""
-    with cycle_collector_paused():
-        graph = validation_graph(joined_ntriples([*own, *around]))
-        results = shacl_results(graph)
-        return results, (cards_of_file(graph) if cards and not results else None)
+    graph = validation_graph(joined_ntriples([*own, *around]))
+    results = shacl_results(graph)
+    return results, (cards_of_file(graph) if cards and not results else None)
 
 
-def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geography, cache: Path | None,
-                    code: bytes, pool, say) -> list[Problem]:
+def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geography, caches: Caches | None,
+                    pool, say) -> list[Problem]:
     """The shapes' problems of every part; the cards of each conforming part that refers to no node
     of another file, made beside its validation or remembered with its verdict, in ``reg.cards``."""
     added = _added_by_part(reg, parts)
@@ -338,10 +294,9 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
         # A part's own triples are known by its reading's key (its name, bytes and the code that
         # reads it): its text is read, from the cache, only when it must be validated.
         own = "".join(part.part_keys.values()) or part.ntriples_text()
-        key = hashlib.sha256(code + own.encode() + b"\0" + around.encode()).hexdigest()[:40]
-        marker = cache / f"{key}.valid" if cache is not None else None
-        reg.verdict_keys.add(key)
-        cards_entry = marker.with_suffix(".cards") if marker is not None else None
+        key = caches.key("verdicts", own, around) if caches is not None else ""
+        marker = caches.path("verdicts", key, ".valid") if caches is not None else None
+        cards_entry = caches.path("verdicts", key, ".cards") if caches is not None else None
         local = not _outside(part, head)  # its cards can be made beside its validation
         if marker is not None and marker.exists():
             if local and cards_entry is not None and cards_entry.exists():  # read only if a cold build needs them (every_card)
@@ -352,14 +307,14 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
         stubs = _around(part, geo, added, head, types)
         size = sum(len(t) if isinstance(t, str) else t.stat().st_size for t in [*part.ntriples, *stubs])
         jobs.append((_verdict, (part.ntriples, stubs, local), size))
-        where.append((part, head, marker, cards_entry))
+        where.append((part, head, key))
     if jobs:
         say(f"Validation SHACL de {len(jobs)} partie(s) du registre sur {len(parts)} (les autres ont leur verdict mémorisé)…")
     problems: list[Problem] = []
     started = time.perf_counter()
 
     def done(j: int, verdict: tuple[list, dict | None], finished: int) -> None:
-        (part, head, marker, cards_entry), (results, cards) = where[j], verdict
+        (part, head, key), (results, cards) = where[j], verdict
         # Another file's node is only a stub here, a head beside its slice is validated on its own:
         # each reports its own nodes.
         beside = head.where if head is not None else {}
@@ -372,30 +327,28 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
         say(f"  {_label(part)} : {said} ({finished}/{len(jobs)}, {time.perf_counter() - started:.1f} s)")
         if cards is not None:
             reg.cards[_label(part)] = cards
-        if marker is not None and not found:
-            if cards is not None and cards_entry is not None:
-                remember(cards_entry, cards)
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            atomic.write_text(marker, "ok\n", durable=False)
+        if caches is not None and not found:
+            if cards is not None:
+                caches.remember("verdicts", key, cards, ".cards")
+            caches.write("verdicts", key, b"ok\n", ".valid")
 
     _run(pool, jobs, done)
     return sorted(set(problems), key=lambda p: (p.file, p.entry, p.field, p.rule))
 
 
-def read_and_validate(folder: Path, geo: Geography, extra: list[tuple], shared: Path | None, cache_dir: Path | None,
+def read_and_validate(folder: Path, geo: Geography, extra: list[tuple], shared: Path | None, caches: Caches | None,
                       pool: Executor | None = None, progress: Callable[[str], None] | None = None,
                       ) -> tuple[RegistryGraph, list[Problem]]:
     """The registry of ``folder`` (and the CSV documents ``extra``, as ``read_registry`` takes them),
-    and the shapes' problems: the same as ``read_registry`` then ``validate_registry``, file by file."""
+    and the shapes' problems: the same as ``read_registry`` then ``validate_registry``, file by file;
+    each reading and verdict remembered in ``caches`` when given."""
     say = progress or (lambda _text: None)
-    code = _code_key()
-    cache = cache_dir / "registry" if cache_dir is not None else None
     files, folder_problems = registry_files(folder)
-    parts = _read_parts(files, cache, code, pool, say)
+    parts = _read_parts(files, caches, pool, say)
     parts += [read_part(name, data, list(problems[0]) if problems else []) for name, data, *problems in extra]
     if conflicts(parts):
         say("  un identifiant ou une source figure dans plusieurs fichiers : le registre est relu et validé d'un bloc")
         reg = read_together(folder_problems, files, extra, geo, shared)
         return reg, validate_registry(reg, geo)
     reg = merge_parts(folder_problems, parts, geo, shared)
-    return reg, _validate_parts(parts, reg, geo, cache, code, pool, say)
+    return reg, _validate_parts(parts, reg, geo, caches, pool, say)

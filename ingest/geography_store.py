@@ -1,8 +1,8 @@
-"""The Oxigraph store of the official geography and the vocabulary, made once per geography key.
+"""The Oxigraph store of the official geography and the vocabulary, made once per package and source.
 
 Builds start from a checkpoint of it (hard links, milliseconds) instead of loading half a million
-triples each time; the key changes with the package's bytes, the shapes, the vocabulary and the mapping
-code (``validate.geography_key``).
+triples each time; its key changes with the package's version and bytes and with the package source
+(``store.caches``: ``geography-store``).
 
 A first build writes it in a thread while the main thread reads and validates the registry and the
 geography: Oxigraph's bulk loader releases the GIL, so on two cores the ~2.5 s of writing hide behind
@@ -22,11 +22,11 @@ import pyoxigraph as ox
 
 from core import atomic
 from ontology import VOCABULARY_FILES
+from store.caches import Caches
 from store.embedded import EmbeddedBackend
 from store.places import PlaceTable
 
 from . import geography
-from .validate import geography_key
 
 __all__ = ["GeographyStore"]
 
@@ -50,9 +50,10 @@ class GeographyStore:
     """Start writing the store if it is not cached yet; :meth:`finish` gives its path. Beside it,
     :attr:`places`: the communes' name table every build of this geography copies."""
 
-    def __init__(self, geo: geography.Geography, cache: Path, progress=None):
-        self.path = cache / f"geography-{geography_key(geo)}.store"
-        self.places = self.path.with_suffix(".places.sqlite")
+    def __init__(self, geo: geography.Geography, caches: Caches, progress=None):
+        key = caches.key("geography-store", geo.version, geo.checksums)
+        self.path = caches.path("geography-store", key, ".store")
+        self.places = caches.path("geography-store", key, ".places.sqlite")
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         if self.path.exists():

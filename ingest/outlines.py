@@ -5,9 +5,9 @@ WGS 84 (longitude, latitude). It is installed without its dependencies (Django a
 which only its import needs): this module reads the data file by path and never imports the package.
 Outlines are simplified (Douglas-Peucker, about 100 m) and rounded to 4 decimals, which keeps a
 département's file around a few hundred kilobytes for the map. The files are made once per package
-version, all at once (about 10 s, by ``maillage build``), in ``<data_dir>/cache/outlines-<version>-<layout>/``,
-and carry the package's version and the SHA-256 of its data file as their provenance. Reading them is
-``store.outlines``.
+version and package source, all at once (about 10 s, by ``maillage build``), in a folder of the
+cache's ``outlines`` (``store.caches``), and carry the package's version and the SHA-256 of its data
+file as their provenance. Reading them is ``store.outlines``.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ import threading
 from pathlib import Path
 
 from core import atomic
-from store.outlines import departement_of, folder_for, package_file
+from store.outlines import departement_of, package_file
 
-__all__ = ["outlines_folder", "parse_wkb", "simplify"]
+__all__ = ["make_outlines", "parse_wkb", "simplify"]
 
 TOLERANCE = 0.001  # degrees: about 80 m in latitude, below one pixel on a département's map
 DECIMALS = 4
@@ -131,10 +131,9 @@ def _write_all(folder: Path, source: Path, version: str) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def outlines_folder(data_dir: Path) -> Path:
-    """The folder of per-département outlines for the installed package, made if missing."""
+def make_outlines(folder: Path) -> Path:
+    """``folder`` holding the per-département outlines of the installed package, made if missing."""
     source, version = package_file()
-    folder = folder_for(data_dir)
     with _lock:
         if not (folder / "source.json").exists():
             _write_all(folder, source, version)

@@ -43,7 +43,6 @@ from store.places import FILE as PLACES_FILE
 from store.places import PlaceTable
 from store.session import Session
 
-from core.collector import cycle_collector_paused
 from ._fastgraph import graph_from_triples, ntriples_terms
 from .card_rows import PREDICATES, CardRows
 from .registry import joined_ntriples
@@ -120,13 +119,12 @@ def cards_of_ntriples(registry: list[str | Path], territories: str, labels: dict
     process (the coverages are the registry's ``m:hasCoverage`` pairs, which are the store's: no other
     source has any)."""
     text = joined_ntriples(registry)
-    with cycle_collector_paused():
-        # only what a card reads: a third of the national registry's triples are not (the synthetic
-        # mark, the derivations' shortcut, the registry file, the ages)
-        graph = graph_from_triples(ntriples_terms(text, PREDICATES | {str(M.hasCoverage)}))
-        del text
-        pairs = [{"instance": str(i), "coverage": str(c)} for i, c in graph.subject_objects(M.hasCoverage)]
-        return _as_text(cards_of_graph(graph, territories, pairs, labels))
+    # only what a card reads: a third of the national registry's triples are not (the synthetic
+    # mark, the derivations' shortcut, the registry file, the ages)
+    graph = graph_from_triples(ntriples_terms(text, PREDICATES | {str(M.hasCoverage)}))
+    del text
+    pairs = [{"instance": str(i), "coverage": str(c)} for i, c in graph.subject_objects(M.hasCoverage)]
+    return _as_text(cards_of_graph(graph, territories, pairs, labels))
 
 
 def cards_of_file(graph: Graph) -> dict[str, str]:
@@ -164,18 +162,17 @@ def cards_of_graph(registry: Graph, territories: str, pairs: list[dict], labels:
     ``registry`` holds the vocabulary itself (:class:`CardRows`)."""
     parts: dict[str, _Part] = {}
     cards = {}
-    with cycle_collector_paused():
-        rows = CardRows(registry, territories, vocabulary)
-        for pair in pairs:
-            instance, coverage = pair["instance"], pair["coverage"]
-            facts = rows.coverage_rows(instance, coverage)
-            part = parts.get(instance)
-            if part is None:
-                common, cited = rows.instance_rows(instance)
-                if not (common or cited or facts):
-                    continue  # no row: no card, as asked of a store
-                part = parts[instance] = _instance_part(labels, common + cited)
-            cards[coverage] = _joined(part, facts)
+    rows = CardRows(registry, territories, vocabulary)
+    for pair in pairs:
+        instance, coverage = pair["instance"], pair["coverage"]
+        facts = rows.coverage_rows(instance, coverage)
+        part = parts.get(instance)
+        if part is None:
+            common, cited = rows.instance_rows(instance)
+            if not (common or cited or facts):
+                continue  # no row: no card, as asked of a store
+            part = parts[instance] = _instance_part(labels, common + cited)
+        cards[coverage] = _joined(part, facts)
     return cards
 
 

@@ -119,14 +119,10 @@ class RegistryGraph:
     #: part label (its file's name, or a slice's: ``ingest.slices``) → the key its reading is remembered
     #: by (``file_verdicts``), for the next build's reuse
     part_keys: dict[str, str] = field(default_factory=dict)
-    #: file name → the key of its bytes, under which its reading or its slices' keys are remembered
-    file_keys: dict[str, str] = field(default_factory=dict)
     #: file name → its coverages' cards (coverage IRI → JSON text), made beside its validation, or the
     #: file they are remembered in, read only if a cold build needs them (``file_verdicts.every_card``);
     #: a file that refers to another's nodes has none
     cards: dict[str, dict[str, str] | Path] = field(default_factory=dict)
-    #: the keys of the files' verdicts (``file_verdicts``), which the next build may reuse
-    verdict_keys: set[str] = field(default_factory=set)
     #: a part's name: its file's, or the file's and which of its slices it is (``ingest.slices``)
     label: str = ""
     #: the labels of the parts with a coverage, whose cards a build needs (``file_verdicts.every_card``)
@@ -884,7 +880,6 @@ def merge_parts(folder_problems: list[Problem], parts: list[RegistryGraph], geo:
         out.members += part.members
         out.covered.update(part.covered)
         out.part_keys.update(part.part_keys)
-        out.file_keys.update(part.file_keys)
         out.finess.update(part.finess)
         out.ties.update(part.ties)
         out.based.update(part.based)

@@ -1,7 +1,8 @@
 """A build's store made from the live build's store and what changed, instead of written anew.
 
 After an edit, most of the registry is what the live build already published. When the live build
-says (``registry-parts.json`` in its folder) that it was made by the same code from the same geography
+says (``registry-parts.json`` in its folder) that it was made by the same package source (``store.caches``)
+from the same geography
 and the same other sources (seats, custom territories' communes), the new build starts from a
 checkpoint of its store (RocksDB hard links: milliseconds), then:
 
@@ -29,10 +30,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-import store as store_package
 from core.namespaces import BASE
 from store.builds import build_info
-from store.named import QUESTIONS
+from store.caches import Caches
 
 from .file_verdicts import cached_ntriples
 from .publish import store_cards
@@ -47,20 +47,11 @@ _CARD = ox.NamedNode(str(M.card))
 _HAS_COVERAGE = ox.NamedNode(str(M.hasCoverage))
 
 
-def store_code(code: str) -> str:
-    """What a store depends on besides its data: the reading and validation code (``code``), and the
-    code and named questions that write its cards and snapshot (``store``, ``queries``)."""
-    h = hashlib.sha256(code.encode())
-    for folder, pattern in ((Path(store_package.__file__).parent, "*.py"), (QUESTIONS, "*.rq")):
-        for path in sorted(folder.glob(pattern)):
-            h.update(path.name.encode() + path.read_bytes())
-    return h.hexdigest()
-
-
-def manifest(reg: RegistryGraph, code: str, checksums: dict, other: str) -> dict:
-    """What the next build needs to reuse this one's store: the code, the geography, each file's
+def manifest(reg: RegistryGraph, caches: Caches, checksums: dict, other: str) -> dict:
+    """What the next build needs to reuse this one's store: the package source (the code that reads,
+    validates and writes cards and snapshot, the rules, the questions), the geography, each file's
     reading key, the triples added after reading, and a digest of the other sources' triples."""
-    return {"code": store_code(code), "geography": checksums, "files": list(reg.files), "parts": dict(reg.part_keys),
+    return {"code": caches.source.hex(), "geography": checksums, "files": list(reg.files), "parts": dict(reg.part_keys),
             "added": reg.added_ntriples(), "other": hashlib.sha256(other.encode()).hexdigest()}
 
 
@@ -86,7 +77,7 @@ def _coverages(store: ox.Store, instances: set[str]) -> list[ox.NamedNode]:
             if isinstance(q.object, ox.NamedNode)]
 
 
-def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict, cache_dir: Path, say,
+def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict, caches: Caches, say,
                 every_card: Callable[[ox.Store], None]) -> int | None:
     """Make ``tmp/oxigraph`` from ``previous``'s store and the difference, and say how many triples it
     holds; None (nothing written) when the previous build cannot be reused. ``every_card(store)``
@@ -109,7 +100,7 @@ def reuse_store(previous: Path | None, tmp: Path, reg: RegistryGraph, new: dict,
         for key, lines in ((old["parts"].get(name), before), (new["parts"].get(name), after)):
             if key is None:
                 continue
-            text = cached_ntriples(cache_dir, key)
+            text = cached_ntriples(caches, key)
             if text is None:
                 return None  # a reading forgotten: the store is written whole
             lines |= _lines(text)

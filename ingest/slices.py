@@ -12,8 +12,9 @@ once parsed, into
 
 Read in that order by the same reader (``registry.read_entries``), the slices say what the whole file
 says, in the same order; an id repeated in two slices is found as between two files
-(``registry.conflicts``: the registry is then read together). Each slice is remembered by the SHA-256
-of the code and of what it reads (its label, its entries pickled, the file's ``synthetic`` mark), so an
+(``registry.conflicts``: the registry is then read together). Each slice is remembered by a key made
+of the package source and of what it reads (its label, its entries pickled, the file's ``synthetic``
+mark: ``store.caches``), so an
 edited file pays its parsing and the slices that changed (``ingest.file_verdicts``). An instance
 slice is validated with its file's head beside it (the actors and sources its roles and citations
 name): its coverages' cards are made there, as a whole file's are.
@@ -21,7 +22,6 @@ name): its coverages' cards are made there, as a whole file's are.
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 from dataclasses import dataclass
 
@@ -46,9 +46,9 @@ class Slice:
     #: the head reads the file-level fields (scope, sources, unknown fields)
     whole: bool
 
-    def key(self, code: bytes) -> str:
-        what = pickle.dumps((self.data, self.sections, self.offset, self.whole), protocol=pickle.HIGHEST_PROTOCOL)
-        return hashlib.sha256(code + self.label.encode() + b"\0" + what).hexdigest()[:40]
+    def identity(self) -> tuple[str, bytes]:
+        """What the key its reading is remembered by is made of (``store.caches``): its label and entries."""
+        return self.label, pickle.dumps((self.data, self.sections, self.offset, self.whole), protocol=pickle.HIGHEST_PROTOCOL)
 
     @property
     def piece(self) -> tuple[str, tuple[str, ...], int, bool]:

@@ -4,7 +4,7 @@ The national graph is validated in two parts that together cover every node:
 
 * the registry, with the description of every official territory it references (so that "every
   referenced territory exists" holds), validated at every build;
-* the official geography, validated once per (package checksums, shapes, vocabulary, ingest code) and
+* the official geography, validated once per package version and package source (``store.caches``) and
   remembered in the data folder: the same bytes through the same rules give the same verdict. What is
   validated is what the package says (codes, names, populations, memberships: ``geography.fact_triples``);
   what our code derives from it (``m:nameKey``, the ``m:within`` closure) is tested, not validated.
@@ -26,24 +26,21 @@ The naive alternative (the whole graph in one rdflib Graph, pySHACL over all of 
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from itertools import chain
-from pathlib import Path
 
 import pyshacl
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SH
 
-from core import atomic
 from core.errors import Problem
+from store.caches import Caches
 from .vocabulary import local
 from ontology import SHAPES_FILE, VOCABULARY_FILES
 
 from . import geography
-from . import _fact_terms, _fastgraph, shacl_core
-from core.collector import cycle_collector_paused
+from . import shacl_core
 from ._fact_terms import fact_terms
 from ._fastgraph import graph_from_triples, ntriples_terms
 from .geography import Geography
@@ -52,7 +49,7 @@ from .schema import field_of_property
 from .shacl_core import Result, path_of
 
 __all__ = ["validate_registry", "registry_data", "referenced_territories", "shacl_results", "text_results", "validation_graph",
-           "registry_locator", "geography_stubs", "report_results", "validate_seats", "validate_geography", "geography_verdict_known", "compiled_shapes", "vocabulary", "problems_from_report",
+           "registry_locator", "geography_stubs", "report_results", "validate_seats", "validate_geography", "compiled_shapes", "vocabulary", "problems_from_report",
            "Results", "shapes_engine"]
 
 # Registry field named by each property (declared in ingest/schema.py), so a report speaks the
@@ -215,8 +212,7 @@ def registry_data(reg: RegistryGraph, geo: Geography) -> Graph:
 def validate_registry(reg: RegistryGraph, geo: Geography) -> list[Problem]:
     """Validate the whole registry at once with the description of each official territory it
     references: the reference that validating file by file (``ingest.file_verdicts``) equals."""
-    with cycle_collector_paused():
-        results = shacl_results(registry_data(reg, geo))
+    results = shacl_results(registry_data(reg, geo))
     return problems_from_results(results, registry_locator(reg)) if results else []
 
 
@@ -254,8 +250,7 @@ def validation_graph(ntriples: str) -> Graph:
 def text_results(ntriples: str) -> list[Result]:
     """The results of validating N-Triples with the vocabulary (:func:`shacl_results`), [] when they
     conform; runs in a worker process as well."""
-    with cycle_collector_paused():
-        return shacl_results(validation_graph(ntriples))
+    return shacl_results(validation_graph(ntriples))
 
 
 @functools.lru_cache(maxsize=1)
@@ -266,27 +261,23 @@ def _vocabulary_ntriples() -> str:
                    for path in VOCABULARY_FILES)
 
 
-def validate_seats(text: str, communes: set[str], geo: Geography, cache_dir: Path | None, locate) -> list[Problem]:
+def validate_seats(text: str, communes: set[str], geo: Geography, caches: Caches | None, locate) -> list[Problem]:
     """Validate the N-Triples of a national file's seats with the description of their communes.
 
-    The verdict is remembered in ``cache_dir`` by the SHA-256 of the triples, the rules and this
-    code, as the geography's is: a national file changes monthly at most, and validating its 2,845
-    France services sites costs seconds at every build otherwise. ``locate(focus)`` gives (file,
-    entry, field) for a report.
+    The verdict is remembered in ``caches`` by the triples and the geography (``seat-verdicts``), as
+    the geography's is: a national file changes monthly at most, and validating its 2,845 France
+    services sites costs seconds at every build otherwise. ``locate(focus)`` gives (file, entry,
+    field) for a report.
     """
-    h = hashlib.sha256(text.encode())
-    for path in (SHAPES_FILE, *VOCABULARY_FILES, Path(__file__), Path(geography.__file__)):
-        h.update(path.read_bytes())
-    marker = cache_dir / f"seats-{h.hexdigest()[:32]}.valid" if cache_dir is not None else None
-    if marker is not None and marker.exists():
+    key = caches.key("seat-verdicts", text, geo.version, geo.checksums) if caches is not None else ""
+    if caches is not None and caches.path("seat-verdicts", key).exists():
         return []
     stubs = geography_stubs(geo, {("commune", code) for code in communes})
     results = text_results(text + "".join(stubs))
     if results:
         return problems_from_results(results, locate)
-    if marker is not None:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        atomic.write_text(marker, "ok\n", durable=False)
+    if caches is not None:
+        caches.write("seat-verdicts", key, b"ok\n")
     return []
 
 
@@ -303,39 +294,20 @@ def _with_parents(geo: Geography, kind: str, code: str):
         yield "region", geo.departements[code][1]
 
 
-def geography_key(geo: Geography) -> str:
-    """What the geography's verdict depends on: its bytes, the rules, the code that maps them and
-    the code that runs the rules."""
-    h = hashlib.sha256(json.dumps(geo.checksums, sort_keys=True).encode())
-    code = (Path(geography.__file__), Path(__file__), Path(_fastgraph.__file__), Path(_fact_terms.__file__))
-    for path in (SHAPES_FILE, *VOCABULARY_FILES, *code):
-        h.update(path.read_bytes())
-    return h.hexdigest()[:32]
-
-
-def geography_verdict_known(geo: Geography, cache_dir: Path | None) -> bool:
-    """Whether this exact geography already passed these rules (its verdict is in ``cache_dir``)."""
-    return cache_dir is not None and _marker(geo, cache_dir).exists()
-
-
-def _marker(geo: Geography, cache_dir: Path) -> Path:
-    return cache_dir / f"geography-{geography_key(geo)}.valid"
-
-
-def validate_geography(geo: Geography, cache_dir: Path | None) -> list[Problem]:
-    """Validate every official territory, unless this exact geography already passed these rules."""
-    if geography_verdict_known(geo, cache_dir):
+def validate_geography(geo: Geography, caches: Caches | None) -> list[Problem]:
+    """Validate every official territory, unless this exact geography already passed these rules
+    (its verdict remembered in ``caches``: ``geography-verdicts``)."""
+    key = caches.key("geography-verdicts", geo.version, geo.checksums) if caches is not None else ""
+    if caches is not None and caches.path("geography-verdicts", key).exists():
         return []
-    with cycle_collector_paused():
-        # The vocabulary's subjects are classes and concepts, never territories: both parts are distinct.
-        data = graph_from_triples(chain(fact_terms(geo), ntriples_terms(_vocabulary_ntriples())))
-        shapes = compiled_shapes()
-        conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none")
+    # The vocabulary's subjects are classes and concepts, never territories: both parts are distinct.
+    data = graph_from_triples(chain(fact_terms(geo), ntriples_terms(_vocabulary_ntriples())))
+    shapes = compiled_shapes()
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none")
     if not conforms:
         label = f"@etalab/decoupage-administratif@{geo.version}"
         return problems_from_report(report, lambda focus: (label, local(str(focus)), ""), shapes)
-    if cache_dir is not None:
-        marker = _marker(geo, cache_dir)
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        atomic.write_text(marker, json.dumps({"version": geo.version, "checksums": geo.checksums}, indent=1))
+    if caches is not None:
+        caches.write("geography-verdicts", key, json.dumps({"version": geo.version, "checksums": geo.checksums},
+                                                           indent=1).encode())
     return []

@@ -165,7 +165,7 @@ def commune_at(data_dir: Path, lat: float, lon: float) -> str | None:
     from shapely.geometry import Point
 
     folder = folder_for(data_dir)
-    if not (folder / "source.json").exists():
+    if folder is None or not (folder / "source.json").exists():
         raise OutlinesMissing("Contours des communes pas encore préparés : lancez `maillage build`.")
     with _tree_lock:
         codes, tree, shapes = _outline_tree(folder)

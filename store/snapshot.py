@@ -3,8 +3,10 @@
 A published build never changes, so a question without parameters (the whole commune table, say) has
 one answer per build. Through RocksDB read-only, the analysis tables take seconds to read (about 6 s
 for the 35,000 communes, against 0.4 s in memory); the first one-shot command that asks writes the
-answer to ``<build>/results/<question>.json`` and the next ones read it back in milliseconds. Deleting
-the folder is always safe. The API, which holds the store in memory, does not need it.
+answer to ``<build>/results/<key>.json`` (``store.caches``: ``results``, the key made of the question's
+name and the package source, so that an edited question is asked again) and the next ones read it back
+in milliseconds. Deleting the folder is always safe. The API, which holds the store in memory, does
+not need it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from core import atomic
+
+from .caches import in_build, key
 
 __all__ = ["cached_rows"]
 
@@ -31,7 +35,7 @@ def _decode(value: Any) -> Any:
 
 
 def cached_rows(build: Path, name: str, compute: Callable[[], list[Row]]) -> list[Row]:
-    path = build / "results" / f"{name}.json"
+    path = in_build(build, "results", key("results", name))
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))
         return [{k: _decode(v) for k, v in row.items()} for row in rows]

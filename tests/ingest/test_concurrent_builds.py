@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -142,24 +143,24 @@ def test_a_cold_build_killed_mid_way_leaves_nothing_after_the_next_one(small, tm
     # Its own cache with the geography's verdict but not its store: a build writes the store first.
     cache = tmp_path / "cold" / "cache"
     cache.mkdir(parents=True)
-    for verdict in (small.data_dir / "cache").glob("geography-*.valid"):
-        (cache / verdict.name).write_bytes(verdict.read_bytes())
-    for outlines in (small.data_dir / "cache").glob("outlines-*"):
-        (cache / outlines.name).symlink_to(outlines.resolve(), target_is_directory=True)  # made once, shared
+    shutil.copytree(small.data_dir / "cache" / "geography-verdicts", cache / "geography-verdicts")
+    (cache / "outlines").mkdir()
+    for outlines in (small.data_dir / "cache" / "outlines").iterdir():
+        (cache / "outlines" / outlines.name).symlink_to(outlines.resolve(), target_is_directory=True)  # made once, shared
     settings = dataclasses.replace(small, data_dir=tmp_path / "cold" / "var")
     settings.data_dir.mkdir()
     (settings.data_dir / "cache").symlink_to(cache, target_is_directory=True)
     child = _start(settings, "build")
     end = time.monotonic() + 120
-    while not list(cache.glob(".geography-*.store.*.tmp")):
+    while not list(cache.glob("geography-store/.*.store.*.tmp")):
         assert child.poll() is None and time.monotonic() < end, "la construction n'a pas écrit son magasin"
         time.sleep(0.02)
     child.send_signal(signal.SIGKILL)
     child.wait()
-    left = list(cache.glob(".*.tmp"))
-    assert left and all(p.name.startswith(".geography-") and f".store.{child.pid}-" in p.name for p in left), left
+    left = list(cache.glob("geography-store/.*.tmp"))
+    assert left and all(f".store.{child.pid}-" in p.name for p in left), left
     # A folder of a process that still runs (another build, another data folder) is not touched.
-    alive = cache / f".outlines-0-0.{os.getpid()}-0123abcd.tmp"
+    alive = cache / "outlines" / f".0.{os.getpid()}-0123abcd.tmp"
     alive.mkdir()
     code, err = _finish(_start(settings, "build"))
     assert code == 0, err

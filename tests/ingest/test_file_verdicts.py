@@ -12,11 +12,12 @@ import pytest
 
 from core.settings import PROJECT_ROOT, Settings
 from ingest import csv_import, slices
-from ingest.file_verdicts import every_card, prune_readings, read_and_validate, worker_pool
+from ingest.file_verdicts import every_card, read_and_validate, worker_pool
 from ingest.geography import load as load_geography
 from ingest.registry import merge_problems, read_together, registry_files
 from ingest.synthetic import generate, write
 from ingest.validate import validate_registry
+from store.caches import Caches
 
 from test_corpus import CASES, RESOURCES  # this folder is on the path (rootdir-relative imports)
 
@@ -51,8 +52,9 @@ def _at_once(folder: Path, geo, shared: Path | None):
     return reg, merge_problems(list(reg.problems), validate_registry(reg, geo))
 
 
-def _file_by_file(folder: Path, geo, shared: Path | None, cache: Path | None, pool=None):
-    reg, shapes = read_and_validate(folder, geo, csv_import.read_folder(folder), shared, cache, pool)
+def _file_by_file(folder: Path, geo, shared: Path | None, cache: Path | Caches | None, pool=None):
+    caches = Caches(cache) if isinstance(cache, Path) else cache
+    reg, shapes = read_and_validate(folder, geo, csv_import.read_folder(folder), shared, caches, pool)
     return reg, merge_problems(list(reg.problems), shapes)
 
 
@@ -73,7 +75,7 @@ def test_real_registry_says_the_same(national_geo, tmp_path, cut):
     assert any(" (instances " in label for label in reg.part_keys) == cut  # the slices were read and remembered
     # and again, from the remembered readings and verdicts
     assert _same(PROJECT_ROOT / "registry", geo, Settings.from_env().documents, tmp_path / "cache") == []
-    assert list((tmp_path / "cache" / "registry").glob("*.valid"))
+    assert list((tmp_path / "cache" / "verdicts").glob("*.valid"))
 
 
 def test_synthetic_registry_says_the_same_in_worker_processes(geo, tmp_path):
@@ -129,9 +131,9 @@ def test_a_verdict_is_reused_only_for_the_same_content(geo, tmp_path, cut):
     shutil.copytree(RESOURCES / "registry-small", registry)
     cache = tmp_path / "cache"
     assert _file_by_file(registry, geo, None, cache)[1] == []
-    remembered = sorted(p.name for p in (cache / "registry").iterdir())
+    remembered = sorted(p.name for p in cache.glob("*/*"))
     assert _file_by_file(registry, geo, None, cache)[1] == []
-    assert sorted(p.name for p in (cache / "registry").iterdir()) == remembered
+    assert sorted(p.name for p in cache.glob("*/*")) == remembered
     body = (registry / "31.yaml").read_text(encoding="utf-8")
     (registry / "31.yaml").write_text(body.replace("ages: [0, 12]", "ages: [0, 130]", 1), encoding="utf-8")
     assert "ages: [0, 130]" in (registry / "31.yaml").read_text(encoding="utf-8")
@@ -139,27 +141,29 @@ def test_a_verdict_is_reused_only_for_the_same_content(geo, tmp_path, cut):
     assert problems and all(p.file == "31.yaml" for p in problems)
 
 
-def test_cards_are_remembered_with_their_verdict_and_forgotten_with_it(geo, tmp_path):
+def test_cards_are_remembered_with_their_verdict(geo, tmp_path):
     """A conforming file's cards are kept beside its verdict: the next build reads them instead of
-    validating again; after an edit, pruning to the live build's keys leaves one verdict and one
-    set of cards per file."""
+    validating again; after an edit, the verdicts needed are the unchanged file's and the edited
+    one's (the prune after a publish keeps those: ``tests/store/test_caches.py``)."""
     docs, truth = generate(geo, seed=7, regions=["94", "02"])
     write(docs, truth, tmp_path)
     registry, cache = tmp_path / "registry", tmp_path / "cache"
-    first, problems = _file_by_file(registry, geo, None, cache)
+    first_caches = Caches(cache)
+    first, problems = _file_by_file(registry, geo, None, first_caches)
     made = every_card(first)
     assert problems == [] and made and len(made) == first.counts()[1]
-    assert len(list((cache / "registry").glob("*.cards"))) == 2
-    again, _ = _file_by_file(registry, geo, None, cache)
-    assert every_card(again) == made and again.verdict_keys == first.verdict_keys
+    assert len(list((cache / "verdicts").glob("*.cards"))) == 2
+    again_caches = Caches(cache)
+    again, _ = _file_by_file(registry, geo, None, again_caches)
+    assert every_card(again) == made and again_caches.needed["verdicts"] == first_caches.needed["verdicts"]
     path = registry / "region-02.yaml"
     path.write_text(re.sub(r"(from: '?)(\d{4})", lambda m: f"{m[1]}{int(m[2]) - 1}", path.read_text(encoding="utf-8"),
                            count=1), encoding="utf-8")
-    edited, problems = _file_by_file(registry, geo, None, cache)
-    assert problems == [] and len(edited.verdict_keys & first.verdict_keys) == 1
+    edited_caches = Caches(cache)
+    edited, problems = _file_by_file(registry, geo, None, edited_caches)
+    verdicts = edited_caches.needed["verdicts"]
+    assert problems == [] and len(verdicts) == 2 and len(verdicts & first_caches.needed["verdicts"]) == 1
     assert every_card(edited) != made and every_card(edited).keys() == made.keys()
-    assert len(list((cache / "registry").glob("*.cards"))) == 3
-    prune_readings(cache, set(edited.part_keys.values()), edited.verdict_keys)
-    for suffix in ("cards", "valid"):
-        assert {p.stem for p in (cache / "registry").glob(f"*.{suffix}")} == edited.verdict_keys
-    assert len(list((cache / "registry").glob("*.part"))) == 2
+    assert len(list((cache / "verdicts").glob("*.cards"))) == 3
+    assert {p.stem for p in (cache / "verdicts").glob("*.cards")} >= verdicts
+    assert set(edited.part_keys.values()) <= edited_caches.needed["readings"]

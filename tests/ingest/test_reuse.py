@@ -98,7 +98,7 @@ def test_a_failed_build_after_an_edit_changes_nothing(live):
 
 def test_a_build_whose_readings_were_forgotten_writes_the_store_whole(live, tmp_path, registry_copy):
     _edit(live.registry, "from: 2019-01-01", "from: 2019-01-03")
-    shutil.rmtree(live.data_dir / "cache" / "registry")
+    shutil.rmtree(live.data_dir / "cache" / "readings")
     said: list[str] = []
     build(live, progress=said.append)
     assert not any(line.startswith("Magasin repris") for line in said)

@@ -78,15 +78,16 @@ def test_a_changed_file_is_refused(tmp_path):
 
 def test_seat_shapes_report_the_file_and_row(geo, tmp_path):
     from ingest.validate import validate_seats
+    from store.caches import Caches
 
     read = _read("finess", geo)
     bad = read.seats[0].__class__(**{**read.seats[0].__dict__, "latitude": "123.5", "finess": "12345"})
     read.seats[:] = [bad]
-    problems = validate_seats(seats.seat_triples(read), {bad.commune}, geo, tmp_path,
+    problems = validate_seats(seats.seat_triples(read), {bad.commune}, geo, Caches(tmp_path),
                               lambda focus: ("finess.json.gz", f"ligne {bad.row}", ""))
     assert {p.rule for p in problems} >= {"MaxInclusive lat", "Pattern finess"}
     assert all(p.entry == f"ligne {bad.row}" for p in problems)
-    assert not list(tmp_path.glob("seats-*.valid"))  # a refused verdict is not remembered
+    assert not list(tmp_path.glob("seat-verdicts/*"))  # a refused verdict is not remembered
 
 
 def test_seats_in_the_national_build(backend):
