@@ -35,7 +35,7 @@ with atomic.replacing(dumps / "maillage.ttl") as dump, atomic.replacing(registry
 def test_the_next_build_removes_what_a_killed_process_left(small):
     live = current_build(small.data_dir)
     registry_before = {p.name: p.read_bytes() for p in small.registry.iterdir()}
-    cache = small.data_dir / "cache" / "registry"
+    cache = small.data_dir / "cache" / "readings"
     done = subprocess.run([sys.executable, "-c", KILLED_MID_WRITE, str(live / "dumps"), str(small.registry), str(cache),
                            tempfile.gettempdir()], capture_output=True, text=True, timeout=120)
     assert done.returncode == -9, done.stderr
