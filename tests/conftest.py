@@ -5,7 +5,7 @@ Every build shares one geography cache folder, so each geography is validated on
 
 Every test is marked by what it needs (``[tool.pytest.ini_options]`` in pyproject.toml, hook below):
 ``integration`` when it uses the national build (fixtures ``national``, ``backend`` and those made
-from them) or declares that it reads the national geography or files; ``equivalence`` when its module
+from them) or declares that it reads the real registry's files, the national geography or files; ``equivalence`` when its module
 holds a fast path equal to its reference (declared by the module); ``unit`` otherwise. ``slow``,
 ``browser`` and ``neo4j`` are declared where they apply. The fast loop is the README's
 (`pytest -m "unit and not slow and not browser and not neo4j"`, decision 0111).

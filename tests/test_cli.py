@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 
 def _run(settings, *args):
     env = {**os.environ, **settings.environment()}
@@ -38,6 +40,7 @@ def test_errors_are_french_without_traceback(national):
         assert "Traceback" not in done.stderr
 
 
+@pytest.mark.slow  # the command in a child process: an interpreter's start and imports
 def test_build_refusal_prints_the_report(small):
     path = small.registry / "31.yaml"
     path.write_text(path.read_text().replace("ages: [0, 12]", "ages: [12, 0]"))

@@ -362,6 +362,7 @@ def _cli(settings, *args):
     return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, env=env, timeout=300)
 
 
+@pytest.mark.slow  # the command in a child process: an interpreter's start and imports
 def test_cli_build_refuses_the_bracket_bomb_and_the_shrink(live, tmp_path):
     """The 50,000 brackets that killed ``maillage build`` (exit 139) are a French report (exit 1)."""
     before = _snapshot(live)
@@ -379,6 +380,7 @@ def test_cli_build_refuses_the_bracket_bomb_and_the_shrink(live, tmp_path):
     build(live, accept_shrink=True)  # the small registry live again
 
 
+@pytest.mark.slow  # the command in a child process: an interpreter's start and imports
 def test_cli_check_names_every_value_refused_at_the_door(live, tmp_path):
     """A final line break in an id made ``maillage check`` exit 70 without naming file, entry or rule
     (issue 29); with a SIREN like it, a direction control and a ``javascript:`` address, it is a report."""

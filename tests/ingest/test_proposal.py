@@ -9,6 +9,8 @@ from core.settings import PROJECT_ROOT
 from core.errors import ProposalInvalid
 from ingest.proposal import apply_proposal, find_personal_data
 
+pytestmark = pytest.mark.integration
+
 REGISTRY = PROJECT_ROOT / "registry"
 SOURCE = {"title": "DAC 31, rapport d'activité 2025", "url": "https://www.dac31.fr/rapport-2025", "date": "2026-03-01"}
 

@@ -16,6 +16,8 @@ from core.errors import RegistryInvalid
 from core.settings import PROJECT_ROOT
 from ingest.workbook import export_workbook, import_workbook
 
+pytestmark = pytest.mark.integration
+
 REGISTRY = PROJECT_ROOT / "registry"
 
 
@@ -100,6 +102,7 @@ def test_a_bad_cell_is_named_by_sheet_row_and_column(book, registry):
     assert _same_as_real(registry) == []  # nothing written
 
 
+@pytest.mark.slow  # the command in a child process: an interpreter's start and imports
 def test_scope_and_cli(registry, tmp_path):
     env = dict(os.environ, MAILLAGE_REGISTRY=str(registry), MAILLAGE_DATA_DIR=str(tmp_path / "var"))
     path = tmp_path / "31.xlsx"
