@@ -124,6 +124,7 @@ def test_the_small_geography_is_cut_whole_from_the_package(cut_package, cut_geog
     """The unit tests' geography (tests/geography_cut.py): every record is the package's own, its
     départements hold all their communes, its EPCIs all their members, and it passes the rules."""
     from ingest.validate import validate_geography
+    from store.caches import Caches
 
     def rows(folder, name):
         return json.loads((folder / "data" / name).read_text(encoding="utf-8"))
@@ -139,4 +140,4 @@ def test_the_small_geography_is_cut_whole_from_the_package(cut_package, cut_geog
     assert all(set(members) <= set(cut_geography.communes) for _, _, members in cut_geography.epcis.values())
     assert cut_geography.communes["31395"].epci == "200068641" and "48095" in cut_geography.communes
     assert len(cut_geography.communes) < len(current) / 20
-    assert validate_geography(cut_geography, geography_cache) == []
+    assert validate_geography(cut_geography, Caches(geography_cache)) == []
