@@ -24,6 +24,7 @@ from store.session import Session
 
 from . import (admin, analysis, caching, carte, changes, coverage, cypher, docs, exports, fhir, linked, places, proposals,
                schemes, seats, sparql)
+from .head import HeadAsGet
 from .limits import RequestBounds, pause_refusal
 from .service import Service, backend
 
@@ -140,12 +141,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         headers = dict(err.headers or {})
         if code == 405:
             # The router names the methods a route allows; the map's static files (the only other
-            # source of 405) serve GET and HEAD.
+            # source of 405) serve GET and HEAD. Wherever GET is, HEAD is too (api/head.py).
             headers.setdefault("Allow", "GET, HEAD")
+            allowed = [m.strip() for m in headers["Allow"].split(",")]
+            if "GET" in allowed and "HEAD" not in allowed:
+                headers["Allow"] = ", ".join([*allowed, "HEAD"])
         return JSONResponse({"error": HTTP_ERRORS.get(code, "HTTPException"), "message": message}, status_code=code,
                             headers=headers)
 
     caching.install(app)  # inside the bounds: a refused request is never looked up
+    app.add_middleware(HeadAsGet)  # outside the caching: a HEAD is looked up as its GET
     app.add_middleware(InternalErrors)
     app.add_middleware(RequestBounds, limit=settings.max_body_kb * 1024)  # outermost: before any parsing
 

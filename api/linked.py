@@ -28,6 +28,8 @@ router = APIRouter(tags=["données liées"])
 CONCEPT_KINDS = ("type", "public", "role", "status")
 FORMAT_NAMES = {"ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/n-triples",
                 "jsonld": "application/ld+json", "html": "text/html"}
+#: the formats an HTML page links to as its alternates
+ALTERNATES = ("ttl", "jsonld", "nt")
 _lock = threading.Lock()
 
 
@@ -98,8 +100,11 @@ def _html(iri: str, triples, request: Request) -> str:
              "commune": f"/carte/#commune={key}"}.get(kind, "/carte/")
     rows = "".join(f"<tr><td>{cell(t.subject) if t.subject.value != iri else ''}</td>"
                    f"<td>{html.escape(rdf._compact(t.predicate.value))}</td><td>{cell(t.object)}</td></tr>" for t in triples)
-    formats = " · ".join(f'<a href="?format={name}">{name}</a>' for name in ("ttl", "jsonld", "nt"))
-    return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{html.escape(label)} — Maillage</title>'
+    formats = " · ".join(f'<a href="?format={name}">{name}</a>' for name in ALTERNATES)
+    # each other format of the same page, for a client that reads the page (HTML 5, rel="alternate")
+    path = html.escape(request.url.path)
+    alternates = "".join(f'<link rel="alternate" type="{FORMAT_NAMES[name]}" href="{path}?format={name}">' for name in ALTERNATES)
+    return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{html.escape(label)} — Maillage</title>{alternates}'
             '<style>body{font:15px system-ui,sans-serif;margin:2em;max-width:70em}td{padding:2px 8px;vertical-align:top}'
             'tr:nth-child(even){background:#f4f4f4}</style></head><body>'
             f'<h1>{html.escape(label)}</h1><p><code>{html.escape(iri)}</code></p>'

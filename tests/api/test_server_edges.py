@@ -85,7 +85,7 @@ def test_network_of_a_territory_without_actors_is_empty(client, territory):
 
 def test_405_names_the_allowed_methods(client):
     route = client.post("/v1/health")
-    assert route.status_code == 405 and route.headers["allow"] == "GET" and route.json()["message"]
+    assert route.status_code == 405 and route.headers["allow"] == "GET, HEAD" and route.json()["message"]
     static = client.put("/carte/")
     assert static.status_code == 405 and static.headers["allow"] == "GET, HEAD"
     admin = client.get("/v1/admin/builds")
