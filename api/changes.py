@@ -10,7 +10,6 @@ pruned), so that the feed does not read them again for every reader.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -22,6 +21,7 @@ from core.settings import VERSION
 from analysis.diff import (BuildDiff, DateDiff, diff_builds, diff_dates, finished_builds, live_or_named,
                                     open_build)
 from core import jsonable
+from core.dates import looks_like_date
 from core.errors import InvalidQuery
 from store.builds import build_info, current_build
 from store.session import Session
@@ -36,7 +36,6 @@ __all__ = ["router", "FEED_TYPE"]
 router = APIRouter(prefix="/v1", tags=["changements"])
 
 FEED_TYPE = "application/feed+json"
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: builds held open at once: the live one and those kept beside it (see ``store.builds.KEEP``)
 _OPEN = 4
 _lock = threading.Lock()
@@ -57,7 +56,7 @@ def _session(request: Request, build: Path) -> Session:
 
 def changes_since(request: Request, since: str, territory: str | None, live: Session) -> BuildDiff | DateDiff:
     data_dir = service_of(request).settings.data_dir
-    if _DATE.match(since):
+    if looks_like_date(since):
         return diff_dates(live, since, dt.date.today(), territory)
     first, second = live_or_named(data_dir, since), live_or_named(data_dir)
     return diff_builds(_session(request, first), _session(request, second), None, (first.name, second.name), territory)

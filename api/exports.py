@@ -9,6 +9,7 @@ import threading
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
+from core.dates import read_date
 from core.errors import NotFound, StoreMissing
 from queries.dcat import dcat
 from queries.dumps import DUMPS, all_dumps, dump
@@ -83,7 +84,7 @@ def get_catalogue(request: Request, format: str | None = Query(None, max_length=
             summary="Les dispositifs en services data·inclusion (et leurs porteurs en structures)")
 def get_data_inclusion(b: Session = Depends(backend), svc: Service = Depends(service)):
     created = build_info(_build(svc)).get("created")
-    updated = dt.date.fromisoformat(created[:10]) if created else None
+    updated = read_date(created[:10]) if created else None
     return JSONResponse(validated_data_inclusion(b, updated))
 
 

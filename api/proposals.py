@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from core.atomic import write_atomic
+from core.dates import DATE_FORM
 from core.errors import PersonalData, ProposalInvalid, ProposalProblems, ProposalTooLarge
 from ingest.proposal import apply_proposal, find_personal_data
 
@@ -37,7 +38,7 @@ __all__ = ["router", "ProposalIn", "Proposal"]
 router = APIRouter(prefix="/v1/proposals", tags=["propositions de correction"])
 
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-DATE = r"^\d{4}-\d{2}-\d{2}$"
+DATE = rf"^{DATE_FORM}$"
 TEXT = 2000  #: an excerpt, a note, a reason
 Value = str | int | bool | None | list[str | int]
 

@@ -20,6 +20,7 @@ from typing import ClassVar
 __all__ = [
     "MaillageError",
     "InvalidQuery",
+    "InvalidDate",
     "NotFound",
     "QueryRefused",
     "QueryTimeout",
@@ -57,6 +58,13 @@ class MaillageError(Exception):
 
 class InvalidQuery(MaillageError, ValueError):
     """A question's parameters are malformed (ages, dates, publics)."""
+
+    status = 422
+    exit_code = 2
+
+
+class InvalidDate(InvalidQuery):
+    """A date that is not ``AAAA-MM-JJ`` or names no day (``core/dates.py``: the one reading of a date)."""
 
     status = 422
     exit_code = 2

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from .dates import read_date
 from .errors import InvalidQuery
 from .namespaces import Level
 
@@ -44,15 +45,10 @@ def parse_ages(text: str | AgeRange | None) -> AgeRange:
 
 
 def parse_date(text: str | dt.date | None) -> dt.date:
-    """``"2024-06-01"`` → that day; nothing → today."""
+    """``"2024-06-01"`` → that day; nothing → today (:func:`core.dates.read_date` for the rest)."""
     if text is None or text == "":
         return dt.date.today()
-    if isinstance(text, dt.date):
-        return text
-    try:
-        return dt.date.fromisoformat(str(text).strip())
-    except ValueError:
-        raise InvalidQuery(f"Date « {text} » illisible : écrivez AAAA-MM-JJ.") from None
+    return read_date(text)
 
 
 #: ``kind:code``, as the registry writes a territory and every question names one

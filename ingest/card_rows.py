@@ -18,7 +18,6 @@ for each of its coverages, so they are read once per instance, with ``coverage``
 
 from __future__ import annotations
 
-import datetime as dt
 from itertools import product
 from pathlib import Path
 
@@ -26,6 +25,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 from rdflib.graph import Graph
 
+from core.dates import read_date
 from core.namespaces import DCTERMS, M, PROV, SKOS
 from ontology import VOCABULARY_FILES
 from store.embedded import _value as oxigraph_value
@@ -74,7 +74,7 @@ def _value(term) -> object:
         if datatype == _INTEGER:
             return int(str(term))
         if datatype == _DATE:
-            return dt.date.fromisoformat(str(term))
+            return read_date(str(term))
         if datatype == _BOOLEAN:
             return str(term) in ("true", "1")
         return str(term)

@@ -14,6 +14,9 @@ import gzip
 import json
 from pathlib import Path
 
+from core.dates import read_date
+from core.errors import InvalidDate
+
 from .geography import Geography
 from .seats import Seat, SeatFile, coordinate
 
@@ -22,8 +25,8 @@ __all__ = ["read", "active", "establishments"]
 
 def _date(text: object) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(str(text)[:10]) if text else None
-    except ValueError:
+        return read_date(str(text)[:10]) if text else None  # the file writes a time after some dates
+    except InvalidDate:
         return None
 
 
@@ -46,7 +49,7 @@ def establishments(path: Path) -> list[dict]:
 def read(desc: dict, path: Path, sha256: str, geo: Geography) -> SeatFile:
     out = SeatFile(desc, path, sha256)
     categories: dict[str, str] = {str(k): v for k, v in desc["categories"].items()}
-    on = dt.date.fromisoformat(str(desc["date"]))
+    on = read_date(desc["date"])
     for row, record in enumerate(establishments(path), start=1):
         out.rows += 1
         category = str(record.get("categorieentiteGeographiqueExercice") or "")

@@ -26,7 +26,8 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from core.errors import Problem, SourceInvalid
+from core.dates import read_date
+from core.errors import InvalidDate, Problem, SourceInvalid
 
 __all__ = ["SOURCES", "Source", "source", "sources"]
 
@@ -96,9 +97,10 @@ def _load(path: Path) -> Source:
             raise refuse(field, f"« {value} » : {rule}")
         return value
 
-    date = desc.get("date")
-    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
-        raise refuse("date", f"une date AAAA-MM-JJ est attendue, lu {date!r}")
+    try:
+        date = read_date(desc.get("date"))
+    except InvalidDate as err:
+        raise refuse("date", str(err).rstrip(".")) from None
     relative = PurePosixPath(text("file"))
     if relative.is_absolute() or ".." in relative.parts:
         raise refuse("file", f"« {relative} » : un chemin relatif au dossier des documents, sans « .. », est attendu")

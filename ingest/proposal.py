@@ -22,7 +22,6 @@ proposal is published as it is written, before anyone has read it.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import io
 import re
@@ -31,10 +30,11 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 
-from core.errors import ProposalInvalid
+from core.dates import looks_like_date, read_date
+from core.errors import InvalidDate, ProposalInvalid
 
 from .privacy import personal_data
-from .registry import FIELDS, ISO_DATE
+from .registry import FIELDS
 from .workbook import yaml_io
 
 __all__ = ["KINDS", "AppliedProposal", "apply_proposal", "find_personal_data"]
@@ -81,11 +81,11 @@ def find_personal_data(node, where: str = "proposition") -> str | None:
 
 def _yaml_value(name: str, value):
     """The YAML node a JSON value means for field ``name``: dates as dates, free texts quoted."""
-    if isinstance(value, str) and name in DATES and ISO_DATE.match(value):
+    if isinstance(value, str) and name in DATES and looks_like_date(value):
         try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise ProposalInvalid(f"« {name} » : la date « {value} » n'existe pas (AAAA-MM-JJ).") from None
+            return read_date(value)
+        except InvalidDate as err:
+            raise ProposalInvalid(f"« {name} » : {err}") from None
     if isinstance(value, str) and name in QUOTED:
         return DoubleQuotedScalarString(value)
     if isinstance(value, list):

@@ -22,7 +22,8 @@ from typing import NamedTuple
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from core.errors import Problem
+from core.dates import read_date
+from core.errors import InvalidDate, Problem
 from core.namespaces import BASE
 from core.namespaces import ENTRY_ID as ID
 from core.terms import match_territory as parse_territory
@@ -50,7 +51,6 @@ CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z")  # \Z: "$" would let a final
 #: what a registry folder may hold besides ``*.yaml`` and ``*.csv``: notes for people, and hidden files
 #: (``.gitkeep``, an editor's swap file); anything else (``48.yml``, ``31.yaml.txt``) is an error
 IGNORED = ("*.md", ".*")
-ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 #: free texts checked for personal data
 PERSONAL = ("name", "note", "function", "description")
 
@@ -224,12 +224,10 @@ class _Reader:
             return None
         if isinstance(value, str):
             try:
-                if ISO_DATE.match(value.strip()):
-                    return _date_literal(dt.date.fromisoformat(value.strip()).isoformat())
-            except ValueError:
-                pass
-            # Not a date: a plain string, which the shapes' datatype rule reports with its value.
-            return Literal(value)
+                return _date_literal(read_date(value).isoformat())
+            except InvalidDate:
+                # Not a date: a plain string, which the shapes' datatype rule reports with its value.
+                return Literal(value)
         hint = f" (une année seule : {value}-01-01 ?)" if isinstance(value, int) and not isinstance(value, bool) else ""
         self.out.problem(where, "type-date", f"{_kind_of(value)} : une date AAAA-MM-JJ est attendue{hint}")
         return None
@@ -632,14 +630,10 @@ def _ages(value: object) -> tuple[int, int] | None:
 
 def _as_date(value: object) -> dt.date | None:
     """A date written as a YAML date or as an ISO string (CSV, quoted YAML); None otherwise."""
-    if is_date(value):
-        return value
-    if isinstance(value, str) and ISO_DATE.match(value.strip()):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
+    try:
+        return read_date(value)
+    except InvalidDate:
+        return None
 
 
 def _check_statuses(out: RegistryGraph, where: Where, statuses: list) -> None:

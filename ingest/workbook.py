@@ -32,7 +32,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import ScalarString
 
 from core import atomic
-from core.errors import Problem, RegistryInvalid
+from core.dates import read_date
+from core.errors import InvalidDate, Problem, RegistryInvalid
 from core.settings import PROJECT_ROOT
 from core.tabular import NOT_IN_XML
 from core.terms import parse_territory
@@ -268,9 +269,9 @@ def _parse(text: str | None, column: Column, current, allowed: dict[str, list[st
         return None
     if column.kind == "date":
         try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"date AAAA-MM-JJ attendue, lu « {text} »") from None
+            return read_date(text)
+        except InvalidDate as err:
+            raise ValueError(str(err)) from None
     if column.kind == "ages":
         match = re.fullmatch(r"(\d{1,3})\s*-\s*(\d{1,3})", text)
         if not match or int(match.group(1)) > int(match.group(2)):

@@ -16,6 +16,8 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from core.dates import read_date
+
 __all__ = ["Source", "Role", "Status", "Card", "parse_card", "VERIFIED", "INFERRED"]
 
 VERIFIED, INFERRED = "verified", "inferred"
@@ -91,7 +93,7 @@ class Card:
 
 
 def _date(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
+    return read_date(text) if text else None
 
 
 def parse_card(text: str) -> Card:

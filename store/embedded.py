@@ -13,6 +13,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from core.dates import read_date
 from core.errors import StoreMissing
 from .builds import current_build
 
@@ -49,7 +50,7 @@ def _value(term: Any) -> Any:
         if datatype == _INTEGER:
             return int(term.value)
         if datatype == _DATE:
-            return dt.date.fromisoformat(term.value)
+            return read_date(term.value)
         if datatype == _BOOLEAN:
             return term.value in ("true", "1")
         return term.value

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from core import atomic
+from core.dates import read_date
 
 from .caches import in_build, key
 
@@ -31,7 +32,7 @@ def _encode(value: Any) -> Any:
 
 
 def _decode(value: Any) -> Any:
-    return dt.date.fromisoformat(value["$date"]) if isinstance(value, dict) else value
+    return read_date(value["$date"]) if isinstance(value, dict) else value
 
 
 def cached_rows(build: Path, name: str, compute: Callable[[], list[Row]]) -> list[Row]:

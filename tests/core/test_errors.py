@@ -42,6 +42,7 @@ def test_statuses_and_exit_codes_are_those_the_doors_used_to_give():
     assert {name: declared.get(name) for name in BEFORE} == BEFORE
     # new since: a broken description of a national source, a setting of the wrong kind (faults of the installation)
     assert declared["SourceInvalid"] == declared["SettingInvalid"] == (500, 2)
+    assert declared["InvalidDate"] == declared["InvalidQuery"]  # a date of a question was an InvalidQuery
 
 
 def test_no_error_class_is_declared_outside_core_errors():

@@ -38,7 +38,7 @@ def test_a_new_description_is_read_with_no_list_to_edit(tmp_path):
     (("reader: ingest.france_services:read", "reader: ingest.absent:read"), "reader", "module introuvable (ingest.absent)"),
     (("reader: ingest.france_services:read", "reader: ingest.france_services:lire"), "reader",
      "le module ingest.france_services n'a pas de fonction lire"),
-    (("date: 2024-08-01", "date: le premier août"), "date", "une date AAAA-MM-JJ est attendue"),
+    (("date: 2024-08-01", "date: le premier août"), "date", "illisible : écrivez AAAA-MM-JJ, un jour qui existe"),
     (("sha256: 6eab", "sha256: 6EAB"), "sha256", "64 chiffres hexadécimaux"),
     (("file: reference/", "file: ../reference/"), "file", "sans « .. »"),
     (("url: https://www.data.gouv.fr", "url: www.data.gouv.fr"), "url", "adresse http(s)"),

@@ -47,7 +47,7 @@ def test_what_cannot_be_applied_is_said_in_french():
         apply_proposal(REGISTRY, {"kind": "correction", "instance": "pta-31", "record": "coverage[9]", "set": {"to": "2024-01-01"}, **base}, "i")
     with pytest.raises(ProposalInvalid, match="Source « absente » inconnue de ce fichier"):
         apply_proposal(REGISTRY, {"kind": "source", "instance": "pta-31", "source": {"ref": "absente"}, "excerpt": "…"}, "i")
-    with pytest.raises(ProposalInvalid, match="n'existe pas"):
+    with pytest.raises(ProposalInvalid, match="« to » : Date « 2024-02-30 » illisible : écrivez AAAA-MM-JJ, un jour qui existe"):
         apply_proposal(REGISTRY, {"kind": "correction", "instance": "pta-31", "record": "status[0]", "set": {"to": "2024-02-30"}, **base}, "i")
 
 
