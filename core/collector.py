@@ -31,11 +31,15 @@ YOUNG = 100_000
 @contextmanager
 def tuned_for_a_build() -> Iterator[None]:
     """The collector tuned for a build until the block ends, then as it was."""
-    before = gc.get_threshold()
-    gc.freeze()  # what is loaded so far (modules, settings) lasts the process
+    before, frozen = gc.get_threshold(), gc.get_freeze_count()
+    # What is loaded so far (modules, settings) lasts the process. Not when something is frozen
+    # already (a session warmed in this process): unfreezing would give it back to the collector too.
+    if not frozen:
+        gc.freeze()
     gc.set_threshold(YOUNG, *before[1:])
     try:
         yield
     finally:
         gc.set_threshold(*before)
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
