@@ -20,14 +20,14 @@ from contextlib import contextmanager
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from core.errors import BuildBusy, Forbidden, InvalidQuery, Unauthorized
+from core.registry_files import NAME_LENGTH, registry_name
 from ingest.build import build
 
-from .limits import FILENAME
 from .models import WRITE_ERRORS, Rebuilt, Validation
 from .sandbox import check_upload
 from .service import Service, service
 
-__all__ = ["router", "require_token", "writing", "rebuild", "REGISTRY_FILE"]
+__all__ = ["router", "require_token", "writing", "rebuild"]
 
 
 def require_token(request: Request, svc: Service = Depends(service)) -> None:
@@ -46,10 +46,6 @@ CREDENTIALS = re.compile(r"(?i:bearer) +(?P<token>.+)", re.DOTALL)
 
 router = APIRouter(prefix="/v1/admin", tags=["écritures (jeton requis)"], dependencies=[Depends(require_token)])
 
-#: Matched whole (``fullmatch``): ``$`` would also match before a final newline ("31.yaml\n").
-REGISTRY_FILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.(yaml|csv)")
-
-
 @contextmanager
 def writing(svc: Service) -> Iterator[None]:
     """One write of the service at a time (a build, an accepted proposal); 409 when one runs already."""
@@ -61,9 +57,10 @@ def writing(svc: Service) -> Iterator[None]:
         svc.writing.release()
 
 
-def rebuild(svc: Service) -> Rebuilt:
-    """Build and publish from the registry, then serve the new build; the caller holds :func:`writing`."""
-    info = build(svc.settings)  # the same composition as `maillage build`
+def rebuild(svc: Service, lock_held: bool = False) -> Rebuilt:
+    """Build and publish from the registry, then serve the new build; the caller holds :func:`writing`
+    (and the build lock, if ``lock_held``: an accept)."""
+    info = build(svc.settings, lock_held=lock_held)  # the same composition as `maillage build`
     svc.reopen()
     return Rebuilt(build=info.path, backend=svc.settings.backend, instances=info.instances,
                    coverages=info.coverages, triples=info.triples, seconds=info.seconds)
@@ -81,7 +78,7 @@ def post_build(svc: Service = Depends(service)):
 @router.post("/registry/validate", response_model=Validation, responses=WRITE_ERRORS,
              summary="Valider un fichier du registre (YAML ou CSV) sans rien publier")
 def post_validate(
-    filename: str = Query(max_length=FILENAME, examples=["31.yaml"],
+    filename: str = Query(max_length=NAME_LENGTH, examples=["31.yaml"],
                           description="Nom du fichier : il remplace celui du même nom dans le registre"),
     content: bytes = Body(media_type="application/octet-stream", description="Le fichier, tel quel"),
     svc: Service = Depends(service),
@@ -90,9 +87,7 @@ def post_validate(
     dans un dossier temporaire, par un processus à part aux ressources bornées (mémoire, temps) : un fichier
     qui le fait échouer est refusé (422) sans toucher au service ; autant de validations à la fois que de cœurs moins un (429
     au-delà). Le graphe publié n'est jamais touché."""
-    if not REGISTRY_FILE.fullmatch(filename):
-        raise InvalidQuery(f"Nom de fichier {filename!r} refusé : un nom simple (lettres, chiffres, . _ -) "
-                           "finissant par .yaml ou .csv.")
+    registry_name(filename)
     try:
         content.decode("utf-8")
     except UnicodeDecodeError:

@@ -18,14 +18,17 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core import jsonable
-from core.errors import AmbiguousPlace, InvalidQuery, MaillageError, PlaceNotFound, RegistryInvalid, StoreMissing
+from core.errors import AmbiguousPlace, BuildBusy, InvalidQuery, MaillageError, PlaceNotFound, RegistryInvalid, StoreMissing
 from core.settings import VERSION, Settings
+from store.builds import build_lock
 from store.session import Session
 
 from . import (admin, analysis, caching, carte, changes, coverage, cypher, docs, exports, fhir, linked, places, proposals,
                schemes, seats, sparql)
 from .head import HeadAsGet
 from .limits import RequestBounds, pause_refusal
+from .public import without_paths
+from .rate import trusted_networks
 from .service import Service, backend
 
 __all__ = ["create_app"]
@@ -36,7 +39,7 @@ HTTP_MESSAGES = {404: "Adresse inconnue de l'API : voir /docs.", 405: "Méthode 
 HTTP_ERRORS = {413: "PayloadTooLarge"}
 
 
-def _body(err: Exception, status: int) -> JSONResponse:
+def _body(err: Exception, status: int, settings: Settings | None = None) -> JSONResponse:
     body = {"error": type(err).__name__, "message": str(err)}
     if isinstance(err, PlaceNotFound):
         body["candidates"] = jsonable.plain(err.suggestions)
@@ -46,9 +49,21 @@ def _body(err: Exception, status: int) -> JSONResponse:
         body["message"] = getattr(err, "verdict", None) or (
             f"Registre refusé : {len(err.problems)} problème(s), le graphe en service n'a pas changé.")
         body["problems"] = jsonable.plain(err.problems)
+    if settings is not None:  # a message written for the CLI may name a folder of the machine
+        body = jsonable.plain(_public(body, settings))
     headers = ({"WWW-Authenticate": "Bearer"} if status == 401
                else {"Retry-After": str(getattr(err, "retry_after", 10))} if status == 429 else None)
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _public(node, settings: Settings):
+    if isinstance(node, str):
+        return without_paths(node, settings)
+    if isinstance(node, dict):
+        return {key: _public(value, settings) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_public(value, settings) for value in node]
+    return node
 
 
 def _field(error: dict) -> str:
@@ -91,12 +106,25 @@ class InternalErrors:
             await JSONResponse(body, status_code=500)(scope, receive, send)
 
 
+def _settle_accept(svc: Service) -> None:
+    """At start, complete or roll back an accept a crash interrupted (``ingest/accepting.py``); if a build
+    holds the lock meanwhile, that build does it."""
+    try:
+        with build_lock(svc.settings.data_dir):
+            said = proposals.recover_accept(svc)
+    except BuildBusy:
+        return
+    if said:
+        log.warning("%s", said)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
     svc = Service(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        _settle_accept(svc)
         try:  # open (and copy into memory) and read the indexes at start: the first request is not the slow one
             svc.backend()
         except StoreMissing:
@@ -119,13 +147,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.service = svc
+    app.state.trusted_proxies = trusted_networks(settings.trusted_proxies)  # a wrong setting stops the start
 
     @app.exception_handler(MaillageError)
     async def maillage_error(request: Request, err: MaillageError):
         status = err.status  # each error class declares its own (core/errors.py)
         if status in (413, 429):  # an oversized proposal too (api/proposals.py)
             await pause_refusal()
-        return _body(err, status)
+        return _body(err, status, svc.settings)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, err: RequestValidationError):

@@ -24,12 +24,13 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from starlette.responses import Response
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from store.builds import build_info
 
-__all__ = ["install", "etag_of", "Conditional", "Answers", "CACHE_BYTES", "ANSWER_BYTES"]
+__all__ = ["install", "etag_of", "Conditional", "ReadOnlyCors", "Answers", "CACHE_BYTES", "ANSWER_BYTES"]
 
 ADMIN = "/v1/admin"
 HEALTH = "/v1/health"  # the service's own state: never cached
@@ -161,8 +162,34 @@ class Conditional:
         await self.app(scope, receive, with_headers)
 
 
+class ReadOnlyCors:
+    """CORS for reading only: a GET or HEAD from any origin gets ``Access-Control-Allow-Origin: *``; any
+    other request is answered without CORS headers (Starlette's middleware adds them to every answer,
+    writes included), and a preflight asking for another method is refused (400): a page of another
+    site cannot write through its visitors' browsers (a proposal must be JSON, which needs a preflight)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+        self.cors = CORSMiddleware(app, allow_origins=["*"], allow_methods=["GET", "HEAD"], allow_credentials=False,
+                                   expose_headers=["ETag", "Last-Modified", "Content-Disposition"])
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method = scope.get("method") if scope["type"] == "http" else None
+        if method in ("GET", "HEAD"):
+            await self.cors(scope, receive, send)
+            return
+        headers = Headers(scope=scope) if method == "OPTIONS" else {}
+        if "origin" in headers and "access-control-request-method" in headers:
+            if headers["access-control-request-method"].upper() in ("GET", "HEAD"):
+                await self.cors(scope, receive, send)
+                return
+            refused = {"error": "CorsRefused", "message": "Écriture refusée aux pages d'autres sites : l'API ne s'ouvre "
+                                                          "aux autres origines qu'en lecture (GET, HEAD)."}
+            await JSONResponse(refused, status_code=400)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
     app.add_middleware(Conditional)
-    # Read-only: any origin may read; no credentials, no method that writes.
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"], allow_credentials=False,
-                       expose_headers=["ETag", "Last-Modified", "Content-Disposition"])
+    app.add_middleware(ReadOnlyCors)  # any origin may read; no credentials, no method that writes

@@ -29,14 +29,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.namespaces import ENTRY_ID_CHARS
 
-__all__ = ["REFUSAL_PAUSE", "pause_refusal", "PLACE", "TERRITORY", "WORD", "IDENT", "CURSOR", "FILENAME", "QUERY", "RequestBounds", "too_large"]
+__all__ = ["REFUSAL_PAUSE", "pause_refusal", "PLACE", "TERRITORY", "WORD", "IDENT", "CURSOR", "QUERY", "RequestBounds", "too_large"]
 
 PLACE = 200  #: a place name or code (``place``, ``q``)
 TERRITORY = 100  #: a territory reference (``departement:31``, ``epci:200068641``, ``territoire:…``)
 WORD = 50  #: a scheme type, a public, ages, a date
 IDENT = ENTRY_ID_CHARS  #: an instance's or an actor's identifier, a territory's code in a path (the registry's bound)
 CURSOR = 200  #: an opaque cursor (a few dozen characters when made by the API)
-FILENAME = 100  #: an uploaded registry file's name
 #: a whole query string, percent-encoded: every parameter of a route at its bound, accented, fits
 QUERY = 4096
 #: seconds before a refusal of what no planner sends is answered (see the module's docstring)

@@ -8,7 +8,15 @@ bound. Whatever stops it stops only it; the service answers 422 with why. At mos
 machine's cores but one) run at once (each one reads the geography: about 4 s and 150 MB); beyond, 429.
 
 The child is ``python -m api.sandbox``; it reads its settings from the environment (the
-service's, with the temporary registry) and writes its problems as JSON on its standard output.
+service's, with the temporary registry and data folder) and writes its problems as JSON on its
+standard output.
+
+Whatever is sent is written only into a scratch folder of the system's temporary folder
+(``atomic.scratch_folder``): a copy of the registry, where the file's name (a plain name, checked by
+``core.registry_files``) is written, and a data folder of the check's own, whose cache sees the live
+cache's entries through links (:func:`_view_of_cache`) so that the check reuses the geography's
+tables and the registry's verdicts without writing into the live cache. The folder is removed when
+the check ends; one a killed service left is swept by the next build.
 """
 
 from __future__ import annotations
@@ -28,7 +36,9 @@ from pathlib import Path
 
 from core import atomic, jsonable
 from core.errors import Problem, RegistryInvalid, UploadRefused, ValidationsBusy
+from core.registry_files import registry_path
 from core.settings import Settings
+from store.caches import REGISTERED
 
 __all__ = ["VALIDATIONS", "check_upload"]
 
@@ -49,18 +59,52 @@ _OUT_OF_MEMORY = 3
 
 def check_upload(settings: Settings, filename: str, content: bytes) -> list[Problem]:
     """The problems of the live registry with ``content`` as ``filename`` (none: valid), found by a
-    limited child process in a temporary copy of the registry."""
+    limited child process in a temporary copy of the registry, with a data folder of its own."""
+    registry_path(settings.registry, filename, must_exist=False)  # a plain name, and no link in the live registry
     if not _slots.acquire(blocking=False):
         raise ValidationsBusy(f"Déjà {VALIDATIONS} validations en cours : réessayez dans quelques secondes.")
     try:
         # swept by the next build if this process is killed meanwhile (``ingest.build.leftovers``)
         with atomic.scratch_folder(Path(tempfile.gettempdir()), SCRATCH) as tmp:
             registry = tmp / "registry"
-            shutil.copytree(settings.registry, registry)
-            atomic.write_atomic(registry / filename, content)
-            return _run(dataclasses.replace(settings, registry=registry, api_token=""), filename)
+            # Links followed: the copy holds plain files only, and nothing written to it goes elsewhere.
+            shutil.copytree(settings.registry, registry, ignore_dangling_symlinks=True)
+            atomic.write_atomic(registry_path(registry, filename, must_exist=False), content)
+            view = tmp / "var" / "cache"
+            _view_of_cache(settings.data_dir / "cache", view)
+            problems = _run(dataclasses.replace(settings, registry=registry, data_dir=tmp / "var", api_token=""), filename)
+            return [_without_path(p, str(tmp)) for p in problems]
     finally:
         _slots.release()
+
+
+def _view_of_cache(live: Path, view: Path) -> None:
+    """The live cache's entries, seen from the check's own cache folder ``view``: each file hard-linked
+    (or a symbolic link to it on another file system), each folder the check's own; not its lock nor
+    its register of data folders (``store.caches``). What the check remembers goes into its folders,
+    as new files or renamed over a link (``core.atomic``), never written through a link: the live
+    cache is read, never written."""
+    view.mkdir(parents=True)
+    if not live.is_dir():
+        return
+    root = live.resolve()
+    for folder, folders, files in os.walk(root):
+        here = view / Path(folder).relative_to(root)
+        here.mkdir(exist_ok=True)
+        if here == view:
+            folders[:] = [f for f in folders if f != REGISTERED]  # the data folders using the live cache
+        for name in files:
+            if name.startswith("."):
+                continue  # the live cache's lock (held through a link, it would be the live one), a write in progress
+            try:
+                (here / name).hardlink_to(Path(folder) / name)
+            except OSError:
+                (here / name).symlink_to(Path(folder) / name)
+
+
+def _without_path(problem: Problem, tmp: str) -> Problem:
+    """A problem whose message names the temporary copy (a reader's error) names the file alone."""
+    return dataclasses.replace(problem, message=problem.message.replace(f"{tmp}/registry/", "").replace(tmp, "…"))
 
 
 def _environment(settings: Settings) -> dict[str, str]:

@@ -46,6 +46,9 @@ __all__ = [
     "AlreadyDecided",
     "SourceInvalid",
     "SettingInvalid",
+    "RegistryFileRefused",
+    "NotJson",
+    "AcceptUnrecoverable",
 ]
 
 
@@ -292,6 +295,30 @@ class SourceInvalid(MaillageError, ValueError):
     def __init__(self, file: str, field: str, reason: str):
         self.file, self.field, self.reason = file, field, reason
         super().__init__(f"Description de source nationale {file}, champ « {field} » : {reason}.")
+
+
+class RegistryFileRefused(MaillageError, ValueError):
+    """A registry file's name that is not a plain name, or that names no file of the registry
+    (``core/registry_files.py``)."""
+
+    status = 422
+    exit_code = 2
+
+
+class NotJson(MaillageError, ValueError):
+    """A write sent as anything but ``application/json``: a form or ``text/plain``, which a page of
+    another site may post from its visitors' browsers without asking."""
+
+    status = 415
+    exit_code = 2
+
+
+class AcceptUnrecoverable(MaillageError, RuntimeError):
+    """An interrupted accept that can be neither completed nor rolled back: nothing is built until the
+    operator puts the file back (``ingest/accepting.py``)."""
+
+    status = 409
+    exit_code = 2
 
 
 class SettingInvalid(MaillageError, ValueError):

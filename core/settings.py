@@ -62,6 +62,11 @@ class Settings:
     proposal_kb: int = _setting(16, "Largest proposed correction (POST /v1/proposals) in kB; larger ones get 413.")
     proposals_pending: int = _setting(200, "Proposals kept pending at most; beyond, new ones wait for the operator (503).")
     proposals_per_hour: int = _setting(10, "Proposals one client (its address) may send in an hour; beyond, 429.")
+    proposals_per_hour_all: int = _setting(
+        100, "Proposals all clients together may send in an hour, refused ones too; beyond, 429.")
+    trusted_proxies: str = _setting(
+        "", "Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the client; "
+            "empty: the client is the socket's address, X-Forwarded-For is ignored.")
     validate_seconds: int = _setting(60, "CPU seconds an uploaded file's validation may use (its child process).")
     validate_memory_mb: int = _setting(1024, "Address space an uploaded file's validation may use (MB).")
     query_timeout: int = _setting(10, "Seconds a query to the public SPARQL or Cypher endpoint may run before it is stopped.")

@@ -29,7 +29,7 @@ from store.embedded import EmbeddedBackend
 from store.outlines import package_file
 from store.session import Session
 
-from . import csv_import, geography, national_sources, report, seats
+from . import accepting, csv_import, geography, national_sources, report, seats
 from ._ntriples import ref, triple
 from .geography_store import GeographyStore
 from .place_aliases import write_aliases
@@ -48,8 +48,8 @@ def _n(number: int) -> str:
     return f"{number:,}".replace(",", "\u202f")
 
 
-def _say(progress: Callable[[str], None] | None, text: str) -> None:
-    if progress:
+def _say(progress: Callable[[str], None] | None, text: str | None) -> None:
+    if progress and text:
         progress(text)
 
 
@@ -160,13 +160,18 @@ def _custom_within(reg: RegistryGraph) -> str:
     )
 
 
-def build(settings: Settings, progress: Callable[[str], None] | None = None, accept_shrink: bool = False) -> BuildInfo:
+def build(settings: Settings, progress: Callable[[str], None] | None = None, accept_shrink: bool = False,
+          lock_held: bool = False) -> BuildInfo:
     """Build, validate and publish a new store (the previous one stays live until the switch); then
     the map's outlines and, on the Neo4j backend, the load of the new build.
 
+    An accept of a proposal interrupted by a crash is completed or rolled back first (``accepting``).
+    ``lock_held``: the caller holds the build lock, and is the accept itself (it recovered already).
     A registry more than a tenth smaller than the live build's is refused unless ``accept_shrink``."""
-    with build_lock(settings.data_dir), Caches(cache_folder(settings.data_dir)).in_use() as caches:
+    with nullcontext() if lock_held else build_lock(settings.data_dir), Caches(cache_folder(settings.data_dir)).in_use() as caches:
         current_build(settings.data_dir)  # a `current` that is not a link: say so before the work, not after
+        if not lock_held:
+            _say(progress, accepting.recover(settings.data_dir, settings.registry))
         for stale in leftovers(settings):
             _say(progress, f"  laissé par un processus interrompu, supprimé : {stale.name}")
         with _outlines_beside(caches, progress) as outlines:
@@ -326,6 +331,7 @@ def _build_store(settings: Settings, caches: Caches, progress, accept_shrink: bo
         sources="vérifiées" if reg.sources_verified else report.UNVERIFIED,
     )
     caches.record(tmp)
+    accepting.stop_at("built")
     publish(settings.data_dir, tmp, info)
     _prune(caches, settings.data_dir, progress)
     _say(progress, f"Graphe publié : {_n(info.triples)} triplets, {info.instances} dispositifs, "

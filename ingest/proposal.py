@@ -28,10 +28,12 @@ import re
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 
 from core.dates import looks_like_date, read_date
-from core.errors import InvalidDate, ProposalInvalid
+from core.errors import InvalidDate, ProposalInvalid, RegistryFileRefused
+from core.registry_files import registry_path
 
 from .privacy import personal_data
 from .registry import FIELDS
@@ -115,14 +117,29 @@ def _citation(source_key: str, proposal: dict) -> CommentedMap:
     return _mapping(citation, flow=True)
 
 
+def _load(registry: Path, y, name: str):
+    """The YAML document of registry file ``name``: a plain name of the folder, read with the round-trip parser."""
+    path = registry_path(registry, name, kinds=("yaml",))
+    try:
+        doc = y.load(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, YAMLError):
+        raise ProposalInvalid(f"Le fichier du registre « {name} » ne se lit pas tel qu'il est : l'opérateur doit "
+                              "d'abord le corriger.") from None
+    if not isinstance(doc, dict):
+        raise ProposalInvalid(f"Le fichier du registre « {name} » n'est pas un fichier de dispositifs.")
+    return doc
+
+
 def _instance_file(registry: Path, y, instance: str, file: str | None) -> tuple[str, object]:
     names = [file] if file else sorted(p.name for p in registry.glob("*.yaml"))
     for name in names:
-        path = registry / name
-        if not path.is_file():
-            raise ProposalInvalid(f"Fichier du registre inconnu : « {name} ».")
-        doc = y.load(path.read_text(encoding="utf-8"))
-        if any(str(i.get("id")) == instance for i in (doc.get("instances") or [])):
+        try:
+            doc = _load(registry, y, name)
+        except (RegistryFileRefused, ProposalInvalid):
+            if file:
+                raise
+            continue  # a file of the folder that is no plain registry file (a link…) holds no instance to correct
+        if any(str(i.get("id")) == instance for i in (doc.get("instances") or []) if isinstance(i, dict)):
             return name, doc
     where = f"dans {file}" if file else "dans le registre"
     raise ProposalInvalid(f"Aucun dispositif « {instance} » {where} : voir /v1/instances pour leurs identifiants.")
@@ -189,13 +206,12 @@ def apply_proposal(registry: Path, proposal: dict, ident: str) -> AppliedProposa
     kind = proposal["kind"]
     if kind == "instance":
         name = proposal.get("file")
-        if not name or not (registry / name).is_file():
-            raise ProposalInvalid(f"Fichier du registre inconnu : « {name} » (un nouveau dispositif nomme le fichier "
-                                  "de son territoire : 31.yaml, region-76.yaml…).")
-        doc = y.load((registry / name).read_text(encoding="utf-8"))
+        if not name:
+            raise ProposalInvalid("Un nouveau dispositif nomme le fichier de son territoire : 31.yaml, region-76.yaml…")
+        doc = _load(registry, y, name)
     else:
         name, doc = _instance_file(registry, y, proposal["instance"], proposal.get("file"))
-    before = (registry / name).read_text(encoding="utf-8")
+    before = registry_path(registry, name, kinds=("yaml",)).read_text(encoding="utf-8")
     key = _source_key(doc, proposal, ident)
     if kind == "instance":
         entry = _mapping(proposal["entry"])

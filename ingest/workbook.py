@@ -33,7 +33,8 @@ from ruamel.yaml.scalarstring import ScalarString
 
 from core import atomic
 from core.dates import read_date
-from core.errors import InvalidDate, Problem, RegistryInvalid
+from core.errors import InvalidDate, Problem, RegistryFileRefused, RegistryInvalid
+from core.registry_files import registry_path
 from core.settings import PROJECT_ROOT
 from core.tabular import NOT_IN_XML
 from core.terms import parse_territory
@@ -364,10 +365,10 @@ def import_workbook(source: Path, registry: Path) -> list[Path]:
                 continue
             where = (f"feuille « {sheet.name} »", f"ligne {number}")
             name = cells[0] or ""
-            path = registry / name
-            if not re.fullmatch(r"[A-Za-z0-9_-]+\.yaml", name) or not path.is_file():
-                problems.append(Problem(*where, "colonne « fichier »", "fichier-inconnu",
-                                        f"Fichier du registre inconnu : « {shown(name)} »."))
+            try:
+                path = registry_path(registry, name, kinds=("yaml",))
+            except RegistryFileRefused as err:
+                problems.append(Problem(*where, "colonne « fichier »", "fichier-inconnu", str(err)))
                 continue
             if name not in docs:
                 docs[name] = y.load(path.read_text(encoding="utf-8"))

@@ -34,9 +34,11 @@ class Pending:
         self.root = data_dir / "proposals"
         self.limit = limit
 
-    def _folder(self, name: str) -> Path:
+    def _folder(self, name: str, make: bool = False) -> Path:
+        """A folder of the store; made only to write in it (a refused proposal leaves nothing behind)."""
         folder = self.root / name
-        folder.mkdir(parents=True, exist_ok=True)
+        if make:
+            folder.mkdir(parents=True, exist_ok=True)
         return folder
 
     def count(self) -> int:
@@ -50,7 +52,7 @@ class Pending:
 
     def add(self, record: dict) -> None:
         self.room()
-        write_atomic(self._folder(PENDING) / f"{record['id']}.json", _dump(record))
+        write_atomic(self._folder(PENDING, make=True) / f"{record['id']}.json", _dump(record))
 
     def get(self, ident: str) -> dict:
         if ID.fullmatch(ident):
@@ -71,7 +73,7 @@ class Pending:
         """Record the operator's decision: the proposal leaves the pending folder."""
         record = dict(record, state=state, state_label=STATE_LABELS[state],
                       decided=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **fields)
-        write_atomic(self._folder("decided") / f"{record['id']}.json", _dump(record))
+        write_atomic(self._folder("decided", make=True) / f"{record['id']}.json", _dump(record))
         (self._folder(PENDING) / f"{record['id']}.json").unlink(missing_ok=True)
         return record
 
