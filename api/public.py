@@ -41,4 +41,4 @@ def _folders(settings: Settings) -> tuple[re.Pattern[str], list[str]]:
 def without_paths(text: str, settings: Settings) -> str:
     """``text`` with every path under a known folder replaced by what the folder is."""
     pattern, labels = _folders(settings)
-    return pattern.sub(lambda m: labels[int(m.lastgroup[1:])], text)
+    return pattern.sub(lambda m: labels[int(str(m.lastgroup)[1:])], text)

@@ -32,7 +32,7 @@ def registry_name(name: object, kinds: tuple[str, ...] = ("yaml", "csv")) -> str
         ends = " ou ".join(f".{k}" for k in kinds)
         raise RegistryFileRefused(f"Nom de fichier du registre refusé : un nom simple de {NAME_LENGTH} caractères au plus "
                                   f"(lettres, chiffres, . _ -) finissant par {ends}, sans dossier ni chemin.")
-    return name
+    return match.string
 
 
 def registry_path(registry: Path, name: object, kinds: tuple[str, ...] = ("yaml", "csv"), must_exist: bool = True) -> Path:
