@@ -220,8 +220,9 @@ def _around_key(part: RegistryGraph, reg: RegistryGraph, geo: Geography, added: 
     head_key = ("".join(head.part_keys.values()) or hashlib.sha256(head.ntriples_text().encode()).hexdigest()
                 if head is not None else "")
     beside = added.get(_label(head), ()) if head is not None else ()
-    said = [*added.get(_label(part), ()), repr(sorted(geo.checksums.items())), repr(sorted(part.referenced)),
-            *types, head_key, *beside]
+    # sorted: the added lines come in an order that changes with each process's string hashing
+    said = [*sorted(added.get(_label(part), ())), repr(sorted(geo.checksums.items())), repr(sorted(part.referenced)),
+            *types, head_key, *sorted(beside)]
     return "\0".join(said), types
 
 

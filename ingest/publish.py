@@ -42,6 +42,7 @@ from store.embedded import EmbeddedBackend
 from store.places import FILE as PLACES_FILE
 from store.places import PlaceTable
 from store.session import Session
+from store.snapshot import answer_file
 
 from ._fastgraph import graph_from_triples, ntriples_terms
 from .card_rows import PREDICATES, CardRows
@@ -103,8 +104,9 @@ def copy_snapshot(previous: Path, folder: Path) -> bool:
     those questions reads (territories' and communes' names, concepts, freshness rules)."""
     (folder / "results").mkdir(parents=True, exist_ok=True)
     try:
-        for name in (*(f"{q}.json" for q in SNAPSHOT), PLACES_FILE):
-            atomic.copy_file(previous / "results" / name, folder / "results" / name)
+        for question in SNAPSHOT:
+            atomic.copy_file(answer_file(previous, question), answer_file(folder, question))
+        atomic.copy_file(previous / "results" / PLACES_FILE, folder / "results" / PLACES_FILE)
     except OSError:
         return False  # a results folder may be deleted at any time: asked again
     return True

@@ -22,7 +22,7 @@ from core.dates import read_date
 
 from .caches import in_build, key
 
-__all__ = ["cached_rows"]
+__all__ = ["cached_rows", "answer_file"]
 
 Row = dict[str, Any]
 
@@ -35,8 +35,13 @@ def _decode(value: Any) -> Any:
     return read_date(value["$date"]) if isinstance(value, dict) else value
 
 
+def answer_file(build: Path, name: str) -> Path:
+    """Where a build keeps the answer of the parameterless question ``name``."""
+    return in_build(build, "results", key("results", name))
+
+
 def cached_rows(build: Path, name: str, compute: Callable[[], list[Row]]) -> list[Row]:
-    path = in_build(build, "results", key("results", name))
+    path = answer_file(build, name)
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))
         return [{k: _decode(v) for k, v in row.items()} for row in rows]

@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ingest import national_sources, seats
+from ingest import national_sources, publish, seats
 from ingest.build import build
 from store.builds import KEEP, current_build
 from store.caches import KINDS, REGISTERED, needed_by
+from store.snapshot import answer_file
 
 HEX = re.compile(r"^[0-9a-f]{40}$")
 IN_CACHE = {name for name, kind in KINDS.items() if not kind.in_build}
@@ -73,3 +74,14 @@ def test_each_publish_prunes_what_no_kept_build_needs(small):
     # nothing else: every entry is needed by a finished build of a data folder using this cache
     needed = _needed(cache)
     assert all(key in needed.get(kind, ()) for kind, key in on_disk)
+
+
+def test_a_build_that_reuses_the_live_store_copies_its_kept_answers(small, monkeypatch):
+    """The snapshot's answers are found where the owner puts them (``results``), not asked again."""
+    copied: list[bool] = []
+    real = publish.copy_snapshot
+    monkeypatch.setattr(publish, "copy_snapshot", lambda previous, folder: copied.append(real(previous, folder)) or copied[-1])
+    build(small)
+    assert copied == [True]
+    live = current_build(small.data_dir)
+    assert all(answer_file(live, question).is_file() for question in publish.SNAPSHOT)

@@ -167,3 +167,31 @@ def test_cards_are_remembered_with_their_verdict(geo, tmp_path):
     assert len(list((cache / "verdicts").glob("*.cards"))) == 3
     assert {p.stem for p in (cache / "verdicts").glob("*.cards")} >= verdicts
     assert set(edited.part_keys.values()) <= edited_caches.needed["readings"]
+
+
+VALIDATE = """
+import sys
+from pathlib import Path
+from core.settings import PROJECT_ROOT, Settings
+from ingest import csv_import
+from ingest.file_verdicts import read_and_validate
+from ingest.geography import load
+from store.caches import Caches
+
+registry = PROJECT_ROOT / "registry"
+said = []
+read_and_validate(registry, load(Settings.from_env().geography), csv_import.read_folder(registry),
+                  Settings.from_env().documents, Caches(Path(sys.argv[1])), None, said.append)
+print("\\n".join(said))
+"""
+
+
+def test_a_verdict_is_found_again_by_another_process(tmp_path):
+    """A part's verdict key does not depend on the process's string hashing (``PYTHONHASHSEED``)."""
+    import os
+    import subprocess
+    import sys
+
+    said = [subprocess.run([sys.executable, "-c", VALIDATE, str(tmp_path)], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}, timeout=600).stdout for seed in ("1", "2")]
+    assert "Validation SHACL de" in said[0] and "Validation SHACL de" not in said[1], said
