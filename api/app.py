@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
@@ -23,13 +24,13 @@ from core.settings import VERSION, Settings
 from store.builds import build_lock
 from store.session import Session
 
-from . import (admin, analysis, caching, carte, changes, coverage, cypher, docs, exports, fhir, linked, places, proposals,
-               schemes, seats, sparql)
+from . import (admin, analysis, caching, carte, changes, coverage, cypher, docs, exports, fhir, health, linked, places,
+               proposals, schemes, seats, sparql)
 from .head import HeadAsGet
 from .limits import RequestBounds, pause_refusal
 from .public import without_paths
 from .rate import trusted_networks
-from .service import Service, backend
+from .service import Service
 
 __all__ = ["create_app"]
 
@@ -52,7 +53,8 @@ def _body(err: Exception, status: int, settings: Settings | None = None) -> JSON
     if settings is not None:  # a message written for the CLI may name a folder of the machine
         body = jsonable.plain(_public(body, settings))
     headers = ({"WWW-Authenticate": "Bearer"} if status == 401
-               else {"Retry-After": str(getattr(err, "retry_after", 10))} if status == 429 else None)
+               else {"Retry-After": str(getattr(err, "retry_after", 10))} if status == 429
+               else {"Retry-After": str(err.retry_after)} if status == 503 and hasattr(err, "retry_after") else None)
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -129,10 +131,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             svc.backend()
         except StoreMissing:
             pass  # answered as 503 until a build exists
+        stop = threading.Event()
+        threading.Thread(target=svc.watch, args=(stop,), daemon=True, name="maillage-watch").start()
         yield
-        pool = getattr(svc, "sparql_pool", None)
-        if pool is not None:
-            pool.close()
+        stop.set()
         svc.close()
         for opened in app.state.__dict__.get("change_sessions", {}).values():
             opened.close()
@@ -184,14 +186,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestBounds, limit=settings.max_body_kb * 1024)  # outermost: before any parsing
 
     # fhir before linked: /id/fhir/… is a FHIR definition, not a node of the graph
-    for module in (coverage, places, schemes, seats, fhir, linked, sparql, cypher, exports, analysis, changes, admin, proposals):
+    for module in (health, coverage, places, schemes, seats, fhir, linked, sparql, cypher, exports, analysis, changes, admin,
+                   proposals):
         app.include_router(module.router)
-
-    @app.get("/v1/health", summary="État du service et du graphe servi", tags=["service"])
-    async def health(b: Session = Depends(backend)):
-        # On the event loop, not in the thread pool: it answers even while the pool is busy.
-        build = getattr(b, "build", None)
-        return {"status": "ok", "backend": b.name, "build": build and build.name}
 
     carte.mount(app)
     docs.mount(app)

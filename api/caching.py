@@ -33,7 +33,7 @@ from store.builds import build_info
 __all__ = ["install", "etag_of", "Conditional", "ReadOnlyCors", "Answers", "CACHE_BYTES", "ANSWER_BYTES"]
 
 ADMIN = "/v1/admin"
-HEALTH = "/v1/health"  # the service's own state: never cached
+HEALTH = ("/v1/health", "/v1/ready")  # the service's own state: never cached
 PROPOSALS = "/v1/proposals"  # they change between builds: never cached
 #: the answers kept in all, and the largest one kept (a commune's coverage answer: up to 60 kB)
 CACHE_BYTES = 64 * 1024 * 1024
@@ -115,7 +115,7 @@ class Conditional:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
         if (scope.get("method") not in ("GET", "HEAD") or not path.startswith("/v1/") or path.startswith(ADMIN)
-                or path == HEALTH or path.startswith(PROPOSALS)):
+                or path in HEALTH or path.startswith(PROPOSALS)):
             await self.app(scope, receive, send)
             return
         request = Request(scope)

@@ -1,8 +1,13 @@
 """The public read-only Cypher endpoint, on the Neo4j backend: ``GET /cypher?query=…`` or ``POST``.
 
-The text runs in a read transaction (``session.execute_read``: Neo4j refuses any write in it) with the
-server's own time limit (``unit_of_work(timeout=query_timeout)``: Neo4j stops the transaction), and
-answers at most ``query_rows`` rows. Before that, :func:`check` refuses what a read transaction would
+The text runs in an explicit read transaction (a session in read mode: Neo4j refuses any write in it)
+with the server's own time limit (``begin_transaction(timeout=query_timeout)``: Neo4j stops the
+transaction), and answers at most ``query_rows`` rows and ``query_answer_mb`` MB (413 past it). The
+transaction is not retried: ``execute_read`` would retry a transient error (a transaction stopped for
+want of memory) for 30 s more, past the time limit; here it is a French 503 at once. Queries run in the
+endpoint's own gate (``gate``: ``cypher_workers`` at once, ``query_queue`` waiting, 503 past them),
+never in the thread pool other routes need. The server's memory bounds are its own (see the README,
+"Neo4j": ``db.memory.transaction.max``). Before that, :func:`check` refuses what a read transaction would
 still allow and a public endpoint must not: procedures (``CALL``, so ``dbms.*`` and ``db.*``), loading
 files or URLs (``LOAD CSV``), and the write clauses (for a French message rather than Neo4j's). Every
 query sees all builds; ``(:Maillage)-[:CURRENT]->(:Build)`` names the live one.
@@ -13,11 +18,13 @@ from __future__ import annotations
 import re
 
 import neo4j
+import orjson
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from core.errors import InvalidQuery, QueryRefused, QueryTimeout
-from store.neo4j import Neo4jBackend
+from core.errors import AnswerTooLarge, InvalidQuery, QueryOutOfMemory, QueryRefused, QueryTimeout
+from core.settings import Settings
+from store.neo4j import UNAVAILABLE, Neo4jBackend, unavailable
 from store.session import Session
 
 from .service import Service, backend, service
@@ -60,7 +67,46 @@ def _plain(value):
     return value
 
 
-def _cypher(text: str | None, svc: Service, b: Session) -> JSONResponse:
+def _stopped(err: neo4j.exceptions.Neo4jError, settings: Settings) -> Exception:
+    """The French error for a transaction Neo4j stopped or refused."""
+    code = err.code or ""
+    if "MemoryPool" in code or "OutOfMemory" in code:
+        return QueryOutOfMemory("Requête arrêtée par Neo4j faute de mémoire (la part d'une transaction, "
+                                "db.memory.transaction.max, ou celle du serveur) : restreignez-la.")
+    if "TransactionTimedOut" in code or "Timeout" in code or "Terminated" in code:
+        return QueryTimeout(f"Requête arrêtée après {settings.query_timeout} s (limite du point d'accès) : "
+                            "restreignez-la (motifs plus sélectifs, LIMIT).")
+    if isinstance(err, neo4j.exceptions.ClientError):
+        return QueryRefused(f"Requête Cypher refusée par Neo4j : {err.message}")
+    return unavailable(err)
+
+
+def _execute(driver: neo4j.Driver, text: str, settings: Settings) -> tuple[list, list, bool]:
+    """Columns, rows and whether rows were cut, of ``text`` in one read transaction, never retried."""
+    limit, budget = settings.query_rows, settings.query_answer_mb << 20
+    rows, truncated, size = [], False, 0
+    try:
+        with driver.session(default_access_mode=neo4j.READ_ACCESS) as session:
+            with session.begin_transaction(timeout=float(settings.query_timeout)) as tx:
+                result = tx.run(text)
+                for record in result:
+                    if len(rows) == limit:
+                        truncated = True
+                        break
+                    row = [_plain(v) for v in record.values()]
+                    size += len(orjson.dumps(row, default=str))
+                    if size > budget:
+                        raise AnswerTooLarge(f"Réponse trop grande : {settings.query_answer_mb} Mo au plus "
+                                             "(MAILLAGE_QUERY_ANSWER_MB) ; restreignez la requête (LIMIT, moins de colonnes).")
+                    rows.append(row)
+                return list(result.keys()), rows, truncated  # leaving the block rolls the read back
+    except neo4j.exceptions.Neo4jError as err:
+        raise _stopped(err, settings) from None
+    except UNAVAILABLE as err:
+        raise unavailable(err) from None
+
+
+async def _cypher(text: str | None, svc: Service, b: Session) -> JSONResponse:
     if b.name != "neo4j":
         raise InvalidQuery("Le point d'accès Cypher sert le magasin Neo4j (MAILLAGE_BACKEND=neo4j) ; ici : /sparql.")
     if not text:
@@ -71,46 +117,25 @@ def _cypher(text: str | None, svc: Service, b: Session) -> JSONResponse:
     if reason:
         raise QueryRefused(reason)
     settings = svc.settings
-    limit = settings.query_rows
-
-    # A managed read transaction takes its time limit from unit_of_work (Query(text, timeout=…) is for
-    # auto-commit runs): the server stops the transaction past it.
-    @neo4j.unit_of_work(timeout=float(settings.query_timeout))
-    def work(tx):
-        result = tx.run(text)
-        rows, truncated = [], False
-        for record in result:
-            if len(rows) == limit:
-                truncated = True
-                break
-            rows.append([_plain(v) for v in record.values()])
-        return list(result.keys()), rows, truncated
-
+    timeout = float(settings.query_timeout)
     if not isinstance(b.backend, Neo4jBackend):  # b.name said neo4j: the session's backend is one
         raise InvalidQuery("Le point d'accès Cypher sert le magasin Neo4j (MAILLAGE_BACKEND=neo4j) ; ici : /sparql.")
-    driver = b.backend.driver
-    try:
-        with driver.session(default_access_mode=neo4j.READ_ACCESS) as session:
-            columns, rows, truncated = session.execute_read(work)
-    except neo4j.exceptions.ClientError as err:
-        code = err.code or ""
-        if "TransactionTimedOut" in code or "Timeout" in code or "Terminated" in code:
-            raise QueryTimeout(f"Requête arrêtée après {settings.query_timeout} s (limite du point d'accès) : "
-                               "restreignez-la (motifs plus sélectifs, LIMIT).") from None
-        raise QueryRefused(f"Requête Cypher refusée par Neo4j : {err.message}") from None
+    gate = svc.gate("cypher", "point d'accès Cypher", settings.cypher_workers)
+    # Neo4j stops the transaction at `timeout`; the gate's deadline is the net for a server that does not
+    # (an expression it cannot interrupt, a server out of memory), a few seconds later.
+    columns, rows, truncated = await gate.run(_execute, b.backend.driver, text, settings, wait=timeout,
+                                              deadline=2 * timeout + 5)
     return JSONResponse({"columns": columns, "rows": rows}, headers={"X-Maillage-Truncated": str(truncated).lower()})
 
 
 @router.get("/cypher", summary="Point d'accès Cypher en lecture seule (backend Neo4j, temps et taille limités)")
-def get_cypher(request: Request, svc: Service = Depends(service), b: Session = Depends(backend)):
+async def get_cypher(request: Request, svc: Service = Depends(service), b: Session = Depends(backend)):
     """Paramètre `query` : la requête Cypher en lecture (MATCH … RETURN) ; l'adresse entière est bornée à
     4 096 octets, une requête plus longue s'envoie en POST."""
-    return _cypher(request.query_params.get("query"), svc, b)
+    return await _cypher(request.query_params.get("query"), svc, b)
 
 
 @router.post("/cypher", summary="Point d'accès Cypher en lecture seule (corps : la requête, text/plain)")
 async def post_cypher(request: Request, svc: Service = Depends(service), b: Session = Depends(backend)):
-    from starlette.concurrency import run_in_threadpool
-
     text = (await request.body()).decode("utf-8", errors="replace")
-    return await run_in_threadpool(_cypher, text, svc, b)
+    return await _cypher(text, svc, b)

@@ -4,8 +4,11 @@ SPARQL (``GET /sparql?query=…``, ``POST /sparql`` as a form or ``application/s
 as JSON, CSV, TSV or XML, graphs as Turtle, N-Triples, RDF/XML or JSON-LD, by ``Accept`` or
 ``format=``; the protocol's dataset, its single query and its encoding: ``sparql_protocol``) runs in a pool of worker processes
 (``sparql_worker``): each query has ``query_timeout`` seconds, after which its process is killed and
-replaced, so that no query, however costly, stalls the service; answers stop at ``query_rows`` rows
-(``X-Maillage-Truncated: true`` says so). Cypher (``/cypher``, on the Neo4j backend) runs in a read
+replaced, so that no query, however costly, stalls the service; a worker lives within ``query_memory_mb``
+MB (503 past it) and an answer within ``query_answer_mb`` MB (413 past it); answers stop at
+``query_rows`` rows (``X-Maillage-Truncated: true`` says so). Requests wait for a worker in a bounded
+queue of their own, never in the thread pool other routes need (``gate``): past ``query_queue``
+waiting, 503 at once. Cypher (``/cypher``, on the Neo4j backend) runs in a read
 transaction with the server's own time limit (``Query(text, timeout=…)``) after the text is refused if it
 would load, call procedures or write (``cypher_check``).
 """
@@ -19,11 +22,11 @@ import threading
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from core.errors import InvalidQuery, QueryRefused, QueryTimeout, StoreMissing
+from core.errors import AnswerTooLarge, InvalidQuery, QueryOutOfMemory, QueryRefused, QueryTimeout
 from core.settings import Settings
-from store.builds import current_build
 
 from . import limits, sparql_protocol, sparql_worker
+from .gate import Gate
 from .sparql_protocol import MEDIA
 from .service import Service, service
 
@@ -36,8 +39,9 @@ router = APIRouter(tags=["requêtes"])
 class WorkerPool:
     """Worker processes, each answering one query at a time; one past its time is killed and replaced."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, memory_mb: int = 0):
         self._context = mp.get_context("spawn")  # a fresh interpreter: no copy of the service's threads
+        self.memory_mb = memory_mb
         self._idle: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
         self._workers: list = []
@@ -46,7 +50,8 @@ class WorkerPool:
 
     def _spawn(self):
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=sparql_worker.serve, args=(child,), daemon=True, name="maillage-sparql")
+        process = self._context.Process(target=sparql_worker.serve, args=(child, self.memory_mb), daemon=True,
+                                        name="maillage-sparql")
         process.start()
         child.close()
         # Start-up (an interpreter and Oxigraph) is not counted in a query's time.
@@ -68,6 +73,8 @@ class WorkerPool:
                 self._workers.remove(worker)
 
     def run(self, request: tuple, timeout: float):
+        """The worker's answer to ``request``: (status, kind, body, truncated); 503 past ``timeout`` s, or
+        when the worker's process ends (its memory bound: Oxigraph aborts on a failed allocation)."""
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
@@ -86,7 +93,8 @@ class WorkerPool:
             raise QueryTimeout(f"Requête arrêtée après {timeout:g} s (limite du point d'accès) : "
                                "restreignez-la (motifs plus sélectifs, LIMIT).")
         except (EOFError, ConnectionError):
-            raise QueryTimeout("Le processus de la requête s'est arrêté : requête abandonnée.") from None
+            raise QueryOutOfMemory(f"Requête arrêtée : son processus s'est interrompu, le plus souvent faute de mémoire "
+                                   f"({self.memory_mb} Mo au plus par requête) ; restreignez-la.") from None
         finally:
             if worker is not None:  # stopped or broken: replaced by a fresh one at next use
                 self._retire(worker)
@@ -100,13 +108,31 @@ class WorkerPool:
 
 
 def _pool(svc: Service) -> WorkerPool:
-    pool = getattr(svc, "sparql_pool", None)
-    if pool is None:
-        with svc._lock:
-            pool = getattr(svc, "sparql_pool", None)
-            if pool is None:
-                pool = svc.sparql_pool = WorkerPool(svc.settings.sparql_workers)  # type: ignore[attr-defined]
-    return pool
+    settings = svc.settings
+    return svc.held("sparql workers", lambda: WorkerPool(settings.sparql_workers, settings.query_memory_mb))
+
+
+#: seconds a worker may take to start (an interpreter and Oxigraph), beyond a query's own time
+START = 30.0
+
+
+async def _answer(svc: Service, job: tuple) -> tuple:
+    settings = svc.settings
+    timeout = float(settings.query_timeout)
+    gate: Gate = svc.gate("sparql", "point d'accès SPARQL", settings.sparql_workers)
+    status, kind, body, truncated = await gate.run(_pool(svc).run, job, timeout, wait=timeout,
+                                                   deadline=2 * timeout + START)
+    if status == 400:
+        raise QueryRefused(body.decode())
+    if status == sparql_worker.TOO_LARGE:
+        raise AnswerTooLarge(f"Réponse trop grande : {settings.query_answer_mb} Mo au plus (MAILLAGE_QUERY_ANSWER_MB) ; "
+                             "restreignez la requête (LIMIT, moins de variables, des valeurs plus courtes).")
+    if status == sparql_worker.OUT_OF_MEMORY:
+        raise QueryOutOfMemory(f"Requête arrêtée : elle demandait plus de {settings.query_memory_mb} Mo de mémoire "
+                               "(MAILLAGE_QUERY_MEMORY_MB) ; restreignez-la.")
+    if status != 200:
+        raise RuntimeError(body.decode())
+    return kind, body, truncated
 
 
 FORM = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>SPARQL — Maillage</title></head>
@@ -119,7 +145,7 @@ SELECT ?instance ?name WHERE {{ ?instance a m:SchemeInstance ; rdfs:label ?name 
 <button>Interroger</button></form></body></html>"""
 
 
-def _sparql(request: Request, call: sparql_protocol.Call, svc: Service) -> Response:
+async def _sparql(request: Request, call: sparql_protocol.Call, svc: Service) -> Response:
     settings: Settings = svc.settings
     text = call.text
     if not text:
@@ -131,15 +157,11 @@ def _sparql(request: Request, call: sparql_protocol.Call, svc: Service) -> Respo
     reason = sparql_worker.check(text)  # refused at once, without a worker
     if reason:
         raise QueryRefused(reason)
-    build = current_build(settings.data_dir)
-    if build is None:
-        raise StoreMissing(f"Aucun graphe construit dans {settings.data_dir} : lancez `maillage build`.")
+    build = svc.served_build()  # the build every other route answers from
     # the service defines the base IRI (SPARQL 1.1 Protocol §2.1.4): the endpoint's own address
     options = {"base_iri": str(request.url.replace(query="")), "dataset": call.dataset}
-    status, kind, body, truncated = _pool(svc).run((str(build), text, call.results, call.graphs, settings.query_rows,
-                                                    options), float(settings.query_timeout))
-    if status != 200:
-        raise QueryRefused(body.decode()) if status == 400 else RuntimeError(body.decode())
+    kind, body, truncated = await _answer(svc, (str(build), text, call.results, call.graphs, settings.query_rows,
+                                                settings.query_answer_mb << 20, options))
     headers = {"X-Maillage-Truncated": "true" if truncated else "false", "Access-Control-Allow-Origin": "*",
                "X-Maillage-Build": build.name}
     return Response(body, media_type=MEDIA[kind] + ("; charset=utf-8" if kind in ("csv", "tsv", "turtle", "ntriples") else ""),
@@ -154,7 +176,7 @@ GRAPHS = Query(None, description="IRI d'un graphe (répétable) : le jeu de donn
 
 
 @router.get("/sparql", summary="Point d'accès SPARQL 1.1 (lecture seule, temps et taille limités)", response_class=Response)
-def get_sparql(request: Request, format: str | None = FORMAT,
+async def get_sparql(request: Request, format: str | None = FORMAT,
                default_graph_uri: list[str] | None = Query(None, alias="default-graph-uri", description=GRAPHS.description),
                named_graph_uri: list[str] | None = Query(None, alias="named-graph-uri", description=GRAPHS.description),
                svc: Service = Depends(service)):
@@ -162,14 +184,12 @@ def get_sparql(request: Request, format: str | None = FORMAT,
     l'adresse est bornée à 4 096 octets (414 au-delà) : une requête plus longue s'envoie en POST."""
     # `query` is read here, not declared: its bound is the whole query string's (api/limits.py), since a
     # SPARQL text is longer than any other parameter's bound.
-    return _sparql(request, sparql_protocol.read(request, request.query_params.multi_items()), svc)
+    return await _sparql(request, sparql_protocol.read(request, request.query_params.multi_items()), svc)
 
 
 @router.post("/sparql", summary="Point d'accès SPARQL 1.1 (POST : formulaire ou application/sparql-query)",
              response_class=Response)
 async def post_sparql(request: Request, format: str | None = FORMAT, svc: Service = Depends(service)):
-    from starlette.concurrency import run_in_threadpool
-
     header = request.headers.get("content-type", "")
     content_type = header.split(";")[0].strip().lower()
     parameters = request.query_params.multi_items()
@@ -179,4 +199,4 @@ async def post_sparql(request: Request, format: str | None = FORMAT, svc: Servic
         call = sparql_protocol.read(request, parameters + sparql_protocol.form_parameters(await request.body(), header))
     else:
         raise InvalidQuery("Corps attendu : application/sparql-query, ou un formulaire (urlencoded) avec « query ».")
-    return await run_in_threadpool(_sparql, request, call, svc)
+    return await _sparql(request, call, svc)

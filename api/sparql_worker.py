@@ -5,7 +5,13 @@ service waits for the answer with a time limit and, past it, kills this process 
 (``api/sparql.py``). The store is opened read-only (no write can reach it whatever the text says), the
 text must be a query (SELECT, ASK, CONSTRUCT, DESCRIBE: an update is a syntax error for
 ``Store.query``), and :func:`check` refuses ``SERVICE`` (Oxigraph would call the other host) and names
-every update keyword for a clear message. Results are written here, row by row, up to the size limit.
+every update keyword for a clear message. Results are written here, row by row, up to the row limit.
+
+The process bounds itself when it starts (:func:`serve`): its address space (``RLIMIT_AS``, so that a
+query building a huge value fails its allocation here, and only this process stops) and its priority
+(``nice``: the service's own process keeps the CPU it needs while queries run). An answer past its byte
+bound is refused (413) rather than sent: the bound is checked while rows are read, before they are
+written out.
 """
 
 from __future__ import annotations
@@ -13,10 +19,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 from xml.sax.saxutils import escape, quoteattr
 
-__all__ = ["check", "serve", "RESULT_TYPES", "GRAPH_TYPES"]
+__all__ = ["check", "serve", "RESULT_TYPES", "GRAPH_TYPES", "TOO_LARGE", "OUT_OF_MEMORY"]
 
 #: media type of a solutions result → name
 RESULT_TYPES = {"application/sparql-results+json": "json", "text/csv": "csv", "text/tab-separated-values": "tsv",
@@ -74,15 +81,30 @@ def _xml_note(replaced: list[int], others: str = "JSON, CSV et TSV") -> str:
             f"les formats {others} les donnent tels quels -->")
 
 
-def _solutions(result, kind: str, limit: int) -> tuple[bytes, bool]:
+#: statuses a worker answers besides 200 and 400: the answer past its byte bound, memory exhausted
+TOO_LARGE, OUT_OF_MEMORY = 413, 503
+#: bytes counted for each cell besides its value (the markup of the most verbose format, XML)
+_CELL = 64
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _solutions(result, kind: str, limit: int, max_bytes: int) -> tuple[bytes, bool]:
     names = [v.value for v in result.variables]
     rows: list[list] = []
-    truncated = False
+    truncated, size = False, 0
     for solution in result:
         if len(rows) == limit:
             truncated = True
             break
-        rows.append([solution[n] for n in names])
+        row = [solution[n] for n in names]
+        # The values' length is known before anything is written: a 131 MB answer is refused here.
+        size += sum(_CELL + (len(v.value) if v is not None else 0) for v in row)
+        if size > max_bytes:
+            raise _TooLarge
+        rows.append(row)
     if kind == "json":
         bindings = [{n: _term(v) for n, v in zip(names, row) if v is not None} for row in rows]
         return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False).encode(), truncated
@@ -157,8 +179,21 @@ def _xml_literal(term, replaced: list[int]):
     return ox.Literal(value, language=term.language) if term.language else ox.Literal(value, datatype=term.datatype)
 
 
-def run(store, text: str, results: str, graphs: str, limit: int, options: dict | None = None) -> tuple[int, str, bytes, bool]:
-    """(status, media type, body, truncated) of one query, with its ``options`` (:func:`_query_options`)."""
+def run(store, text: str, results: str, graphs: str, limit: int, max_bytes: int,
+        options: dict | None = None) -> tuple[int, str, bytes, bool]:
+    """(status, media type, body, truncated) of one query, with its ``options`` (:func:`_query_options`);
+    :data:`TOO_LARGE` past ``max_bytes``."""
+    try:
+        answer = _run(store, text, results, graphs, limit, max_bytes, options)
+    except _TooLarge:
+        return TOO_LARGE, "error", b"", False
+    if len(answer[2]) > max_bytes:
+        return TOO_LARGE, "error", b"", False
+    return answer
+
+
+def _run(store, text: str, results: str, graphs: str, limit: int, max_bytes: int,
+         options: dict | None) -> tuple[int, str, bytes, bool]:
     import pyoxigraph as ox
 
     reason = check(text)
@@ -179,21 +214,36 @@ def run(store, text: str, results: str, graphs: str, limit: int, options: dict |
             body = json.dumps({"head": {}, "boolean": bool(result)}).encode()
         return 200, results, body, False
     if isinstance(result, ox.QuerySolutions):
-        body, truncated = _solutions(result, results, limit)
+        body, truncated = _solutions(result, results, limit, max_bytes)
         return 200, results, body, truncated
     triples: list[ox.Triple] = []
-    truncated = False
+    truncated, size = False, 0
     for triple in result:
         if len(triples) == limit:
             truncated = True
             break
+        size += _CELL + sum(len(term.value) for term in (triple.subject, triple.predicate, triple.object)
+                            if hasattr(term, "value"))
+        if size > max_bytes:
+            raise _TooLarge
         triples.append(triple)
     return 200, graphs, _graph(triples, graphs), truncated
 
 
-def serve(conn) -> None:
-    """Answer requests (build folder, text, results kind, graph kind, row limit, query options) until
-    told to stop."""
+def _bound(memory_mb: int) -> None:
+    import resource
+
+    if memory_mb > 0:
+        limit = memory_mb << 20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a query that aborts the process leaves no core file
+    os.nice(10)
+
+
+def serve(conn, memory_mb: int = 0) -> None:
+    """Answer requests (build folder, text, results kind, graph kind, row limit, byte limit, query
+    options) until told to stop, within ``memory_mb`` MB of address space (0: unbounded)."""
+    _bound(memory_mb)  # before Oxigraph is loaded: it and every query allocate within the bound
     import pyoxigraph as ox
 
     store, opened = None, None
@@ -205,10 +255,12 @@ def serve(conn) -> None:
             return
         if request is None:
             return
-        build, text, results, graphs, limit, options = request
+        build, text, results, graphs, limit, max_bytes, options = request
         try:
             if opened != build:
                 store, opened = ox.Store.read_only(f"{build}/oxigraph"), build
-            conn.send(run(store, text, results, graphs, limit, options))
+            conn.send(run(store, text, results, graphs, limit, max_bytes, options))
+        except MemoryError:  # Python's own allocation past the bound (Oxigraph's ends the process)
+            conn.send((OUT_OF_MEMORY, "error", b"", False))
         except Exception as err:  # the service answers 500 with a French message; the worker goes on
             conn.send((500, "error", f"Erreur du point d'accès SPARQL ({type(err).__name__}).".encode(), False))

@@ -338,12 +338,13 @@ def serve(settings: Settings, host: str | None, port: int | None) -> None:
     import uvicorn
 
     from api.app import create_app
+    from api.protocol import BoundedHttpTools
 
     # uvicorn trusts X-Forwarded-For from 127.0.0.1 unless told otherwise: only the proxies the operator
     # names may say who the client is (api/rate.py)
     proxies = settings.trusted_proxies.replace(" ", "")
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info",
-                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
+                http=BoundedHttpTools, proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
 
 
 @cli.command(help="Construit le graphe national puis le sert : la commande de démarrage.")

@@ -29,6 +29,10 @@ __all__ = [
     "StoreMissing",
     "BuildBusy",
     "OutlinesMissing",
+    "QueryOutOfMemory",
+    "QueueFull",
+    "AnswerTooLarge",
+    "BackendUnavailable",
     "RegistryInvalid",
     "Problem",
     "PlaceCandidate",
@@ -113,6 +117,38 @@ class QueryTimeout(MaillageError, TimeoutError):
 
     status = 503
     exit_code = 2
+
+
+class QueryOutOfMemory(QueryTimeout):
+    """A query to a public endpoint needed more memory than it may use, and was stopped."""
+
+    status = 503
+    exit_code = 2
+
+
+class QueueFull(QueryTimeout):
+    """Every worker of a public query endpoint is busy and its queue is full: try again later."""
+
+    status = 503
+    exit_code = 2
+    #: seconds the client is told to wait (``Retry-After``)
+    retry_after = 5
+
+
+class AnswerTooLarge(MaillageError, ValueError):
+    """A public endpoint's answer would be larger than it may send: the query must ask for less."""
+
+    status = 413
+    exit_code = 2
+
+
+class BackendUnavailable(MaillageError, ConnectionError):
+    """The store a question is asked of does not answer (Neo4j stopped, unreachable, or out of resources)."""
+
+    status = 503
+    exit_code = 2
+    #: seconds the client is told to wait (``Retry-After``)
+    retry_after = 10
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,10 @@ class Settings:
     query_timeout: int = _setting(10, "Seconds a query to the public SPARQL or Cypher endpoint may run before it is stopped.")
     query_rows: int = _setting(10000, "Rows (or triples) a public SPARQL or Cypher endpoint answers at most; the rest is cut.")
     sparql_workers: int = _setting(2, "Worker processes of the SPARQL endpoint (a stuck one is killed and replaced).")
+    cypher_workers: int = _setting(2, "Cypher queries the public endpoint runs at once (Neo4j backend).")
+    query_queue: int = _setting(4, "Requests that may wait for a busy SPARQL worker or Cypher slot; beyond, 503 at once.")
+    query_memory_mb: int = _setting(1024, "Address space a SPARQL worker process may use (MB); a query past it gets 503.")
+    query_answer_mb: int = _setting(16, "Largest answer of /sparql or /cypher (MB); a larger one gets 413.")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

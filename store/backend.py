@@ -10,6 +10,7 @@ same code answers from the embedded store and from Neo4j.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Protocol
 
 from core.settings import Settings
@@ -27,6 +28,12 @@ class Backend(Protocol):
 
     def run_rows(self, query: str, rows: list[dict[str, Any]]) -> list[Row]:
         """Run the named question once per row of parameters, in one round trip."""
+
+    def ping(self) -> bool:
+        """Whether the store answers now (quickly: a trivial question with a short time limit)."""
+
+    def stale(self, data_dir: Path) -> bool:
+        """Whether another build was published since this backend opened (a server then reopens)."""
 
     def close(self) -> None: ...
 

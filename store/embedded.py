@@ -114,6 +114,14 @@ class EmbeddedBackend:
         names = [v.value for v in solutions.variables]
         return [dict(zip(names, map(_value, solution))) for solution in solutions]
 
+    def ping(self) -> bool:
+        """Whether the store is open (it is in this process: nothing else can fail)."""
+        return "store" in self.__dict__
+
+    def stale(self, data_dir: Path) -> bool:
+        """Whether ``current`` now points at another build than the one opened."""
+        return current_build(data_dir) != self.build
+
     def close(self) -> None:
         # Idempotent: the server's current session may also be one of the sessions it keeps to
         # compare builds, and both are closed at shutdown.

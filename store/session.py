@@ -69,6 +69,14 @@ class Session:
     def close(self) -> None:
         self.backend.close()
 
+    def ping(self) -> bool:
+        """Whether the backend answers now (see the backends' ``ping``)."""
+        return self.backend.ping()
+
+    def stale(self, data_dir: Path) -> bool:
+        """Whether another build was published since this session opened (by this process or another)."""
+        return self.backend.stale(data_dir)
+
     # --- the declared indexes ----------------------------------------------------------------------
 
     @cached_property

@@ -34,7 +34,8 @@ def running_service(settings: Settings, app: str = "api.app:create_app", workers
     port = free_port()
     env = {**os.environ, **settings.environment(), **(env or {})}
     command = [sys.executable, "-m", "uvicorn", "--factory", app, "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+               "--workers", str(workers), "--log-level", "warning", "--no-access-log",
+               "--http", "api.protocol:BoundedHttpTools"]  # as `maillage serve` runs it
     if app_dir:
         command += ["--app-dir", app_dir]
     child = subprocess.Popen(command, env=env)

@@ -235,3 +235,37 @@ def test_csv_exports_escape_what_a_spreadsheet_would_run(small):
         rows = list(csv.DictReader(io.StringIO(c.get("/v1/instances", params={"format": "csv"}).text)))
         assert [r["name"] for r in rows if r["id"] == "ilc-toulouse-sud"] == ["'" + payload]
         assert c.get("/v1/instances").json()["items"][0]["name"] == payload  # JSON is not a spreadsheet
+
+
+def test_headers_past_their_bound_are_refused_with_a_french_431(client):
+    from api.limits import HEADERS
+
+    r = client.get("/v1/health", headers={"X-Remplissage": "x" * HEADERS})
+    assert r.status_code == 431 and r.json()["error"] == "RequestHeaderFieldsTooLarge"
+    assert r.json()["message"] == f"En-têtes de requête trop longs : {HEADERS // 1024} ko au plus."
+    many = {f"X-Champ-{i}": "x" * 1000 for i in range(40)}  # many headers add up too
+    assert client.get("/v1/health", headers=many).status_code == 431
+    assert client.get("/v1/health", headers={"X-Remplissage": "x" * 8000}).status_code == 200
+
+
+@pytest.mark.parametrize("body,field", [
+    ('{"file": "31.yaml", "changes": ' + "[" * 1000 + "]" * 1000 + "}", "changes.0.0…"),
+    ('{"file": "31.yaml", "changes": [{"valeur": ' + '{"a": ' * 40 + "1" + "}" * 40 + "}]}", "changes.0.valeur…"),
+    ("[" * 1000 + "]" * 1000, "corps.0.0.0…"),
+])
+def test_a_json_body_nested_too_deep_is_refused_naming_its_field(client, body, field):
+    before = client.get("/v1/proposals").json()
+    r = client.post("/v1/proposals", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 422 and r.json()["error"] == "InvalidQuery", r.text
+    assert r.json()["message"] == f"Paramètre manquant ou invalide : {field} (32 niveaux d'imbrication au plus)."
+    assert client.get("/v1/proposals").json() == before  # nothing stored
+
+
+def test_the_json_depth_is_counted_outside_strings():
+    from api.limits import JSON_DEPTH, json_too_deep
+
+    assert json_too_deep(b'{"a": "' + b"[{" * 500 + b'\\" [["}') is None  # brackets in a string, an escaped quote
+    assert json_too_deep(b'{"a": ' + b"[" * JSON_DEPTH + b"]" * JSON_DEPTH + b"}") == "a.0.0…"
+    assert json_too_deep(b'{"a": ' + b"[" * (JSON_DEPTH - 1) + b"]" * (JSON_DEPTH - 1) + b"}") is None
+    assert json_too_deep(b'{"a": [1, 2, {"b": ' + b"[" * 40 + b"]" * 40 + b"}]}") == "a.2.b…"
+    assert json_too_deep(b"not json at all [[[") is None  # the parser's to refuse

@@ -55,6 +55,15 @@ public final class Server {
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(512))
                 // Off-heap tx state would need extra native memory tuning; on-heap is simpler with -Xmx.
                 .setConfig(GraphDatabaseSettings.tx_state_memory_allocation, TransactionStateMemoryAllocation.ON_HEAP)
+                // No transaction may take the heap: past these the server stops the transaction
+                // (MemoryPoolOutOfMemoryError, a client error) instead of the JVM dying of
+                // OutOfMemoryError (-XX:+ExitOnOutOfMemoryError). Sized for the 1 GB heap of neo4j.sh:
+                // a load batch of 20,000 rows stays far below the per-transaction bound.
+                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, ByteUnit.mebiBytes(600))
+                .setConfig(GraphDatabaseSettings.memory_transaction_max_size, ByteUnit.mebiBytes(256))
+                // The last net for a transaction that sets no time limit of its own (the public
+                // endpoint sets MAILLAGE_QUERY_TIMEOUT); loads commit batch by batch, well within it.
+                .setConfig(GraphDatabaseSettings.transaction_timeout, java.time.Duration.ofMinutes(10))
                 // Dev data: don't accumulate days of transaction logs on disk.
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "keep_none")
                 // LOAD CSV reads a quote in a field as RFC 4180 writes it (doubled): with the legacy
