@@ -12,20 +12,19 @@ import os
 import threading
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core import jsonable
-from core.errors import AmbiguousPlace, BuildBusy, InvalidQuery, MaillageError, PlaceNotFound, RegistryInvalid, StoreMissing
+from core.errors import AmbiguousPlace, BuildBusy, InvalidQuery, MaillageError, PlaceNotFound, QueueFull, RegistryInvalid, StoreMissing
 from core.settings import VERSION, Settings
 from store.builds import build_lock
-from store.session import Session
 
-from . import (admin, analysis, caching, carte, changes, coverage, cypher, docs, exports, fhir, health, linked, places,
-               proposals, schemes, seats, sparql)
+from . import (admin, analysis, caching, carte, changes, coverage, cypher, docs, exports, fhir, health, linked, pages,
+               places, proposals, schemes, seats, sparql)
 from .head import HeadAsGet
 from .limits import RequestBounds, pause_refusal
 from .public import without_paths
@@ -147,6 +146,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # served from local assets by api/docs.py
         redoc_url=None,
+        dependencies=[Depends(pages.formats_offered)],  # a `format` a route does not offer: 406, never ignored
     )
     app.state.service = svc
     app.state.trusted_proxies = trusted_networks(settings.trusted_proxies)  # a wrong setting stops the start
@@ -154,8 +154,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(MaillageError)
     async def maillage_error(request: Request, err: MaillageError):
         status = err.status  # each error class declares its own (core/errors.py)
-        if status in (413, 429):  # an oversized proposal too (api/proposals.py)
-            await pause_refusal()
+        if status in (413, 429) or isinstance(err, QueueFull):  # an oversized proposal too (api/proposals.py)
+            await pause_refusal()  # a client that retries at once sends a few a second, not hundreds
         return _body(err, status, svc.settings)
 
     @app.exception_handler(RequestValidationError)

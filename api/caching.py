@@ -128,8 +128,11 @@ class Conditional:
         if created and (modified := _http_date(created)):
             headers["last-modified"] = modified
         wanted = request.headers.get("if-none-match", "")
-        if tag in (t.strip() for t in wanted.split(",")) or wanted.strip() == "*":
+        if tag in (t.strip() for t in wanted.split(",")):
             await Response(status_code=304, headers=headers)(scope, receive, send)
+            return
+        if wanted.strip() == "*":
+            await self._if_any(scope, receive, send, headers)
             return
         kept = scope["method"] == "GET"  # a HEAD's answer has no body to keep
         if kept:
@@ -160,6 +163,21 @@ class Conditional:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+    async def _if_any(self, scope: Scope, receive: Receive, send: Send, headers: dict[str, str]) -> None:
+        """``If-None-Match: *`` matches any current representation (RFC 9110 §13.1.2): only the route knows
+        whether there is one, so it runs; a 200 becomes a 304 without its body, a 404 stays a 404."""
+        unchanged = False
+
+        async def answer(message: Message) -> None:
+            nonlocal unchanged
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                unchanged = True
+                await Response(status_code=304, headers=headers)(scope, receive, send)
+            elif not unchanged:
+                await send(message)
+
+        await self.app(scope, receive, answer)
 
 
 class ReadOnlyCors:

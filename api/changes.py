@@ -29,6 +29,7 @@ from store.session import Session
 from .analysis import TERRITORY
 from .answer import Answer
 from .models import ERRORS
+from .pages import link
 from .service import backend, service_of
 
 __all__ = ["router", "FEED_TYPE"]
@@ -55,10 +56,10 @@ def _session(request: Request, build: Path) -> Session:
 
 
 def changes_since(request: Request, since: str, territory: str | None, live: Session) -> BuildDiff | DateDiff:
-    data_dir = service_of(request).settings.data_dir
+    svc = service_of(request)
     if looks_like_date(since):
         return diff_dates(live, since, dt.date.today(), territory)
-    first, second = live_or_named(data_dir, since), live_or_named(data_dir)
+    first, second = live_or_named(svc.settings.data_dir, since), svc.served_build()  # the build the routes answer from
     return diff_builds(_session(request, first), _session(request, second), None, (first.name, second.name), territory)
 
 
@@ -78,9 +79,9 @@ def get_changes(request: Request,
 @router.get("/builds", summary="Les constructions gardées, la plus récente d'abord")
 def get_builds(request: Request):
     """Les constructions qu'on peut comparer (``since`` de /v1/changes) : nom, date, et laquelle est servie."""
-    data_dir = service_of(request).settings.data_dir
-    live = current_build(data_dir)
-    live_name = live.name if live is not None else None
+    svc = service_of(request)
+    data_dir = svc.settings.data_dir
+    live_name = svc.served_build().name if current_build(data_dir) is not None else None
     return {"items": [{"name": p.name, "created": build_info(p).get("created"), "live": p.name == live_name}
                       for p in reversed(finished_builds(data_dir))]}
 
@@ -116,7 +117,7 @@ def get_feed(request: Request, territory: str | None = TERRITORY):
         items = _items(diff, build_info(second).get("created") or second.name) + items
     feed = {"version": "https://jsonfeed.org/version/1.1", "language": "fr",
             "title": f"Maillage — ce qui a changé : {territory or 'France'}",
-            "home_page_url": str(request.base_url).rstrip("/") + "/carte/",
-            "feed_url": str(request.url), "description": f"Changements du registre (Maillage {VERSION}).",
+            "home_page_url": link(request, "/carte/"),
+            "feed_url": link(request, f"{request.url.path}?{request.url.query}".rstrip("?")), "description": f"Changements du registre (Maillage {VERSION}).",
             "items": items}
     return JSONResponse(jsonable.plain(feed), media_type=FEED_TYPE)

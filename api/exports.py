@@ -10,11 +10,11 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from core.dates import read_date
-from core.errors import NotFound, StoreMissing
+from core.errors import NotFound
 from queries.dcat import dcat
 from queries.dumps import DUMPS, all_dumps, dump
 from queries.exports import data_inclusion, fhir_bundle
-from store.builds import build_info, current_build
+from store.builds import build_info
 from store.session import Session
 
 from . import limits
@@ -29,10 +29,7 @@ _making = threading.Lock()  # one dump written at a time: they are large, and tw
 
 
 def _build(svc: Service):
-    build = current_build(svc.settings.data_dir)
-    if build is None:
-        raise StoreMissing(f"Aucun graphe construit dans {svc.settings.data_dir} : lancez `maillage build`.")
-    return build
+    return svc.served_build()  # the build every other route answers from
 
 
 def validated_data_inclusion(b: Session, updated: dt.date | None = None) -> dict:

@@ -12,7 +12,7 @@ import threading
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from core.errors import InvalidQuery, NotFound, StoreMissing
+from core.errors import InvalidQuery, NotFound
 from core.namespaces import BASE, KINDS
 from ontology import HERE as ONTOLOGY
 from store import rdf
@@ -40,13 +40,11 @@ def rdf_store(svc: Service):
     store = getattr(getattr(opened, "backend", None), "store", None)
     if store is not None:
         return store
+    build = svc.served_build()  # the build every other route answers from
     with _lock:
         cached = getattr(svc, "_rdf_store", None)
-        found = rdf.open_store(svc.settings.data_dir)
-        if found is None:
-            raise StoreMissing(f"Aucun graphe construit dans {svc.settings.data_dir} : lancez `maillage build`.")
-        if cached is None or cached[1] != found[1]:
-            svc._rdf_store = found  # type: ignore[attr-defined]
+        if cached is None or cached[1] != build:
+            svc._rdf_store = (rdf.open_build_store(build), build)  # type: ignore[attr-defined]
         return svc._rdf_store[0]  # type: ignore[attr-defined]
 
 

@@ -4,7 +4,14 @@ CSV, CSV for French Excel (``;`` and a byte-order mark) and XLSX (``core.tabular
 A cursor is the position of the next item and a fingerprint of the question's filters, encoded so that
 clients treat it as a token: a cursor reused with other filters is refused rather than silently
 skipping items. Lists are small (hundreds of instances, at most a few thousand communes) and computed
-per request, so an offset is exact within a build.
+per request, so an offset is exact within a build. The ``next`` link is a path (``/v1/instances?…``),
+or starts with the ``public_url`` setting when it is set: never with what a request's ``Host`` header
+says, which any client may set (:func:`link`).
+
+``format=`` is honoured or refused on every route: a route with a table form declares :data:`FORMAT`
+(a record too: :func:`record_response`), and :func:`formats_offered`, a dependency of the whole app,
+refuses with 406 a ``format`` that the route does not declare, rather than answering JSON to a client
+that asked for a table.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from fastapi import Query, Request
@@ -20,14 +27,14 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from core import jsonable
-from core.errors import InvalidQuery
+from core.errors import FormatNotOffered, InvalidQuery
 from core.tabular import to_csv, to_xlsx
 
 from .limits import CURSOR as CURSOR_LENGTH
 from .models import Responses
 
-__all__ = ["Page", "paginate", "wants_csv", "csv_response", "table_format", "table_response", "FORMAT", "CURSOR", "LIMIT",
-           "CSV_CONTENT", "XLSX"]
+__all__ = ["Page", "paginate", "wants_csv", "csv_response", "table_format", "table_response", "record_response", "link",
+           "formats_offered", "FORMAT", "CURSOR", "LIMIT", "CSV_CONTENT", "XLSX"]
 
 T = TypeVar("T")
 
@@ -73,8 +80,14 @@ def paginate(request: Request, items: Sequence[Any], cursor: str | None, limit: 
     fingerprint = _fingerprint(request)
     offset = _decode(cursor, fingerprint) if cursor else 0
     end = offset + limit
-    link = str(request.url.include_query_params(cursor=_encode(end, fingerprint))) if end < len(items) else None
-    return {"items": jsonable.plain(list(items[offset:end])), "total": len(items), "next": link}
+    following = request.url.include_query_params(cursor=_encode(end, fingerprint))
+    next_link = link(request, f"{following.path}?{following.query}") if end < len(items) else None
+    return {"items": jsonable.plain(list(items[offset:end])), "total": len(items), "next": next_link}
+
+
+def link(request: Request, target: str) -> str:
+    """``target`` (a path and its query) as the service gives links: on ``public_url`` if set, else as it is."""
+    return request.app.state.service.settings.public_url.rstrip("/") + target
 
 
 def table_format(request: Request, format: str | None) -> str | None:
@@ -94,6 +107,39 @@ def table_response(items: Sequence[Any], filename: str, kind: str = "csv") -> Re
     text = to_csv(items, delimiter=";" if excel else ",", bom=excel)
     return Response(text, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+
+
+def record_response(request: Request, record: Any, filename: str, format: str | None,
+                    answer: Callable[[Any], Any] | None = None) -> Any:
+    """One record as the table the request asks for (one row: :func:`table_response`), else as it is
+    (or as ``answer`` makes it)."""
+    kind = table_format(request, format)
+    if kind:
+        return table_response([record], filename, kind)
+    return answer(record) if answer is not None else record
+
+
+def _query_parameters(dependant) -> set[str]:
+    """The query parameters a route reads, its dependencies' included."""
+    found = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        found |= _query_parameters(sub)
+    return found
+
+
+async def formats_offered(request: Request) -> None:
+    """Refuse (406) a ``format`` parameter that the route does not declare: it would be ignored."""
+    asked = request.query_params.get("format")
+    route = request.scope.get("route")
+    if asked is None or route is None or not hasattr(route, "dependant"):
+        return
+    declared = getattr(route, "declares_format", None)  # found once per route
+    if declared is None:
+        declared = "format" in _query_parameters(route.dependant)
+        route.declares_format = declared
+    if not declared:
+        raise FormatNotOffered(f"Format « {asked} » non proposé à cette adresse : elle répond dans un seul format "
+                               "(JSON, ou celui que dit sa documentation) ; retirez « format ».")
 
 
 def wants_csv(request: Request, format: str | None) -> bool:

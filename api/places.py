@@ -16,7 +16,7 @@ from queries.catalogue import (CommuneRef, PlaceMatch, TerritoryInfo, TerritoryR
 from . import limits
 from .coverage import LAT, LON
 from .models import ERRORS, Responses
-from .pages import CSV_CONTENT, CURSOR, FORMAT, LIMIT, Page, csv_response, paginate, wants_csv
+from .pages import CSV_CONTENT, CURSOR, FORMAT, LIMIT, Page, csv_response, paginate, record_response, wants_csv
 from .service import Service, backend, service
 
 __all__ = ["router"]
@@ -75,9 +75,11 @@ def get_territories(
     return paginate(request, found, cursor, limit)
 
 
-@router.get("/territories/{kind}/{code}", response_model=TerritoryInfo, responses=ERRORS, summary="Un territoire")
-def get_territory(kind: Level, code: str = CODE, b: Session = Depends(backend)):
-    return territory(b, kind, code)
+@router.get("/territories/{kind}/{code}", response_model=TerritoryInfo, responses={**ERRORS, **CSV_CONTENT},
+            summary="Un territoire")
+def get_territory(request: Request, kind: Level, code: str = CODE, format: str | None = FORMAT,
+                  b: Session = Depends(backend)):
+    return record_response(request, territory(b, kind, code), f"territoire-{kind}-{code}", format)
 
 
 @router.get("/territories/{kind}/{code}/communes", response_model=Page[CommuneRef], responses={**ERRORS, **CSV_CONTENT},

@@ -16,7 +16,7 @@ from .answer import Answer
 from . import limits
 from .coverage import ON, PUBLICS, STATES, TYPES
 from .models import ERRORS
-from .pages import CSV_CONTENT, CURSOR, FORMAT, LIMIT, Page, csv_response, paginate, wants_csv
+from .pages import CSV_CONTENT, CURSOR, FORMAT, LIMIT, Page, csv_response, paginate, record_response, wants_csv
 from .places import GEOJSON
 from .service import Service, backend, service
 
@@ -78,10 +78,12 @@ def get_instances(
     return _list(request, found, "dispositifs", cursor, limit, format)
 
 
-@router.get("/instances/{instance_id}", response_model=InstanceDetail, responses=ERRORS,
+@router.get("/instances/{instance_id}", response_model=InstanceDetail, responses={**ERRORS, **CSV_CONTENT},
             summary="Un dispositif : couvertures, historique, acteurs, sources")
-def get_instance(instance_id: str = INSTANCE, on: str | None = ON, b: Session = Depends(backend)):
-    return Answer(instance_detail(b, instance_id, on=on))
+def get_instance(request: Request, instance_id: str = INSTANCE, on: str | None = ON, format: str | None = FORMAT,
+                 b: Session = Depends(backend)):
+    found = instance_detail(b, instance_id, on=on)
+    return record_response(request, found, f"dispositif-{instance_id}", format, Answer)
 
 
 @router.get("/instances/{instance_id}/actors", response_model=Page[Actor], responses={**ERRORS, **CSV_CONTENT},
@@ -110,6 +112,8 @@ def get_actors(request: Request, q: str | None = Q, identifier: str | None = IDE
     return _list(request, found, "acteurs", cursor, limit, format)
 
 
-@router.get("/actors/{actor_id}", response_model=ActorInfo, responses=ERRORS, summary="Un acteur et ses rôles")
-def get_actor(actor_id: str = Path(max_length=limits.IDENT, examples=["rap31"]), b: Session = Depends(backend)):
-    return actor(b, actor_id)
+@router.get("/actors/{actor_id}", response_model=ActorInfo, responses={**ERRORS, **CSV_CONTENT},
+            summary="Un acteur et ses rôles")
+def get_actor(request: Request, actor_id: str = Path(max_length=limits.IDENT, examples=["rap31"]),
+              format: str | None = FORMAT, b: Session = Depends(backend)):
+    return record_response(request, actor(b, actor_id), f"acteur-{actor_id}", format)

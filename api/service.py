@@ -77,6 +77,9 @@ class Service:
         still using it finish on it; it is closed at the next reopen (a build later), which bounds what
         stays open (a Neo4j driver's connections) to one previous backend."""
         with self._switching:
+            current = self._backend
+            if current is not None and not current.stale(self.settings.data_dir):
+                return current  # switched already (the watcher was first)
             fresh = open_backend(self.settings, long_lived=True).warm()
             with self._lock:
                 stale, self._previous, self._backend = self._previous, self._backend, fresh

@@ -31,6 +31,7 @@ __all__ = [
     "OutlinesMissing",
     "QueryOutOfMemory",
     "QueueFull",
+    "FormatNotOffered",
     "AnswerTooLarge",
     "BackendUnavailable",
     "RegistryInvalid",
@@ -133,6 +134,13 @@ class QueueFull(QueryTimeout):
     exit_code = 2
     #: seconds the client is told to wait (``Retry-After``)
     retry_after = 5
+
+
+class FormatNotOffered(MaillageError, ValueError):
+    """A ``format`` the route does not offer: no other representation of this resource exists."""
+
+    status = 406
+    exit_code = 2
 
 
 class AnswerTooLarge(MaillageError, ValueError):

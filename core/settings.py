@@ -76,6 +76,8 @@ class Settings:
     query_queue: int = _setting(4, "Requests that may wait for a busy SPARQL worker or Cypher slot; beyond, 503 at once.")
     query_memory_mb: int = _setting(1024, "Address space a SPARQL worker process may use (MB); a query past it gets 503.")
     query_answer_mb: int = _setting(16, "Largest answer of /sparql or /cypher (MB); a larger one gets 413.")
+    public_url: str = _setting("", "The service's public address (https://…): links it gives (a page's `next`, the feed's) "
+                                   "start with it; empty: they are paths. Never taken from a request's Host header.")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

@@ -21,7 +21,7 @@ from core.namespaces import BASE, M, NAMESPACES
 
 from .builds import current_build
 
-__all__ = ["PREFIXES", "CONTEXT", "FORMATS", "open_store", "describe", "serialize", "jsonld", "context"]
+__all__ = ["PREFIXES", "CONTEXT", "FORMATS", "open_store", "open_build_store", "describe", "serialize", "jsonld", "context"]
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -42,7 +42,12 @@ _PARTS = (M.hasCoverage, M.hasRole, M.hasStatus, "http://www.w3.org/ns/prov#qual
 def open_store(data_dir: Path) -> tuple[ox.Store, Path] | None:
     """The live build's store, read-only, and its folder (None before the first build)."""
     build = current_build(data_dir)
-    return (ox.Store.read_only(str(build / "oxigraph")), build) if build is not None else None
+    return (open_build_store(build), build) if build is not None else None
+
+
+def open_build_store(build: Path) -> ox.Store:
+    """The store of the build folder ``build``, read-only."""
+    return ox.Store.read_only(str(build / "oxigraph"))
 
 
 def describe(store: ox.Store, iri: str) -> list[ox.Triple]:
