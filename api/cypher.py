@@ -84,7 +84,8 @@ def _stopped(err: neo4j.exceptions.Neo4jError, settings: Settings) -> Exception:
 def _execute(driver: neo4j.Driver, text: str, settings: Settings) -> tuple[list, list, bool]:
     """Columns, rows and whether rows were cut, of ``text`` in one read transaction, never retried."""
     limit, budget = settings.query_rows, settings.query_answer_mb << 20
-    rows, truncated, size = [], False, 0
+    rows: list[list] = []
+    truncated, size = False, 0
     try:
         with driver.session(default_access_mode=neo4j.READ_ACCESS) as session:
             with session.begin_transaction(timeout=float(settings.query_timeout)) as tx:

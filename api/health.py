@@ -53,7 +53,7 @@ class _Probe:
                 asked = self._asked = (session, time.monotonic(), self._executor.submit(session.ping))
         try:
             return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(asked[2])), PROBE_TIMEOUT)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return False
 
     def close(self) -> None:

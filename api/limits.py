@@ -167,8 +167,8 @@ class RequestBounds:
             more = message["type"] == "http.request" and message.get("more_body", False)
         field = json_too_deep(b"".join(m.get("body", b"") for m in messages))
         if field is not None:
-            message = f"Paramètre manquant ou invalide : {field} ({JSON_DEPTH} niveaux d'imbrication au plus)."
-            await _refuse(422, "InvalidQuery", message)(scope, receive, send)
+            refusal = f"Paramètre manquant ou invalide : {field} ({JSON_DEPTH} niveaux d'imbrication au plus)."
+            await _refuse(422, "InvalidQuery", refusal)(scope, receive, send)
             return
 
         async def replayed() -> Message:

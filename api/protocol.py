@@ -33,7 +33,7 @@ class BoundedHttpTools(HttpToolsProtocol):
     """A request whose head passes :data:`HEADERS` + :data:`LINE` bytes before it ends gets 431 (414 if no
     header was read yet: the request line is the long part)."""
 
-    def connection_made(self, transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport) -> None:
         super().connection_made(transport)
         self._head = 0  # bytes received since the current request began, while its head is incomplete
         self._in_head = True
