@@ -25,6 +25,7 @@ from store.builds import build_lock
 
 from . import (admin, analysis, caching, carte, changes, coverage, cypher, docs, exports, fhir, health, linked, pages,
                places, proposals, schemes, seats, sparql)
+from .gate import FullFirst
 from .head import HeadAsGet
 from .limits import RequestBounds, pause_refusal
 from .public import without_paths
@@ -183,6 +184,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     caching.install(app)  # inside the bounds: a refused request is never looked up
     app.add_middleware(HeadAsGet)  # outside the caching: a HEAD is looked up as its GET
     app.add_middleware(InternalErrors)
+    # a full query endpoint refused before routing, once the request is within its bounds
+    app.add_middleware(FullFirst, gates=svc.gates, paths={"/sparql": "sparql", "/cypher": "cypher"})
     app.add_middleware(RequestBounds, limit=settings.max_body_kb * 1024)  # outermost: before any parsing
 
     # fhir before linked: /id/fhir/… is a FHIR definition, not a node of the graph

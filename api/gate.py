@@ -23,9 +23,14 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
 from core.errors import QueryTimeout, QueueFull
 
-__all__ = ["Gate"]
+from .limits import pause_refusal
+
+__all__ = ["Gate", "FullFirst"]
 
 T = TypeVar("T")
 
@@ -49,11 +54,18 @@ class Gate:
             return {"running": self._running, "waiting": self._admitted - self._running, "workers": self.workers,
                     "capacity": self.capacity}
 
+    def full(self) -> QueueFull | None:
+        """The refusal a request would get now, or None while there is room."""
+        if self._admitted < self.capacity:
+            return None
+        return QueueFull(f"{self.label[0].upper()}{self.label[1:]} saturé ({self.workers} requête(s) en cours, "
+                         f"{self.capacity - self.workers} en attente) : réessayez dans quelques secondes.")
+
     def _admit(self) -> None:
         with self._lock:
-            if self._admitted >= self.capacity:
-                raise QueueFull(f"{self.label[0].upper()}{self.label[1:]} saturé ({self.workers} requête(s) en cours, "
-                                f"{self.capacity - self.workers} en attente) : réessayez dans quelques secondes.")
+            refused = self.full()
+            if refused is not None:
+                raise refused
             self._admitted += 1
 
     def _release(self, _future: Future) -> None:
@@ -101,3 +113,30 @@ def _retrieved(answer: asyncio.Future) -> None:
     # An answer nobody awaits any more (past the deadline) would log "exception never retrieved".
     if not answer.cancelled():
         answer.exception()
+
+
+class FullFirst:
+    """ASGI middleware: a request to a query endpoint whose gate is full is refused before routing.
+
+    Sixty clients asking again as soon as they are refused cost the event loop more in FastAPI's routing,
+    parameters and error handling (about 1.1 ms of CPU a refusal, measured) than in the refusal itself:
+    here it is a dictionary lookup and the same French 503 (after the pause of every refusal). The gate's
+    own admission stays the rule; this only answers earlier what it would answer.
+    """
+
+    def __init__(self, app: ASGIApp, gates: dict[str, Gate], paths: dict[str, str]):
+        self.app = app
+        self.gates = gates  # the service's, filled as they are made
+        self.paths = paths  # path → gate name
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        name = self.paths.get(scope.get("path", "")) if scope["type"] == "http" else None
+        gate = self.gates.get(name) if name else None
+        refused = gate.full() if gate is not None else None
+        if refused is None:
+            await self.app(scope, receive, send)
+            return
+        await pause_refusal()
+        body = {"error": type(refused).__name__, "message": str(refused)}
+        await JSONResponse(body, status_code=refused.status, headers={"Retry-After": str(refused.retry_after)})(
+            scope, receive, send)

@@ -1,8 +1,8 @@
 """The service's state as it is: ``/v1/health`` (on the event loop) and ``/v1/ready`` (through the pool).
 
 ``/v1/health`` answers on the event loop, so that it answers while the thread pool is busy; it reports
-what it cannot see from there: whether the backend answers (the embedded store is in the process; Neo4j
-is asked ``RETURN 1``, at most once a second, in a thread of its own with a time limit), the thread
+what it cannot see from there: whether the backend answers (the embedded store is in the process, asked
+inline; Neo4j is asked ``RETURN 1``, at most once a second, in a thread of its own with a time limit), the thread
 pool's busy and waiting requests, and each query endpoint's gate. ``status`` is ``ok``, ``dégradé``
 (requests wait for a thread, or a query endpoint's queue is full: answers are slow or refused) or
 ``indisponible`` (no build, or the backend does not answer: 503).
@@ -78,7 +78,8 @@ async def health(request: Request):
         except StoreMissing as err:
             return JSONResponse({"status": "indisponible", "backend": svc.settings.backend, "build": None,
                                  "store": "absent", "message": str(err)}, status_code=503)
-    answers = await svc.held("health probe", _Probe).answers(session)
+    # the embedded store is in this process: asked inline; Neo4j in the probe's own thread
+    answers = session.ping() if session.backend.in_process else await svc.held("health probe", _Probe).answers(session)
     pool = _pool()
     gates = {name: gate.state() for name, gate in sorted(svc.gates.items())}
     full = any(g["running"] + g["waiting"] >= g["capacity"] for g in gates.values())

@@ -16,6 +16,7 @@ would load, call procedures or write (``cypher_check``).
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import queue
 import threading
 
@@ -53,6 +54,9 @@ class WorkerPool:
         process = self._context.Process(target=sparql_worker.serve, args=(child, self.memory_mb), daemon=True,
                                         name="maillage-sparql")
         process.start()
+        # Lowered at once, from here: the interpreter's start (a second of CPU, at each replacement of a
+        # killed worker) would otherwise run at the service's own priority.
+        os.setpriority(os.PRIO_PROCESS, process.pid, sparql_worker.NICE)
         child.close()
         # Start-up (an interpreter and Oxigraph) is not counted in a query's time.
         if not parent.poll(60):

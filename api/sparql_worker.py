@@ -23,7 +23,7 @@ import os
 import re
 from xml.sax.saxutils import escape, quoteattr
 
-__all__ = ["check", "serve", "RESULT_TYPES", "GRAPH_TYPES", "TOO_LARGE", "OUT_OF_MEMORY"]
+__all__ = ["check", "serve", "RESULT_TYPES", "GRAPH_TYPES", "TOO_LARGE", "OUT_OF_MEMORY", "NICE"]
 
 #: media type of a solutions result → name
 RESULT_TYPES = {"application/sparql-results+json": "json", "text/csv": "csv", "text/tab-separated-values": "tsv",
@@ -83,6 +83,8 @@ def _xml_note(replaced: list[int], others: str = "JSON, CSV et TSV") -> str:
 
 #: statuses a worker answers besides 200 and 400: the answer past its byte bound, memory exhausted
 TOO_LARGE, OUT_OF_MEMORY = 413, 503
+#: the priority of a worker process (``nice``): below the service's, which must answer while queries run
+NICE = 10
 #: bytes counted for each cell besides its value (the markup of the most verbose format, XML)
 _CELL = 64
 
@@ -237,7 +239,8 @@ def _bound(memory_mb: int) -> None:
         limit = memory_mb << 20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a query that aborts the process leaves no core file
-    os.nice(10)
+    # the service's own process first; set, not added: the service lowered it already when it started us
+    os.setpriority(os.PRIO_PROCESS, 0, max(NICE, os.getpriority(os.PRIO_PROCESS, 0)))
 
 
 def serve(conn, memory_mb: int = 0) -> None:

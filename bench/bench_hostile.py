@@ -50,6 +50,8 @@ def main() -> None:
     parser.add_argument("--sparql", type=int, default=60, help="clients SPARQL simultanés")
     parser.add_argument("--floods", type=int, default=4, help="clients envoyant des en-têtes de 50 Mo")
     parser.add_argument("--first-attacks", action="store_true", help="ajouter les attaques du premier essai")
+    parser.add_argument("--nice", type=int, default=10,
+                        help="priorité abaissée des attaquants : sur la boucle locale ils partagent les cœurs du service")
     args = parser.parse_args()
 
     from hostile import Attack, attacks, latencies, p99, samples
@@ -71,7 +73,7 @@ def main() -> None:
         rest = samples(url, list(PATHS), args.rounds)
         print(f"charge moyenne après la mesure au repos : {os.getloadavg()}")
         started = time.monotonic()
-        with Attack(url, kinds, seconds=900) as attack:
+        with Attack(url, kinds, seconds=900, nice=args.nice) as attack:
             time.sleep(2)  # the attackers are connected and sending; the SPARQL workers are busy
             hot = samples(url, list(PATHS), args.rounds, deadline=800)
             during = os.getloadavg()

@@ -22,6 +22,8 @@ Row = dict[str, Any]
 
 class Backend(Protocol):
     name: str
+    #: whether the store lives in this process (asking it never waits for a network or another process)
+    in_process: bool
 
     def run(self, query: str, **params: Any) -> list[Row]:
         """Run the named question ``query`` with ``params`` bound; IRIs are passed and returned as str."""

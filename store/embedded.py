@@ -61,6 +61,7 @@ def _value(term: Any) -> Any:
 
 class EmbeddedBackend:
     name = "embedded"
+    in_process = True
 
     def __init__(self, store: ox.Store, build: Path, in_memory: bool = False):
         self.store = store

@@ -57,6 +57,7 @@ def unavailable(err: Exception) -> BackendUnavailable:
 
 class Neo4jBackend:
     name = "neo4j"
+    in_process = False
 
     def __init__(self, driver: neo4j.Driver, build: Path | None = None, loaded: str | None = None):
         self.driver = driver

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import multiprocessing
+import os
 import queue
 import socket
 import statistics
@@ -143,9 +144,10 @@ def _client(host: str, port: int, kind: Kind, deadline: float, stop, statuses: C
     conn.close()
 
 
-def _attacker(host: str, port: int, name: str, kind: Kind, seconds: float, stop, results) -> None:
+def _attacker(host: str, port: int, name: str, kind: Kind, seconds: float, stop, results, nice: int) -> None:
     """One attacker process: ``kind.clients`` clients (threads) until ``stop`` is set or ``seconds``
-    have passed; their statuses counted into ``results``."""
+    have passed; their statuses counted into ``results``. ``nice``: its priority is lowered so much."""
+    os.nice(nice)
     deadline = time.monotonic() + seconds
     counters = [Counter() for _ in range(kind.clients)]
     threads = [threading.Thread(target=_client, args=(host, port, kind, deadline, stop, c), daemon=True) for c in counters]
@@ -161,10 +163,11 @@ class Attack:
 
     Each attacker is its own process, as a hostile client is: in threads of the measuring process,
     the attackers' share of its interpreter lock (building and sending 60 kB requests) would be timed
-    as the server's latency.
+    as the server's latency. ``nice`` lowers the attackers' priority: on loopback they share the
+    server's cores, which clients on other machines do not.
     """
 
-    def __init__(self, url: str, kinds: dict[str, Kind], per_kind: int = 1, seconds: float = 30.0):
+    def __init__(self, url: str, kinds: dict[str, Kind], per_kind: int = 1, seconds: float = 30.0, nice: int = 0):
         parsed = urllib.parse.urlsplit(url)
         context = multiprocessing.get_context("spawn")
         self.statuses: Counter[tuple[str, int | str]] = Counter()
@@ -172,7 +175,7 @@ class Attack:
         self._results = context.Queue()
         self._processes = [
             context.Process(target=_attacker, daemon=True,
-                            args=(parsed.hostname, parsed.port, name, kind, seconds, self._stop, self._results))
+                            args=(parsed.hostname, parsed.port, name, kind, seconds, self._stop, self._results, nice))
             for name, kind in kinds.items() for _ in range(per_kind)]
 
     def __enter__(self) -> "Attack":
