@@ -13,7 +13,7 @@ from core import rules
 from core.errors import InvalidQuery
 from core.terms import AgeRange, parse_ages, parse_date
 from queries.concepts import public_iri
-from queries.layer import CommuneStatus, Layer
+from queries.layer import CommuneStatus, Layer, layer_rules
 
 from . import gaps as _gaps
 from . import network as _network
@@ -21,16 +21,23 @@ from . import overlaps as _overlaps
 from .scope import scope_communes
 
 __all__ = ["OverlapAnswer", "GapAnswer", "NetworkAnswer", "overlaps_in", "gaps_in", "network_of", "gap_rows",
-           "gap_layer", "GAP_LEGEND"]
+           "gap_layer", "GAP_LEGEND", "GAP_COLOURS"]
 
 GAP_LEGEND = {
     _gaps.COVERED: "Couverte par un dispositif du type en activité",
     _gaps.PROJECT: "En projet : seuls des dispositifs en projet la couvriraient",
     _gaps.SUSPENDED: "Suspendue : le dispositif qui la couvre est suspendu",
     _gaps.GAP: "Lacune : non couverte, là où le registre déclare connaître tous les dispositifs du type",
-    _gaps.UNKNOWN: "Inconnue : non couverte, sans recensement complet (ou recensement trop ancien)",
+    _gaps.UNKNOWN: "Inconnue : non couverte sans recensement complet (ou trop ancien), ou atteinte seulement par un "
+                   "dispositif dont l'état à cette date n'est pas connu",
+    _gaps.NOT_SURVEYED: "Type non recensé : le registre a recensé ce territoire pour d'autres types seulement",
     _gaps.OUT: "Hors registre : le registre n'a pas recensé ce territoire",
 }
+
+
+#: one colour per category, the map's and the notebooks' (the coverage layer's for the same meaning)
+GAP_COLOURS = {_gaps.COVERED: "#2a9d8f", _gaps.PROJECT: "#f4a261", _gaps.SUSPENDED: "#9c89b8", _gaps.GAP: "#e63946",
+               _gaps.UNKNOWN: "#b0b0b0", _gaps.NOT_SURVEYED: "#dcd6c8", _gaps.OUT: "#f7f7f2"}
 
 
 @dataclass
@@ -99,15 +106,19 @@ def gap_layer(backend, territory: str, type: str | None, ages: str | None = None
     inferred = {code for code, state in deduced if state == _STATE.get(status.get(code, ""))}
     rows = [CommuneStatus(code, data.communes[code].name, status[code], _instances(states.get(code, {})), code in inferred)
             for code in sorted(communes, key=lambda c: data.communes[c].name)]
-    return Layer(label, spec.type, AgeRange(spec.min_age, spec.max_age), spec.public, day, dict(GAP_LEGEND), rows)
+    return Layer(label, spec.type, AgeRange(spec.min_age, spec.max_age), spec.public, day, dict(GAP_LEGEND), rows,
+                 layer_rules(backend, [spec.type], day, [r.code for r in rows if r.status != _gaps.COVERED]),
+                 dict(GAP_COLOURS))
 
 
-_STATE = {_gaps.COVERED: rules.ACTIVE, _gaps.PROJECT: rules.PROJECT, _gaps.SUSPENDED: rules.SUSPENDED}
+_STATE = {_gaps.COVERED: rules.ACTIVE, _gaps.PROJECT: rules.PROJECT, _gaps.SUSPENDED: rules.SUSPENDED,
+          _gaps.UNKNOWN: rules.UNKNOWN}
 
 
 def _instances(states: dict[str, set[str]]) -> list[str]:
-    """The instances behind a commune's category: the active ones, else the planned, else the suspended."""
-    for state in (rules.ACTIVE, rules.PROJECT, rules.SUSPENDED):
+    """The instances behind a commune's category: the active ones, else the planned, else the suspended,
+    else those whose state on the day is unknown."""
+    for state in (rules.ACTIVE, rules.PROJECT, rules.SUSPENDED, rules.UNKNOWN):
         if states.get(state):
             return sorted(states[state])
     return []

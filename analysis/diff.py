@@ -1,10 +1,18 @@
 """What changed: between two builds, and between two dates on one build.
 
 Between two builds (:func:`diff_builds`), the registry's records are compared as each build published
-them on its coverages' cards: instances, coverages, statuses, roles and sources added, removed and
-changed; the records of an instance that appears or disappears are counted in that change, not listed
-again. Per scheme type, the communes covered on a day (:func:`core.rules.covers`) are compared
-too, with the population gained and lost.
+them on its coverages' cards: instances, coverages, statuses, the periods their sources speak of
+(``attestation``), roles and sources added, removed and changed; the records of an instance that appears
+or disappears are counted in that change, not listed again. A status whose value and dates are the same
+but whose attestation differs is an ``attestation`` change (a fact became better known), never a
+``statut`` one. Per scheme type, the communes covered on a day (:func:`core.rules.covers`) are
+compared too, with the population gained and lost.
+
+Becoming known is never gaining (``docs/temporal-truth-table.md``): a commune covered on the second side
+whose coverage was unknown on the first (reached only by instances in ``statut inconnu``) *became known*
+(``became_known``), it is not gained; likewise covered then unknown *became unknown*, not lost. An
+instance whose state goes from unknown to known on the same communes is ``devenu connu``, not
+``modifié``.
 
 Between two dates on one build (:func:`diff_dates`), each instance reaching the territory asked is
 compared as it stands on each date: its state (``core.rules.STATES``, so an instance whose
@@ -31,6 +39,7 @@ from core import rules
 from core.errors import InvalidQuery, StoreMissing
 from core.namespaces import local
 from core.terms import MAX_AGE
+from core.text import french_date, french_span
 from store.builds import current_build
 from store.cards import parse_card
 from store.embedded import EmbeddedBackend
@@ -39,12 +48,15 @@ from store.tables import AnalysisData, CoverageRow, with_publics
 
 from .scope import scope_communes
 
-__all__ = ["ADDED", "REMOVED", "CHANGED", "Change", "TypeReach", "BuildDiff", "Reach", "Relay", "DateDiff",
-           "open_build", "finished_builds", "live_or_named", "resolve_builds", "diff_builds", "diff_dates", "record_sets"]
+__all__ = ["ADDED", "REMOVED", "CHANGED", "BECAME_KNOWN", "BECAME_UNKNOWN", "Change", "TypeReach", "BuildDiff", "Reach",
+           "Relay", "DateDiff",
+           "type_reach_text", "open_build", "finished_builds", "live_or_named", "resolve_builds", "diff_builds", "diff_dates", "record_sets"]
 
 ADDED, REMOVED, CHANGED = "ajouté", "retiré", "modifié"
+#: a fact whose state was unknown and is known on the other side (or the other way): not a change of state
+BECAME_KNOWN, BECAME_UNKNOWN = "devenu connu", "devenu inconnu"
 #: the kinds of records compared, in the order they are listed
-KINDS = ("instance", "couverture", "statut", "rôle", "source")
+KINDS = ("instance", "couverture", "statut", "attestation", "rôle", "source")
 
 
 @dataclass(frozen=True)
@@ -65,13 +77,20 @@ class Change:
 
 @dataclass(frozen=True)
 class TypeReach:
-    """The communes covering a type on a day, gained and lost between two builds."""
+    """The communes covering a type on a day, gained and lost between two sides; those only known on one
+    side (unknown on the other) apart, never counted as gained or lost."""
 
     type: str
     gained: tuple[str, ...]
     lost: tuple[str, ...]
     population_gained: int
     population_lost: int
+    #: covered on the second side, unknown on the first: a fact that became known
+    became_known: tuple[str, ...] = ()
+    #: covered on the first side, unknown on the second
+    became_unknown: tuple[str, ...] = ()
+    population_became_known: int = 0
+    population_became_unknown: int = 0
 
 
 @dataclass
@@ -194,8 +213,10 @@ def record_sets(session: Session) -> dict[str, dict]:
         found["communes"][inst] = found["communes"].get(inst, frozenset()) | reach(row["territory"])
         for s in card.history:
             text = f"{s.label} du {_day(s.valid_from)} au {_day(s.valid_to)}"
-            text += f", attesté le {_day(s.observed)}" if s.observed else ""
             found["statut"][f"{inst} : {text}"] = (inst, text)
+            if s.observed:
+                said = f"{s.label} attesté du {_day(s.attested_from)} au {_day(s.observed)}"
+                found["attestation"][f"{inst} : {said}"] = (inst, said)
         for r in card.roles:
             text = f"{r.label} : {r.actor or r.function or '?'} du {_day(r.valid_from)} au {_day(r.valid_to)}"
             found["rôle"][f"{inst} : {text}"] = (inst, text)
@@ -243,11 +264,17 @@ def _record_changes(a: dict, b: dict, ta: AnalysisData, tb: AnalysisData) -> lis
         change = ADDED if before is None else REMOVED if after is None else CHANGED
         reached = _reached(a, ta, key) if after is None else _reached(b, tb, key)
         changes.append(Change("couverture", change, key, inst, key, before and before[1], after and after[1], **reached))
-    # A status or a role has no identifier of its own: an instance whose history differs is one change.
-    for kind in ("statut", "rôle"):
+    # A status or a role has no identifier of its own: an instance whose history differs is one change;
+    # its attestations are a change of their own only where its statuses are the same.
+    restated: set[str | None] = set()
+    for kind in ("statut", "attestation", "rôle"):
         ga, gb = _by_instance(a[kind]), _by_instance(b[kind])
         for inst in sorted(set(ga) | set(gb), key=str):
             if inst in gone or inst in came or ga.get(inst, set()) == gb.get(inst, set()):
+                continue
+            if kind == "statut":
+                restated.add(inst)
+            elif kind == "attestation" and inst in restated:
                 continue
             old, new = ga.get(inst, set()) - gb.get(inst, set()), gb.get(inst, set()) - ga.get(inst, set())
             change = ADDED if not old else REMOVED if not new else CHANGED
@@ -266,17 +293,50 @@ def _summary(records: dict, inst: str) -> str:
 
 
 
+def type_reach_text(t: TypeReach) -> str:
+    """One type's communes gained and lost, and apart those that only became known (or unknown)."""
+    text = (f"{t.type} : +{len(t.gained)} commune(s) ({_thousands(t.population_gained)} hab.), "
+            f"−{len(t.lost)} commune(s) ({_thousands(t.population_lost)} hab.)")
+    if t.became_known:
+        text += (f" ; {len(t.became_known)} commune(s) devenue(s) connue(s) ({_thousands(t.population_became_known)} hab. : "
+                 "l'état était inconnu, ce n'est pas un gain)")
+    if t.became_unknown:
+        text += (f" ; {len(t.became_unknown)} commune(s) devenue(s) inconnue(s) "
+                 f"({_thousands(t.population_became_unknown)} hab. : ce n'est pas une perte)")
+    return text
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def _covered_and_unknown(data: AnalysisData, type: str, day: dt.date,
+                         scope: frozenset[str] | None) -> tuple[set[str], set[str]]:
+    """The communes a type covers on ``day`` (an active instance reaches them), and those whose coverage
+    is unknown (no active instance, one in ``statut inconnu``)."""
+    covered, unknown = set(), set()
+    for code, states in data.states(type, 0, MAX_AGE, None, day).items():
+        if scope is not None and code not in scope:
+            continue
+        if states.get(rules.ACTIVE):
+            covered.add(code)
+        elif states.get(rules.UNKNOWN):
+            unknown.add(code)
+    return covered, unknown
+
+
 def _type_reach(a: AnalysisData, b: AnalysisData, types: Iterable[str], day_a: dt.date, day_b: dt.date,
                 scope: frozenset[str] | None = None) -> list[TypeReach]:
     found = []
     for t in sorted(types):
-        before = set(a.covering(t, 0, MAX_AGE, None, day_a))
-        after = set(b.covering(t, 0, MAX_AGE, None, day_b))
-        if scope is not None:
-            before, after = before & scope, after & scope
-        gained, lost = sorted(after - before), sorted(before - after)
-        if gained or lost:
-            found.append(TypeReach(t, tuple(gained), tuple(lost), b.population(gained), a.population(lost)))
+        before, unknown_before = _covered_and_unknown(a, t, day_a, scope)
+        after, unknown_after = _covered_and_unknown(b, t, day_b, scope)
+        known = sorted((after - before) & unknown_before)
+        unknown = sorted((before - after) & unknown_after)
+        gained, lost = sorted(after - before - unknown_before), sorted(before - after - unknown_after)
+        if gained or lost or known or unknown:
+            found.append(TypeReach(t, tuple(gained), tuple(lost), b.population(gained), a.population(lost),
+                                   tuple(known), tuple(unknown), b.population(known), a.population(unknown)))
     return found
 
 
@@ -321,11 +381,18 @@ def _reach_on(data: AnalysisData, scope: frozenset[str], day: dt.date) -> dict[s
 
 
 def _status_text(row, day: dt.date) -> str | None:
+    """The status in force on ``day`` as a planner reads it: "depuis" only for a start a source gives;
+    a status of unknown start says so, with the period its sources speak of (never as a start)."""
     status = rules.status_on(row.lifecycle, day) if row.lifecycle else None
     if status is None:
-        return f"aucun statut connu le {day.isoformat()}"
-    text = f"{status.label} depuis le {_day(rules.status_start(status))}"
-    return f"{text} ({status.note})" if getattr(status, "note", None) else text
+        return f"aucun statut connu le {french_date(day)}"
+    if status.valid_from is not None:
+        text = f"{status.label} depuis le {french_date(status.valid_from)}"
+    else:
+        text = f"{status.label}, début inconnu"
+        if status.attested_from is not None and status.observed is not None:
+            text += f" (attesté {french_span(status.attested_from, status.observed)})"
+    return f"{text} — {status.note}" if getattr(status, "note", None) else text
 
 
 def diff_dates(session: Session, on: str | dt.date, vs: str | dt.date, territory: str | None = None) -> DateDiff:
@@ -347,6 +414,8 @@ def diff_dates(session: Session, on: str | dt.date, vs: str | dt.date, territory
         if sa == sb and ca == cb:
             continue
         change = ADDED if sa is None else REMOVED if sb is None else CHANGED
+        if change == CHANGED and ca == cb and rules.UNKNOWN in (sa, sb):
+            change = BECAME_KNOWN if sa == rules.UNKNOWN else BECAME_UNKNOWN
         row = rows[inst]
         reaches.append(Reach(
             inst, row.name, row.type, change,

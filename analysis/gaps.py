@@ -1,13 +1,16 @@
 """Coverage gaps: which communes an expected scheme type does not cover, weighed by population.
 
-Each commune is in one of six categories, for a type on a date:
+Each commune is in one of seven categories, for a type on a date:
 
 - **couvert**: a coverage of the type in force is *active* (``core.rules``);
 - **en projet**, **suspendu**: only planned or suspended instances reach it (never counted covered);
 - **lacune**: not covered, inside an *inventory* (``inventories:`` in a registry file, with its source)
   that lists every instance of the type and is still fresh on the date (past the type's freshness
   window, an inventory's gaps are no longer certain: the commune is unknown, and the report says why);
-- **inconnu**: not covered, where the registry has looked (``surveyed:``) without a complete list;
+- **inconnu**: not covered, where the registry has looked (``surveyed:``) without a complete list; or
+  reached only by instances whose state on the date is unknown (``statut-inconnu``: attested later, say),
+  even inside an inventory: an unknown state is never a gap;
+- **type non recensé**: the registry has looked there, for other types only;
 - **hors registre**: the registry has not looked there at all.
 
 A commune is never counted covered, nor silently a gap, for want of data.
@@ -26,11 +29,13 @@ from core import rules
 from core.text import french_date, french_duration
 from store.tables import AnalysisData, Expectation
 
-__all__ = ["COVERED", "PROJECT", "SUSPENDED", "GAP", "UNKNOWN", "OUT", "CATEGORIES", "Spec", "GapReport", "gaps",
+__all__ = ["COVERED", "PROJECT", "SUSPENDED", "GAP", "UNKNOWN", "NOT_SURVEYED", "OUT", "CATEGORIES", "Spec", "GapReport",
+           "gaps",
            "commune_status", "covering", "specs_for"]
 
 COVERED, PROJECT, SUSPENDED, GAP, UNKNOWN, OUT = "couvert", "en projet", "suspendu", "lacune", "inconnu", "hors registre"
-CATEGORIES = (COVERED, PROJECT, SUSPENDED, GAP, UNKNOWN, OUT)
+NOT_SURVEYED = "type non recensé"
+CATEGORIES = (COVERED, PROJECT, SUSPENDED, GAP, UNKNOWN, NOT_SURVEYED, OUT)
 
 
 @dataclass(frozen=True)
@@ -92,19 +97,25 @@ def commune_status(data: AnalysisData, spec: Spec, communes: frozenset[str], on:
     states = data.states(spec.type, spec.min_age, spec.max_age, spec.public, on, communes)
     inventoried, _ = data.inventoried(spec.type, on, communes)
     surveyed = data.surveyed(spec.type, communes)
+    looked = data.surveyed(None, communes)
 
     def category(code: str) -> str:
         reached = states.get(code, {})
-        for state, category in ((rules.ACTIVE, COVERED), (rules.PROJECT, PROJECT), (rules.SUSPENDED, SUSPENDED)):
+        for state, category in ((rules.ACTIVE, COVERED), (rules.PROJECT, PROJECT), (rules.SUSPENDED, SUSPENDED),
+                                (rules.UNKNOWN, UNKNOWN)):
             if reached.get(state):
                 return category
-        return GAP if code in inventoried else UNKNOWN if code in surveyed else OUT
+        if code in inventoried:
+            return GAP
+        return UNKNOWN if code in surveyed else NOT_SURVEYED if code in looked else OUT
 
     return {code: category(code) for code in communes}
 
 
-def _notes(data: AnalysisData, spec: Spec, on: dt.date, gaps: set[str], unknown: set[str]) -> list[str]:
-    """Why gaps are less than certain: an inferred inventory, or one past its freshness window."""
+def _notes(data: AnalysisData, spec: Spec, on: dt.date, gaps: set[str], unknown: set[str],
+           everything: set[str]) -> list[str]:
+    """Why gaps are less than certain: an inferred inventory, one past its freshness window, or deduced
+    perimeters of the type there (where a perimeter is approximated, so is the gap beside it)."""
     window = data.window(spec.type)
     stale = data.stale_inventories(spec.type, on)
     notes = []
@@ -119,6 +130,12 @@ def _notes(data: AnalysisData, spec: Spec, on: dt.date, gaps: set[str], unknown:
         elif inv.confidence == "inferred" and inside & gaps:
             notes.append(f"Recensement « {inv.id} » déduit (non explicite dans la source) : les lacunes qu'il "
                          "fait apparaître sont déduites.")
+    if gaps:
+        deduced = sorted({c.instance for c, _ in data.matching(spec.type, spec.min_age, spec.max_age, spec.public, on)
+                          if c.inferred_on(on) and data.communes_of(c.territory) & everything})
+        if deduced:
+            notes.append(f"Périmètres déduits ({', '.join(deduced)}) : les lacunes qui les bordent sont déduites "
+                         "elles aussi.")
     return notes
 
 
@@ -145,6 +162,7 @@ def gaps(data: AnalysisData, communes: frozenset[str], specs: list[Spec], on: dt
                 population={k: data.population(v) for k, v in lists.items()}, communes=lists,
                 inventories=[i for i in inventories if set(lists[GAP] + lists[UNKNOWN]) & data.communes_of(i["territory"])],
                 sources=[rule.source] if rule else [],
-                notes=_notes(data, spec, on, set(lists[GAP]), set(lists[UNKNOWN])),
+                notes=_notes(data, spec, on, set(lists[GAP]), set(lists[UNKNOWN]),
+                             {c for group in lists.values() for c in group}),
             ))
     return out

@@ -39,6 +39,9 @@ class Overlap:
     start: dt.date | None
     end: dt.date | None
     sources: tuple[dict, ...]
+    #: a perimeter (or instance) of the pair is deduced: the overlap is as sure as it (two CPTS of
+    #: Toulouse each covering the whole commune for want of infra-communal geography)
+    inferred: bool = False
 
 
 def overlap_score(shared_population: int, population_a: int, population_b: int,
@@ -128,7 +131,8 @@ def _by_instance_pair(data: AnalysisData, shared, verdicts) -> list[Overlap]:
             x, y = y, x
         (ages, (start, end)) = verdicts[(i, j)]
         m = merged.setdefault((x.instance, y.instance), {"x": x, "y": y, "communes": set(), "ages": ages,
-                                                         "start": start, "end": end, "sources": {}})
+                                                         "start": start, "end": end, "sources": {}, "inferred": False})
+        m["inferred"] = m["inferred"] or x.inferred or y.inferred
         m["communes"] |= codes
         m["ages"] = (min(m["ages"][0], ages[0]), max(m["ages"][1], ages[1]))
         m["start"] = None if None in (m["start"], start) else min(m["start"], start)
@@ -150,6 +154,7 @@ def _by_instance_pair(data: AnalysisData, shared, verdicts) -> list[Overlap]:
             score=overlap_score(shared_pop, population[a], population[b], m["ages"], ages_of[a], ages_of[b]),
             population=shared_pop, communes=tuple(sorted(m["communes"])), ages=m["ages"],
             start=m["start"], end=m["end"], sources=tuple(m["sources"][k] for k in sorted(m["sources"], key=lambda k: (k[0], k[1] or ""))),
+            inferred=m["inferred"],
         ))
     out.sort(key=lambda o: (-o.score, -o.population, o.a, o.b))
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.errors import InvalidQuery
 from core.namespaces import iri
 from core.terms import parse_territory
+from queries.territories import communes_within
 from store.tables import AnalysisData
 
 __all__ = ["scope_communes"]
@@ -17,10 +18,7 @@ def scope_communes(session, data: AnalysisData, territory: str | None) -> tuple[
     """
     if territory is None:
         return "France", frozenset(data.communes)
-    uri = iri(*parse_territory(territory))
-    codes = data.territory_communes.get(uri)
-    if codes is None:
-        codes = frozenset(r["code"] for r in session.run("communes_in_territory", territory=uri))
+    codes = communes_within(session, iri(*parse_territory(territory)))
     if not codes:
         raise InvalidQuery(f"Territoire « {territory} » inconnu ou sans commune.")
     return territory, codes

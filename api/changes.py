@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 
 from core.settings import VERSION
 from analysis.diff import (BuildDiff, DateDiff, diff_builds, diff_dates, finished_builds, live_or_named,
-                                    open_build)
+                                    open_build, type_reach_text)
 from core import jsonable
 from core.dates import looks_like_date
 from core.errors import InvalidQuery
@@ -95,10 +95,10 @@ def _items(diff: BuildDiff, published: str) -> list[dict]:
                       "content_text": "\n".join(line for line in lines if line) or c.label,
                       "date_published": published, "tags": [c.kind, c.change]})
     for t in diff.types:
-        items.append({"id": f"{diff.after}/type/{t.type}", "title": f"{t.type} : +{len(t.gained)} / −{len(t.lost)} commune(s)",
-                      "content_text": f"{len(t.gained)} commune(s) gagnée(s) ({t.population_gained} habitants), "
-                                      f"{len(t.lost)} perdue(s) ({t.population_lost} habitants)",
-                      "date_published": published, "tags": ["type", t.type]})
+        known = f" · {len(t.became_known)} devenue(s) connue(s)" if t.became_known else ""
+        items.append({"id": f"{diff.after}/type/{t.type}",
+                      "title": f"{t.type} : +{len(t.gained)} / −{len(t.lost)} commune(s){known}",
+                      "content_text": type_reach_text(t), "date_published": published, "tags": ["type", t.type]})
     return items
 
 

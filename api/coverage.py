@@ -106,7 +106,10 @@ def get_coverage_layer(
     format: str | None = FORMAT,
     b: Session = Depends(backend),
 ):
-    """Pour chaque commune : `couverte` ou `non-couverte`, et par quels dispositifs (d'un ou plusieurs types)."""
+    """Pour chaque commune son statut (couverte, en-projet, suspendue, inconnue, non-couverte, type-non-recense,
+    hors-registre) et par quels dispositifs (d'un ou plusieurs types) ; `counts` compte les communes de chaque
+    statut (les nombres de la légende et de la ligne d'état de la carte), `colours` donne leur couleur, `rules`
+    les règles nationales qui prévoient un type que la couche ne trouve pas."""
     parsed = [parse_territory(t) for t in territory[:MAX_TERRITORIES]]
     layer = merged([coverage_layer(b, kind, code, type=type, ages=ages, public=public, on=on) for kind, code in parsed])
     if wants_csv(request, format):

@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field
 from core import jsonable
 from core.errors import FormatNotOffered, InvalidQuery
 from core.tabular import to_csv, to_xlsx
+from queries.knowledge import TypeAnswer
 
 from .limits import CURSOR as CURSOR_LENGTH
 from .models import Responses
@@ -52,6 +53,10 @@ class Page(BaseModel, Generic[T]):
     items: list[T]
     total: int = Field(description="Nombre d'éléments de la liste entière")
     next: str | None = Field(description="Adresse de la page suivante, ou null à la fin")
+    answers: list[TypeAnswer] | None = Field(None, description=(
+        "Pour une liste de dispositifs : ce que le registre sait du territoire pour chaque type demandé "
+        "(dispositifs connus, recensé aucun trouvé, type non recensé ici, hors registre) et la règle "
+        "nationale qui prévoit un type qu'il n'a pas trouvé ; une liste vide n'est jamais muette"))
 
 
 def _fingerprint(request: Request) -> str:
@@ -75,14 +80,19 @@ def _decode(cursor: str, fingerprint: str) -> int:
     return offset
 
 
-def paginate(request: Request, items: Sequence[Any], cursor: str | None, limit: int) -> dict:
-    """The page of ``items`` that ``cursor`` points at, with the link to the next one."""
+def paginate(request: Request, items: Sequence[Any], cursor: str | None, limit: int,
+             answers: list[TypeAnswer] | None = None) -> dict:
+    """The page of ``items`` that ``cursor`` points at, with the link to the next one (and, for a list of
+    instances, what the registry knows there: ``answers``)."""
     fingerprint = _fingerprint(request)
     offset = _decode(cursor, fingerprint) if cursor else 0
     end = offset + limit
     following = request.url.include_query_params(cursor=_encode(end, fingerprint))
     next_link = link(request, f"{following.path}?{following.query}") if end < len(items) else None
-    return {"items": jsonable.plain(list(items[offset:end])), "total": len(items), "next": next_link}
+    page = {"items": jsonable.plain(list(items[offset:end])), "total": len(items), "next": next_link}
+    if answers is not None:
+        page["answers"] = jsonable.plain(answers)
+    return page
 
 
 def link(request: Request, target: str) -> str:

@@ -10,7 +10,7 @@ from queries.areas import instance_areas
 from queries.identifiers import with_identifier
 from store.session import Session
 from queries.catalogue import SchemeType, publics, scheme_types
-from queries.instances import InstanceDetail, InstanceSummary, instance_detail, list_instances
+from queries.instances import InstanceDetail, InstanceSummary, instance_detail, instances_answers, list_instances
 
 from .answer import Answer
 from . import limits
@@ -31,8 +31,10 @@ Q = Query(None, max_length=limits.PLACE, examples=["ARS"],
 INSTANCE = Path(max_length=limits.IDENT, description="Identifiant du dispositif", examples=["ilc-toulouse-sud"])
 
 
-def _list(request: Request, items, name: str, cursor: str | None, limit: int, format: str | None):
-    return csv_response(items, name, request, format) if wants_csv(request, format) else paginate(request, items, cursor, limit)
+def _list(request: Request, items, name: str, cursor: str | None, limit: int, format: str | None, answers=None):
+    if wants_csv(request, format):
+        return csv_response(items, name, request, format)
+    return paginate(request, items, cursor, limit, answers)
 
 
 @router.get("/scheme-types", response_model=Page[SchemeType], responses={**ERRORS, **CSV_CONTENT},
@@ -69,13 +71,16 @@ def get_instances(
     b: Session = Depends(backend),
 ):
     """Les dispositifs dont au moins une couverture est en vigueur à la date et répond aux filtres, avec leur
-    état (actif, en projet, suspendu, terminé, statut inconnu), leur dernier constat et leur fiabilité."""
+    état (actif, en projet, suspendu, terminé, statut inconnu), leur dernier constat et leur fiabilité ; avec
+    un territoire ou un type, `answers` dit ce que le registre sait là pour chaque type (dispositifs connus,
+    recensé aucun trouvé, type non recensé ici, hors registre) et la règle nationale non trouvée."""
     found = list_instances(b, type=type, territory=territory, public=public, on=on, observed_since=observed_since,
                            q=q, state=state)
     if identifier:
         carrying = with_identifier(b, identifier, "instance")
         found = [i for i in found if i.id in carrying]
-    return _list(request, found, "dispositifs", cursor, limit, format)
+    answers = instances_answers(b, territory, type, found, on) if territory or type else None
+    return _list(request, found, "dispositifs", cursor, limit, format, answers)
 
 
 @router.get("/instances/{instance_id}", response_model=InstanceDetail, responses={**ERRORS, **CSV_CONTENT},

@@ -13,7 +13,7 @@ from . import limits
 from .answer import Answer
 from .models import ERRORS
 from .places import GEOJSON
-from .service import backend
+from .service import Service, backend, service
 
 __all__ = ["router"]
 
@@ -26,9 +26,11 @@ TYPE = Query(None, max_length=limits.WORD, description="Type de dispositif, par 
             summary="Sièges les plus proches d'une commune, par type (à proximité, pas couverture)")
 def get_nearby(place: str = Query(max_length=limits.PLACE, description="Nom de commune ou code INSEE", examples=["Mende"]),
                type: str | None = TYPE, count: int = Query(3, ge=1, le=50, description="Sièges par type"),
-               b: Session = Depends(backend)):
-    """La section « à proximité » de who-covers : distance (km) depuis le centre de la commune."""
-    return Answer(nearby(b, place, type=type, count=count))
+               b: Session = Depends(backend), svc: Service = Depends(service)):
+    """La section « à proximité » de who-covers : distance (km) depuis le centre de la commune. Au-delà du
+    réglage `nearby_km` (100 km par défaut), un siège n'est plus dit à proximité : le type nomme le plus
+    proche à part (`farther`) ; un groupe tiré d'un échantillon le dit (`extent`, `note`)."""
+    return Answer(nearby(b, place, type=type, count=count, max_km=svc.settings.nearby_km))
 
 
 @router.get("/layers/seats", responses={**ERRORS, **GEOJSON}, response_class=JSONResponse,

@@ -110,7 +110,7 @@ def who_covers(settings: Settings, place: str | None, ages: str | None, publics:
         text = render.coverage_text(answer, details)
         if nearby:
             try:
-                text += "\n" + render.nearby_text(ask_nearby(backend, answer.commune.code))
+                text += "\n" + render.nearby_text(ask_nearby(backend, answer.commune.code, max_km=settings.nearby_km))
             except OutlinesMissing as err:
                 text += f"\nÀ proximité : {err}\n"
     click.echo(text.rstrip("\n"))
@@ -126,7 +126,7 @@ def nearby(settings: Settings, place: str, type_: str | None, count: int, as_jso
     from queries.seats import nearby as ask
 
     with _backend(settings) as backend:
-        answer = ask(backend, place, type=type_, count=count)
+        answer = ask(backend, place, type=type_, count=count, max_km=settings.nearby_km)
     click.echo(jsonable.dumps(answer) if as_json else render.nearby_text(answer).rstrip("\n"))
 
 
@@ -147,10 +147,17 @@ def territories(settings: Settings, place: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def instances(settings: Settings, territory: str, type_: str | None, on: str | None, as_json: bool) -> None:
-    from queries.territories import instances_in
+    from queries.instances import InstanceList, instances_answers, list_instances
 
-    _show(settings, lambda b: instances_in(b, territory, type=type_, on=on), as_json,
-          lambda i: f"{i.type:<7} {i.id:<36} {i.name}")
+    from .render import answers_lines, instance_line
+
+    with _backend(settings) as backend:
+        found = list_instances(backend, type=type_, territory=territory, on=on)
+        answer = InstanceList(found, instances_answers(backend, territory, type_, found, on))
+    if as_json:
+        click.echo(jsonable.dumps(answer))
+        return
+    click.echo("\n".join([instance_line(i) for i in found] + answers_lines(answer.answers)))
 
 
 @cli.command(help="Les acteurs d'un dispositif et leurs rôles.")
@@ -160,8 +167,10 @@ def instances(settings: Settings, territory: str, type_: str | None, on: str | N
 def actors(settings: Settings, instance: str, as_json: bool) -> None:
     from queries.actors import instance_actors
 
+    from .render import role_line
+
     _show(settings, lambda b: instance_actors(b, instance), as_json,
-          lambda a: f"{a.role_label:<28} {a.name or a.function + ' (fonction)'}")
+          lambda a: role_line(a.role_label, a.name or f"{a.function} (fonction)", a.when, a.held, "verified"))
 
 
 def _answer(as_json: bool, as_csv: bool, answer, rows, text) -> None:

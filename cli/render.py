@@ -4,24 +4,20 @@ from __future__ import annotations
 
 from functools import singledispatch
 
+from core import rules
 from core.errors import AmbiguousPlace, MaillageError, PlaceNotFound, Problem, RegistryInvalid
-from core.text import french_date
+from core.text import french_date, french_period
 from queries.coverage import Coverage, CoverageAnswer
+from queries.knowledge import KNOWN
 
-__all__ = ["coverage_text", "problems_text", "error_text", "period"]
+__all__ = ["coverage_text", "problems_text", "error_text", "role_line", "answers_lines", "instance_line"]
 
 #: the mark of a fact the registry deduced rather than read
 INFERRED = "≈"
 
 
-def period(start, end) -> str:
-    if start and end:
-        return f"du {french_date(start)} au {french_date(end)}"
-    if start:
-        return f"depuis le {french_date(start)}"
-    if end:
-        return f"jusqu'au {french_date(end)}"
-    return "dates inconnues"
+def _mark(confidence: str) -> str:
+    return f" {INFERRED}" if confidence == "inferred" else ""
 
 
 def _status(c: Coverage) -> str:
@@ -29,11 +25,18 @@ def _status(c: Coverage) -> str:
         return c.state_label
     since = f"depuis le {french_date(c.status.valid_from)}" if c.status.valid_from else "début inconnu"
     label = c.status.label.lower()
-    return f"{c.state_label}, {since}" if label == c.state_label else f"{c.state_label} ({label}), {since}"
+    text = f"{c.state_label}, {since}" if label == c.state_label else f"{c.state_label} ({label}), {since}"
+    return text + _mark(c.status.confidence)
+
+
+def role_line(label: str, who: str, when: str, held: str, confidence: str) -> str:
+    """A role as a planner reads it: who, when, and whether it holds on the day asked (« terminé »)."""
+    state = "" if held == rules.HELD else f" ({rules.ROLE_LABELS[held]})"
+    return f"{label} : {who} — {when}{state}{_mark(confidence)}"
 
 
 def _item(c: Coverage, details: bool) -> list[str]:
-    mark = f" {INFERRED}" if c.confidence == "inferred" else ""
+    mark = _mark(c.confidence)
     aggregate = " (capacité agrégée, pas un dispositif unique)" if c.aggregate else ""
     lines = [f"■ {c.type} · {c.name}{aggregate}{mark}", f"    {_status(c)} · {c.freshness.label}"]
     for r in c.coverages:
@@ -41,16 +44,15 @@ def _item(c: Coverage, details: bool) -> list[str]:
         lines.append(f"    couvre via {r.level_label} : {r.territory_name}{inferred}")
         lines.append("      chemin : " + " ∈ ".join(s.name for s in r.path))
         lines.append(f"      âges {r.ages.min}-{r.ages.max} · publics : {', '.join(r.public_labels or r.publics)} · "
-                     f"{period(r.valid_from, r.valid_to)}")
+                     f"{french_period(r.valid_from, r.valid_to)}")
         if details and r.note:
             lines.append(f"      note : {r.note}")
     if len(c.history) > 1:
         lines.append("    historique : " + " → ".join(
             f"{s.label} ({french_date(s.valid_from) if s.valid_from else 'début inconnu'})" for s in c.history))
-    for role in c.roles:
-        who = role.actor if role.actor else f"{role.function} (fonction)"
-        when = "" if not (role.valid_from or role.valid_to) else f" — {period(role.valid_from, role.valid_to)}"
-        lines.append(f"    {role.label} : {who}{when}")
+    for r in c.roles:
+        who = r.actor if r.actor else f"{r.function} (fonction)"
+        lines.append("    " + role_line(r.label, who, r.when, r.held, r.confidence))
     titles: dict[str, list] = {}
     for s in c.sources:
         titles.setdefault(s.title, []).append(s)
@@ -79,11 +81,27 @@ def coverage_text(answer: CoverageAnswer, details: bool = False) -> str:
     lines = [head] + ([f"({c.note})"] if c.note else []) + [answer.knowledge.message, ""]
     for item in answer.instances:
         lines += _item(item, details) + [""]
-    if not answer.instances:
-        lines.append("Aucun dispositif connu du registre n'atteint cette commune pour ces critères.")
+    lines += answers_lines(answer.answers)
     if any(i.confidence == "inferred" or any(r.confidence == "inferred" for r in i.coverages) for i in answer.instances):
         lines.append(f"{INFERRED} : déduit par le registre, non écrit tel quel dans la source (--details pour la note).")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def instance_line(i) -> str:
+    """One instance of a list: type, id, state on the day asked, name, ≈ when deduced."""
+    return f"{i.type:<7} {i.id:<36} {rules.STATE_LABELS[i.state]:<15} {i.name}{_mark(i.confidence)}"
+
+
+def answers_lines(answers) -> list[str]:
+    """What the registry knows, type by type, where it found nothing (and every national rule it did not
+    find): never a silent empty answer."""
+    lines = []
+    for a in answers:
+        if a.answer != KNOWN and a.asked:
+            lines.append(a.message)
+        if a.rule:
+            lines.append(a.rule)
+    return lines
 
 
 def nearby_text(answer) -> str:
@@ -91,6 +109,8 @@ def nearby_text(answer) -> str:
     lines = [f"À proximité de {answer.commune.name} — {answer.note}"]
     for group in answer.groups:
         lines.append(f"■ {group.type} · {group.type_label}")
+        if group.note:
+            lines.append(f"    {group.note}")
         for s in group.seats:
             where = "" if s.located == "adresse" else " (centre de la commune)"
             linked = f" · siège de {s.instance_id}" if s.instance_id else ""

@@ -26,7 +26,8 @@ def overlaps_text(answer: OverlapAnswer, limit: int = 30) -> str:
     lines = [f"Chevauchements — {answer.territory}, {when} : {len(answer.overlaps)} paire(s)", ""]
     for o in answer.overlaps[:limit]:
         lines += [
-            f"■ score {o.score:.2f} · {o.a_type} « {o.a_name} » ↔ {o.b_type} « {o.b_name} » ({o.reason})",
+            f"■ score {o.score:.2f} · {o.a_type} « {o.a_name} » ↔ {o.b_type} « {o.b_name} » ({o.reason})"
+            + (" ≈ périmètre déduit : chevauchement déduit" if o.inferred else ""),
             f"    {len(o.communes)} commune(s), {_int(o.population)} hab. · âges {o.ages[0]}-{o.ages[1]} · "
             f"période {_period(o.start, o.end)}",
         ]
@@ -47,8 +48,9 @@ def gaps_text(answer: GapAnswer) -> str:
         notes += [f"  {r.departement} {r.type} : {n}" for n in r.notes]
     lines += ["", "Population municipale (INSEE). « couvert » : un dispositif du type en activité ; « lacune » : "
               "non couverte là où le registre déclare un recensement complet et récent du type ; « inconnu » : "
-              "non couverte, le registre a regardé sans tout recenser ; « hors registre » : le registre n'a pas "
-              "regardé ce territoire."]
+              "non couverte, le registre a regardé sans tout recenser, ou seulement atteinte par un dispositif dont "
+              "l'état à cette date n'est pas connu ; « type non recensé » : le registre a regardé ce territoire pour "
+              "d'autres types seulement ; « hors registre » : le registre n'a pas regardé ce territoire."]
     if notes:
         lines += ["", "À savoir :"] + notes
     return "\n".join(lines)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis.diff import BuildDiff, DateDiff, TypeReach
+from analysis.diff import BuildDiff, DateDiff, TypeReach, type_reach_text
 from core.text import french_date
 
 __all__ = ["build_diff_text", "date_diff_text"]
@@ -14,9 +14,7 @@ def _int(n: int) -> str:
 
 def _types(types: list[TypeReach]) -> list[str]:
     lines = ["", "Par type de dispositif (communes couvertes) :" if types else "Aucune commune gagnée ni perdue par type."]
-    for t in types:
-        lines.append(f"  {t.type} : +{len(t.gained)} commune(s) ({_int(t.population_gained)} hab.), "
-                     f"−{len(t.lost)} commune(s) ({_int(t.population_lost)} hab.)")
+    lines += [f"  {type_reach_text(t)}" for t in types]
     return lines
 
 

@@ -8,13 +8,24 @@ text, and ``tests/core/test_rules.py`` holds each consumer equal to this module.
   is open on that side.
 - A coverage **serves** a public when it is for that public, for a broader one (SKOS ``broader``,
   transitively) or for everyone (``tout-public``).
+- A source speaks of a **period** (an activity report of 2019: the whole year; a news item: its day; an
+  undated page: at least the day it was read). A fact a source attests holds at least over that period.
+  A status whose start is unknown is known from the first day its sources speak of
+  (:func:`status_start`): before that its state is unknown, never absent. After its last attestation
+  it holds on, "à confirmer" once the type's freshness window has passed (:func:`stale`). A start or an
+  end the text gives is used as such.
+- An instance is **created** on the known start of its first status when that status is a beginning
+  (project, pilot, active: :func:`created`); before it, nothing of the instance is in force
+  (:func:`coverage_in_force`), whatever the coverage's own dates.
 - On a day, a coverage's **state** is its instance's status in force, in five words: ``actif`` (active
   or pilot), ``en-projet``, ``suspendu``, ``termine`` (ended or abandoned) or ``statut-inconnu`` (no
-  status known on that day). A status whose start is unknown is known from the day a source attests it
-  (its ``observed`` date): before that, the state is unknown, never invented.
-- A coverage **covers** on a day when its own period is in force and its state is ``actif``. The coverage
-  question lists every coverage in force with its state; gaps, map layers and overlaps count only
-  ``actif`` as covered, and report ``en-projet`` and ``suspendu`` apart.
+  status known on that day).
+- A coverage **covers** on a day when it is in force and its state is ``actif``. The coverage question
+  lists every coverage in force with its state; gaps, map layers and overlaps count only ``actif`` as
+  covered, report ``en-projet`` and ``suspendu`` apart, and a commune only ``statut-inconnu`` reaches is
+  unknown there, never a gap.
+
+The whole rule, row by row, with a test per row: ``docs/temporal-truth-table.md``.
 """
 
 from __future__ import annotations
@@ -25,14 +36,17 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol, TypeVar
 
-__all__ = ["EVERYONE", "TERMINAL", "ACTIVE", "PROJECT", "SUSPENDED", "ENDED", "UNKNOWN", "STATES", "STATE_LABELS",
-           "in_force", "ages_overlap", "served_publics", "serves", "status_start", "status_on", "state_of", "state_on",
-           "covering_period", "covers", "add_duration", "stale"]
+__all__ = ["EVERYONE", "TERMINAL", "BEGINNINGS", "ACTIVE", "PROJECT", "SUSPENDED", "ENDED", "UNKNOWN", "STATES",
+           "STATE_LABELS", "in_force", "ages_overlap", "served_publics", "serves", "status_start", "created",
+           "coverage_in_force", "status_on", "state_of", "state_on", "covering_period", "covers", "add_duration",
+           "stale", "last_known", "role_on", "HELD", "PAST", "NOT_YET", "ROLE_STATES", "ROLE_LABELS"]
 
 #: the public of a coverage for everyone
 EVERYONE = "tout-public"
 #: statuses after which an instance covers nothing
 TERMINAL = frozenset({"ended", "abandoned"})
+#: statuses that begin a lifecycle: a known start of the first of them is the instance's creation
+BEGINNINGS = frozenset({"project", "pilot", "active"})
 
 #: the five states of a coverage on a day, and the statuses behind each
 ACTIVE, PROJECT, SUSPENDED, ENDED, UNKNOWN = "actif", "en-projet", "suspendu", "termine", "statut-inconnu"
@@ -44,6 +58,9 @@ _STATE_OF_STATUS = {"active": ACTIVE, "pilot": ACTIVE, "project": PROJECT, "susp
 
 
 class Dated(Protocol):
+    """A status (``store.cards.Status``): its value, the period the text gives, and the first
+    and last days its sources speak of (``attested_from``, ``observed``)."""
+
     # read-only: the statuses are frozen records
     @property
     def value(self) -> str: ...
@@ -53,6 +70,8 @@ class Dated(Protocol):
     def valid_to(self) -> dt.date | None: ...
     @property
     def observed(self) -> dt.date | None: ...
+    @property
+    def attested_from(self) -> dt.date | None: ...
 
 
 #: a status of some kind (a card's, an analysis table's): what :func:`status_on` finds is of that kind
@@ -90,8 +109,31 @@ def serves(publics: Iterable[str], accepted: frozenset[str] | None) -> bool:
 
 
 def status_start(status: Dated) -> dt.date | None:
-    """The first day a status is known to hold: its start, else the day a source attests it."""
-    return status.valid_from if status.valid_from is not None else status.observed
+    """The first day a status is known to hold: its start when the text gives it, else the first day of
+    the period its sources speak of (``attested_from``; a status made without one, by hand, falls back
+    on the last day attested)."""
+    if status.valid_from is not None:
+        return status.valid_from
+    return status.attested_from or status.observed
+
+
+def created(history: Sequence[Dated]) -> dt.date | None:
+    """The day an instance began, when a source gives it: the known start of its first status if that
+    status is a beginning (:data:`BEGINNINGS`). A history opening with an end (the PTA 31, known only
+    by its merger) or with a start only attested says nothing of the instance's creation: None."""
+    if history and history[0].value in BEGINNINGS:
+        return history[0].valid_from
+    return None
+
+
+def coverage_in_force(start: dt.date | None, end: dt.date | None, history: Sequence[Dated], day: dt.date) -> bool:
+    """Whether a coverage with this period, of an instance with this ``history``, is in force on ``day``:
+    its own period holds it (open where a date is missing) and its instance exists by then (nothing is
+    in force before the instance's :func:`created`)."""
+    if not in_force(start, end, day):
+        return False
+    begun = created(history)
+    return begun is None or begun <= day
 
 
 def status_on(history: Sequence[D], day: dt.date) -> D | None:
@@ -134,8 +176,8 @@ def covering_period(start: dt.date | None, end: dt.date | None, history: Sequenc
 
 def covers(start: dt.date | None, end: dt.date | None, history: Sequence[Dated], day: dt.date) -> bool:
     """Whether a coverage with this period, of an instance with this history, covers on ``day``: in
-    force and ``actif``."""
-    return in_force(start, end, day) and state_on(history, day) == ACTIVE
+    force (:func:`coverage_in_force`) and ``actif``."""
+    return coverage_in_force(start, end, history, day) and state_on(history, day) == ACTIVE
 
 
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$")
@@ -159,3 +201,28 @@ def stale(observed: dt.date | None, window: str, day: dt.date) -> bool:
     """Whether a fact last attested on ``observed`` is to be confirmed on ``day``: attested longer ago
     than the freshness ``window`` (never attested: stale)."""
     return observed is None or add_duration(observed, window) < day
+
+
+def last_known(status: Dated) -> dt.date | None:
+    """The last day a status is known to hold: the last day its sources speak of, or its end when the
+    text gives one (a "CLS 2019-2021" read in 2026 holds, as the text says, until the end of 2021)."""
+    ends = [d for d in (status.observed, status.valid_to) if d is not None]
+    return max(ends) if ends else None
+
+
+#: a role on a day (:func:`role_on`): held, ended (its end given has passed), not yet begun (its start
+#: given is ahead), or unknown (its start unknown and no source speaks of it yet)
+HELD, PAST, NOT_YET = "en-cours", "termine", "a-venir"
+ROLE_STATES = (HELD, PAST, NOT_YET, UNKNOWN)
+ROLE_LABELS = {HELD: "en cours", PAST: "terminé", NOT_YET: "à venir", UNKNOWN: "inconnu à cette date"}
+
+
+def role_on(start: dt.date | None, end: dt.date | None, attested_from: dt.date | None, day: dt.date) -> str:
+    """Whether a role holds on ``day``, by the rule of statuses (``docs/temporal-truth-table.md``): ended
+    after the end the text gives (« coordinateur jusqu'en 2018 »), not yet before the start it gives,
+    unknown before the first day its sources speak of when its start is unknown, else held."""
+    if end is not None and day > end:
+        return PAST
+    if start is not None:
+        return NOT_YET if day < start else HELD
+    return UNKNOWN if attested_from is not None and day < attested_from else HELD

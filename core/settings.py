@@ -78,6 +78,8 @@ class Settings:
     query_answer_mb: int = _setting(16, "Largest answer of /sparql or /cypher (MB); a larger one gets 413.")
     public_url: str = _setting("", "The service's public address (https://…): links it gives (a page's `next`, the feed's) "
                                    "start with it; empty: they are paths. Never taken from a request's Host header.")
+    nearby_km: int = _setting(100, "Distance (km) beyond which a seat is no longer shown as near a commune in « à proximité »; "
+                                   "the answer says so in French and names the nearest one farther away.")
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

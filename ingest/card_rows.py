@@ -36,7 +36,8 @@ __all__ = ["CardRows", "COLUMNS", "PREDICATES"]
 
 #: the variables ``instance_card`` selects, in its order
 COLUMNS = ("instance", "coverage", "kind", "node", "a", "b", "c", "from", "to", "doc", "title", "date", "file", "url",
-           "excerpt", "confidence", "note", "observed", "retrieved", "paraphrase", "aggregate")
+           "excerpt", "confidence", "note", "observed", "retrieved", "paraphrase", "aggregate", "citedFrom", "citedTo",
+           "speaksFrom", "speaksTo")
 _EMPTY = dict.fromkeys(COLUMNS)
 _UNBOUND: tuple = (None,)
 _NONE: dict = {}
@@ -47,17 +48,18 @@ _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _NOTATION, _PREF_LABEL = SKOS.notation, SKOS.prefLabel
 _DERIVATION, _ENTITY, _TITLE, _DATE_OF = PROV.qualifiedDerivation, PROV.entity, DCTERMS["title"], DCTERMS.date
 (_SCHEME_TYPE, _ENTRY_ID, _CONFIDENCE, _NOTE, _AGGREGATE, _TERRITORY, _PUBLIC, _HAS_STATUS, _STATUS, _HAS_ROLE,
- _ROLE_KIND, _ACTOR, _FUNCTION, _FROM, _TO, _EXCERPT, _PARAPHRASE, _OBSERVED, _FILE, _URL, _RETRIEVED) = (
+ _ROLE_KIND, _ACTOR, _FUNCTION, _FROM, _TO, _EXCERPT, _PARAPHRASE, _OBSERVED, _FILE, _URL, _RETRIEVED,
+ _PERIOD_FROM, _PERIOD_TO) = (
     M[name] for name in ("schemeType", "entryId", "confidence", "note", "aggregate", "territory", "public", "hasStatus",
                          "status", "hasRole", "roleKind", "actor", "function", "validFrom", "validTo", "excerpt",
-                         "paraphrase", "observed", "file", "url", "retrieved"))
+                         "paraphrase", "observed", "file", "url", "retrieved", "periodFrom", "periodTo"))
 
 #: every predicate a card reads (besides ``m:hasCoverage``, which pairs instances with coverages): a
 #: graph made for the cards alone needs no other (``publish.cards_of_ntriples``)
 PREDICATES = frozenset(map(str, (
     _TYPE, _LABEL, _NOTATION, _PREF_LABEL, _DERIVATION, _ENTITY, _TITLE, _DATE_OF, _SCHEME_TYPE, _ENTRY_ID, _CONFIDENCE,
     _NOTE, _AGGREGATE, _TERRITORY, _PUBLIC, _HAS_STATUS, _STATUS, _HAS_ROLE, _ROLE_KIND, _ACTOR, _FUNCTION, _FROM, _TO,
-    _EXCERPT, _PARAPHRASE, _OBSERVED, _FILE, _URL, _RETRIEVED)))
+    _EXCERPT, _PARAPHRASE, _OBSERVED, _FILE, _URL, _RETRIEVED, _PERIOD_FROM, _PERIOD_TO)))
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER, _DATE, _BOOLEAN = URIRef(_XSD + "integer"), URIRef(_XSD + "date"), URIRef(_XSD + "boolean")
@@ -133,14 +135,14 @@ class CardRows:
     def instance_rows(self, instance: str) -> tuple[list[dict], list[dict]]:
         """The rows of ``instance`` common to all its coverages (``coverage`` is ``None``): those of
         its name and type, statuses, roles and their sources; then those of the sources of the
-        instance itself (which, like a coverage's, have no ``node``)."""
+        instance itself (whose ``node`` is the instance; a coverage's have none)."""
         node = instance
         row = {**_EMPTY, "instance": instance}
         rows = self._head(node, row) + self._statuses(node, row) + self._roles(node, row)
         for predicate in (_HAS_STATUS, _HAS_ROLE):
             for part in self._objects(node, predicate):
                 rows += self._sources(part, {**row, "node": _value(part)})
-        return rows, self._sources(node, row)
+        return rows, self._sources(node, {**row, "node": instance})
 
     def coverage_rows(self, instance: str, coverage: str) -> list[dict]:
         """The rows of ``coverage`` alone: its perimeter, publics, territory and sources."""
@@ -208,13 +210,15 @@ class CardRows:
         rows = []
         for derivation in self._objects(node, _DERIVATION):
             own = list(product(self._optional(derivation, _EXCERPT), self._optional(derivation, _PARAPHRASE),
-                               self._optional(derivation, _OBSERVED), self._optional(derivation, _CONFIDENCE)))
+                               self._optional(derivation, _OBSERVED), self._optional(derivation, _CONFIDENCE),
+                               self._optional(derivation, _PERIOD_FROM), self._optional(derivation, _PERIOD_TO)))
             for doc in self._objects(derivation, _ENTITY):
                 rows += [{**row, "kind": "source", "doc": iri, "title": title, "date": date, "excerpt": excerpt,
                           "paraphrase": paraphrase, "observed": observed, "confidence": confidence, "file": file,
-                          "url": url, "retrieved": retrieved}
-                         for iri, title, date, file, url, retrieved in self._document(doc)
-                         for excerpt, paraphrase, observed, confidence in own]
+                          "url": url, "retrieved": retrieved, "citedFrom": cited_from, "citedTo": cited_to,
+                          "speaksFrom": speaks_from, "speaksTo": speaks_to}
+                         for iri, title, date, file, url, retrieved, speaks_from, speaks_to in self._document(doc)
+                         for excerpt, paraphrase, observed, confidence, cited_from, cited_to in own]
         return rows
 
     def _document(self, doc) -> list[tuple]:
@@ -225,5 +229,6 @@ class CardRows:
             known = self._documents[key] = [
                 (_value(doc), *values) for values in
                 product(self._values(doc, _TITLE), self._optional(doc, _DATE_OF), self._optional(doc, _FILE),
-                        self._optional(doc, _URL), self._optional(doc, _RETRIEVED))]
+                        self._optional(doc, _URL), self._optional(doc, _RETRIEVED), self._optional(doc, _PERIOD_FROM),
+                        self._optional(doc, _PERIOD_TO))]
         return known

@@ -37,7 +37,7 @@ from core import atomic, jsonable
 from core.levels import LEVELS
 from core.namespaces import ROLE, local
 from ontology import VOCABULARY_FILES
-from store.cards import INFERRED, VERIFIED, Role, Source, Status
+from store.cards import INFERRED, VERIFIED, Role, Source, Status, weakest
 from store.embedded import EmbeddedBackend
 from store.places import FILE as PLACES_FILE
 from store.places import PlaceTable
@@ -201,9 +201,18 @@ def _total(record) -> tuple:
 _FIELDS = {kind: tuple(f.name for f in fields(kind)) for kind in (Status, Role, Source)}
 
 
-def _attested(f: dict) -> dt.date | None:
-    """The day a citation row attests its fact: its own date, else its source's, else when it was read."""
-    return f["observed"] or f["date"] or f["retrieved"]
+def _period(f: dict) -> tuple[dt.date, dt.date] | None:
+    """The period a citation row speaks of (``core.rules``: what it attests holds at least over
+    it): the citation's own period, else its own day (``observed``), else its source's period, else the
+    source's date, else the day it was read; None for a source with none of them."""
+    if f["citedFrom"] is not None:
+        return f["citedFrom"], f["citedTo"] or f["citedFrom"]
+    if f["observed"] is not None:
+        return f["observed"], f["observed"]
+    if f["speaksFrom"] is not None:
+        return f["speaksFrom"], f["speaksTo"] or f["speaksFrom"]
+    day = f["date"] or f["retrieved"]
+    return (day, day) if day is not None else None
 
 
 def _card(labels: dict[str, dict], facts: list[dict]) -> dict:
@@ -214,13 +223,14 @@ def _card(labels: dict[str, dict], facts: list[dict]) -> dict:
 
 def _of_instance(f: dict) -> bool:
     """Whether a row is the same for every coverage of its instance: its name and type, a status, a
-    role, a source of a status or a role. (A source of the instance itself is too, but its row cannot
-    be told from a source of the coverage's: both have no ``node``, and both count alike.)"""
+    role, a source of the instance, of a status or of a role (a source of the coverage has no ``node``)."""
     kind = f["kind"]
     return kind in _INSTANCE_KINDS or kind == "source" and f["node"] is not None
 
 
 _INSTANCE_KINDS = frozenset(("instance", "status", "role"))
+#: the note of a fact marked deduced only on its citation, without a note of its own
+_DEDUCED = "Déduit par le registre : la citation qui l'appuie est marquée déduite."
 
 
 class _Part(NamedTuple):
@@ -232,47 +242,65 @@ class _Part(NamedTuple):
     roles: list[dict]
     #: each source → its sort key and its plain form
     sources: dict[Source, tuple[tuple, dict]]
-    #: the latest day each node's sources attest it
+    #: the last day each node's sources speak of
     days: list[dt.date]
 
 
 def _instance_part(labels: dict[str, dict], facts: list[dict]) -> _Part:
     head = next(f for f in facts if f["kind"] == "instance")
     cited = [f for f in facts if f["kind"] == "source"]
-    attested: dict[str | None, dt.date] = {}
+    # node → the first and last days its sources speak of
+    attested: dict[str | None, tuple[dt.date, dt.date]] = {}
     for f in cited:
-        day = _attested(f)
-        if day is not None and (f["node"] not in attested or attested[f["node"]] < day):
-            attested[f["node"]] = day
+        period = _period(f)
+        if period is not None:
+            known = attested.get(f["node"])
+            attested[f["node"]] = period if known is None else (min(known[0], period[0]), max(known[1], period[1]))
+    first = {node: span[0] for node, span in attested.items()}
+    last = {node: span[1] for node, span in attested.items()}
+    # node → the marks of its citations: a fact is as sure as the weakest of its mark and theirs
+    marks: dict[str | None, list[str | None]] = {}
+    for f in cited:
+        marks.setdefault(f["node"], []).append(f["confidence"])
     # Sources often give only a year: statuses of one year keep the order the registry lists them in;
-    # a status of unknown start is ordered by the day it is first attested.
+    # a status of unknown start is ordered by the first day its sources speak of.
     ordered = sorted(
-        {(f["from"] or attested.get(f["node"]) or dt.date.max, int(local(f["node"])), f["a"], f["b"], f["from"], f["to"],
-          attested.get(f["node"]), f["confidence"] or VERIFIED, f["note"])
+        {(f["from"] or first.get(f["node"]) or dt.date.max, int(local(f["node"])), f["a"], f["b"], f["from"], f["to"],
+          last.get(f["node"]), *_sure(f, f["node"], marks), first.get(f["node"]))
          for f in facts if f["kind"] == "status"}
     )
-    history = [Status(value, label, start, end, observed, confidence, note)
-               for _, _, value, label, start, end, observed, confidence, note in ordered]
+    history = [Status(value, label, start, end, observed, confidence, note, attested_from)
+               for _, _, value, label, start, end, observed, confidence, note, attested_from in ordered]
     roles = sorted(
         {
             Role(f["a"], labels.get(ROLE[f["a"]], {}).get("label", f["a"]), f["c"],
                  f["b"] if f["c"] else None, None if f["c"] else f["b"], f["from"], f["to"],
-                 f["confidence"] or VERIFIED, f["note"])
+                 *_sure(f, f["node"], marks), first.get(f["node"]), last.get(f["node"]))
             for f in facts
             if f["kind"] == "role"
         },
         key=lambda r: (r.role, r.valid_from or dt.date.min, r.actor or r.function or "", _total(r)),
     )
+    confidence, note = _sure(head, head["instance"], marks)
+    head = {**head, "confidence": confidence, "note": note}
     return _Part(head, labels.get(head["node"], {}).get("label", head["b"]), [jsonable.plain(s) for s in history],
-                 [jsonable.plain(r) for r in roles], _sources({}, cited), list(attested.values()))
+                 [jsonable.plain(r) for r in roles], _sources({}, cited), list(last.values()))
+
+
+def _sure(f: dict, node: str | None, marks: dict[str | None, list[str | None]]) -> tuple[str, str | None]:
+    """A fact's confidence and note: the weakest of its own mark and its citations' (``marks[node]``);
+    a fact deduced only through its citation, without a note of its own, says so."""
+    confidence = weakest(f["confidence"], *marks.get(node, ()))
+    return confidence, f["note"] or (_DEDUCED if confidence == INFERRED else None)
 
 
 def _sources(known: dict[Source, tuple[tuple, dict]], cited: list[dict]) -> dict[Source, tuple[tuple, dict]]:
     """``known`` and the sources of the citation rows ``cited``, each with its sort key and plain form."""
     found = dict(known)
     for f in cited:
+        period = _period(f) or (None, None)
         source = Source(f["title"], f["date"], f["excerpt"], f["file"], f["url"], f["paraphrase"], f["observed"],
-                        f["retrieved"], f["confidence"] or VERIFIED)
+                        f["retrieved"], f["confidence"] or VERIFIED, *period)
         if source not in found:
             key = (source.date or source.retrieved or dt.date.min, source.title,
                    source.excerpt or source.paraphrase or "", _total(source))
@@ -285,14 +313,17 @@ def _joined(part: _Part, facts: list[dict]) -> dict:
     a store, of the instance's own sources)."""
     head = part.head
     cited = [f for f in facts if f["kind"] == "source"]
-    days = part.days + [day for day in map(_attested, cited) if day is not None]
+    days = part.days + [period[1] for period in map(_period, cited) if period is not None]
     sources = sorted(_sources(part.sources, cited).values(), key=lambda pair: pair[0]) if cited else \
         sorted(part.sources.values(), key=lambda pair: pair[0])
     level, territory_name, territory = next(
         (LEVELS[f["a"]][0], f["b"], f) for f in facts if f["kind"] == "territory" and f["a"] in LEVELS
     )
     coverage = next((f for f in facts if f["kind"] == "coverage"), {"confidence": None, "note": None})
-    perimeter = coverage if coverage["confidence"] == INFERRED else territory
+    # the perimeter: as sure as the coverage's mark and its citations' (the sources cited with no node),
+    # else its custom territory's
+    own = weakest(coverage["confidence"], *(f["confidence"] for f in cited if f["node"] is None))
+    perimeter = {**coverage, "confidence": own, "note": coverage["note"] or _DEDUCED} if own == INFERRED else territory
     return {
         "instance_id": head["c"],
         "level": level,

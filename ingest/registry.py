@@ -318,6 +318,7 @@ class _Reader:
         paraphrase = self.text(cited, "paraphrase", here)
         if paraphrase is not None:
             self.g.add((d, M.paraphrase, Literal(paraphrase, lang="fr")))
+        self.speaks_of(d, cited, here)
         if cited.get("observed") is not None:
             at = Where(here.file, here.entry, f"{here.field}.observed")
             observed = self.date(cited["observed"], at)
@@ -327,6 +328,25 @@ class _Reader:
         confidence = self.text(cited, "confidence", here)
         if confidence:
             self.g.add((d, M.confidence, _plain_literal(confidence)))
+
+    def speaks_of(self, s: URIRef, entry: dict, where: Where) -> None:
+        """``period: {from, to}``: the period a source or a citation speaks of (``m:periodFrom``,
+        ``m:periodTo``), both ends given; what a source attests holds at least over it."""
+        if entry.get("period") is None:
+            return
+        here = Where(where.file, where.entry, f"{where.field}.period".lstrip("."))
+        period = self.fields(entry["period"], "period", here)
+        for name, prop in (("from", M.periodFrom), ("to", M.periodTo)):
+            at = Where(here.file, here.entry, f"{here.field}.{name}")
+            if period.get(name) is None:
+                if period:
+                    self.out.problem(at, "periode", f"période sans « {name} » : une période a un début et une fin "
+                                                    "(un seul jour : from et to égaux)")
+                continue
+            value = self.date(period[name], at)
+            if value is not None:
+                self.g.add((s, prop, value))
+                self.not_future(period[name], at, "période attestée")
 
     def not_future(self, value: object, where: Where, what: str) -> None:
         """A day a page was read, a document published, a fact attested, an inventory or a survey made
@@ -390,6 +410,7 @@ class _Reader:
             if date is not None:
                 self.g.add((s, DCTERMS.date, date))
                 self.not_future(entry["date"], at, "publication")
+        self.speaks_of(s, entry, where)
         if entry.get("retrieved") is not None:
             at = Where(file, where.entry, "retrieved")
             retrieved = self.date(entry["retrieved"], at)

@@ -20,7 +20,8 @@ from .vocabulary import DCTERMS, M, PROV
 __all__ = ["Field", "KINDS", "CSV_COLUMNS", "CsvColumn", "allowed_fields", "field_of_property", "format_tables"]
 
 #: value kinds: what a field holds, before SHACL checks it
-VALUE_KINDS = ("text", "code", "codes", "date", "ages", "confidence", "citation", "entries", "scope", "flag", "territory")
+VALUE_KINDS = ("text", "code", "codes", "date", "ages", "confidence", "citation", "entries", "scope", "flag", "territory",
+               "period")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ _NOTE = _f("note", "text", "note", "remarque libre, sans donnée personnelle")
 _CONFIDENCE = _f("confidence", "confidence", "confiance", "vérifié ou déduit")
 _FROM = _f("from", "date", "début", "début de validité (AAAA-MM-JJ)", M.validFrom)
 _TO = _f("to", "date", "fin", "fin de validité (AAAA-MM-JJ)", M.validTo)
+#: the period a source or one citation speaks of (``period: {from, to}``): what it attests holds at least over it
+_PERIOD = _f("period", "period", "période", "période dont parle le document (du, au)", M.periodFrom, M.periodTo)
 _IDENTIFIERS = tuple(_f(name, "code", name.upper(), f"numéro {name.upper()}", prop) for name, prop in IDENTIFIERS.items())
 
 #: every kind of entry and its fields, in the order a reader meets them
@@ -67,6 +70,7 @@ KINDS: dict[str, tuple[Field, ...]] = {
         _f("url", "text", "adresse", "adresse web du document"),
         _f("date", "date", "date", "date du document", DCTERMS.date),
         _f("retrieved", "date", "lue le", "date de lecture", M.retrieved),
+        _PERIOD,
         _CONFIDENCE,
     ),
     "actor": (
@@ -119,7 +123,12 @@ KINDS: dict[str, tuple[Field, ...]] = {
         _f("excerpt", "text", "extrait", "extrait cité mot pour mot", M.excerpt),
         _f("paraphrase", "text", "paraphrase", "reformulation", M.paraphrase),
         _f("observed", "date", "attesté le", "date où l'extrait a été constaté", M.observed),
+        _PERIOD,
         _CONFIDENCE,
+    ),
+    "period": (
+        _f("from", "date", "du", "premier jour de la période"),
+        _f("to", "date", "au", "dernier jour de la période"),
     ),
     "inventory": (
         _f("id", "code", "identifiant", "identifiant de l'inventaire"),

@@ -129,7 +129,7 @@ def _source_lines(desc: dict, digest: str) -> list[str]:
         triple(s, ref(str(M.file)), lit(desc["file"])),
         triple(s, ref(str(M.url)), lit(desc["url"])),
         triple(s, ref(str(M.sha256)), lit(digest)),
-    ]
+    ] + ([triple(s, ref(str(M.extent)), lit(desc["extent"], "fr"))] if desc.get("extent") else [])
 
 
 _TYPE = ref(str(RDF.type))

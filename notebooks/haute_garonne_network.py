@@ -32,6 +32,8 @@ import matplotlib.pyplot as plt
 import networkx as nx
 
 from analysis import load
+from analysis.ask import GAP_COLOURS
+from analysis.gaps import CATEGORIES
 from analysis.frames import gap_communes_frame, gaps_frame, network_frame, overlaps_frame, session
 from analysis.network import actor_instance_graph, actor_projection
 from analysis.scope import scope_communes
@@ -85,15 +87,16 @@ fig.savefig(figures / "chevauchements.png", dpi=110, bbox_inches="tight")
 overlaps[["score", "a_type", "a_name", "b_type", "b_name", "reason", "communes"]].head(10)
 
 # %% [markdown]
-# ## Un type pour une tranche d'âges : couvert, en lacune, inconnu
+# ## Un type pour une tranche d'âges : couvert, en projet, suspendu, en lacune, inconnu…
 # Là où une source vaut recensement des dispositifs du type (le rapport du RAP 31 pour les ILC de
 # Haute-Garonne), l'absence est une lacune connue ; ailleurs, elle est inconnue.
 
 # %%
 report = gaps_frame(s, TERRITORY, type=TYPE, ages=AGES, on=TYPE_ON)
-by_status = report.filter(like="population_").sum()
-fig, ax = plt.subplots(figsize=(6, 3))
-ax.bar([k.removeprefix("population_") for k in by_status.index], by_status.values, color=["tab:green", "tab:red", "lightgrey"])
+by_status = [report[f"population_{c}"].sum() if len(report) else 0 for c in CATEGORIES]  # every state, in order
+fig, ax = plt.subplots(figsize=(9, 3.5))
+ax.bar(CATEGORIES, by_status, color=[GAP_COLOURS[c] for c in CATEGORIES], edgecolor="#555555", linewidth=0.3)
+ax.tick_params(axis="x", labelrotation=20)
 ax.set_ylabel("population municipale")
 ax.set_title(f"{TYPE} {AGES} ans, {TERRITORY}, au {TYPE_ON}")
 fig.savefig(figures / "type-ages.png", dpi=110, bbox_inches="tight")

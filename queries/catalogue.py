@@ -74,11 +74,13 @@ def _check_kind(kind: str | None) -> None:
 
 
 def search_places(session: Session, text: str, kind: str | None = None) -> list[PlaceMatch]:
-    """Places whose code is ``text`` or whose name is or starts with it (case and accents ignored).
+    """Places whose code is ``text`` or whose name is, starts with or holds it as whole words (case and
+    accents ignored: « Luchon » finds Bagnères-de-Luchon, « Gaudens » Saint-Gaudens).
 
     Exact codes and names come first; then the communes of a postcode and those an arrondissement, a
     commune déléguée or associée or a former code names (with a note saying so); then names that start
-    with the text; larger communes first within each. When nothing matches, the closest commune
+    with the text; then names holding it as whole words (``match``: ``mot``); larger communes first
+    within each. When nothing matches, the closest commune
     names. ``kind`` restricts to one kind of territory.
     """
     _check_kind(kind)
@@ -105,14 +107,20 @@ def search_places(session: Session, text: str, kind: str | None = None) -> list[
     return list(best.values())
 
 
+#: how a commune's name matched, by rank: the whole name or code, its start, a whole word of it
+_MATCH = {0: "exact", 2: "début", 3: "mot"}
+
+
 def _commune_matches(session: Session, text: str, key: str) -> list[tuple[int, int, PlaceMatch]]:
     index, aliases = session.places, session.aliases
     code_row = index.get(text.upper()) if CODE.match(text) else None
     rows = [(0, code_row)] if code_row else []
     rows += [(0, r) for r in index.named(key)]
     rows += [(2, r) for r in index.starting(key)]
+    if len(key) >= 3:  # "de", "la": every other name
+        rows += [(3, r) for r in index.with_words(key)]
     found = [(rank, -(r.get("population") or 0),
-              PlaceMatch("commune", r["code"], r["name"], r["departement"], r.get("population"), "exact" if rank == 0 else "début"))
+              PlaceMatch("commune", r["code"], r["name"], r["departement"], r.get("population"), _MATCH[rank]))
              for rank, r in rows]
     others: list[tuple[int, str, Place]] = []
     if CODE.match(text):

@@ -16,22 +16,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from core import rules
 from core.levels import LEVEL_LABELS, LEVEL_ORDER, Territory
 from core.namespaces import PUBLIC, local
 from core.terms import AgeRange, parse_ages, parse_date
-from core.text import french_date, french_duration
+from core.text import french_date, french_duration, french_period, french_span
 from store.cards import Card, Role, Source, Status, parse_card
 from store.paths import commune_territories
 from store.session import Session
 
 from .concepts import accepted_publics, label_of, many, public_iri, state_codes, type_codes
+from .knowledge import KNOWN, TypeAnswer, commune_answers
 from .places import Place, commune_iri, resolve_commune
 
-__all__ = ["CoverageArea", "Freshness", "Coverage", "Knowledge", "CoverageAnswer", "who_covers", "freshness_of",
-           "instance_coverage", "coverage_rows", "IN_REGISTRY", "OUT_OF_REGISTRY"]
+__all__ = ["CoverageArea", "HeldRole", "Freshness", "Coverage", "Knowledge", "CoverageAnswer", "who_covers",
+           "freshness_of", "roles_on", "instance_coverage", "coverage_rows", "IN_REGISTRY", "OUT_OF_REGISTRY"]
 
 IN_REGISTRY, OUT_OF_REGISTRY = "recense", "hors-registre"
 
@@ -57,6 +58,27 @@ class CoverageArea:
     path: list[Territory] = field(default_factory=list)
     #: the publics in French, as the planner reads them (who-covers only)
     public_labels: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HeldRole(Role):
+    """A role of the card as it stands on the day asked (``core.rules.role_on``): ``held``
+    en-cours, termine, a-venir or statut-inconnu, and ``when`` it held, in French (« jusqu'en 2018 »)."""
+
+    held: str = rules.HELD
+    when: str = ""
+
+
+def roles_on(roles: list[Role], day: dt.date) -> list[HeldRole]:
+    """The card's roles, each with whether it holds on ``day`` and when it held."""
+    out = []
+    for r in roles:
+        when = french_period(r.valid_from, r.valid_to)
+        if r.valid_from is None and r.valid_to is None and r.attested_from is not None and r.observed is not None:
+            when = f"début inconnu, attesté {french_span(r.attested_from, r.observed)}"
+        out.append(HeldRole(**{f.name: getattr(r, f.name) for f in fields(Role)},
+                            held=rules.role_on(r.valid_from, r.valid_to, r.attested_from, day), when=when))
+    return out
 
 
 @dataclass(frozen=True)
@@ -87,7 +109,7 @@ class Coverage:
     note: str | None
     coverages: list[CoverageArea] = field(default_factory=list)
     history: list[Status] = field(default_factory=list)
-    roles: list[Role] = field(default_factory=list)
+    roles: list[HeldRole] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
 
 
@@ -111,12 +133,18 @@ class CoverageAnswer:
     instances: list[Coverage]
     #: the scheme types asked for (empty: every type)
     types: list[str] = field(default_factory=list)
+    #: what the registry knows here for each type asked (``queries.knowledge``): dispositifs
+    #: connus, recensé aucun trouvé, type non recensé ici or hors registre, and the national rule
+    answers: list[TypeAnswer] = field(default_factory=list)
 
 
 def freshness_of(card: Card, status: Status | None, window: str, on: dt.date) -> Freshness:
-    observed = status.observed if status is not None and status.observed else card.observed
+    observed = (rules.last_known(status) if status is not None else None) or card.observed
     stale = rules.stale(observed, window, on)
-    label = f"constaté le {french_date(observed)}" if observed else "jamais constaté"
+    if status is not None and status.attested_from is not None and status.observed is not None:
+        label = f"attesté {french_span(status.attested_from, status.observed)}"
+    else:
+        label = f"constaté le {french_date(observed)}" if observed else "jamais constaté"
     if stale:
         label += f" — à confirmer (fenêtre de {french_duration(window)})"
     return Freshness(observed, window, stale, label)
@@ -140,7 +168,7 @@ def instance_coverage(card: Card, reaches: list[CoverageArea], on: dt.date, wind
         aggregate=card.aggregate, state=state, state_label=rules.STATE_LABELS[state], status=status,
         freshness=freshness_of(card, status, window, on), confidence=card.confidence, note=card.note,
         coverages=sorted(reaches, key=lambda r: (LEVEL_ORDER.index(r.level), r.coverage_id)),
-        history=card.history, roles=card.roles, sources=card.sources,
+        history=card.history, roles=roles_on(card.roles, on), sources=card.sources,
     )
 
 
@@ -187,7 +215,8 @@ def who_covers(
         items = [c for c in items if c.state in states]
     items.sort(key=lambda c: (LEVEL_ORDER.index(c.coverages[0].level), c.type, c.name, c.instance_id))
     return CoverageAnswer(commune=commune, ages=age_range, public=", ".join(publics) or None, on=day,
-                          knowledge=_knowledge(session, commune, bool(items)), instances=items, types=codes)
+                          knowledge=_knowledge(session, commune, bool(items)), instances=items, types=codes,
+                          answers=commune_answers(session, commune.code, commune.name, codes, {c.type for c in items}, day))
 
 
 def _queried(session: Session, commune: Place, age_range: AgeRange, wanted: str | None, day: dt.date) -> list[tuple[Card, CoverageArea]]:
@@ -204,7 +233,9 @@ def _queried(session: Session, commune: Place, age_range: AgeRange, wanted: str 
     out = []
     for row in rows:
         card = parse_card(row["card"])
-        out.append((card, _reach(card, row, territories.path(row["territory"]))))
+        # the question holds the coverage's own period; its instance's creation bounds it here
+        if rules.coverage_in_force(row["from"], row["to"], card.history, day):
+            out.append((card, _reach(card, row, territories.path(row["territory"]))))
     return out
 
 

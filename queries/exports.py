@@ -76,7 +76,7 @@ def data_inclusion(session: Session, on: dt.date | None = None, updated: dt.date
     ids = identifiers_of(session)
     services: list[dict[str, Any]] = []
     for d in _instances(session, day):
-        in_force = [a for a in d.coverages if rules.in_force(a.valid_from, a.valid_to, day)]
+        in_force = [a for a in d.coverages if rules.coverage_in_force(a.valid_from, a.valid_to, d.history, day)]
         zone = sorted({code for a in in_force for code in _zone(session, a)})
         publics = sorted({PUBLICS[p] for a in d.coverages for p in a.publics if p in PUBLICS}) or None
         if publics and "tous-publics" in publics and len(publics) > 1:

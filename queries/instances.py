@@ -18,15 +18,17 @@ from core.levels import LEVEL_LABELS
 from core.namespaces import entry_iri, local
 from core.terms import AgeRange, parse_date
 from core.text import matches_words
-from store.cards import Card, Role, Source, Status, parse_card
+from store.cards import INFERRED, Card, Source, Status, parse_card, weakest
 from store.session import Session
 
 from .actors import Actor, instance_actors
 from .concepts import accepted_publics, state_codes, type_codes
-from .coverage import CoverageArea, Freshness, freshness_of
-from .territories import instances_in
+from .coverage import CoverageArea, Freshness, HeldRole, freshness_of, roles_on
+from .knowledge import TypeAnswer, territory_answers
+from .territories import communes_within, instances_in, territory_iri
 
-__all__ = ["InstanceSummary", "CoverageArea", "InstanceDetail", "list_instances", "instance_detail"]
+__all__ = ["InstanceSummary", "CoverageArea", "InstanceDetail", "InstanceList", "list_instances", "instances_answers",
+           "instance_detail"]
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,11 @@ class InstanceSummary:
     state: str
     status: Status | None
     freshness: Freshness
+    #: the weakest of the instance's own and its coverages' in force (``weakest``), and why
     confidence: str
     aggregate: bool
     coverages: int
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,14 +57,47 @@ class InstanceDetail:
     state: str
     status: Status | None
     freshness: Freshness
+    #: how sure the answer is as a whole: the weakest of the instance's own and its coverages' (each
+    #: coverage keeps its own), and the note that says why
     confidence: str
     note: str | None
     aggregate: bool
     history: list[Status]
     coverages: list[CoverageArea]
     actors: list[Actor]
-    roles: list[Role]
+    roles: list[HeldRole]
     sources: list[Source]
+
+
+@dataclass(frozen=True)
+class InstanceList:
+    """A list of instances and what the registry knows where it is empty (``queries.knowledge``)."""
+
+    items: list
+    answers: list[TypeAnswer]
+
+
+def instances_answers(session: Session, territory: str | None, type: str | Iterable[str] | None, found: Iterable,
+                      on: str | dt.date | None = None) -> list[TypeAnswer]:
+    """What the registry knows of ``territory`` (None: all of France) for each type asked, given the
+    instances ``found`` there (anything with a ``type``): dispositifs connus, recensé aucun trouvé, type
+    non recensé ici or hors registre, and the national rule expecting a type it did not find."""
+    day = parse_date(on)
+    codes = type_codes(session, type)
+    if territory is None:
+        label, communes = "la France entière", frozenset(session.tables.communes)
+    else:
+        uri = territory_iri(session, territory)
+        label, communes = _territory_label(session, uri, territory), communes_within(session, uri)
+    return territory_answers(session, label, communes, codes, {i.type for i in found}, day)
+
+
+def _territory_label(session: Session, uri: str, asked: str) -> str:
+    """A territory's name as a planner reads it (« Gironde (departement:33) »), else what was asked."""
+    kind, code = uri.rsplit("/", 2)[-2:]
+    row = session.places.get(code) if kind == "commune" else None
+    name = row["name"] if row else session.territory_names.get((kind, code))
+    return f"{name} ({asked})" if name and name != asked else asked
 
 
 def _rows(session: Session, instance: str | None = None) -> list[dict]:
@@ -100,7 +137,7 @@ def list_instances(
             continue
         if inside is not None and card.instance_id not in inside:
             continue
-        if rules.in_force(row["from"], row["to"], day) and rules.serves(card.publics, accepted):
+        if rules.coverage_in_force(row["from"], row["to"], card.history, day) and rules.serves(card.publics, accepted):
             grouped.setdefault(card.instance_id, []).append(card)
     found = []
     for ident, cards in grouped.items():
@@ -109,9 +146,19 @@ def list_instances(
         if states and rules.state_of(status) not in states:
             continue
         if since is None or (fresh.observed is not None and fresh.observed >= since):
+            confidence, note = _overall(card, [(c.perimeter_confidence, c.perimeter_note) for c in cards])
             found.append(InstanceSummary(ident, card.type, card.type_label, card.name, rules.state_of(status), status,
-                                         fresh, card.confidence, card.aggregate, len(cards)))
+                                         fresh, confidence, card.aggregate, len(cards), note))
     return sorted(found, key=lambda i: (i.type, i.name, i.id))
+
+
+def _overall(card: Card, perimeters: list[tuple[str, str | None]]) -> tuple[str, str | None]:
+    """An instance's confidence as a whole: the weakest of its own and its perimeters'; its note, else the
+    first deduced perimeter's when only a perimeter is deduced."""
+    confidence = weakest(card.confidence, *(c for c, _ in perimeters))
+    if card.confidence == INFERRED or confidence != INFERRED:
+        return confidence, card.note
+    return confidence, next((n for c, n in perimeters if c == INFERRED and n), card.note)
 
 
 def instance_detail(session: Session, instance_id: str, on: str | dt.date | None = None) -> InstanceDetail:
@@ -132,11 +179,12 @@ def instance_detail(session: Session, instance_id: str, on: str | dt.date | None
                      key=lambda s: (s.date or s.retrieved or dt.date.min, s.title, s.excerpt or s.paraphrase or "",
                                     tuple("" if v is None else str(v) for v in jsonable.plain(s).values())))
     status = rules.status_on(first.history, day)
+    confidence, note = _overall(first, [(a.confidence, a.note) for a in areas])
     return InstanceDetail(
         id=instance_id, type=first.type, type_label=first.type_label, name=first.name, on=day,
         state=rules.state_of(status), status=status,
         freshness=freshness_of(first, status, session.freshness.get(first.type, session.freshness[None]), day),
-        confidence=first.confidence, note=first.note, aggregate=first.aggregate,
-        history=first.history, coverages=areas, actors=instance_actors(session, instance_id),
-        roles=first.roles, sources=sources,
+        confidence=confidence, note=note, aggregate=first.aggregate,
+        history=first.history, coverages=areas, actors=instance_actors(session, instance_id, on=day),
+        roles=roles_on(first.roles, day), sources=sources,
     )

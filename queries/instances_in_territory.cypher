@@ -1,5 +1,5 @@
 // instances_in_territory: the scheme instances (of one type, or all) covering at least one commune of
-// a territory, on a date (twin of instances_in_territory.rq).
+// a territory, on a date, one row per coverage with its period and card (twin of instances_in_territory.rq).
 // Parameters: $territory (IRI), $on (date), $type (IRI of a scheme type, or null for every type).
 MATCH (:Maillage {name: 'maillage'})-[:CURRENT]->(b:Build)
 // Two MATCH clauses: within one pattern Cypher never walks the same relationship twice, which would
@@ -13,4 +13,5 @@ WHERE (coverage.validFrom IS NULL OR coverage.validFrom <= $on)
 MATCH (instance:SchemeInstance)-[:HAS_COVERAGE]->(coverage)
 MATCH (instance)-[:SCHEME_TYPE]->(type)
 WHERE $type IS NULL OR type.uri = $type
-RETURN DISTINCT instance.uri AS instance, type.uri AS type, type.notation AS notation, instance.label AS name
+RETURN DISTINCT instance.uri AS instance, type.uri AS type, type.notation AS notation, instance.label AS name,
+       coverage.uri AS coverage, coverage.validFrom AS from, coverage.validTo AS to, coverage.card AS card

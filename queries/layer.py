@@ -4,7 +4,8 @@ A layer is a status per commune with a legend: any per-commune measure (coverage
 this shape and drawn by the same map. The coverage layer reads the session's tables and decides with
 the coverages ``AnalysisData.matching`` picks (``core.rules``), the very ones the gaps'
 ``AnalysisData.states`` reads: where their questions are the same, the two layers agree (couverte =
-couvert, en projet, suspendue; non-couverte = lacune or inconnu; hors registre).
+couvert, en projet, suspendue; inconnue = inconnu when only instances of unknown state reach it;
+non-couverte = lacune or inconnu; hors registre).
 
 Why it is fast: what the tables say of a commune depends only on the territories holding it
 (``AnalysisData.holding``), and a région's thousands of communes are held by a few dozen distinct sets
@@ -27,18 +28,26 @@ from store.tables import Area, CoverageRow
 
 from .catalogue import territory_communes
 from .concepts import public_iri, type_codes
+from .knowledge import expected, rule_text
 
-__all__ = ["CommuneStatus", "Layer", "coverage_layer", "merged", "COVERAGE_LEGEND"]
+__all__ = ["CommuneStatus", "Layer", "coverage_layer", "merged", "layer_rules", "COVERAGE_LEGEND", "COVERAGE_COLOURS"]
 
 #: a commune's status on the coverage layer: the first that holds
 COVERAGE_LEGEND = {
     "couverte": "Couverte par au moins un dispositif en activité",
     "en-projet": "En projet : seuls des dispositifs en projet la couvriraient",
     "suspendue": "Suspendue : le dispositif qui la couvre est suspendu",
-    "non-couverte": "Aucun dispositif connu en activité (le registre a recensé ce territoire)",
+    "inconnue": "Inconnue : seuls des dispositifs dont l'état à cette date n'est pas connu l'atteignent",
+    "non-couverte": "Recensée, aucun trouvé : aucun dispositif connu en activité (le registre a cherché ce type ici)",
+    "type-non-recense": "Type non recensé ici : le registre a recensé ce territoire pour d'autres types seulement",
     "hors-registre": "Hors registre : le registre n'a pas recensé ce territoire",
 }
-_BY_STATE = ((rules.ACTIVE, "couverte"), (rules.PROJECT, "en-projet"), (rules.SUSPENDED, "suspendue"))
+#: one colour per status, the map's and the notebooks' (covered green, planned orange, suspended violet,
+#: unknown grey, not found yellow, type not surveyed beige, out of the registry off-white)
+COVERAGE_COLOURS = {"couverte": "#2a9d8f", "en-projet": "#f4a261", "suspendue": "#9c89b8", "inconnue": "#b0b0b0",
+                    "non-couverte": "#e9c46a", "type-non-recense": "#dcd6c8", "hors-registre": "#f7f7f2"}
+_BY_STATE = ((rules.ACTIVE, "couverte"), (rules.PROJECT, "en-projet"), (rules.SUSPENDED, "suspendue"),
+             (rules.UNKNOWN, "inconnue"))
 
 
 @dataclass(slots=True)
@@ -65,6 +74,20 @@ class Layer:
     on: dt.date
     legend: dict[str, str]
     communes: list[CommuneStatus] = field(default_factory=list)
+    #: each national rule (``ontology/expectations.ttl``) expecting a type of the layer over communes the
+    #: layer finds uncovered, in French: « la règle nationale prévoit un DAC ; le registre ne l'a pas
+    #: trouvé ici »
+    rules: list[str] = field(default_factory=list)
+    #: status → its colour on the map (and in the notebooks)
+    colours: dict[str, str] = field(default_factory=dict)
+    #: status → its number of communes, for every status of the legend (zeros included): the one count
+    #: the map's status line, its legend and the view's CSV/XLSX all show
+    counts: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.counts = dict.fromkeys(self.legend, 0)
+        for commune in self.communes:
+            self.counts[commune.status] = self.counts.get(commune.status, 0) + 1
 
 
 def coverage_layer(
@@ -87,26 +110,46 @@ def coverage_layer(
     found = [m for wanted in wanted_types for m in tables.matching(
         wanted, age_range.min, age_range.max, public.strip() if public else None, day, area.touching)]
     surveying = frozenset().union(*(tables.surveying(wanted) for wanted in wanted_types))
-    decided = {held: _decided(held, found, surveying) for held in set(area.held)}
+    looked = tables.surveying(None)
+    decided = {held: _decided(held, found, surveying, looked, day) for held in set(area.held)}
     statuses = [CommuneStatus(c.code, c.name, status, list(instances), inferred)
                 for c, (status, instances, inferred) in zip(area.communes, map(decided.__getitem__, area.held))]
-    return Layer(f"{kind}:{code}", ",".join(codes) or None, age_range, public, day, dict(COVERAGE_LEGEND), statuses)
+    return Layer(f"{kind}:{code}", ",".join(codes) or None, age_range, public, day, dict(COVERAGE_LEGEND), statuses,
+                 layer_rules(session, codes, day, [c.code for c in statuses if c.status != "couverte"]),
+                 dict(COVERAGE_COLOURS))
 
 
-def _decided(held: frozenset[str], found: list[tuple[CoverageRow, str]], surveying: frozenset[str]) -> tuple[str, list[str], bool]:
+def layer_rules(session: Session, types: list[str], day: dt.date, uncovered: list[str]) -> list[str]:
+    """The national rules expecting one of ``types`` on ``day`` over ``uncovered``, the communes of a layer
+    no instance of them covers: what the map says under its legend."""
+    if not uncovered:
+        return []
+    found = []
+    for type in types:
+        rule = expected(session, type, day, uncovered)
+        if rule is not None:
+            found.append(rule_text(rule))
+    return found
+
+
+def _decided(held: frozenset[str], found: list[tuple[CoverageRow, str]], surveying: frozenset[str],
+             looked: frozenset[str], day: dt.date) -> tuple[str, list[str], bool]:
     """The status, instances and hatching of every commune the territories ``held`` hold, from the
-    coverages ``found`` (with their state) and the territories surveyed."""
+    coverages ``found`` (with their state on ``day``), the territories surveyed for the layer's types and
+    those surveyed for any type (``looked``)."""
     states: dict[str, set[str]] = {}
     deduced: set[str] = set()
     for coverage, state in found:
         if coverage.territory in held:
             states.setdefault(state, set()).add(coverage.instance)
-            if coverage.inferred:
+            if coverage.inferred_on(day):
                 deduced.add(state)
     for state, status in _BY_STATE:
         if states.get(state):
             return status, sorted(states[state]), state in deduced
-    return ("non-couverte" if not held.isdisjoint(surveying) else "hors-registre"), [], False
+    if not held.isdisjoint(surveying):
+        return "non-couverte", [], False
+    return ("type-non-recense" if not held.isdisjoint(looked) else "hors-registre"), [], False
 
 
 def _area(session: Session, kind: str, code: str) -> Area:
@@ -131,4 +174,5 @@ def merged(layers: list[Layer]) -> Layer:
             seen.setdefault(commune.code, commune)
     legend = {k: v for layer in layers for k, v in layer.legend.items()}
     return Layer(",".join(layer.territory for layer in layers), first.type, first.ages, first.public, first.on, legend,
-                 list(seen.values()))
+                 list(seen.values()), sorted({rule for layer in layers for rule in layer.rules}),
+                 {k: v for layer in layers for k, v in layer.colours.items()})

@@ -114,6 +114,9 @@ def resolve_commune(session: Session, text: str) -> Place:
         raise AmbiguousPlace(text, sorted((_candidate(r) for r in rows), key=lambda c: (-(c.population or 0), c.code)))
     if aliases := by_alias(session, session.aliases.by_key.get(key, [])):
         return _one(text, aliases, f"comptent une commune déléguée, associée ou un arrondissement « {text} »")
+    if len(key) >= 3 and (words := index.with_words(key)):
+        note = f"« {text} » est un mot du nom de la commune"
+        return _one(text, [_candidate(r, note) for r in words], f"ont « {text} » dans leur nom")
     raise PlaceNotFound(text, closest(index, key))
 
 

@@ -17,9 +17,11 @@ from .catalogue import territory_communes
 from .concepts import label_of, type_code
 from .places import Place, resolve_commune
 
-__all__ = ["NearbySeat", "NearbyGroup", "NearbyAnswer", "nearby", "seats_layer", "NEARBY_NOTE", "PER_TYPE"]
+__all__ = ["NearbySeat", "NearbyGroup", "NearbyAnswer", "nearby", "seats_layer", "NEARBY_NOTE", "PER_TYPE", "NEAR_KM"]
 
 PER_TYPE = 3
+#: the default of the setting ``nearby_km``: farther, a seat is not "à proximité"
+NEAR_KM = 100
 NEARBY_NOTE = ("Sièges (où la structure est installée), pas des couvertures : un siège proche ne dit pas "
                "que la structure sert la commune.")
 
@@ -42,7 +44,14 @@ class NearbySeat:
 class NearbyGroup:
     type: str
     type_label: str
+    #: the nearest seats within the distance threshold (none: see ``farther``)
     seats: list[NearbySeat]
+    #: what part of the world the seats' files hold (« échantillon FINESS : 30 entités juridiques… »)
+    extent: list[str] = field(default_factory=list)
+    #: the nearest seat beyond the threshold when none is within it: said, never shown as near
+    farther: NearbySeat | None = None
+    #: in French: why the group says what it says (a sample, nothing within the threshold)
+    note: str | None = None
 
 
 @dataclass
@@ -50,6 +59,8 @@ class NearbyAnswer:
     commune: Place
     note: str
     groups: list[NearbyGroup] = field(default_factory=list)
+    #: the distance beyond which a seat is not "à proximité" (the setting ``nearby_km``)
+    max_km: float = NEAR_KM
 
 
 def _name(session: Session, code: str) -> str:
@@ -57,8 +68,11 @@ def _name(session: Session, code: str) -> str:
     return row["name"] if row else code
 
 
-def nearby(session: Session, place: str, type: str | None = None, count: int = PER_TYPE) -> NearbyAnswer:
-    """The ``count`` nearest seats of each type (or of ``type``) to the commune ``place``."""
+def nearby(session: Session, place: str, type: str | None = None, count: int = PER_TYPE,
+           max_km: float = NEAR_KM) -> NearbyAnswer:
+    """The ``count`` nearest seats of each type (or of ``type``) to the commune ``place``, within
+    ``max_km`` (the setting ``nearby_km``); a type whose nearest seat is farther names it apart, and a
+    group drawn from a sample says so."""
     commune = resolve_commune(session, place)
     wanted = type_code(session, type)
     index = session.seats
@@ -67,12 +81,23 @@ def nearby(session: Session, place: str, type: str | None = None, count: int = P
     for kind in sorted(index.by_type):
         if wanted and kind != wanted:
             continue
-        found = [NearbySeat(s.id, s.name, s.commune, _name(session, s.commune), round(d, 1),
-                            s.located, s.instance_id, s.source, s.row)
+        found = [(NearbySeat(s.id, s.name, s.commune, _name(session, s.commune), round(d, 1),
+                             s.located, s.instance_id, s.source, s.row), s.extent)
                  for d, s in index.nearest(point, kind, count)]
-        if found:
-            groups.append(NearbyGroup(kind, label_of(session, TYPE[kind], kind), found))
-    return NearbyAnswer(commune, NEARBY_NOTE, groups)
+        if not found:
+            continue
+        near = [seat for seat, _ in found if seat.distance_km <= max_km]
+        extent = sorted({e for _, e in found if e})
+        farther = None if near else found[0][0]
+        notes = []
+        if farther is not None:
+            notes.append(f"Aucun siège de ce type à moins de {max_km:g} km (réglage nearby_km) dans les fichiers "
+                         f"chargés : le plus proche connu est à {farther.distance_km:.0f} km ({farther.commune_name}), "
+                         "ce n'est pas « à proximité ».")
+        notes += [f"D'après un {e}." if e.startswith("échantillon") else f"D'après la {e}." for e in extent]
+        groups.append(NearbyGroup(kind, label_of(session, TYPE[kind], kind), near, extent, farther, " ".join(notes)))
+    note = (f"{NEARBY_NOTE} Au-delà de {max_km:g} km (réglage nearby_km), un siège n'est plus dit « à proximité ».")
+    return NearbyAnswer(commune, note, groups, max_km)
 
 
 def seats_layer(session: Session, kind: str, code: str, type: str | None = None) -> dict:
@@ -89,4 +114,6 @@ def seats_layer(session: Session, kind: str, code: str, type: str | None = None)
         for s in session.seats.seats
         if s.commune in inside and (not wanted or s.type == wanted) and s.longitude is not None
     ]
-    return {"type": "FeatureCollection", "territory": f"{kind}:{code}", "note": NEARBY_NOTE, "features": features}
+    extent = sorted({s.extent for s in session.seats.seats if s.extent and (not wanted or s.type == wanted)})
+    return {"type": "FeatureCollection", "territory": f"{kind}:{code}", "note": NEARBY_NOTE, "extent": extent,
+            "features": features}

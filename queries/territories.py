@@ -7,16 +7,18 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from core import rules
 from core.errors import InvalidQuery, PlaceNotFound
 from core.levels import LEVEL_ORDER, LEVELS, Territory
 from core.namespaces import TYPE, iri, local
 from core.terms import TERRITORY_HELP, match_territory, parse_date
+from store.cards import parse_card
 from store.session import Session
 
 from .concepts import type_code
 from .places import commune_iri, resolve_commune
 
-__all__ = ["InstanceRef", "territories_of", "territory_iri", "instances_in"]
+__all__ = ["InstanceRef", "territories_of", "territory_iri", "communes_within", "instances_in"]
 
 #: a bare number is a code without its kind ("31": the département? the région?)
 BARE_CODE = re.compile(r"^(?:[0-9]{2,3}|2[AB]|[0-9]{9})$", re.IGNORECASE)
@@ -51,6 +53,15 @@ def territory_iri(session: Session, text: str) -> str:
         raise InvalidQuery(f"Territoire « {text} » inconnu : {TERRITORY_HELP}, ou un nom de commune.") from err
 
 
+def communes_within(session: Session, uri: str) -> frozenset[str]:
+    """The codes of the current communes inside the territory ``uri``: the session's tables when a
+    coverage, survey or inventory names it, else the named question ``communes_in_territory``."""
+    codes = session.tables.territory_communes.get(uri)
+    if codes is None:
+        codes = frozenset(r["code"] for r in session.run("communes_in_territory", territory=uri))
+    return codes
+
+
 def instances_in(session: Session, territory: str, type: str | None = None, on: str | dt.date | None = None) -> list[InstanceRef]:
     """Instances (of ``type``, or all) covering at least one commune of ``territory`` on ``on``.
 
@@ -58,7 +69,9 @@ def instances_in(session: Session, territory: str, type: str | None = None, on: 
     ``territoire:toulouse-sud``) or a commune's name or code.
     """
     code = type_code(session, type)
-    rows = session.run("instances_in_territory", territory=territory_iri(session, territory), on=parse_date(on),
+    day = parse_date(on)
+    rows = session.run("instances_in_territory", territory=territory_iri(session, territory), on=day,
                        type=TYPE[code] if code else None)
-    found = {InstanceRef(local(r["instance"]), r["notation"], r["name"]) for r in rows}
+    found = {InstanceRef(local(r["instance"]), r["notation"], r["name"]) for r in rows
+             if r["card"] is None or rules.coverage_in_force(r["from"], r["to"], parse_card(r["card"]).history, day)}
     return sorted(found, key=lambda i: (i.type, i.name, i.id))

@@ -91,7 +91,8 @@ class CoverageIndex:
             for e in entries:
                 r = e.row
                 if not (rules.ages_overlap(r["min"], r["max"], ages.min, ages.max)
-                        and rules.in_force(r["from"], r["to"], day) and rules.serves(e.publics, accepted)):
+                        and rules.coverage_in_force(r["from"], r["to"], e.card.history, day)
+                        and rules.serves(e.publics, accepted)):
                     continue
                 through = member
                 if e.target.level == "region":

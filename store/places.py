@@ -1,4 +1,5 @@
-"""The communes' names, as one table a command opens in a millisecond: by code, by folded name, by prefix.
+"""The communes' names, as one table a command opens in a millisecond: by code, by folded name, by prefix,
+by whole words.
 
 Every question starts by resolving a place among 34,969 communes. Reading the whole name list and
 building dictionaries costs a one-shot command about 0.3 s; the publish step therefore writes the table
@@ -62,6 +63,13 @@ class PlaceTable:
     def starting(self, prefix: str) -> list[dict]:
         """The communes whose folded name starts with ``prefix`` and is longer."""
         return self._select("key > ? AND key < ? ORDER BY key, code", prefix, prefix + "\U0010ffff")
+
+    def with_words(self, words: str) -> list[dict]:
+        """The communes whose folded name holds ``words`` (folded) as whole words, without being it:
+        « luchon » finds « bagneres de luchon », « gaudens » « saint gaudens »; larger communes first.
+        A folded name holds only letters, digits and single spaces, so ``words`` has no LIKE wildcard."""
+        return self._select("' ' || key || ' ' LIKE ? AND key != ? ORDER BY population DESC, code",
+                            f"% {words} %", words)
 
     def keys(self) -> list[str]:
         """Every distinct folded name (for the closest names to an unknown one), read once."""

@@ -44,6 +44,8 @@ class SeatRecord:
     instance_id: str | None
     source: str
     row: int
+    #: what part of the world its file holds (« échantillon FINESS : 30 entités juridiques… »)
+    extent: str | None = None
 
 
 class SeatIndex:
@@ -63,7 +65,7 @@ class SeatIndex:
                 located="adresse" if r.get("lat") is not None else "commune", kind=r.get("kind"),
                 finess=r.get("finess"), siret=r.get("siret"),
                 instance_id=local(r["instance"]) if r.get("instance") else None,
-                source=local(r["source"]), row=r["row"]))
+                source=local(r["source"]), row=r["row"], extent=r.get("extent")))
         self.by_type: dict[str, list[SeatRecord]] = {}
         for seat in self.seats:
             self.by_type.setdefault(seat.type, []).append(seat)

@@ -18,7 +18,7 @@ from core.namespaces import local
 from .cards import INFERRED, Status, parse_card
 
 __all__ = ["Area", "Commune", "CoverageRow", "Expectation", "Inventory", "Survey", "Freshness", "RoleRow",
-           "AnalysisData", "load_tables", "with_publics", "ages_overlap", "periods_overlap", "OUT_OF_REGISTRY",
+           "AnalysisData", "load_tables", "expectations_of", "with_publics", "ages_overlap", "periods_overlap", "OUT_OF_REGISTRY",
            "NOT_COVERED", "GAP", "UNKNOWN_COVERAGE"]
 
 #: what is known of a commune for a type when nothing covers it (see ``AnalysisData.knowledge``)
@@ -66,7 +66,16 @@ class CoverageRow:
         return rules.covering_period(self.start, self.end, self.lifecycle) if self.lifecycle else (self.start, self.end)
 
     def in_force(self, day: dt.date) -> bool:
-        return rules.in_force(self.start, self.end, day)
+        """Its period holds ``day`` and its instance exists by then (:func:`core.rules.coverage_in_force`)."""
+        return rules.coverage_in_force(self.start, self.end, self.lifecycle, day)
+
+    def inferred_on(self, day: dt.date) -> bool:
+        """Whether what makes it count on ``day`` is deduced: its perimeter, its instance, or its instance's
+        status in force that day (the map hatches it, the tables mark it)."""
+        if self.inferred:
+            return True
+        status = rules.status_on(self.lifecycle, day) if self.lifecycle else None
+        return status is not None and getattr(status, "confidence", None) == INFERRED
 
     def valid_on(self, day: dt.date | None) -> bool:
         """Whether it covers on ``day`` (in force and active); None: at some time."""
@@ -301,7 +310,7 @@ class AnalysisData:
                 if by_state is None:
                     by_state = found[code] = {}
                 by_state.setdefault(state, set()).add(instance)
-            if c.inferred:
+            if c.inferred_on(day):
                 inferred.update((code, state) for code in codes)
         return found, inferred
 
@@ -405,6 +414,13 @@ def _source(row: dict) -> dict:
     return {"title": row["title"], "excerpt": row["excerpt"]}
 
 
+def expectations_of(rows: list[dict]) -> list[Expectation]:
+    """The rules of ``ontology/expectations.ttl`` from the rows of the named question ``expectations``."""
+    return sorted((Expectation(local(r["expectation"]), r["label"], r["type"], r["min"], r["max"], r["public"], r["from"],
+                               r["territory"], r["confidence"] or "verified", _source(r)) for r in rows),
+                  key=lambda e: e.id)
+
+
 def load_tables(backend) -> AnalysisData:
     """Read the tables from ``backend`` (a session keeps them: ``Session.tables``)."""
     communes = {
@@ -430,12 +446,7 @@ def load_tables(backend) -> AnalysisData:
         coverages=_coverages(backend.run("analysis_coverages")),
         territory_communes={t: frozenset(c) for t, c in territory_communes.items()},
         broader={p: frozenset(b) for p, b in broader.items()},
-        expectations=sorted(
-            (Expectation(local(r["expectation"]), r["label"], r["type"], r["min"], r["max"], r["public"], r["from"],
-                         r["territory"], r["confidence"] or "verified", _source(r))
-             for r in backend.run("expectations")),
-            key=lambda e: e.id,
-        ),
+        expectations=expectations_of(backend.run("expectations")),
         inventories=sorted(
             (Inventory(local(r["inventory"]), r["type"], r["territory"], r["asOf"], r["confidence"] or "verified", _source(r))
              for r in backend.run("inventories")),

@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from analysis.diff import ADDED, CHANGED, REMOVED, diff_builds, diff_dates, open_build
+from analysis.diff import ADDED, BECAME_KNOWN, CHANGED, REMOVED, diff_builds, diff_dates, open_build
+from core import rules
 from core.namespaces import iri
 from core.settings import PROJECT_ROOT
 from ingest.build import build
@@ -90,11 +91,39 @@ def test_pta_to_dac_handover_in_haute_garonne(backend):
     assert (dac.change, dac.state_before, dac.state_after) == (ADDED, None, "actif")
     assert pta.communes_before == dac.communes_after == len(communes)
     assert dac.sources and all(s["title"] for s in dac.sources)
-    assert "2022-07-01" in dac.status_after
+    assert "depuis le 1er juillet 2022" in dac.status_after
     relay = next(r for r in found.relays if (r.before, r.after) == ("pta-31", "dac-31"))
     assert relay.communes == len(communes) and relay.population == backend.tables.population(communes)
     dac_type = next(t for t in found.types if t.type == "DAC")
     assert set(dac_type.gained) == communes and not dac_type.lost
+
+
+def test_becoming_known_is_not_gaining(backend):
+    """EMPP 31 and the LHSS are first attested after 2019: unknown in 2019, active in 2024. That is a fact
+    becoming known, not communes gained; the ILC of Comminges, attested for the whole of 2019, is the same
+    on both dates and is no change at all."""
+    found = diff_dates(backend, "2019-06-01", "2024-06-01", "departement:31")
+    by_id = {r.instance: r for r in found.reaches}
+    assert by_id["empp-31"].change == BECAME_KNOWN and by_id["lhss-occitanie"].change == BECAME_KNOWN
+    assert "ilc-comminges" not in by_id and "rap-clinique-comminges" not in by_id
+    types = {t.type: t for t in found.types}
+    communes = backend.tables.communes_of(iri("departement", "31"))
+    assert "ILC" not in types
+    assert not types["EMPP"].gained and set(types["EMPP"].became_known) == communes
+    assert types["EMPP"].population_became_known == backend.tables.population(communes)
+
+
+def test_no_depuis_carries_an_observation_date(backend):
+    """« depuis » is said only of a start a source gives: every status of unknown start says so."""
+    found = diff_dates(backend, "2019-06-01", "2024-06-01", "departement:31")
+    for reach in found.reaches:
+        row = next(c for c in backend.tables.coverages if c.instance == reach.instance)
+        for text, day in ((reach.status_before, found.on), (reach.status_after, found.vs)):
+            status = rules.status_on(row.lifecycle, day)
+            if text and status is not None and status.valid_from is None:
+                assert "depuis" not in text.split(" — ")[0] and "début inconnu" in text, (reach.instance, text)
+    empp = next(r for r in found.reaches if r.instance == "empp-31")
+    assert empp.status_after.startswith("Actif, début inconnu (attesté le 24 mai 2024)")
 
 
 def _run(settings, *args):

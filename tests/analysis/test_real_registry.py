@@ -38,7 +38,7 @@ def test_without_an_inventory_uncovered_communes_are_unknown(backend):
 
 def test_expected_types_by_default(backend):
     types = {r.type for r in gaps_in(backend, "departement:31", on="2024-06-01").reports}
-    assert types == {"DAC", "SIAO", "PTSM", "CPTS"}
+    assert types == {"DAC", "SIAO", "PTSM", "CPTS", "MDPH"}
 
 
 def test_overlaps_around_saint_gaudens_are_explained(backend):

@@ -31,9 +31,12 @@ def test_gaps_json_and_csv(client, backend):
 
 def test_gap_layer_for_the_map(client):
     layer = client.get("/v1/layers/gaps", params={"territory": "departement:48", "type": "CPTS", "on": "2026-12-01"}).json()
-    assert set(layer["legend"]) == {"couvert", "en projet", "suspendu", "lacune", "inconnu", "hors registre"}
+    assert set(layer["legend"]) == {"couvert", "en projet", "suspendu", "lacune", "inconnu", "type non recensé",
+                                    "hors registre"}
     statuses = {c["status"] for c in layer["communes"]}
-    assert statuses == {"en projet", "inconnu"} and len(layer["communes"]) == 152
+    # the CPTS Terre des Sources covers the east (deduced), the CPTS Ouest Lozère is planned on the west
+    assert statuses == {"couvert", "en projet", "inconnu"} and len(layer["communes"]) == 152
+    assert layer["counts"] == {s: sum(1 for c in layer["communes"] if c["status"] == s) for s in layer["legend"]}
     planned = next(c for c in layer["communes"] if c["status"] == "en projet")
     assert planned["instances"]
 
@@ -55,8 +58,8 @@ def test_analysis_errors_are_french_and_typed(client):
 def test_the_coverage_and_gaps_layers_agree_on_what_is_covered(client, backend):
     """The two layers read the same rule: where one says covered (or planned, or suspended) the other
     does, with the same instances."""
-    same = {"couverte": "couvert", "en-projet": "en projet", "suspendue": "suspendu", "non-couverte": None,
-            "hors-registre": "hors registre"}
+    same = {"couverte": "couvert", "en-projet": "en projet", "suspendue": "suspendu", "inconnue": "inconnu",
+            "non-couverte": None, "type-non-recense": "type non recensé", "hors-registre": "hors registre"}
     for params in ({"territory": "departement:31", "type": "ILC", "ages": "0-12", "on": "2020-06-01"},
                    {"territory": "departement:48", "type": "CPTS", "on": "2026-12-01"},
                    {"territory": "departement:31", "type": "DAC", "on": "2024-06-01"}):

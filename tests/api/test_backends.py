@@ -26,6 +26,19 @@ QUESTIONS = [
     ("/v1/actors/rap31", {}),
     ("/v1/layers/coverage", {"territory": "departement:48", "type": "CPTS", "on": "2024-06-01"}),
     ("/v1/instances/nope", {}),
+    # the fields of issue 30: periods and confidence, the four answers, one count, roles held, seat extents
+    ("/v1/instances/empp-31", {"on": "2024-06-01"}),
+    ("/v1/instances/ilc-comminges", {"on": "2019-06-01"}),
+    ("/v1/instances", {"territory": "departement:33"}),
+    ("/v1/instances", {"territory": "departement:48", "on": "2019-06-01", "type": "EMSP"}),
+    ("/v1/who-covers", {"place": "Mende", "type": "MDPH"}),
+    ("/v1/who-covers", {"place": "Saint-Gaudens", "type": "ILC", "ages": "0-12", "on": "2019-06-01"}),
+    ("/v1/layers/coverage", {"territory": "departement:48", "type": "DAC", "on": "2024-06-01"}),
+    ("/v1/layers/gaps", {"territory": "departement:31", "type": "ILC", "ages": "0-12", "on": "2019-06-01"}),
+    ("/v1/layers/gaps", {"territory": "departement:31", "type": "EMPP", "on": "2024-06-01", "format": "csv"}),
+    ("/v1/nearby", {"place": "Muret", "type": "ACT"}),
+    ("/v1/places", {"q": "Luchon"}),
+    ("/v1/changes", {"since": "2019-06-01", "territory": "departement:31"}),
 ]
 
 

@@ -109,7 +109,7 @@ def test_gaps_layer_shows_gap_and_unknown_apart(served, tmp_path):
     """Lozère, CPTS: communes a known CPTS covers, and the others as unknown (no inventory), not gaps."""
     with page_at(served, "/carte/") as page:
         _draw(page, "Lozère (48)", layer="gaps", type="CPTS", date="2024-06-01")
-        expect(page.locator(".legende")).to_contain_text("Inconnue : non couverte, sans recensement complet")
+        expect(page.locator(".legende")).to_contain_text("Inconnue : non couverte sans recensement complet")
         expect(page.locator("#etat")).to_contain_text("sur 152")
         shot(page, tmp_path, "carte-lacunes-lozere")
 
@@ -190,7 +190,8 @@ def test_occitanie_in_one_view_and_its_exports_open(served, tmp_path):
         text = open(table.value.path(), encoding="utf-8-sig").read()
         lines = list(csv.DictReader(io.StringIO(text), delimiter=";"))
         assert len(lines) == communes
-        assert {r["status"] for r in lines} <= {"couverte", "en-projet", "suspendue", "non-couverte", "hors-registre"}
+        assert {r["status"] for r in lines} <= {"couverte", "en-projet", "suspendue", "inconnue", "non-couverte",
+                                                "type-non-recense", "hors-registre"}
         assert next(r for r in lines if r["code"] == "31395")["status"] == "couverte"
 
 
@@ -287,3 +288,53 @@ def test_what_changed_since_a_date_is_drawn_and_listed(served, tmp_path):
         assert page.locator("path.commune.perdue").count() == 0
         assert "s=2019-06-01" in page.url
         shot(page, tmp_path, "carte-changements-2019")
+
+
+@pytest.mark.parametrize("address, layer", [("#d=48&c=gaps&t=CPTS&on=2024-06-01", "gaps"),
+                                            ("#d=31&t=ILC&a=0-12&on=2019-06-01", "coverage")])
+def test_one_count_for_one_thing_status_line_legend_layer_and_table(served, tmp_path, address, layer):
+    """The status line, the legend, the layer's JSON and the view's CSV count each status alike: a
+    planned CPTS is not counted covered in the status line while the legend says 0 covered."""
+    url, _ = served
+    with page_at(served, "/carte/" + address) as page:
+        layer_ready(page)
+        legend = {row.get_attribute("data-statut"): int(row.locator(".compte").inner_text().strip("()"))
+                  for row in page.locator(".legende [data-statut]").all()}
+        line = page.locator("#etat").inner_text()
+        covered, total = re.match(r"(\d+) commune\(s\) couverte\(s\) sur (\d+)", line).groups()
+        code = address.split("d=")[1].split("&")[0]
+        params = {"territory": f"departement:{code}", "type": address.split("t=")[1].split("&")[0],
+                  "on": address.split("on=")[1]}
+        if "a=" in address:
+            params["ages"] = address.split("a=")[1].split("&")[0]
+        answer = page.request.get(f"{url}/v1/layers/{layer}", params=params).json()
+        first = next(iter(answer["legend"]))
+        assert legend == answer["counts"] and set(legend) == set(answer["legend"])  # every state, zeros included
+        assert int(covered) == answer["counts"][first] and int(total) == len(answer["communes"]) == sum(legend.values())
+        for status, n in answer["counts"].items():  # the others, as the status line names them
+            if n and status != first:
+                assert f"{n} {status.replace('-', ' ')}" in line, (status, line)
+        table = page.request.get(f"{url}/v1/layers/{layer}", params={**params, "format": "csv"}).text()
+        rows = list(csv.DictReader(io.StringIO(table)))
+        assert {s: sum(1 for r in rows if r["status"] == s) for s in answer["counts"]} == answer["counts"]
+        shot(page, tmp_path, f"carte-un-compte-{layer}-{code}")
+
+
+def test_the_lozere_dac_layer_says_the_national_rule_expects_one(served, tmp_path):
+    with page_at(served, "/carte/#d=48&t=DAC&on=2024-06-01") as page:
+        layer_ready(page)
+        expect(page.locator(".legende .regle")).to_contain_text("La règle nationale prévoit un DAC")
+        expect(page.locator(".legende .regle")).to_contain_text("le registre ne l'a pas trouvé")
+        page.locator("path.commune-48095").click()
+        panel = page.locator("#panneau")
+        expect(panel).to_contain_text("Recensé, aucun trouvé", timeout=READY)
+        expect(panel.locator(".regle")).to_contain_text("La règle nationale prévoit un DAC")
+        shot(page, tmp_path, "carte-regle-dac-lozere")
+
+
+def test_the_panel_shows_an_ended_role_as_ended(served, tmp_path):
+    with page_at(served, "/carte/#d=31&t=ILC&a=0-12&on=2024-06-01&commune=31483") as page:
+        layer_ready(page)
+        role = page.locator("#panneau .role.termine", has_text="ASEI")
+        expect(role).to_contain_text("jusqu'en 2018 (terminé)", timeout=READY)
+        shot(page, tmp_path, "carte-role-termine")

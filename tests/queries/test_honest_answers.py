@@ -43,8 +43,11 @@ def test_saint_jean_2024_is_ended_and_covered_by_neither_layer(backend):
 
 
 def test_a_planned_cpts_is_not_coverage(backend):
+    """Lozère: the CPTS Ouest Lozère is planned on the west (its 71 communes are « en projet », never
+    covered); only the CPTS Terre des Sources, active in the east, covers (its 80 communes, deduced)."""
     [report] = gaps_in(backend, "departement:48", type="CPTS", on=TODAY).reports
-    assert report.population[COVERED] == 0 and report.population[PROJECT] > 0
+    assert len(report.communes[PROJECT]) == 71 and len(report.communes[COVERED]) == 80
+    assert report.population[COVERED] == 27723 and report.population[PROJECT] > 0
     layer = {c.code: c for c in gap_layer(backend, "departement:48", "CPTS", on=TODAY).communes}
     planned = [c for c in layer.values() if c.status == PROJECT]
     assert planned and all(c.instances for c in planned)

@@ -72,7 +72,8 @@ def test_the_gaps_layer_agrees_with_the_coverage_layer(session):
 
 
 #: a commune's status from its states: the first that holds
-_FIRST = ((rules.ACTIVE, "couverte"), (rules.PROJECT, "en-projet"), (rules.SUSPENDED, "suspendue"))
+_FIRST = ((rules.ACTIVE, "couverte"), (rules.PROJECT, "en-projet"), (rules.SUSPENDED, "suspendue"),
+          (rules.UNKNOWN, "inconnue"))
 
 
 def _per_commune(data, codes, types, ages, day) -> list[tuple]:
@@ -87,12 +88,13 @@ def _per_commune(data, codes, types, ages, day) -> list[tuple]:
                 states.setdefault(code, {}).setdefault(state, set()).update(found)
         deduced |= inferred
         surveyed |= data.surveyed(type_, codes)
-    rows = []
+    rows, looked = [], data.surveyed(None, codes)
     for code in sorted(codes):
         here = states.get(code, {})
         first = next(((s, status) for s, status in _FIRST if here.get(s)), None)
         if first is None:
-            rows.append((code, "non-couverte" if code in surveyed else "hors-registre", [], False))
+            elsewhere = "type-non-recense" if code in looked else "hors-registre"
+            rows.append((code, "non-couverte" if code in surveyed else elsewhere, [], False))
         else:
             rows.append((code, first[1], sorted(here[first[0]]), (code, first[0]) in deduced))
     return rows

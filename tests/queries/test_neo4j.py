@@ -96,6 +96,48 @@ def test_parity_on_every_named_question(national, backends):
         assert _rows(embedded.run("instances_in_territory", **params)) == _rows(graph.run("instances_in_territory", **params))
 
 
+def test_parity_of_periods_confidence_answers_and_seat_extents(backends):
+    """The fields issue 30 added agree on both backends, and are really there: the period a source speaks
+    of (the RAP 31 report: 2019), a citation's own period, the cards' attestations and propagated
+    confidence, the instance list's coverages and cards, what a seat's file holds, the four answers,
+    the layers' counts and rules, the roles held on a day."""
+    from core import jsonable
+    from queries.instances import instance_detail, instances_answers, list_instances
+    from queries.layer import coverage_layer
+    from queries.seats import nearby
+
+    embedded, graph = backends
+    pairs = [p for p in embedded.run("coverages") if p["instance"].endswith(("/ilc-comminges", "/ptsm-48", "/empp-31"))]
+    cards = {name: _rows(b.run_rows("instance_card", pairs)) for name, b in (("embedded", embedded), ("neo4j", graph))}
+    assert cards["embedded"] == cards["neo4j"]
+    rows = embedded.run_rows("instance_card", pairs)
+    assert {(r["speaksFrom"], r["speaksTo"]) for r in rows if r["title"] and r["title"].startswith("RAP 31, rapport")} == {
+        (dt.date(2019, 1, 1), dt.date(2019, 12, 31))}
+    assert (dt.date(2019, 1, 1), dt.date(2019, 12, 31)) in {(r["citedFrom"], r["citedTo"]) for r in rows}  # PTSM 48
+    seats = [r for r in graph.run("seats") if r["extent"] and r["extent"].startswith("échantillon FINESS")]
+    assert seats and _rows(embedded.run("seats")) == _rows(graph.run("seats"))
+    params = dict(territory="https://w3id.org/maillage/departement/48", on=dt.date(2019, 6, 1), type=None)
+    listed = graph.run("instances_in_territory", **params)
+    assert all(r["card"] for r in listed) and _rows(embedded.run("instances_in_territory", **params)) == _rows(listed)
+
+    def same(ask, *args, **kwargs):
+        a, b = jsonable.plain(ask(embedded, *args, **kwargs)), jsonable.plain(ask(graph, *args, **kwargs))
+        assert a == b, (ask.__name__, args, kwargs)
+        return a
+
+    detail = same(instance_detail, "empp-31", on="2024-06-01")
+    assert detail["confidence"] == "inferred" and detail["note"]
+    roles = same(instance_detail, "ilc-comminges", on="2024-06-01")["roles"]
+    assert {(r["actor"], r["held"], r["when"]) for r in roles if r["actor"] == "ASEI"} == {("ASEI", "termine", "jusqu'en 2018")}
+    found = same(list_instances, territory="departement:48", on="2019-06-01")
+    assert "emsp-occitanie" not in {i["id"] for i in found}
+    assert same(instances_answers, "departement:33", None, [], "2024-06-01")[0]["answer"] == "hors-registre"
+    assert same(who_covers, "Mende", type="MDPH")["answers"][0]["answer"] == "type-non-recense"
+    layer = same(coverage_layer, "departement", "48", type="DAC", on="2024-06-01")
+    assert layer["rules"] and sum(layer["counts"].values()) == len(layer["communes"])
+    assert same(nearby, "Muret", type="ACT")["groups"][0]["farther"]
+
+
 ANALYSIS_QUESTIONS = ("analysis_coverages", "covered_communes", "commune_table", "analysis_roles",
                       "expectations", "inventories", "public_broader", "related_types", "surveys", "freshness")
 

@@ -47,7 +47,7 @@ def truth(sessions):
         card = parse_card(r["card"])
         reached = {c for c in communes[r["territory"]] if c[:2] in DEPARTEMENTS}
         for day in DATES:
-            if reached and rules.in_force(r["from"], r["to"], day):
+            if reached and rules.coverage_in_force(r["from"], r["to"], card.history, day):
                 in_force[card.type, day].add(card.instance_id)
             if rules.covers(r["from"], r["to"], card.history, day):
                 for code in reached:

@@ -6,13 +6,9 @@
 // every text a planner reads is French.
 "use strict";
 
-// One colour per state, the same on both layers: covered (active), planned, suspended, not covered
-// (coverage layer) / gap and unknown (gaps layer), and "hors registre" where the registry has not looked.
-// Statuses not listed here (a layer added later) take the next of OTHER.
-const COLOURS = { "couverte": "#2a9d8f", "en-projet": "#f4a261", "suspendue": "#9c89b8", "non-couverte": "#e9c46a",
-                  "hors-registre": "#f7f7f2",
-                  "couvert": "#2a9d8f", "en projet": "#f4a261", "suspendu": "#9c89b8", "lacune": "#e63946",
-                  "inconnu": "#b0b0b0", "hors registre": "#f7f7f2" };
+// One colour per state, given by the layer itself (layer.colours: the same on both layers and in the
+// notebooks). A status a layer gives no colour (a layer added later) takes the next of OTHER.
+let COLOURS = {};
 const INFERRED = "Périmètre déduit (hachures) : non écrit tel quel dans la source";
 const OTHER = ["#264653", "#e76f51", "#8ab17d", "#b56576", "#6d597a"];
 const LABEL_ZOOM = 10;      // commune names are drawn from this zoom on
@@ -27,6 +23,8 @@ let byCode = {};        // commune code → its Leaflet layer
 let statuses = {};      // commune code → status of the current layer
 let inferred = {};      // commune code → true when its status comes through a deduced perimeter
 let legendShown = {};
+let counted = {};       // status → communes, as the layer counted them (the one count of the view)
+let ruleNotes = [];     // the national rules the layer says expect a type it did not find
 let legend = null;
 let chosen = null;      // code of the commune shown in the panel
 let drawn = "";         // the territories whose outlines are drawn
@@ -138,8 +136,10 @@ function styleOf(feature) {
            fillColor: inferred[feature.id] ? hatch(fill) : fill };
 }
 
-function showLegend(entries) {
+function showLegend(entries, counts, rules) {
   legendShown = entries || {};
+  counted = counts || {};
+  ruleNotes = rules || [];
   if (legend) legend.remove();
   legend = null;
   const keys = Object.keys(legendShown);
@@ -147,11 +147,10 @@ function showLegend(entries) {
   legend = L.control({ position: "bottomright" });
   legend.onAdd = () => {
     const div = L.DomUtil.create("div", "legende");
-    const counts = {};
-    for (const s of Object.values(statuses)) counts[s] = (counts[s] || 0) + 1;
-    div.innerHTML = keys.map((k) => `<div><i style="background:${colour(k, keys)}"></i>${escape(legendShown[k])}`
-      + ` <span class="compte">(${counts[k] || 0})</span></div>`).join("")
-      + (Object.keys(inferred).length ? `<div class="deduit"><i style="background: repeating-linear-gradient(45deg, #2a9d8f 0 3px, #1d2433 3px 5px)"></i>${INFERRED}</div>` : "");
+    div.innerHTML = keys.map((k) => `<div data-statut="${escape(k)}"><i style="background:${colour(k, keys)}"></i>${escape(legendShown[k])}`
+      + ` <span class="compte">(${counted[k] || 0})</span></div>`).join("")
+      + (Object.keys(inferred).length ? `<div class="deduit"><i style="background: repeating-linear-gradient(45deg, #2a9d8f 0 3px, #1d2433 3px 5px)"></i>${INFERRED}</div>` : "")
+      + ruleNotes.map((r) => `<div class="regle">${escape(r)}</div>`).join("");
     return div;
   };
   legend.addTo(map);
@@ -273,10 +272,10 @@ async function loadLayer(prefix) {
     if (ticket !== asked) return;
     statuses = Object.fromEntries(layer.communes.map((c) => [c.code, c.status]));
     inferred = Object.fromEntries(layer.communes.filter((c) => c.inferred).map((c) => [c.code, true]));
-    showLegend(layer.legend);
+    COLOURS = layer.colours || {};
+    showLegend(layer.legend, layer.counts, layer.rules);
     outlines.setStyle(styleOf);
-    const covered = layer.communes.filter((c) => c.instances && c.instances.length).length;
-    say(`${prefix || ""}${covered} commune(s) couverte(s) sur ${layer.communes.length} · au ${day(layer.on)}`);
+    say(`${prefix || ""}${statusLine(layer)} · au ${day(layer.on)}`);
     showExports();
     state("couche", "prete");
   } catch (err) {
@@ -286,6 +285,16 @@ async function loadLayer(prefix) {
     state("couche", "erreur");
   }
   if (chosen) explain(chosen);
+}
+
+// The status line says the layer's own counts (layer.counts), the very numbers of its legend and of the
+// view's CSV and XLSX: covered first, then every other status that has communes.
+function statusLine(layer) {
+  const keys = Object.keys(layer.legend);
+  const first = keys[0];
+  const others = keys.slice(1).filter((k) => layer.counts[k]).map((k) => `${layer.counts[k]} ${k.replace(/-/g, " ")}`);
+  return `${layer.counts[first] || 0} commune(s) couverte(s) sur ${layer.communes.length}`
+    + (others.length ? ` (${others.join(", ")})` : "");
 }
 
 function layerAddress(format) {
@@ -316,8 +325,17 @@ function reachHtml(r) {
     <div>âges ${r.ages.min}-${r.ages.max} · publics : ${escape((r.public_labels.length ? r.public_labels : r.publics).join(", "))} · ${period(r.valid_from, r.valid_to)}</div>${deduced}`;
 }
 
+const ROLE_STATES = { "termine": "terminé", "a-venir": "à venir", "statut-inconnu": "inconnu à cette date" };
+const DEDUCED = (x) => x.confidence === "inferred" ? ` <span class="deduit" title="${escape(x.note || "déduit")}">≈</span>` : "";
+
+function roleHtml(r) {  // « Coordinateur : ASEI — jusqu'en 2018 (terminé) »
+  const state = ROLE_STATES[r.held] ? ` (${ROLE_STATES[r.held]})` : "";
+  return `<div class="role ${r.held === "termine" ? "termine" : ""}">${escape(r.label)} : `
+    + `${escape(r.actor || r.function + " (fonction)")} — ${escape(r.when)}${state}${DEDUCED(r)}</div>`;
+}
+
 function instanceHtml(c) {
-  const roles = c.roles.map((r) => `<div>${escape(r.label)} : ${escape(r.actor || r.function + " (fonction)")}</div>`).join("");
+  const roles = c.roles.map(roleHtml).join("");
   const seen = new Set();
   const sources = c.sources.filter((s) => !seen.has(s.title) && seen.add(s.title)).map((s) => {
     const said = c.sources.filter((x) => x.title === s.title).map((x) => x.paraphrase
@@ -327,11 +345,19 @@ function instanceHtml(c) {
   const since = c.status ? (c.status.valid_from ? `depuis le ${day(c.status.valid_from)}` : "début inconnu") : "";
   const stale = c.freshness.stale ? " perime" : "";
   return `<div class="dispositif etat-${escape(c.state)}">
-    <div class="titre">${escape(c.type)} · ${escape(c.name)}${c.aggregate ? " (capacité agrégée)" : ""}</div>
-    <div>état : <b>${escape(c.state_label)}</b>${since ? " · " + since : ""}</div>
+    <div class="titre">${escape(c.type)} · ${escape(c.name)}${c.aggregate ? " (capacité agrégée)" : ""}${DEDUCED(c)}</div>
+    <div>état : <b>${escape(c.state_label)}</b>${since ? " · " + since : ""}${c.status ? DEDUCED(c.status) : ""}</div>
     <div class="constat${stale}">${escape(c.freshness.label)}</div>
     ${c.coverages.map(reachHtml).join("")}${roles}${sources}
     ${typeof correctionForm === "function" ? correctionForm(c) : ""}</div>`;
+}
+
+// What the registry knows where it found nothing (recensé aucun trouvé, type non recensé ici, hors
+// registre), and the national rule it did not find: an empty panel is never silent.
+function answersHtml(answers) {
+  return (answers || []).filter((a) => (a.answer !== "dispositifs-connus" && a.asked) || a.rule)
+    .map((a) => `<p class="vide reponse ${escape(a.answer)}">${a.asked && a.answer !== "dispositifs-connus" ? escape(a.message) : ""}`
+      + `${a.rule ? `<span class="regle">${escape(a.rule)}</span>` : ""}</p>`).join("");
 }
 
 async function explain(code, name) {
@@ -342,16 +368,15 @@ async function explain(code, name) {
   panel.innerHTML = `<h2>${escape(name || code)}</h2><p class="aide">Recherche…</p>`;
   const f = filters();
   try {
-    const answer = await ask("/v1/who-covers", { place: code, ages: f.ages, public: f.public, on: f.on });
+    const answer = await ask("/v1/who-covers", { place: code, ages: f.ages, public: f.public, on: f.on, type: f.type });
     if (chosen !== code) return;  // another commune was clicked meanwhile
-    const shown = answer.instances.filter((c) => !f.type || c.type === f.type);
-    const others = answer.instances.length - shown.length;
+    const shown = answer.instances;  // of the type chosen: the answer is asked for it
     const note = answer.commune.note ? `<p class="note">${escape(answer.commune.note)}</p>` : "";
     panel.innerHTML = `<h2>${escape(answer.commune.name)} (${escape(answer.commune.code)})</h2>${note}
       <p class="registre ${escape(answer.knowledge.registry)}">${escape(answer.knowledge.message)}</p>
       <p>${shown.length} dispositif(s)${f.type ? " de type " + escape(f.type) : ""} au ${day(answer.on)},
-         âges ${answer.ages.min}-${answer.ages.max}${others ? ` — et ${others} d'autres types` : ""}</p>
-      ${shown.map(instanceHtml).join("") || '<p class="vide">Aucun dispositif connu du registre pour ces critères.</p>'}`;
+         âges ${answer.ages.min}-${answer.ages.max}</p>
+      ${shown.map(instanceHtml).join("")}${answersHtml(answer.answers)}`;
   } catch (err) {
     if (chosen === code) panel.innerHTML = `<h2>${escape(name || code)}</h2><p class="vide">${escape(err.message)}</p>`;
   }

@@ -56,10 +56,14 @@ function recordChangeHtml(c) {
   return `<div class="changement"><div class="titre">${escape(c.kind)} ${escape(c.change)} : ${escape(c.label)}</div>${lines}</div>`;
 }
 
-function typeHtml(t) {
+function typeHtml(t) {  // communes that only became known (or unknown) are no gain (or loss): said apart
+  const known = (t.became_known || []).length ? `<div class="connu">${t.became_known.length} commune(s) devenue(s) connue(s) `
+    + `(${t.population_became_known.toLocaleString("fr-FR")} habitants) : l'état était inconnu, ce n'est pas un gain</div>` : "";
+  const unknown = (t.became_unknown || []).length ? `<div class="connu">${t.became_unknown.length} commune(s) devenue(s) `
+    + "inconnue(s) : ce n'est pas une perte</div>" : "";
   return `<div class="changement"><div class="titre">${escape(t.type)}</div>
     <div><span class="plus">+${t.gained.length} commune(s) (${t.population_gained.toLocaleString("fr-FR")} habitants)</span> ·
-    <span class="moins">−${t.lost.length} (${t.population_lost.toLocaleString("fr-FR")} habitants)</span></div></div>`;
+    <span class="moins">−${t.lost.length} (${t.population_lost.toLocaleString("fr-FR")} habitants)</span></div>${known}${unknown}</div>`;
 }
 
 async function showChanges() {
@@ -82,7 +86,8 @@ async function showChanges() {
       const reaches = (a.reaches || []).filter(ofType);
       const relays = (a.relays || []).map((r) => `<div class="relais">relais : ${escape(r.before)} → ${escape(r.after)} sur ${communes(r.communes, r.population)}</div>`).join("");
       const items = a.reaches ? reaches.map(reachChangeHtml).join("") : (a.changes || []).map(recordChangeHtml).join("");
-      const types = a.reaches ? "" : (a.types || []).filter(ofType).map(typeHtml).join("");
+      const types = (a.types || []).filter(ofType).filter((t) => a.changes || (t.became_known || []).length
+        || (t.became_unknown || []).length).map(typeHtml).join("");
       return `<h3>${escape(placeName(places[i]))}</h3>${relays}${items}${types}`;
     });
     const empty = answers.every((a) => !(a.reaches || a.changes || []).length && !(a.types || []).length);
