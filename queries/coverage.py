@@ -28,7 +28,7 @@ from store.paths import commune_territories
 from store.session import Session
 
 from .concepts import accepted_publics, label_of, many, public_iri, state_codes, type_codes
-from .knowledge import KNOWN, TypeAnswer, commune_answers
+from .knowledge import TypeAnswer, commune_answers
 from .places import Place, commune_iri, resolve_commune
 
 __all__ = ["CoverageArea", "HeldRole", "Freshness", "Coverage", "Knowledge", "CoverageAnswer", "who_covers",
