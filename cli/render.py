@@ -50,9 +50,9 @@ def _item(c: Coverage, details: bool) -> list[str]:
     if len(c.history) > 1:
         lines.append("    historique : " + " → ".join(
             f"{s.label} ({french_date(s.valid_from) if s.valid_from else 'début inconnu'})" for s in c.history))
-    for r in c.roles:
-        who = r.actor if r.actor else f"{r.function} (fonction)"
-        lines.append("    " + role_line(r.label, who, r.when, r.held, r.confidence))
+    for role in c.roles:
+        who = role.actor if role.actor else f"{role.function} (fonction)"
+        lines.append("    " + role_line(role.label, who, role.when, role.held, role.confidence))
     titles: dict[str, list] = {}
     for s in c.sources:
         titles.setdefault(s.title, []).append(s)

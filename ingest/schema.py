@@ -127,8 +127,8 @@ KINDS: dict[str, tuple[Field, ...]] = {
         _CONFIDENCE,
     ),
     "period": (
-        _f("from", "date", "du", "premier jour de la période"),
-        _f("to", "date", "au", "dernier jour de la période"),
+        _f("from", "date", "période du", "premier jour de la période dont parle le document ou la citation"),
+        _f("to", "date", "période au", "dernier jour de la période dont parle le document ou la citation"),
     ),
     "inventory": (
         _f("id", "code", "identifiant", "identifiant de l'inventaire"),

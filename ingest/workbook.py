@@ -75,7 +75,7 @@ def _column(kind: str, name: str, prefix: tuple = (), header: str = "") -> Colum
 def _source(prefix: str = "source") -> list[Column]:
     return [_column("citation", "ref", (prefix,)), _column("citation", "excerpt", (prefix,)),
             _column("citation", "paraphrase", (prefix,)), _column("citation", "observed", (prefix,)),
-            _column("period", "from", (prefix, "period"), "attesté du"), _column("period", "to", (prefix, "period"), "attesté au"),
+            _column("period", "from", (prefix, "period")), _column("period", "to", (prefix, "period")),
             _column("citation", "confidence", (prefix,), "confiance de la source")]
 
 
@@ -101,7 +101,7 @@ SHEETS = [
     Sheet("acteurs", "actors", False, _fields("actor", "name", "kind", "sector", "based_in")),
     Sheet("sources", "sources", False, [
         *(_column("source", name) for name in ("title", "file", "url", "date", "retrieved")),
-        _column("period", "from", ("period",), "parle de la période du"), _column("period", "to", ("period",), "parle de la période au"),
+        _column("period", "from", ("period",)), _column("period", "to", ("period",)),
         _column("source", "confidence")]),
 ]
 
