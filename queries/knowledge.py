@@ -147,17 +147,11 @@ def territory_answers(session: Session, label: str, communes: frozenset[str], ty
     seen: set[str | None] = set()
     as_of = None
     covered: set[str] = set()
-    for s in tables.surveys:
-        inside = tables.communes_of(s.territory) & communes
+    for look in (*tables.surveys, *tables.inventories):  # both say the registry looked for a type there
+        inside = tables.communes_of(look.territory) & communes
         if inside:
-            seen.add(s.type)
+            seen.add(look.type)
             covered |= inside
-            as_of = max(as_of or s.as_of, s.as_of)
-    for inv in tables.inventories:
-        inside = tables.communes_of(inv.territory) & communes
-        if inside:
-            seen.add(inv.type)
-            covered |= inside
-            as_of = max(as_of or inv.as_of, inv.as_of)
+            as_of = max(as_of or look.as_of, look.as_of)
     looked = _Looked(bool(covered), frozenset(seen), as_of, bool(covered) and covered != communes)
     return _answers(session, label, types, found, looked, day, communes)
