@@ -241,6 +241,36 @@ def network(settings: Settings, territory: str | None, threshold: int, on: str |
     _answer(as_json, as_csv, answer, lambda: answer.actors, network_text)
 
 
+@cli.command("what-if", help="Et si… : les lacunes et chevauchements que changeraient les dispositifs hypothétiques "
+                             "d'un petit fichier YAML (nouveau, fin, périmètre ; docs/what-if.md), sans rien écrire.")
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Réponse en JSON.")
+@click.option("--csv", "table", default=None, type=click.Choice(["departements", "mouvements", "communes", "chevauchements"]),
+              help="Une table de la réponse en CSV.")
+@click.option("--xlsx", "target", default=None, type=click.Path(dir_okay=False), help="Classeur écrit (toutes les tables).")
+@click.pass_obj
+def what_if(settings: Settings, scenario: str, as_json: bool, table: str | None, target: str | None) -> None:
+    from pathlib import Path
+
+    from analysis.whatif import tables_of, what_if as ask
+    from cli.whatif import read_scenario_file, what_if_text
+    from core.atomic import write_atomic
+    from core.tabular import to_csv, to_xlsx_book
+
+    read = read_scenario_file(Path(scenario))
+    with _backend(settings) as backend:
+        answer = ask(backend, read)
+    if target:
+        write_atomic(Path(target), to_xlsx_book(tables_of(answer)))
+        _progress(f"Classeur écrit : {target}.")
+    if table:
+        click.echo(to_csv(tables_of(answer)[table]), nl=False)
+    elif as_json:
+        click.echo(jsonable.dumps(answer))
+    elif not target:
+        click.echo(what_if_text(answer))
+
+
 @cli.command(help="Ce qui a changé entre deux constructions (noms de dossiers sous builds/ ; défaut : la précédente et "
                   "celle en service), ou entre deux dates sur la construction en service (--on … --vs …).")
 @click.argument("before", required=False)

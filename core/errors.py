@@ -261,6 +261,13 @@ class ProposalTooLarge(MaillageError, ValueError):
     exit_code = 2
 
 
+class ScenarioTooLarge(MaillageError, ValueError):
+    """A what-if scenario larger than ``scenario_kb``."""
+
+    status = 413
+    exit_code = 2
+
+
 class ProposalsFull(MaillageError, RuntimeError):
     """As many proposals pending as the operator allows (``proposals_pending``)."""
 

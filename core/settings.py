@@ -60,6 +60,7 @@ class Settings:
     api_token: str = _setting("", "Bearer token the write endpoints (/v1/admin) require; empty: writes are off.")
     max_body_kb: int = _setting(2048, "Largest request body the HTTP service reads (kB); larger ones get 413.")
     proposal_kb: int = _setting(16, "Largest proposed correction (POST /v1/proposals) in kB; larger ones get 413.")
+    scenario_kb: int = _setting(64, "Largest what-if scenario (POST /v1/scenarios) in kB; larger ones get 413.")
     proposals_pending: int = _setting(200, "Proposals kept pending at most; beyond, new ones wait for the operator (503).")
     proposals_per_hour: int = _setting(10, "Proposals one client (its address) may send in an hour; beyond, 429.")
     proposals_per_hour_all: int = _setting(

@@ -19,12 +19,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from core import jsonable
 
-__all__ = ["to_csv", "flat", "cell", "uncell", "table", "unflat", "to_xlsx", "JOIN", "NOT_IN_XML"]
+__all__ = ["to_csv", "flat", "cell", "uncell", "table", "unflat", "to_xlsx", "to_xlsx_book", "JOIN", "NOT_IN_XML"]
 
 JOIN = " | "
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -133,20 +133,26 @@ def to_xlsx(items: Sequence[Any], title: str = "Maillage") -> bytes:
     """``items`` as an XLSX workbook of one sheet (header row frozen); every cell is text, never a
     formula, whatever it starts with; a character XML cannot hold (a control character from a
     national file) is written out as ``<U+0007>`` rather than failing the whole table."""
+    return to_xlsx_book({title: items})
+
+
+def to_xlsx_book(sheets: Mapping[str, Sequence[Any]]) -> bytes:
+    """Tables as one XLSX workbook, a sheet each (named by the keys), cells as :func:`to_xlsx` writes them."""
     from openpyxl import Workbook  # only an XLSX export needs it
 
-    columns, rows = table(items)
     book = Workbook(write_only=False)
-    sheet = book.worksheets[0]
-    sheet.title = re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "Maillage"
-    sheet.append(columns)
-    for row in rows:
-        sheet.append([_xlsx_cell(uncell(row.get(c, ""))) for c in columns])
-    for line in sheet.iter_rows(min_row=2):
-        for value in line:
-            if isinstance(value.value, str) and value.value.startswith("="):
-                value.data_type = "s"  # openpyxl would otherwise store it as a formula
-    sheet.freeze_panes = "A2"
+    for number, (title, items) in enumerate(sheets.items()):
+        columns, rows = table(items)
+        sheet = book.worksheets[0] if number == 0 else book.create_sheet()
+        sheet.title = re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "Maillage"
+        sheet.append(columns)
+        for row in rows:
+            sheet.append([_xlsx_cell(uncell(row.get(c, ""))) for c in columns])
+        for line in sheet.iter_rows(min_row=2):
+            for value in line:
+                if isinstance(value.value, str) and value.value.startswith("="):
+                    value.data_type = "s"  # openpyxl would otherwise store it as a formula
+        sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

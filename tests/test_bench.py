@@ -69,6 +69,11 @@ def test_bench_layers(small_shared):
     assert "rapport couche / questions" in out
 
 
+def test_bench_whatif(small_shared):
+    out = _bench(small_shared, "bench_whatif.py", "--data-dir", str(small_shared.data_dir), "--rounds", "1")
+    assert out.count("rapport scénario / lacunes") == 2, out
+
+
 def test_bench_map(small_shared):
     out = _bench(small_shared, "bench_map.py", "--data-dir", str(small_shared.data_dir), "--registry",
                  str(small_shared.registry), "--rounds", "1")

@@ -48,3 +48,18 @@ def test_build_refusal_prints_the_report(small):
     assert done.returncode == 1
     assert "31.yaml · entrée « ilc-toulouse-sud » · champ « coverage[0].ages »" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_what_if_from_a_yaml_file(national, tmp_path):
+    scenario = tmp_path / "gevaudan.yaml"
+    scenario.write_text("on: 2026-12-01\ntitle: Une CPTS du Gévaudan\nchanges:\n"
+                        "  - kind: new\n    type: CPTS\n    perimeter: [epci:244800470]\n")
+    done = _run(national, "what-if", str(scenario))
+    assert done.returncode == 0, done.stderr
+    assert "Une CPTS du Gévaudan" in done.stdout and "en projet → couvert : 12 commune(s)" in done.stdout
+    table = _run(national, "what-if", str(scenario), "--csv", "communes", "--xlsx", str(tmp_path / "bilan.xlsx"))
+    assert table.returncode == 0 and len(table.stdout.splitlines()) == 13 and (tmp_path / "bilan.xlsx").stat().st_size
+    scenario.write_text("changes:\n  - kind: end\n    instance: dac-31\n  - kind: end\n    instance: dac-99\n")
+    refused = _run(national, "what-if", str(scenario))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "Scénario refusé (gevaudan.yaml, changement 2) : dispositif « dac-99 » inconnu" in refused.stderr
