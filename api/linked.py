@@ -49,7 +49,9 @@ def rdf_store(svc: Service):
 
 
 #: media types a client may send for one that is offered (a JSON client asks for JSON-LD here)
-ALIASES = {"application/json": "application/ld+json"}
+ALIASES = {"application/json": "application/ld+json",
+           # a browser that names XHTML and not HTML still reads the HTML page
+           "application/xhtml+xml": "text/html"}
 
 
 def negotiate(request: Request, format: str | None, offered: tuple[str, ...], aliases: dict[str, str] = ALIASES) -> str:

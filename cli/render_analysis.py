@@ -56,14 +56,16 @@ def gaps_text(answer: GapAnswer) -> str:
     return "\n".join(lines)
 
 
-def network_text(answer: NetworkAnswer, limit: int = 20) -> str:
+def network_text(answer: NetworkAnswer) -> str:
+    """Every actor counted is printed, each name whole (the column is as wide as the longest)."""
+    width = max([len("acteur"), *(len(a.name) for a in answer.actors)])
     lines = [f"Réseau des acteurs — {answer.territory} : {len(answer.actors)} acteur(s)", "",
-             f"{'acteur':<40} {'disp.':>5} {'liens':>5} {'intermédiarité':>14} {'courtage':>8} {'comm.':>5}  secteurs"]
-    for a in answer.actors[:limit]:
-        lines.append(f"{a.name[:40]:<40} {a.instances:>5} {a.degree:>5} {a.betweenness:>14.3f} {a.brokerage:>8} "
+             f"{'acteur':<{width}} {'disp.':>5} {'liens':>5} {'intermédiarité':>14} {'courtage':>8} {'comm.':>5}  secteurs"]
+    for a in answer.actors:
+        lines.append(f"{a.name:<{width}} {a.instances:>5} {a.degree:>5} {a.betweenness:>14.3f} {a.brokerage:>8} "
                      f"{a.community:>5}  {', '.join(SECTORS.get(s, s) for s in a.sectors) or '—'}")
     if answer.redundancies:
         lines += ["", "Acteurs présents dans de nombreux dispositifs d'un même département :"]
         lines += [f"  {r.name} — département {r.departement} : {len(r.instances)} dispositifs ({', '.join(r.instances)})"
-                  for r in answer.redundancies[:limit]]
+                  for r in answer.redundancies]
     return "\n".join(lines)

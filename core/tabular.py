@@ -11,7 +11,8 @@ carriage return: the OWASP rule for CSV injection) gets a leading ``'``, which s
 Numbers are not text: an ``int`` or ``float`` of the answer (a population, an age, a score, ``-1``) is
 written as is, so that it stays a number; a text that merely looks like a number ("-3") is escaped like
 any other text. Registry text is typed by planners and by imports: it is where a payload would come from.
-In XLSX, every text cell is stored as text (never a formula) and needs no escape.
+In XLSX, every text cell is stored as text (never a formula) and needs no escape, and a number of the
+answer is a number cell (a population sums in the spreadsheet; a text that looks like a number stays text).
 """
 
 from __future__ import annotations
@@ -54,12 +55,13 @@ def _summary(value: Any) -> Any:
     return found if found is not None else next((v for v in value.values() if isinstance(v, str) and v), None)
 
 
-def flat(value: Any, prefix: str = "") -> dict[str, str]:
-    """One table row from a nested answer."""
+def flat(value: Any, prefix: str = "", typed: bool = False) -> dict[str, Any]:
+    """One table row from a nested answer: text cells (:func:`cell`), or with ``typed`` the numbers as
+    numbers (an XLSX cell), the rest as text."""
     if isinstance(value, dict):
-        out: dict[str, str] = {}
+        out: dict[str, Any] = {}
         for key, inner in value.items():
-            out.update(flat(inner, f"{prefix}{key}."))
+            out.update(flat(inner, f"{prefix}{key}.", typed))
         return out
     key = prefix.rstrip(".")
     if isinstance(value, list):
@@ -67,14 +69,17 @@ def flat(value: Any, prefix: str = "") -> dict[str, str]:
         out = {key: cell(parts[0] if len(parts) == 1 else JOIN.join("" if p is None else str(p) for p in parts))}
         for number, item in enumerate(value, 1):
             if isinstance(item, dict):
-                out.update(flat(item, f"{prefix}{number}."))
+                out.update(flat(item, f"{prefix}{number}.", typed))
         return out
+    if typed and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {key: value}
     return {key: cell(value)}
 
 
-def table(items: Sequence[Any]) -> tuple[list[str], list[dict[str, str]]]:
-    """The columns (in order of first appearance) and rows of ``items`` (dataclasses or dicts)."""
-    rows = [flat(jsonable.plain(item)) for item in items]
+def table(items: Sequence[Any], typed: bool = False) -> tuple[list[str], list[dict[str, Any]]]:
+    """The columns (in order of first appearance) and rows of ``items`` (dataclasses or dicts); with
+    ``typed``, numbers stay numbers (:func:`flat`)."""
+    rows = [flat(jsonable.plain(item), typed=typed) for item in items]
     return list(dict.fromkeys(k for row in rows for k in row)), rows
 
 
@@ -142,12 +147,13 @@ def to_xlsx_book(sheets: Mapping[str, Sequence[Any]]) -> bytes:
 
     book = Workbook(write_only=False)
     for number, (title, items) in enumerate(sheets.items()):
-        columns, rows = table(items)
+        columns, rows = table(items, typed=True)
         sheet = book.worksheets[0] if number == 0 else book.create_sheet()
         sheet.title = re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "Maillage"
         sheet.append(columns)
         for row in rows:
-            sheet.append([_xlsx_cell(uncell(row.get(c, ""))) for c in columns])
+            sheet.append([_xlsx_cell(uncell(value) if isinstance(value := row.get(c, ""), str) else value)
+                          for c in columns])
         for line in sheet.iter_rows(min_row=2):
             for value in line:
                 if isinstance(value.value, str) and value.value.startswith("="):

@@ -6,12 +6,14 @@ by the one writer, ``core.atomic``: a reader sees a whole file or none, a full d
 temporary file and answers 507, one left by a killed server is swept by the next build); deleting the
 folder is always safe. The RDF dumps are
 the whole graph of the embedded store (Neo4j is loaded from it): N-Triples (gzip), Turtle and JSON-LD
-by Oxigraph's writers; the CSV has one row per coverage (with the instance's identifiers), the GeoJSON
-one point per seat.
+by Oxigraph's writers; the CSV has one row per coverage (with the instance's identifiers, its state on
+the day the dump is made and how surely it is known, and the coverage's sources), the GeoJSON one point
+per seat.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import json
@@ -23,8 +25,10 @@ import pyoxigraph as ox
 
 from core import atomic
 from core.namespaces import BASE
-from core.tabular import to_csv
+from core.rules import STATE_LABELS
+from core.tabular import JOIN, to_csv
 from store.rdf import PREFIXES
+from store.cards import parse_card
 from store.session import Session
 
 from .identifiers import identifiers_of
@@ -59,17 +63,27 @@ def _triples(store: ox.Store):
         yield ox.Triple(quad.subject, quad.predicate, quad.object)
 
 
-def _coverages_csv(session: Session) -> bytes:
+def _coverages_csv(session: Session, on: dt.date) -> bytes:
+    """One row per coverage: the instance's state on ``on`` (the day the dump is made) and how surely it
+    is known, the perimeter's confidence, and the sources of the coverage's card (titles, addresses)."""
     ids = identifiers_of(session)
+    listed = session.run("instance_coverages", instance=None)
+    cited = {r["coverage"].removeprefix(f"{BASE}instance/"): parse_card(r["card"]).sources for r in listed}
     rows = []
-    for ident in sorted({r["instance"].rsplit("/", 1)[-1] for r in session.run("instance_coverages", instance=None)}):
-        d = instance_detail(session, ident)
+    for ident in sorted({r["instance"].rsplit("/", 1)[-1] for r in listed}):
+        d = instance_detail(session, ident, on=on)
         mine = ids.get(f"{BASE}instance/{ident}", {})
         for a in d.coverages:
+            sources = cited.get(a.coverage_id, [])
             rows.append({"instance_id": d.id, "type": d.type, "name": d.name, "coverage_id": a.coverage_id,
                          "level": a.level, "territory": a.territory, "territory_name": a.territory_name,
                          "ages": {"min": a.ages.min, "max": a.ages.max}, "publics": a.publics,
                          "valid_from": a.valid_from, "valid_to": a.valid_to,
+                         "state": d.state, "state_label": STATE_LABELS.get(d.state, d.state), "state_on": on,
+                         "confidence": d.confidence, "perimeter_confidence": a.confidence,
+                         "perimeter_note": a.note,
+                         "sources": JOIN.join(dict.fromkeys(s.title for s in sources)),
+                         "source_urls": JOIN.join(dict.fromkeys(s.url for s in sources if s.url)),
                          **{scheme: mine.get(scheme) for scheme in ("siren", "siret", "finess", "rna")},
                          "iri": f"{BASE}instance/{d.id}"})
     return to_csv(rows).encode("utf-8")
@@ -86,7 +100,7 @@ def _write(session: Session, store: ox.Store, name: str, out: BinaryIO) -> None:
     elif name == "maillage.jsonld":
         ox.serialize(_triples(store), out, format=ox.RdfFormat.JSON_LD)
     elif name == "couvertures.csv":
-        out.write(_coverages_csv(session))
+        out.write(_coverages_csv(session, dt.date.today()))
     elif name == "sieges.geojson":
         features = [f for dep in sorted({s.commune[:3] if s.commune.startswith("97") else s.commune[:2]
                                          for s in session.seats.seats})

@@ -21,6 +21,7 @@ from typing import Any
 
 from core import rules
 from core.namespaces import BASE, Level, iri
+from core.text import french_date
 from store.outlines import departement_of
 from store.session import Session
 
@@ -58,8 +59,14 @@ def _zone(session: Session, area) -> list[str]:
     return sorted(communes)
 
 
-def _period(start, end) -> str:
-    return f"du {start or 'début inconnu'} au {end or 'sans fin connue'}"
+def _period(start: dt.date | None, end: dt.date | None) -> str:
+    """A coverage's period as French says it: « du 1er juillet 2022 au 30 juin 2024 », « depuis le 1er
+    juillet 2022, sans fin connue », « jusqu'au 30 juin 2024 (début inconnu) », « dates inconnues »."""
+    if start and end:
+        return f"du {french_date(start)} au {french_date(end)}"
+    if start:
+        return f"depuis le {french_date(start)}, sans fin connue"
+    return f"jusqu'au {french_date(end)} (début inconnu)" if end else "dates inconnues"
 
 
 def _carrier(detail) -> str | None:
@@ -157,7 +164,7 @@ def fhir_bundle(session: Session, on: dt.date | None = None) -> dict:
                                 "comment": f"{a.territory_name} : âges {a.ages.min} à {a.ages.max} ans, publics "
                                            f"{', '.join(a.publics)}, {_period(a.valid_from, a.valid_to)}."})
         carrier = _carrier(d)
-        status = f"Statut au {day} : {d.status.label if d.status else 'inconnu'}."
+        status = f"Statut au {french_date(day)} : {d.status.label if d.status else 'inconnu'}."
         found = _identifiers(ids.get(iri("instance", d.id), {}))
         entries.append(_entry({
             "resourceType": "HealthcareService", "id": d.id,

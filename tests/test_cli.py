@@ -63,3 +63,18 @@ def test_what_if_from_a_yaml_file(national, tmp_path):
     refused = _run(national, "what-if", str(scenario))
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert "Scénario refusé (gevaudan.yaml, changement 2) : dispositif « dac-99 » inconnu" in refused.stderr
+
+
+def test_the_network_table_prints_every_actor_whole():
+    from analysis.ask import NetworkAnswer
+    from analysis.network import ActorScore, Redundancy
+    from cli.render_analysis import network_text
+
+    long = "Association départementale pour la sauvegarde de l'enfant à l'adulte (ADSEA 31)"
+    actors = [ActorScore(f"a{n}", long if n == 3 else f"Acteur {n}", ("social",), 1, 1, 0.0, 0, (), 0) for n in range(24)]
+    text = network_text(NetworkAnswer("departement:31", None, actors, [Redundancy("a3", long, "31", ("x", "y", "z"))]))
+    lines = text.splitlines()
+    assert lines[0].endswith(": 24 acteur(s)")
+    rows = lines[3:3 + 24]
+    assert [r.split()[0] for r in rows if r.startswith("Acteur")] == ["Acteur"] * 23
+    assert sum(long in r for r in rows) == 1 and f"  {long} — département 31" in text

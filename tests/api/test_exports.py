@@ -77,3 +77,45 @@ def test_dumps_and_the_dcat_catalogue(client):
     if (Settings.from_env().documents / "reference" / "national").is_dir():  # the seats' national files
         assert "/seat/fs-1>" in nt
     assert client.get("/v1/dumps/nothing.txt").status_code == 404
+
+
+def test_the_coverages_csv_says_state_confidence_and_source(client):
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(client.get("/v1/dumps/couvertures.csv").content.decode())))
+    assert {"state", "state_label", "state_on", "confidence", "perimeter_confidence", "sources", "source_urls"} <= set(rows[0])
+    assert all(r["state"] and r["state_label"] and r["state_on"] and r["confidence"] and r["sources"] for r in rows)
+    dac = next(r for r in rows if r["instance_id"] == "dac-31")
+    assert (dac["state"], dac["state_label"], dac["perimeter_confidence"]) == ("actif", "actif", "verified")
+    planned = next(r for r in rows if r["instance_id"] == "ilc-toulouse-sud")
+    assert planned["state_label"] == "en projet" and "RAP 31" in planned["sources"]
+    assert any(r["perimeter_confidence"] == "inferred" for r in rows)
+
+
+def test_the_exports_write_periods_in_french(backend):
+    import re
+
+    from queries.exports import data_inclusion, fhir_bundle
+
+    texts = [s["description"] for s in data_inclusion(backend)["services"]]
+    texts += [e["resource"]["text"]["div"] for e in fhir_bundle(backend)["entry"]]
+    joined = "\n".join(texts)
+    assert "au sans" not in joined and "début inconnu au" not in joined and not re.search(r"\d{4}-\d\d-\d\d", joined)
+    assert "depuis le 1er juillet 2022, sans fin connue" in joined  # the DAC 31 (opérationnel le 1er juillet 2022)
+
+
+def test_the_catalogue_by_accept(client):
+    browsers = ["text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
+                "application/signed-exchange;v=b3;q=0.7",  # Chromium
+                "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",  # Firefox, Safari
+                "application/xhtml+xml"]
+    for accept in browsers:
+        page = client.get("/v1/catalogue", headers={"Accept": accept})
+        assert page.headers["content-type"].startswith("text/html"), accept
+        assert page.text.startswith("<!doctype html>") and "catalogue" in page.text and "Accept" in page.headers["vary"]
+    linked = client.get("/v1/catalogue", headers={"Accept": "application/ld+json"})
+    assert linked.headers["content-type"] == "application/ld+json" and "@graph" in linked.json()
+    assert client.get("/v1/catalogue", headers={"Accept": "application/json"}).headers["content-type"] == "application/ld+json"
+    turtle = client.get("/v1/catalogue", headers={"Accept": "text/turtle"})
+    assert turtle.headers["content-type"].startswith("text/turtle") and "dcat:Dataset" in turtle.text

@@ -38,3 +38,19 @@ def test_an_xlsx_table_writes_out_what_no_cell_can_hold():
 
     book = load_workbook(io.BytesIO(to_xlsx([{"name": "Maison\x07 \u202eFS", "note": "a\nb"}])))
     assert list(book.active.iter_rows(values_only=True))[1] == ("Maison<U+0007> \u202eFS", "a\nb")
+
+
+def test_an_xlsx_table_keeps_numbers_as_numbers():
+    """A population sums in the spreadsheet; a text that merely looks like a number stays text."""
+    import io
+
+    from openpyxl import load_workbook
+
+    rows = [{"commune": "Mende", "population": 12286, "score": 0.75, "ages": {"min": 0, "max": 12}, "code": "48095",
+             "note": "-3", "inferred": True, "formula": "=1+1"}]
+    sheet = load_workbook(io.BytesIO(to_xlsx(rows))).active
+    header, values = list(sheet.iter_rows(values_only=True))
+    assert dict(zip(header, values, strict=True)) == {"commune": "Mende", "population": 12286, "score": 0.75, "ages.min": 0,
+                                                      "ages.max": 12, "code": "48095", "note": "-3", "inferred": "True",
+                                                      "formula": "=1+1"}
+    assert [c.data_type for c in next(sheet.iter_rows(min_row=2))] == ["s", "n", "n", "n", "n", "s", "s", "s", "s"]
