@@ -29,7 +29,7 @@ from store.embedded import EmbeddedBackend
 from store.outlines import package_file
 from store.session import Session
 
-from . import accepting, csv_import, geography, national_sources, report, seats
+from . import accepting, csv_import, geography, listings, national_sources, report, seats
 from ._ntriples import ref, triple
 from .geography_store import GeographyStore
 from .place_aliases import write_aliases
@@ -71,7 +71,7 @@ def _read_registry(settings: Settings, geo: geography.Geography, caches: Caches,
     _say(progress, "  règles SHACL du registre et des sièges : évaluateur SHACL Core de Maillage" if engine == "shacl_core" else
          f"  règles SHACL du registre et des sièges : pySHACL, plus lent (l'évaluateur rapide ne les fait pas : {why})")
     with worker_pool() if parallel else nullcontext() as pool:
-        reg, shapes = read_and_validate(settings.registry, geo, csv_import.read_folder(settings.registry),
+        reg, shapes = read_and_validate(settings.registry, geo, csv_import.read_folder(settings.registry) + listings.read_folder(settings.registry, geo, settings.geography),
                                         settings.documents, caches, pool, progress)
     seat_problems, seat_text = _read_seats(settings, geo, reg, caches, progress)
     return reg, merge_problems(list(reg.problems) + seat_problems, shapes), seat_text

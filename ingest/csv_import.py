@@ -16,6 +16,7 @@ from typing import Any
 
 from core.errors import Problem
 
+from . import listings
 from ._safe_yaml import LIMITS, Limits, at_line, decode
 from .schema import CSV_COLUMNS
 
@@ -161,4 +162,5 @@ def read_folder(folder: Path) -> list[tuple[str, dict | None, list[Problem]]]:
     """Every ``*.csv`` of ``folder``: (file name, document or None when unreadable, problems)."""
     if not folder.is_dir():
         return []
-    return [(path.name, *read_csv(path)) for path in sorted(folder.glob("*.csv")) if path.is_file()]
+    listed = listings.claimed(folder)  # a listing's CSV is read through its mapping
+    return [(path.name, *read_csv(path)) for path in sorted(folder.glob("*.csv")) if path.is_file() and path.name not in listed]

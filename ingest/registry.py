@@ -28,7 +28,7 @@ from core.namespaces import BASE
 from core.namespaces import ENTRY_ID as ID
 from core.terms import match_territory as parse_territory
 
-from . import provenance
+from . import listings, provenance
 from ._fastgraph import graph_from_triples, ntriples_terms, ntriples_text, triple_graph
 from ._safe_yaml import is_date, load_yaml
 from .geography import Geography
@@ -765,14 +765,17 @@ def _folder_problems(folder: Path) -> tuple[list[Path], list[Problem]]:
         return [], [Problem(name, "(registre)", "", "registre-absent",
                             f"dossier du registre introuvable ({folder}) : rien n'est publié")]
     files, problems = [], []
+    listed = listings.claimed(folder)  # a listing and its mapping are read by ``ingest.listings``
     for path in sorted(folder.iterdir()):
+        if path.name in listed:
+            continue
         if path.suffix in (".yaml", ".csv") and path.is_file():
             files.append(path)
         elif not any(path.match(pattern) for pattern in IGNORED):
             problems.append(Problem(path.name, "(fichier)", "", "fichier-inconnu",
                                     f"« {path.name} » n'est pas un fichier du registre : extension .yaml ou .csv "
                                     "(un fichier .yml ou .txt serait ignoré sans le dire), .md pour une note"))
-    if not files:
+    if not files and not listed:
         problems.append(Problem(name, "(registre)", "", "registre-vide",
                                 "le registre ne contient aucun fichier .yaml ni .csv : un graphe vide ne serait pas publié"))
     return files, problems
