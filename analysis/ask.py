@@ -63,12 +63,20 @@ class NetworkAnswer:
     redundancies: list[_network.Redundancy]
 
 
-def overlaps_in(backend, territory: str | None = None, on: str | dt.date | None = None) -> OverlapAnswer:
-    """Overlapping instances in ``territory``; at any time, or only those coexisting on ``on``."""
+def overlaps_in(backend, territory: str | None = None, on: str | dt.date | None = None,
+                type: str | None = None) -> OverlapAnswer:
+    """Overlapping instances in ``territory``; at any time, or only those coexisting on ``on``; with
+    ``type``, the pairs of which one instance at least is of that type."""
     data = backend.tables
     label, communes = scope_communes(backend, data, territory)
     day = parse_date(on) if on else None
-    return OverlapAnswer(label, day, _overlaps.overlaps(data, communes, day))
+    found = _overlaps.overlaps(data, communes, day)
+    if type is not None:
+        wanted = type.strip().upper()
+        if wanted not in {c.type for c in data.coverages}:
+            raise InvalidQuery(f"Type « {type} » : aucun dispositif de ce type dans le graphe.")
+        found = [o for o in found if wanted in (o.a_type, o.b_type)]
+    return OverlapAnswer(label, day, found)
 
 
 def gaps_in(backend, territory: str | None = None, type: str | None = None, ages: str | None = None,

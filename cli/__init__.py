@@ -194,15 +194,17 @@ def _analysis_options(command):
 @cli.command(help="Dispositifs qui se chevauchent (mêmes fonctions, territoire × âges × publics × période communs) "
                   "dans un territoire (departement:31, territoire:comminges…, défaut : la France).")
 @click.option("--on", "on", default=None, help="Seulement ceux qui coexistent à cette date AAAA-MM-JJ.")
+@click.option("--type", "type_", default=None, help="Seulement les paires dont un dispositif est de ce type (CPTS…).")
 @_analysis_options
 @click.pass_obj
-def overlaps(settings: Settings, territory: str | None, on: str | None, as_json: bool, as_csv: bool) -> None:
+def overlaps(settings: Settings, territory: str | None, on: str | None, type_: str | None, as_json: bool,
+             as_csv: bool) -> None:
     from analysis.ask import overlaps_in
     from cli.render_analysis import overlaps_text
 
     _progress("Analyse des chevauchements…")
     with _backend(settings) as backend:
-        answer = overlaps_in(backend, territory, on)
+        answer = overlaps_in(backend, territory, on, type_)
     _answer(as_json, as_csv, answer, lambda: answer.overlaps, overlaps_text)
 
 
@@ -221,8 +223,8 @@ def gaps(settings: Settings, territory: str | None, type_: str | None, ages: str
     _progress("Analyse des lacunes de couverture…")
     with _backend(settings) as backend:
         answer = gaps_in(backend, territory, type_, ages, public, on)
-        rows = gap_rows(backend, answer) if as_csv else []
-    _answer(as_json, as_csv, answer, lambda: rows, gaps_text)
+        rows = gap_rows(backend, answer) if not as_json else []
+    _answer(as_json, as_csv, answer, lambda: rows, lambda found: gaps_text(found, rows))
 
 
 @cli.command(help="Réseau des acteurs d'un territoire : intermédiarité, courtiers entre secteurs, communautés, redondances.")

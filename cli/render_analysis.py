@@ -37,7 +37,9 @@ def overlaps_text(answer: OverlapAnswer, limit: int = 30) -> str:
     return "\n".join(lines)
 
 
-def gaps_text(answer: GapAnswer) -> str:
+def gaps_text(answer: GapAnswer, rows: list[dict] | None = None, limit: int = 60) -> str:
+    """The table of populations by status; with ``rows`` (``analysis.ask.gap_rows``), the communes in
+    lacune named with their population, largest first (at most ``limit``: the CSV has them all)."""
     lines = [f"Couverture et lacunes — {answer.territory}, au {french_date(answer.on)}", "",
              f"{'dép.':<5} {'type':<6} {'âges':<7} " + " ".join(f"{c:>13}" for c in CATEGORIES) + "  attendu"]
     notes = []
@@ -51,6 +53,13 @@ def gaps_text(answer: GapAnswer) -> str:
               "non couverte, le registre a regardé sans tout recenser, ou seulement atteinte par un dispositif dont "
               "l'état à cette date n'est pas connu ; « type non recensé » : le registre a regardé ce territoire pour "
               "d'autres types seulement ; « hors registre » : le registre n'a pas regardé ce territoire."]
+    lacunes = sorted((r for r in rows or () if r["statut"] == "lacune"), key=lambda r: (-(r["population"] or 0), r["code"]))
+    if lacunes:
+        lines += ["", f"Communes en lacune : {len(lacunes)}"]
+        lines += [f"  {r['departement']} {r['type']} · {r['commune']} ({r['code']}) : {_int(r['population'] or 0)} hab."
+                  for r in lacunes[:limit]]
+        if len(lacunes) > limit:
+            lines.append(f"  … et {len(lacunes) - limit} autre(s) (--csv pour toutes)")
     if notes:
         lines += ["", "À savoir :"] + notes
     return "\n".join(lines)

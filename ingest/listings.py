@@ -212,6 +212,8 @@ def read_listing(mapping: Path, resolver: Resolver) -> tuple[str, dict | None, l
             known.setdefault("note", []).append(f"aussi ligne {row['number']}" + (f" ({row['note']})" if row["note"] else ""))
             continue
         coverage = {"territory": territory, "source": citation, "note": [row["note"]] if row["note"] else []}
+        if row["level"] == "arrondissement" and territory.startswith("commune:"):
+            coverage["confidence"] = "inferred"  # a part of the commune read as all of it
         if porteuse and row["level"] == "arrondissement":
             porteur = [r["number"] for r in rows if r["name"] == name_text and r["commune"] == row["commune"]
                        and r["level"] == "commune"]

@@ -1,0 +1,75 @@
+"""Provence-Alpes-Côte d'Azur in the registry (issue 32, item 3): the ARS's two listings read as real
+data, and what the analysis says of them (overlaps in Nice and Toulon, the 45 communes without a
+CPTS, one DAC per commune) found by the analysis, never written by hand."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from analysis.ask import gap_rows, gaps_in, overlaps_in
+from cli.render_analysis import gaps_text
+from core.settings import Settings
+from ingest import geography, listings
+from queries.coverage import who_covers
+
+REGISTRY = Path(__file__).parent.parent.parent / "registry"
+OLD_CODES = ("04198", "05120", "05043", "05088", "05141", "05150", "05175")
+
+
+@pytest.fixture(scope="module")
+def read():
+    package = Settings.from_env().geography
+    return {name: (document, problems) for name, document, problems
+            in listings.read_folder(REGISTRY, geography.load(package), package)}
+
+
+def test_the_paca_listings_read_without_a_problem(read):
+    assert sorted(read) == ["region-93-cpts.tsv", "region-93-dac.tsv"]
+    assert [p for _, problems in read.values() for p in problems] == []
+    cpts, dac = read["region-93-cpts.tsv"][0], read["region-93-dac.tsv"][0]
+    assert (len(cpts["instances"]), len(dac["instances"])) == (70, 9)
+    assert [i["type"] for i in cpts["inventories"]] == ["CPTS"] and [i["type"] for i in dac["inventories"]] == ["DAC"]
+    assert "licence : inconnue" in next(iter(cpts["sources"].values()))["title"]
+
+
+def test_the_seven_old_codes_are_resolved_with_a_note(read):
+    notes = " ".join(c.get("note", "") for i in read["region-93-dac.tsv"][0]["instances"] for c in i["coverage"])
+    for code in OLD_CODES:
+        assert f"{code} :" in notes, code
+    assert "04198 : Saint-Vincent-les-Forts, commune déléguée d'Ubaye-Serre-Ponçon, lu comme 04033" in notes
+    assert "05043 : ancien code INSEE d'une commune fusionnée dans Aubessagne (05039), lu comme 05039" in notes
+
+
+def test_every_paca_commune_has_exactly_one_dac(backend):
+    data = backend.tables
+    paca = {code for code, c in data.communes.items() if c.region == "93"}
+    dacs = Counter(code for c in data.coverages if c.type == "DAC" and c.instance.startswith("paca-")
+                   for code in data.communes_of(c.territory))
+    assert len(paca) == 946
+    assert {code: dacs[code] for code in paca if dacs[code] != 1} == {}
+
+
+def test_the_three_cpts_of_nice_overlap_pairwise(backend):
+    pairs = {frozenset((o.a_name, o.b_name)) for o in overlaps_in(backend, "departement:06", type="CPTS").overlaps}
+    nice = ("CPTS Nice Centre - Nice Est", "CPTS Nice Nord et ses Collines", "CPTS Nice ouest Vallée")
+    assert {frozenset((a, b)) for a in nice for b in nice if a < b} <= pairs
+    toulon = {frozenset((o.a_name, o.b_name)) for o in overlaps_in(backend, "departement:83", type="CPTS").overlaps}
+    assert frozenset(("CPTS La Seyne Toulon ouest", "CPTS Toulon Littoral")) in toulon
+
+
+def test_45_communes_of_paca_have_no_cpts_and_are_named_with_their_population(backend):
+    answer = gaps_in(backend, "region:93", "CPTS")
+    lacunes = [code for r in answer.reports for code in r.communes["lacune"]]
+    assert len(lacunes) == 45
+    text = gaps_text(answer, gap_rows(backend, answer))
+    assert "Communes en lacune : 45" in text
+    assert "06 CPTS · Mandelieu-la-Napoule (06079) : 21 640 hab." in text  # the largest, first
+
+
+def test_who_covers_marseille_lists_its_cpts(backend):
+    answer = who_covers(backend, "Marseille", type="CPTS")
+    names = sorted(c.name for c in answer.instances)
+    assert len(names) == 8 and "CPTS Actes Santé" in names
