@@ -82,9 +82,7 @@ class Resolver:
             if not parts:
                 return f"code-inconnu: {code} n'est pas un arrondissement municipal de Paris, Lyon ou Marseille"
             parent = parts[0]["commune"]
-            return (f"commune:{parent}", parent,
-                    f"{code}, {parts[0]['name']} : lu comme la commune {self._commune(parent)} "
-                    "(le registre ne connaît pas encore les arrondissements municipaux)")
+            return f"commune:{parent}", parent, f"{code}, {parts[0]['name']}"  # the coverage says how it is read
         current = {a["commune"] for a in aliases if a["commune"] in self.geo.communes}
         if len(current) > 1:
             return f"code-ambigu: {code} désigne plusieurs communes actuelles ({', '.join(sorted(current))})"
@@ -95,6 +93,11 @@ class Resolver:
         if not said:  # a commune déléguée's code is also a former code: said once, as the déléguée
             said = [f"ancien code INSEE d'une commune fusionnée dans {self._commune(parent)} ({parent})"]
         return f"commune:{parent}", parent, f"{code} : " + " ; ".join(said) + f", lu comme {parent}"
+
+    def arrondissements_of(self, commune: str) -> list[str]:
+        """The codes of a commune's arrondissements municipaux (Paris, Lyon, Marseille), in order."""
+        return sorted(code for code, aliases in self._aliases.items()
+                      if any(a["kind"] == "arrondissement-municipal" and a["commune"] == commune for a in aliases))
 
     def by_name(self, written: str, departement: str) -> Found:
         departement = departement.zfill(2) if departement.isdigit() else departement.upper()

@@ -43,6 +43,16 @@ def test_the_seven_old_codes_are_resolved_with_a_note(read):
     assert "05043 : ancien code INSEE d'une commune fusionnée dans Aubessagne (05039), lu comme 05039" in notes
 
 
+def test_marseille_s_cpts_each_say_which_arrondissements_they_cover(read):
+    notes = {i["name"]: c["note"] for i in read["region-93-cpts.tsv"][0]["instances"] for c in i["coverage"]
+             if c["territory"] == "commune:13055"}
+    assert len(notes) == 8
+    assert notes["CPTS Actes Santé"].startswith("partiel : couvre 3 des 16 arrondissements de Marseille "
+                                                "(13214, 13215, 13216), lu comme la commune entière")
+    covered = sorted(code for note in notes.values() for code in note.split("(", 1)[1].split(")", 1)[0].split(", "))
+    assert covered == [f"132{n:02d}" for n in range(2, 17)]  # 13202-13216 each once; 13201 in none
+
+
 def test_every_paca_commune_has_exactly_one_dac(backend):
     data = backend.tables
     paca = {code for code, c in data.communes.items() if c.region == "93"}
