@@ -135,6 +135,9 @@ def read_table(path: Path, columns: dict[str, str], mapping: dict) -> tuple[Tabl
     wanted = set(columns.values())
     if path.suffix == ".xlsx":
         sheet = str(mapping.get("sheet") or "")
+        if not sheet:
+            return None, [Problem(path.name, "(classeur)", "sheet", "feuille-absente",
+                                  "la description d'un classeur nomme la feuille à lire (sheet: <nom exact>)")]
         sheets, problems = read_sheets(path, [sheet])
         if problems:
             return None, problems

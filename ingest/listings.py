@@ -25,7 +25,7 @@ from core.text import fold
 from ._safe_yaml import load_yaml
 from .geography import Geography
 from .listing_places import Resolver
-from .listing_table import Table, read_table
+from .listing_table import SUFFIXES, Table, read_table
 
 __all__ = ["MAPPING_SUFFIX", "claimed", "read_folder", "read_listing"]
 
@@ -52,7 +52,8 @@ def _listing_name(mapping: Path) -> str | None:
     except OSError:
         return None
     name = data.get("listing") if isinstance(data, dict) and not problems else None
-    return name if isinstance(name, str) and name == Path(name).name else None
+    # only a table is claimed: a mapping naming 31.yaml must not hide it from the registry's reader
+    return name if isinstance(name, str) and name == Path(name).name and Path(name).suffix in SUFFIXES else None
 
 
 def claimed(folder: Path) -> set[str]:

@@ -201,3 +201,9 @@ def test_a_refused_listing_leaves_the_live_build_as_it_was(live, tmp_path, body,
         build(dataclasses.replace(live, registry=registry))
     assert [(p.file, p.entry, p.rule) for p in caught.value.problems] == [("31-cpts.csv", "ligne 3", rule)]
     assert (os.readlink(current), (current / "build.json").read_text()) == before
+
+
+def test_a_mapping_never_hides_a_registry_file(tmp_path):
+    (tmp_path / "31.yaml").write_text("scope: {departement: \"31\"}\n", encoding="utf-8")
+    listing(tmp_path, None, name="31.yaml")
+    assert listings.claimed(tmp_path) == {"31-cpts.listing.yaml"}
