@@ -209,16 +209,19 @@ def read_listing(mapping: Path, resolver: Resolver) -> tuple[str, dict | None, l
             continue
         territory = row["territory"]
         known = next((c for c in instance["coverage"] if c["territory"] == territory), None)
-        if row["level"] == "arrondissement":
-            parts.setdefault(id(known or instance), []).append(row["written"])
         if known is not None:
             # two rows naming one territory (an old code and its commune nouvelle): one coverage, both said
-            known.setdefault("note", []).append(f"aussi ligne {row['number']}" + (f" ({row['note']})" if row["note"] else ""))
+            if row["level"] == "arrondissement" and id(known) in parts:
+                parts[id(known)].append(row["written"])
+            elif row["level"] != "arrondissement" and id(known) in parts:  # the whole commune listed too
+                del parts[id(known)]
+                known.pop("confidence")
+            known["note"].append(f"aussi ligne {row['number']}" + (f" ({row['note']})" if row["note"] else ""))
             continue
         coverage = {"territory": territory, "source": citation, "note": [row["note"]] if row["note"] else []}
         if row["level"] == "arrondissement" and territory.startswith("commune:"):
             coverage["confidence"] = "inferred"  # a part of the commune read as all of it
-            parts[id(coverage)] = parts.pop(id(instance))
+            parts[id(coverage)] = [row["written"]]
         if porteuse and row["level"] == "arrondissement":
             porteur = [r["number"] for r in rows if r["name"] == name_text and r["commune"] == row["commune"]
                        and r["level"] == "commune"]

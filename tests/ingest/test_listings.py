@@ -207,3 +207,17 @@ def test_a_mapping_never_hides_a_registry_file(tmp_path):
     (tmp_path / "31.yaml").write_text("scope: {departement: \"31\"}\n", encoding="utf-8")
     listing(tmp_path, None, name="31.yaml")
     assert listings.claimed(tmp_path) == {"31-cpts.listing.yaml"}
+
+
+LEVELS = "{name: Dispositif, code: Code INSEE, level: Niveau}\nlevels: {commune: commune, arrondissement_municipal: arrondissement}"
+
+
+def test_arrondissements_read_as_their_commune_say_it_is_partial(tmp_path, resolver):
+    """The small geography has no arrondissement: the national one (Marseille's) is in
+    tests/queries/test_paca.py; here, a code that is no arrondissement is refused at that level."""
+    body = "Dispositif,Code INSEE,Niveau\nCPTS A,31395,arrondissement_municipal\n"
+    _, problems = read(listing(tmp_path, body.encode(), columns=LEVELS), resolver)
+    assert [(p.entry, p.rule) for p in problems] == [("ligne 2", "code-inconnu")]
+    body = "Dispositif,Code INSEE,Niveau\nCPTS A,31395,quartier\n"
+    _, problems = read(listing(tmp_path, body.encode(), columns=LEVELS), resolver)
+    assert [(p.entry, p.rule) for p in problems] == [("ligne 2", "niveau-inconnu")]

@@ -13,6 +13,7 @@ from analysis.ask import gap_rows, gaps_in, overlaps_in
 from cli.render_analysis import gaps_text
 from core.settings import Settings
 from ingest import geography, listings
+from ingest.listing_places import Resolver
 from queries.coverage import who_covers
 
 REGISTRY = Path(__file__).parent.parent.parent / "registry"
@@ -20,10 +21,15 @@ OLD_CODES = ("04198", "05120", "05043", "05088", "05141", "05150", "05175")
 
 
 @pytest.fixture(scope="module")
-def read():
+def resolver():
     package = Settings.from_env().geography
+    return Resolver(geography.load(package), package)
+
+
+@pytest.fixture(scope="module")
+def read(resolver):
     return {name: (document, problems) for name, document, problems
-            in listings.read_folder(REGISTRY, geography.load(package), package)}
+            in (listings.read_listing(mapping, resolver) for mapping in sorted(REGISTRY.glob("*.listing.yaml")))}
 
 
 def test_the_paca_listings_read_without_a_problem(read):
@@ -51,6 +57,24 @@ def test_marseille_s_cpts_each_say_which_arrondissements_they_cover(read):
                                                 "(13214, 13215, 13216), lu comme la commune entière")
     covered = sorted(code for note in notes.values() for code in note.split("(", 1)[1].split(")", 1)[0].split(", "))
     assert covered == [f"132{n:02d}" for n in range(2, 17)]  # 13202-13216 each once; 13201 in none
+
+
+@pytest.mark.parametrize("porteuse, partial", [(True, True), (False, False)])
+def test_a_commune_row_beside_its_arrondissements(tmp_path, resolver, porteuse, partial):
+    """With ``commune_porteuse``, Marseille's row stands for the arrondissements listed under it; without,
+    it is the whole commune, and the coverage is neither partial nor deduced."""
+    mapping = (REGISTRY / "region-93-cpts.listing.yaml").read_text(encoding="utf-8")
+    (tmp_path / "region-93-cpts.listing.yaml").write_text(
+        mapping.replace("commune_porteuse: true", f"commune_porteuse: {str(porteuse).lower()}"), encoding="utf-8")
+    header = (REGISTRY / "region-93-cpts.tsv").read_text(encoding="utf-8").split("\n", 1)[0]
+    rows = ["CPTS A\t13055\tcommune\t\t\t13\t\t\t", "CPTS A\t13214\tarrondissement_municipal\t\t\t13\t\t\t"]
+    (tmp_path / "region-93-cpts.tsv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    _, document, problems = listings.read_listing(tmp_path / "region-93-cpts.listing.yaml", resolver)
+    assert problems == []
+    [coverage] = document["instances"][0]["coverage"]
+    assert coverage["territory"] == "commune:13055"
+    assert coverage["note"].startswith("partiel : couvre 1 des 16 arrondissements de Marseille (13214)") is partial
+    assert (coverage.get("confidence") == "inferred") is partial
 
 
 def test_every_paca_commune_has_exactly_one_dac(backend):
