@@ -75,7 +75,7 @@ function saveAddress() {
   const f = filters();
   const parts = { r: $("region").value, d: chosenDepartements().join(","), c: $("couche").value, t: f.type,
                   a: f.ages, p: f.public, on: f.on, s: typeof sinceValue === "function" ? sinceValue() : "",
-                  commune: chosen || "" };
+                  commune: chosen || "", sim: typeof simulationValue === "function" ? simulationValue() : "" };
   const hash = Object.entries(parts).filter(([, v]) => v).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&");
   history.replaceState(null, "", "#" + hash);
 }
@@ -244,7 +244,7 @@ async function loadTerritory() {
         // a class per commune, so that a person (or a browser test) can find one by its INSEE code
         layer.options.className = `commune commune-${feature.id}`;
         layer.bindTooltip(feature.properties.nom, { sticky: true });
-        layer.on("click", () => explain(feature.id, feature.properties.nom));
+        layer.on("click", () => (typeof simulate === "function" && simulate(feature.id)) || explain(feature.id, feature.properties.nom));
         byCode[feature.id] = layer;
       },
     }).addTo(map);
