@@ -26,6 +26,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from core import rules
+from core.namespaces import local
+from core.terms import match_territory
 from core.errors import AmbiguousPlace, InvalidQuery, PlaceNotFound
 from queries.concepts import public_iri, type_code
 from queries.territories import communes_within, territory_iri
@@ -138,6 +140,7 @@ class _Applied:
         self.instances: set[str] = set()  # instances whose coverages change
         self.specs: dict[tuple, _gaps.Spec] = {}
         self.said: list[str] = []
+        self.notes: list[str] = []
         self.new: list[str] = []
 
     def communes_of(self, territory: str) -> frozenset[str]:
@@ -159,17 +162,26 @@ class _Applied:
         return found
 
 
-def _perimeter(session, data: AnalysisData, refs: tuple[str, ...], where: str) -> frozenset[str]:
-    """The communes of a perimeter's references (territories, or communes by code or name)."""
+def _perimeter(session, state: _Applied, refs: tuple[str, ...], where: str) -> frozenset[str]:
+    """The communes of a perimeter's references (territories, or communes by code or name). A code that
+    names a commune through another (an arrondissement municipal, a former code, a postcode) is read as
+    that whole commune, and the answer says so: the geography stops at the commune."""
+    data = state.data
     codes: set[str] = set()
     for ref in refs:
         try:
-            found = communes_within(session, territory_iri(session, ref))
+            uri = territory_iri(session, ref)
+            found = communes_within(session, uri)
         except (InvalidQuery, PlaceNotFound, AmbiguousPlace) as err:
             raise refused(where, f"périmètre « {ref} » : {err}") from None
         found = found & data.communes.keys()
         if not found:
             raise refused(where, f"périmètre « {ref} » : territoire inconnu ou sans commune.")
+        whole = local(uri)
+        if match_territory(ref) is None and ref.strip().isalnum() and whole in data.communes and whole != ref.strip().upper():
+            state.notes.append(f"{where} : « {ref} » est lu comme la commune entière de {data.communes[whole].name} "
+                               f"({whole}) ; un arrondissement municipal, un ancien code ou un code postal désigne "
+                               "sa commune (la géographie ne descend pas sous la commune).")
         codes |= found
     return frozenset(codes)
 
@@ -183,7 +195,7 @@ def _new(session, state: _Applied, change: NewInstance, number: int, on: dt.date
     except InvalidQuery as err:
         raise refused(where, str(err)) from None
     ident = f"hypothese-{number}"
-    codes = _perimeter(session, data, change.perimeter, where)
+    codes = _perimeter(session, state, change.perimeter, where)
     ages = (change.ages.min, change.ages.max) if change.ages else None
     state.ask(change.type, ages)
     [spec] = _gaps.specs_for(data, change.type, ages)
@@ -215,8 +227,8 @@ def _end(state: _Applied, change: EndInstance, where: str) -> None:
 
 def _reshape(session, state: _Applied, change: Perimeter, number: int, where: str) -> None:
     coverages = state.of(change.instance, where)
-    added = _perimeter(session, state.data, change.add, where) if change.add else frozenset()
-    removed = _perimeter(session, state.data, change.remove, where) if change.remove else frozenset()
+    added = _perimeter(session, state, change.add, where) if change.add else frozenset()
+    removed = _perimeter(session, state, change.remove, where) if change.remove else frozenset()
     out = []
     for c in state.coverages:
         if c.instance == change.instance and removed & state.communes_of(c.territory):
@@ -343,6 +355,7 @@ def what_if(session, scenario: Scenario) -> WhatIf:
     data = session.tables
     after, state = apply(session, data, scenario)
     balances, moves, communes = _balances(data, after, state, scenario.on)
-    notes = ["Hypothèse calculée en mémoire sur la construction en service : rien n'est écrit dans le registre."]
+    notes = ["Hypothèse calculée en mémoire sur la construction en service : rien n'est écrit dans le registre.",
+             *state.notes]
     return WhatIf(on=scenario.on, title=scenario.title, changes=state.said, instances=state.new, balances=balances,
                   moves=moves, communes=communes, overlaps=_overlap_changes(data, after, state, scenario.on), notes=notes)

@@ -119,3 +119,11 @@ def test_the_live_build_is_untouched(national, backend):
          {"kind": "perimeter", "instance": "cpts-terre-des-sources", "remove": ["epci:200069151"], "add": ["Mende"]})
     assert _fingerprint(national.data_dir, national.registry) == before
     assert backend.tables is tables and tables.coverages == coverages and tables.territory_communes == territories
+
+
+def test_an_arrondissement_is_read_as_its_whole_commune_and_said(backend):
+    answer = _ask(backend, {"kind": "new", "type": "CPTS", "perimeter": ["75115"]},
+                  {"kind": "perimeter", "instance": "hypothese-1", "add": ["commune:48095"]})
+    assert {c.code for c in answer.communes if c.type == "CPTS"} >= {"75056", "48095"}
+    assert any("« 75115 » est lu comme la commune entière de Paris (75056)" in n for n in answer.notes)
+    assert not any("48095" in n for n in answer.notes)
