@@ -29,6 +29,17 @@ def test_gaps_json_and_csv(client, backend):
     assert by_code["31395"] == "en projet"  # the Toulouse-Sud ILC is planned: not coverage
 
 
+def test_gaps_as_xlsx_keep_populations_as_numbers(client, backend):
+    from openpyxl import load_workbook
+
+    sheet = client.get("/v1/gaps", params={"territory": "departement:48", "type": "CPTS", "format": "xlsx"})
+    header, *rows = load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True)
+    population = header.index("population")
+    assert len(rows) == 152 and all(isinstance(r[population], int) for r in rows)
+    mende = next(r for r in rows if r[header.index("code")] == "48095")
+    assert mende[population] == backend.tables.communes["48095"].population > 10_000
+
+
 def test_gap_layer_for_the_map(client):
     layer = client.get("/v1/layers/gaps", params={"territory": "departement:48", "type": "CPTS", "on": "2026-12-01"}).json()
     assert set(layer["legend"]) == {"couvert", "en projet", "suspendu", "lacune", "inconnu", "type non recensé",
