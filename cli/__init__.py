@@ -371,6 +371,51 @@ def load_neo4j(settings: Settings, neo4j_uri: str | None) -> None:
     click.echo(f"Neo4j : build {pg.build} courant ({pg.node_count} nœuds, {pg.relationship_count} relations).")
 
 
+@cli.group(invoke_without_command=True,
+           help="Les fichiers nationaux que Maillage lit : d'où ils viennent, s'ils sont ici (présent, absent, somme "
+                "de contrôle différente) et quelles réponses en dépendent.")
+@click.option("--json", "as_json", is_flag=True, help="Réponse en JSON.")
+@click.pass_context
+def sources(ctx: click.Context, as_json: bool) -> None:
+    if ctx.invoked_subcommand is not None:
+        return
+    from cli.render_sources import sources_json, sources_text
+    from ingest.national_files import states
+
+    found, problems = states(ctx.obj)
+    click.echo(jsonable.dumps(sources_json(found)) if as_json else sources_text(found, problems))
+
+
+@sources.command("fetch", help="Obtient les fichiers nationaux absents (ou nommés) dans le dossier de données : copiés du "
+                               "miroir quand il les a, sinon téléchargés de leur adresse ; la somme de contrôle est vérifiée.")
+@click.argument("names", nargs=-1)
+@click.option("--mirror", type=click.Path(file_okay=False), default=None,
+              help="Dossier miroir des fichiers, par nom (défaut : MAILLAGE_MIRROR).")
+@click.pass_obj
+def sources_fetch(settings: Settings, names: tuple[str, ...], mirror: str | None) -> None:
+    from pathlib import Path
+
+    from core.errors import NotFound, SourceNotObtained
+    from ingest.national_files import fetch, states
+
+    found, _ = states(settings)
+    unknown = set(names) - {s.source.name for s in found}
+    if unknown:
+        raise NotFound(f"Source(s) nationale(s) inconnue(s) : {', '.join(sorted(unknown))} ; "
+                       f"connues : {', '.join(s.source.name for s in found)}.")
+    failed = []
+    for state in found:
+        if names and state.source.name not in names:
+            continue
+        try:
+            fetch(state.source, settings, _progress, Path(mirror) if mirror else None)
+        except SourceNotObtained as err:
+            click.echo(f"Refusé : {err}", err=True)
+            failed.append(state.source.name)
+    if failed:
+        raise SourceNotObtained(f"{len(failed)} fichier(s) non obtenu(s) : {', '.join(failed)}.")
+
+
 @cli.command(help="Sert l'API HTTP (OpenAPI sur /docs) et la carte (/carte/) sur MAILLAGE_HOST:MAILLAGE_PORT.")
 @click.option("--host", default=None)
 @click.option("--port", type=int, default=None)

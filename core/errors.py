@@ -50,6 +50,7 @@ __all__ = [
     "ProposalsFull",
     "AlreadyDecided",
     "SourceInvalid",
+    "SourceNotObtained",
     "SettingInvalid",
     "RegistryFileRefused",
     "NotJson",
@@ -346,6 +347,14 @@ class SourceInvalid(MaillageError, ValueError):
     def __init__(self, file: str, field: str, reason: str):
         self.file, self.field, self.reason = file, field, reason
         super().__init__(f"Description de source nationale {file}, champ « {field} » : {reason}.")
+
+
+class SourceNotObtained(MaillageError, RuntimeError):
+    """A national file could not be had (``ingest/national_files.py``): not in the mirror and no address,
+    an address that fails, a cut connection, bytes that are not the described ones. Nothing is kept."""
+
+    status = 502
+    exit_code = 2
 
 
 class RegistryFileRefused(MaillageError, ValueError):

@@ -47,6 +47,9 @@ class Settings:
     documents: Path = _setting(PROJECT_ROOT.parent / "shared",
                                "Folder of the source documents: the registry's `file:` sources and the national "
                                "files (`ingest/sources`) are relative to it.")
+    mirror: Path = _setting(PROJECT_ROOT.parent / "shared" / "reference" / "national",
+                            "Folder holding copies of the national files, by file name, that `maillage sources fetch` "
+                            "copies (checksum checked) instead of downloading them from their address.")
     backend: str = _setting("embedded", "`embedded` (no server) or `neo4j`.")
     store_in_memory: str = _setting(
         "auto",

@@ -29,7 +29,7 @@ from store.embedded import EmbeddedBackend
 from store.outlines import package_file
 from store.session import Session
 
-from . import accepting, csv_import, geography, listings, national_sources, report, seats
+from . import accepting, csv_import, geography, listings, national_files, national_sources, report, seats
 from ._ntriples import ref, triple
 from .geography_store import GeographyStore
 from .place_aliases import write_aliases
@@ -87,12 +87,12 @@ def _read_seats(settings: Settings, geo: geography.Geography, reg: RegistryGraph
     texts = []
     for source in described:
         desc = source.description
-        path, digest, problem = seats.file_of(desc, settings.documents)
+        path, digest, problem = national_files.locate(source, settings)  # the data folder's, else the documents'
         if problem is not None:
             problems.append(problem)
             continue
         if path is None or digest is None:
-            _say(progress, f"  sièges {desc['source']} : fichier absent ({desc['file']}), ignoré")
+            _say(progress, national_files.missing_line(source))
             continue
         read, text = _seats_remembered(source.read, desc, path, digest, geo, caches)
         rows = {iri("seat", s.key): s.row for s in read.seats}

@@ -5,6 +5,12 @@ The flux nests établissements (``ege``) under legal entities (``pmej``). An est
 FINESS says so (``etatObjet`` A) and no closing date on or before the file's date is recorded
 (:func:`active`); the others are left out, counted. Its commune is that of its address
 (``cogCommune``), its point the address's coordinates when FINESS has them.
+
+The national flux is about 50 MB compressed and ten times that as JSON: it is parsed as it is read
+(:func:`establishments`, ijson's C parser over the gzip stream), one establishment at a time, so
+memory holds one establishment and the seats kept, never the file (``bench/bench_finess.py``).
+:func:`whole_establishments` is the reader as it was, the whole file loaded at once: the reference the
+stream is held equal to (``tests/national/test_finess_stream.py``) and the bench's baseline.
 """
 
 from __future__ import annotations
@@ -12,7 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+import ijson
 
 from core.dates import read_date
 from core.errors import InvalidDate
@@ -20,7 +29,10 @@ from core.errors import InvalidDate
 from .geography import Geography
 from .seats import Seat, SeatFile, coordinate
 
-__all__ = ["read", "active", "establishments"]
+__all__ = ["read", "active", "establishments", "whole_establishments"]
+
+#: where the establishments are in the flux: each item of each legal entity's ``ege``
+_ESTABLISHMENTS = "pmej.item.ege.item"
 
 
 def _date(text: object) -> dt.date | None:
@@ -38,19 +50,30 @@ def active(record: dict, on: dt.date, state: str = "A") -> bool:
             and (closed is None or closed > on))
 
 
-def establishments(path: Path) -> list[dict]:
-    """Every establishment of the flux, in file order (legal entity by legal entity)."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
+def _open(path: Path):
+    return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
+
+
+def establishments(path: Path) -> Iterator[dict]:
+    """Every establishment of the flux, in file order (legal entity by legal entity), one at a time as
+    the file is read. Numbers come as ``json`` gives them (``int`` or ``float``, not ``Decimal``)."""
+    with _open(path) as handle:
+        yield from ijson.items(handle, _ESTABLISHMENTS, use_float=True)
+
+
+def whole_establishments(path: Path) -> list[dict]:
+    """Every establishment of the flux, the whole file loaded first: the reference of :func:`establishments`."""
+    with _open(path) as handle:
         flux = json.load(handle)
     return [ege for pmej in flux.get("pmej", []) for ege in pmej.get("ege", [])]
 
 
-def read(desc: dict, path: Path, sha256: str, geo: Geography) -> SeatFile:
+def read(desc: dict, path: Path, sha256: str, geo: Geography, records: Iterable[dict] | None = None) -> SeatFile:
+    """The seats of the flux at ``path`` (its ``records``, when given, instead of the streamed file)."""
     out = SeatFile(desc, path, sha256)
     categories: dict[str, str] = {str(k): v for k, v in desc["categories"].items()}
     on = read_date(desc["date"])
-    for row, record in enumerate(establishments(path), start=1):
+    for row, record in enumerate(establishments(path) if records is None else records, start=1):
         out.rows += 1
         category = str(record.get("categorieentiteGeographiqueExercice") or "")
         if category not in categories:

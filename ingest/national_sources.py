@@ -1,7 +1,9 @@
 """The national sources, each declared once by its description ``ingest/sources/<name>.yaml``.
 
-A description says what the file is (title, producer, date, licence, address, its path under the
-documents folder and its SHA-256), how it is read (``format``, ``filters``, ``fields`` and the reader's
+A description says what the file is (title, producer, date, licence, the page that publishes it
+``url`` and the address of the file itself ``download`` when one is known, its path under the
+documents folder, its ``size`` in bytes and its SHA-256), which of Maillage's answers need it
+(``answers``, said by ``maillage sources`` and by a build without it: ``national_files``), how it is read (``format``, ``filters``, ``fields`` and the reader's
 own keys, such as FINESS's ``categories``) and which function reads it: ``reader: ingest.finess:read``,
 a module of ``ingest`` and a function of it, as Python's entry points write them. The build reads every
 description of the folder: adding a national source is adding its description and its reader, nothing
@@ -50,9 +52,12 @@ class Source:
     date: dt.date
     licence: str
     licence_name: str
-    url: str
+    url: str  #: the page that publishes the file
+    download: str | None  #: the address of the file itself; None when none is known (``url`` says where)
     file: str  #: relative to the documents folder (setting ``documents``)
+    size: int  #: bytes: a download stops past it
     sha256: str
+    answers: tuple[str, ...]  #: the answers that need the file, in French (« sièges France services à proximité »)
     format: str
     reader: str  #: ``ingest.finess:read``
     read: Callable  #: ``(description, path, sha256, geography) -> seats.SeatFile``
@@ -110,11 +115,19 @@ def _load(path: Path) -> Source:
     if not desc.get("fields"):
         raise refuse("fields", "champ obligatoire : les champs lus du fichier (champ Maillage: colonne ou chemin)")
     reader = text("reader", _READER, "écrivez module:fonction d'un module d'ingest, par exemple ingest.finess:read")
+    size = desc.get("size")
+    if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
+        raise refuse("size", f"la taille du fichier en octets, un entier positif, est attendue, lu {size!r}")
+    answers = desc.get("answers")
+    if not isinstance(answers, list) or not answers or not all(isinstance(a, str) and a.strip() for a in answers):
+        raise refuse("answers", "la liste des réponses qui dépendent du fichier (des textes non vides) est attendue")
+    download = text("download", _ADDRESS, "une adresse http(s) est attendue") if "download" in desc else None
     return Source(
         name=path.stem, source=text("source"), title=text("title"), producer=text("producer"), date=date,
         licence=text("licence", _ADDRESS, "une adresse http(s) est attendue"), licence_name=text("licence_name"),
-        url=text("url", _ADDRESS, "une adresse http(s) est attendue"), file=str(relative),
-        sha256=text("sha256", _SHA256, "64 chiffres hexadécimaux minuscules sont attendus"), format=text("format"),
+        url=text("url", _ADDRESS, "une adresse http(s) est attendue"), download=download, file=str(relative),
+        size=size, sha256=text("sha256", _SHA256, "64 chiffres hexadécimaux minuscules sont attendus"),
+        answers=tuple(answers), format=text("format"),
         reader=reader, read=_reader(reader, refuse), description=desc,
     )
 

@@ -30,7 +30,7 @@ from ._ntriples import lit, ref, triple, typed
 from .registry import RegistryGraph
 from .vocabulary import DCTERMS, GEO, M, PROV, TYPE, iri
 
-__all__ = ["Seat", "SeatFile", "file_of", "seat_triples", "link_seats", "coordinate"]
+__all__ = ["Seat", "SeatFile", "file_of", "mismatch", "sha256_of", "seat_triples", "link_seats", "coordinate"]
 
 #: what a national file's id may be to become the last segment of a seat's IRI
 SEAT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -99,12 +99,25 @@ def file_of(desc: dict, documents: Path) -> tuple[Path | None, str | None, Probl
     path = documents / desc["file"]
     if not path.is_file():
         return None, None, None
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != desc["sha256"]:
-        return path, digest, Problem(desc["file"], "(fichier)", "sha256", "empreinte-source",
-                                     f"le fichier n'est pas celui que décrit ingest/sources ({desc['source']}) : "
-                                     f"SHA-256 {digest} au lieu de {desc['sha256']} ; mettez la description à jour")
-    return path, digest, None
+    digest = sha256_of(path)
+    return path, digest, None if digest == desc["sha256"] else mismatch(desc, digest)
+
+
+def sha256_of(path: Path) -> str:
+    """A file's SHA-256, read by chunks (the national FINESS flux is 50 MB)."""
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+def mismatch(desc: dict, digest: str) -> Problem:
+    """The problem of a national file whose bytes are not the described ones."""
+    return Problem(desc["file"], "(fichier)", "sha256", "empreinte-source",
+                   f"le fichier n'est pas celui que décrit ingest/sources ({desc['source']}) : "
+                   f"SHA-256 {digest} au lieu de {desc['sha256']} ; mettez la description à jour "
+                   "ou « maillage sources fetch »")
 
 
 def coordinate(text: object, low: float, high: float) -> str | None:

@@ -99,6 +99,12 @@ def test_bench_national(small_shared):
     assert "point d'accès p50" in out
 
 
+@pytest.mark.skipif(not NATIONAL_FILES.is_dir(), reason="the shared documents hold the national files")
+def test_bench_finess(small_shared):
+    out = _bench(small_shared, "bench_finess.py", "--mb", "0.5", documents=Settings.from_env().documents)
+    assert "mêmes sièges : oui" in out
+
+
 @pytest.mark.neo4j
 def test_bench_neo4j(small_shared):
     out = _bench(small_shared, "bench_neo4j.py", "--data-dir", str(small_shared.data_dir), "--registry",

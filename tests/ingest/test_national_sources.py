@@ -44,6 +44,10 @@ def test_a_new_description_is_read_with_no_list_to_edit(tmp_path):
     (("url: https://www.data.gouv.fr", "url: www.data.gouv.fr"), "url", "adresse http(s)"),
     (("title: ", "titre: "), "title", "champ obligatoire"),
     (("filters: {}", "filters: [etatObjet]"), "filters", "un dictionnaire est attendu"),
+    (("size: 1174580", "size: beaucoup"), "size", "un entier positif"),
+    (("size: 1174580", "size: 0"), "size", "un entier positif"),
+    (("answers:", "reponses:"), "answers", "la liste des réponses qui dépendent du fichier"),
+    (("# No `download:`", "download: ftp://example.org/liste.csv\n#"), "download", "adresse http(s)"),
 ])
 def test_a_broken_description_is_refused_naming_its_file_and_field(tmp_path, change, field, words):
     text = (SOURCES / "france-services.yaml").read_text(encoding="utf-8")
