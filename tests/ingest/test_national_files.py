@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import json
 import os
 import shutil
 import subprocess
@@ -184,6 +185,9 @@ def test_a_clone_without_the_reference_folder_lists_every_file_absent_with_its_a
         assert f"■ {source.name} — " in done.stdout and (source.download or source.url) in done.stdout
         assert all(answer in done.stdout for answer in source.answers)
     assert f"0 fichier(s) présent(s) sur {len(described)}" in done.stdout
+    listed = json.loads(_cli(settings, "sources", "--json").stdout)
+    assert [(f["name"], f["state"], f["path"], f["sha256"]) for f in listed] == [
+        (s.name, "absent", None, s.sha256) for s in described]
     refused = _cli(settings, "sources", "fetch")  # an empty mirror, and no address for these files
     assert refused.returncode == 2 and "non obtenu" in refused.stderr and "Traceback" not in refused.stderr
     assert _cli(settings, "sources", "fetch", "inconnue").stderr.startswith("Erreur : Source(s) nationale(s) inconnue(s)")
