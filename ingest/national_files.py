@@ -111,7 +111,7 @@ def fetch(source: Source, settings: Settings, progress: Callable[[str], None] | 
     if copy.is_file():
         said(f"{source.name} : copie depuis le miroir {copy.parent}")
         with copy.open("rb") as handle:
-            _receive(source, handle, target, source.size, said, f"le miroir ({copy})")
+            _receive(source, handle, target, source.size, said, f"du miroir ({copy})")
     else:
         if not source.download:
             raise SourceNotObtained(
@@ -122,7 +122,7 @@ def fetch(source: Source, settings: Settings, progress: Callable[[str], None] | 
             if length is not None and length > source.size:
                 raise SourceNotObtained(f"{source.name} : {source.download} annonce {length} octets, plus que les "
                                         f"{source.size} décrits ; rien n'est gardé.")
-            _receive(source, handle, target, length or source.size, said, source.download)
+            _receive(source, handle, target, length or source.size, said, f"de {source.download}")
     return _state(source, settings)
 
 
@@ -158,19 +158,19 @@ def _receive(source: Source, handle: BinaryIO, target: Path, expected: int, said
                 break
             done += len(chunk)
             if done > source.size:
-                raise SourceNotObtained(f"{source.name} : {origin} envoie plus que les {source.size} octets décrits ; "
-                                        "rien n'est gardé.")
+                raise SourceNotObtained(f"{source.name} : le fichier reçu {origin} dépasse les {source.size} octets "
+                                        "décrits ; rien n'est gardé.")
             sha.update(chunk)
             out.write(chunk)
             if expected and done * 10 // expected > told:
                 told = done * 10 // expected
                 said(f"  {source.name} : {done * 100 // expected} % ({done} octets sur {expected})")
         if done < expected:
-            raise SourceNotObtained(f"{source.name} : connexion coupée après {done} octets sur {expected} ; "
+            raise SourceNotObtained(f"{source.name} : transfert interrompu, {done} octets reçus {origin} sur {expected} ; "
                                     "rien n'est gardé.")
         if sha.hexdigest() != source.sha256:
             raise SourceNotObtained(
-                f"{source.name} : le fichier reçu de {origin} n'est pas celui que décrit ingest/sources/{source.name}.yaml "
+                f"{source.name} : le fichier reçu {origin} n'est pas celui que décrit ingest/sources/{source.name}.yaml "
                 f"(SHA-256 {sha.hexdigest()} au lieu de {source.sha256}) ; refusé, rien n'est gardé.")
         out.flush()
     said(f"{source.name} : présent ({target})")

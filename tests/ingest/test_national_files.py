@@ -59,7 +59,8 @@ def _left(settings: Settings) -> list[str]:
 
 class _Server(http.server.BaseHTTPRequestHandler):
     """``/good`` the file; ``/other`` as many other bytes; ``/cut`` half the file then the connection
-    closed (its announced length whole); ``/large`` a length past the described size; else 404."""
+    closed (its announced length whole); ``/large`` a length past the described size; ``/endless`` bytes
+    without end and no length; else 404."""
 
     def do_GET(self):  # noqa: N802 (the standard library's name)
         if self.path == "/cut":
@@ -70,6 +71,14 @@ class _Server(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
+        if self.path == "/endless":  # no length announced: more bytes than described, until the client stops
+            self.send_response(200)
+            self.end_headers()
+            try:
+                while True:
+                    self.wfile.write(CONTENT)
+            except OSError:
+                return
         body = {"/good": CONTENT, "/other": CONTENT[::-1], "/large": CONTENT + b"x"}.get(self.path)
         if body is None:
             self.send_error(404)
@@ -83,9 +92,14 @@ class _Server(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class _Quiet(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # a client that stops reading (a refused download) is what the tests ask for
+
+
 @contextmanager
 def _serving():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Server)
+    server = _Quiet(("127.0.0.1", 0), _Server)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -112,8 +126,9 @@ def test_a_download_is_checked_then_kept_with_its_progress(tmp_path):
 
 @pytest.mark.parametrize("route, words", [
     ("/other", "n'est pas celui que décrit ingest/sources/liste.yaml"),
-    ("/cut", "connexion coupée après"),
-    ("/large", "plus que les"),
+    ("/cut", f"transfert interrompu, {len(CONTENT) // 2} octets reçus de http"),
+    ("/large", "annonce 560001 octets, plus que les 560000 décrits"),
+    ("/endless", "dépasse les 560000 octets décrits"),
     ("/absent", "répond 404"),
 ])
 def test_a_refused_download_leaves_nothing_behind(tmp_path, route, words):
@@ -145,6 +160,10 @@ def test_the_mirror_is_copied_checked_and_a_wrong_copy_refused(tmp_path):
     settings.mirror.mkdir()
     (settings.mirror / "liste.csv").write_bytes(CONTENT[:-1] + b"!")
     with pytest.raises(SourceNotObtained, match="SHA-256"):
+        national_files.fetch(source, settings)
+    assert _left(settings) == []
+    (settings.mirror / "liste.csv").write_bytes(CONTENT[:-10])
+    with pytest.raises(SourceNotObtained, match="transfert interrompu, 559990 octets reçus du miroir"):
         national_files.fetch(source, settings)
     assert _left(settings) == []
     (settings.mirror / "liste.csv").write_bytes(CONTENT)
