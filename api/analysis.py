@@ -35,12 +35,14 @@ TYPE = Query(None, max_length=limits.WORD, description="Type de dispositif (déf
             summary="Dispositifs qui se chevauchent, avec score et explication")
 def get_overlaps(request: Request, territory: str | None = TERRITORY,
                  on: str | None = Query(None, max_length=limits.WORD, description="Seulement ceux qui coexistent à cette date (défaut : toutes périodes)"),
+                 type: str | None = Query(None, max_length=limits.WORD, examples=["CPTS"],
+                                          description="Seulement les paires dont un dispositif est de ce type"),
                  cursor: str | None = CURSOR, limit: int = LIMIT, format: str | None = FORMAT,
                  b: Session = Depends(backend)):
     """Paires de dispositifs aux fonctions proches (même type, ou types apparentés) dont les couvertures
     partagent communes, âges, public et période ; le score est la part de la population du plus petit
     couverte aussi par l'autre, pondérée par la part d'âges communs."""
-    found = overlaps_in(b, territory, on).overlaps
+    found = overlaps_in(b, territory, on, type).overlaps
     return csv_response(found, "chevauchements", request, format) if wants_csv(request, format) else paginate(request, found, cursor, limit)
 
 

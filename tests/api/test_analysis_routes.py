@@ -17,6 +17,16 @@ def test_overlaps_are_the_library_answer_as_pages(client, backend):
     assert (first["next"] is None) == (len(expected) == 1)
 
 
+def test_overlaps_of_one_type(client, backend):
+    """The three CPTS of Nice, listed under each of them by the ARS, overlap pairwise."""
+    expected = jsonable.plain(overlaps_in(backend, "departement:06", type="CPTS").overlaps)
+    body = client.get("/v1/overlaps", params={"territory": "departement:06", "type": "CPTS"}).json()
+    assert body["items"] == expected and {(o["a_type"], o["b_type"]) for o in expected} == {("CPTS", "CPTS")}
+    assert len({frozenset((o["a_name"], o["b_name"])) for o in expected if "Nice" in o["a_name"] + o["b_name"]}) == 3
+    refused = client.get("/v1/overlaps", params={"type": "XYZ"})
+    assert refused.status_code == 422 and "XYZ" in refused.json()["message"]
+
+
 def test_gaps_json_and_csv(client, backend):
     params = {"territory": "departement:31", "type": "ILC", "ages": "0-12", "on": "2020-06-01"}
     body = client.get("/v1/gaps", params=params).json()
