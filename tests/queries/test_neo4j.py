@@ -358,3 +358,27 @@ def test_an_incremental_load_gives_the_graph_a_full_load_gives(national, neo4j_l
         load(neo4j_loaded, driver)  # back by difference from edit 2, for the other tests
         assert _current(driver) == national_slot
         assert _dump(driver, national_slot) == before
+
+
+def test_parity_on_provence_alpes_cote_d_azur(backends):
+    """The listings' answers (issue 32) agree on both backends: Marseille's CPTS read from its
+    arrondissements, Nice's three, the 45 communes without a CPTS, the DAC of an old code's commune."""
+    from core import jsonable
+    from analysis.ask import gaps_in, overlaps_in
+
+    embedded, graph = backends
+
+    def same(ask, *args, **kwargs):
+        a, b = jsonable.plain(ask(embedded, *args, **kwargs)), jsonable.plain(ask(graph, *args, **kwargs))
+        assert a == b, (ask.__name__, args, kwargs)
+        return a
+
+    marseille = same(who_covers, "Marseille", type="CPTS")
+    assert len(marseille["instances"]) == 8
+    assert all(c["coverages"][0]["note"].startswith("partiel : couvre ") for c in marseille["instances"])
+    assert len(same(who_covers, "13214", type="CPTS")["instances"]) == 8  # read as Marseille (decision 0141)
+    assert len(same(who_covers, "Nice", type="CPTS")["instances"]) == 3
+    assert [c["name"] for c in same(who_covers, "Aubessagne", type="DAC")["instances"]] == ["DAC Hautes-Alpes"]
+    assert len(same(overlaps_in, "departement:06", type="CPTS")["overlaps"]) == 3
+    reports = same(gaps_in, "region:93", "CPTS")["reports"]
+    assert sum(len(r["communes"]["lacune"]) for r in reports) == 45
