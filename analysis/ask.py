@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from core import rules
 from core.errors import InvalidQuery
 from core.terms import AgeRange, parse_ages, parse_date
+from queries import palette
 from queries.concepts import public_iri
 from queries.layer import CommuneStatus, Layer, layer_rules
 
@@ -35,9 +36,10 @@ GAP_LEGEND = {
 }
 
 
-#: one colour per category, the map's and the notebooks' (the coverage layer's for the same meaning)
-GAP_COLOURS = {_gaps.COVERED: "#2a9d8f", _gaps.PROJECT: "#f4a261", _gaps.SUSPENDED: "#9c89b8", _gaps.GAP: "#e63946",
-               _gaps.UNKNOWN: "#b0b0b0", _gaps.NOT_SURVEYED: "#dcd6c8", _gaps.OUT: "#f7f7f2"}
+#: one colour per category, the map's and the notebooks' (the coverage layer's for the same meaning, ``queries.palette``)
+GAP_COLOURS = {_gaps.COVERED: palette.COVERED, _gaps.PROJECT: palette.PROJECT, _gaps.SUSPENDED: palette.SUSPENDED,
+               _gaps.GAP: palette.NOT_FOUND, _gaps.UNKNOWN: palette.UNKNOWN, _gaps.NOT_SURVEYED: palette.NOT_SURVEYED,
+               _gaps.OUT: palette.OUT}
 
 
 @dataclass

@@ -23,8 +23,8 @@ from core.errors import AmbiguousPlace, BuildBusy, InvalidQuery, MaillageError, 
 from core.settings import VERSION, Settings
 from store.builds import build_lock
 
-from . import (admin, analysis, caching, carte, changes, coverage, cypher, docs, exports, fhir, health, linked, pages,
-               places, proposals, scenarios, schemes, seats, sparql)
+from . import (admin, analysis, caching, carte, changes, coverage, cypher, docs, exports, fhir, health, knowledge, linked,
+               pages, places, proposals, scenarios, schemes, seats, sparql)
 from .gate import FullFirst
 from .head import HeadAsGet
 from .limits import RequestBounds, pause_refusal
@@ -189,8 +189,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestBounds, limit=settings.max_body_kb * 1024)  # outermost: before any parsing
 
     # fhir before linked: /id/fhir/… is a FHIR definition, not a node of the graph
-    for module in (health, coverage, places, schemes, seats, fhir, linked, sparql, cypher, exports, analysis, scenarios, changes,
-                   admin, proposals):
+    for module in (health, coverage, knowledge, places, schemes, seats, fhir, linked, sparql, cypher, exports, analysis,
+                   scenarios, changes, admin, proposals):
         app.include_router(module.router)
 
     carte.mount(app)

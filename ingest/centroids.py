@@ -14,7 +14,7 @@ from pathlib import Path
 
 from core import atomic
 from core.geometry import centroid
-from store.outlines import CENTROIDS
+from store.outlines import BORDERS, CENTROIDS
 
 __all__ = ["centroids_table"]
 
@@ -26,6 +26,8 @@ def centroids_table(folder: Path) -> Path:
         return target
     table: dict[str, list[float]] = {}
     for path in sorted(folder.glob("*.geojson")):
+        if path.name == BORDERS:  # the départements' borders, not communes
+            continue
         for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
             geometry = feature.get("geometry") or {}
             rings = geometry.get("coordinates") or []

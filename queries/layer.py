@@ -26,6 +26,7 @@ from core.terms import AgeRange, parse_ages, parse_date
 from store.session import Session
 from store.tables import Area, CoverageRow
 
+from . import palette
 from .catalogue import territory_communes
 from .concepts import public_iri, type_codes
 from .knowledge import expected, rule_text
@@ -42,10 +43,10 @@ COVERAGE_LEGEND = {
     "type-non-recense": "Type non recensé ici : le registre a recensé ce territoire pour d'autres types seulement",
     "hors-registre": "Hors registre : le registre n'a pas recensé ce territoire",
 }
-#: one colour per status, the map's and the notebooks' (covered green, planned orange, suspended violet,
-#: unknown grey, not found yellow, type not surveyed beige, out of the registry off-white)
-COVERAGE_COLOURS = {"couverte": "#2a9d8f", "en-projet": "#f4a261", "suspendue": "#9c89b8", "inconnue": "#b0b0b0",
-                    "non-couverte": "#e9c46a", "type-non-recense": "#dcd6c8", "hors-registre": "#f7f7f2"}
+#: one colour per status, the map's and the notebooks' (``queries.palette``: apart for colour-blind readers and in print)
+COVERAGE_COLOURS = {"couverte": palette.COVERED, "en-projet": palette.PROJECT, "suspendue": palette.SUSPENDED,
+                    "inconnue": palette.UNKNOWN, "non-couverte": palette.NOT_FOUND, "type-non-recense": palette.NOT_SURVEYED,
+                    "hors-registre": palette.OUT}
 _BY_STATE = ((rules.ACTIVE, "couverte"), (rules.PROJECT, "en-projet"), (rules.SUSPENDED, "suspendue"),
              (rules.UNKNOWN, "inconnue"))
 

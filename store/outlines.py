@@ -19,11 +19,14 @@ from core.errors import OutlinesMissing
 from .builds import current_build
 from .caches import cache_folder, needed_by
 
-__all__ = ["CENTROIDS", "package_file", "folder_for", "departement_of", "departement_outlines", "centroids"]
+__all__ = ["CENTROIDS", "BORDERS", "package_file", "folder_for", "departement_of", "departement_outlines", "departement_borders",
+           "centroids"]
 
 DEPARTEMENT = re.compile(r"^(?:[0-9]{2,3}|2A|2B)$")
 #: the table of commune centroids made from the outlines (``ingest.centroids``)
 CENTROIDS = "centroids.json"
+#: the départements' borders made from the outlines (``ingest.borders``)
+BORDERS = "departements.geojson"
 
 
 def package_file() -> tuple[Path, str]:
@@ -56,6 +59,16 @@ def departement_outlines(data_dir: Path, code: str) -> bytes | None:
     if folder is None or not (folder / "source.json").exists():
         raise OutlinesMissing("Contours des communes pas encore préparés : lancez `maillage build`.")
     path = folder / f"{code}.geojson"
+    return path.read_bytes() if path.is_file() else None
+
+
+def departement_borders(data_dir: Path) -> bytes | None:
+    """The GeoJSON FeatureCollection (bytes) of every département's border, or None when the live build's
+    outlines folder has none (made by a version before the borders)."""
+    folder = folder_for(data_dir)
+    if folder is None or not (folder / "source.json").exists():
+        raise OutlinesMissing("Contours des communes pas encore préparés : lancez `maillage build`.")
+    path = folder / BORDERS
     return path.read_bytes() if path.is_file() else None
 
 

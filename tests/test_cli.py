@@ -78,3 +78,17 @@ def test_the_network_table_prints_every_actor_whole():
     rows = lines[3:3 + 24]
     assert [r.split()[0] for r in rows if r.startswith("Acteur")] == ["Acteur"] * 23
     assert sum(long in r for r in rows) == 1 and f"  {long} — département 31" in text
+
+
+def test_knowledge_of_france(national):
+    done = _run(national, "knowledge", "--type", "CPTS", "--on", "2026-12-01")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("Ce que le registre sait de la France, au 1er décembre 2026 (sur ")
+    assert any(line.startswith("CPTS : ") and line.endswith("; environ 800 en France (FINESS, juillet 2026)") for line in lines)
+    haute_garonne = next(line for line in lines if line.startswith("  31 "))
+    assert "Haute-Garonne (Occitanie) — recensé au " in haute_garonne and "CPTS Toulouse Rive Gauche" in haute_garonne
+    as_json = json.loads(_run(national, "knowledge", "--type", "CPTS", "--on", "2026-12-01", "--json").stdout)
+    assert [t["type"] for t in as_json["types"]] == ["CPTS"]
+    unknown = _run(national, "knowledge", "--type", "XYZ")
+    assert unknown.returncode != 0 and "Type de dispositif « XYZ » inconnu" in unknown.stderr and "Traceback" not in unknown.stderr

@@ -138,6 +138,18 @@ def test_parity_of_periods_confidence_answers_and_seat_extents(backends):
     assert same(nearby, "Muret", type="ACT")["groups"][0]["farther"]
 
 
+def test_parity_of_what_the_registry_knows_of_france(backends):
+    """/v1/knowledge and `maillage knowledge` answer the same on both backends (issue 32, item 5)."""
+    from core import jsonable
+    from queries.france import knowledge_of_france
+
+    embedded, graph = backends
+    for type, on in ((None, "2026-12-01"), ("CPTS", "2024-06-01"), ("DAC", "2019-06-01")):
+        a = jsonable.plain(knowledge_of_france(embedded, type=type, on=on))
+        assert a == jsonable.plain(knowledge_of_france(graph, type=type, on=on)), (type, on)
+        assert a["types"][0]["departements"], (type, on)
+
+
 ANALYSIS_QUESTIONS = ("analysis_coverages", "covered_communes", "commune_table", "analysis_roles",
                       "expectations", "inventories", "public_broader", "related_types", "surveys", "freshness")
 

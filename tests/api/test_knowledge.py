@@ -1,0 +1,31 @@
+"""/v1/knowledge and the départements' borders the map's first view draws, on the real registry."""
+
+from __future__ import annotations
+
+from core import jsonable
+from queries.france import knowledge_of_france
+
+
+def test_the_route_answers_what_the_question_answers(client, backend):
+    answer = client.get("/v1/knowledge", params={"type": "cpts", "on": "2026-12-01"})
+    assert answer.status_code == 200
+    assert answer.json() == jsonable.plain(knowledge_of_france(backend, type="CPTS", on="2026-12-01"))
+    every = client.get("/v1/knowledge", params={"on": "2026-12-01"}).json()
+    assert every["types"][0]["type"] is None and "CPTS" in {t["type"] for t in every["types"]}
+    refused = client.get("/v1/knowledge", params={"type": "XYZ"})
+    assert refused.status_code == 422 and "Type de dispositif « XYZ » inconnu" in refused.json()["message"]
+
+
+def test_the_departements_borders_carry_their_names_and_chefs_lieux(client):
+    answer = client.get("/v1/outlines/departements")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/geo+json")
+    features = {f["id"]: f for f in answer.json()["features"]}
+    assert len(features) >= 100 and len(answer.content) < 2_000_000
+    garonne = features["31"]
+    assert garonne["properties"]["nom"] == "Haute-Garonne" and garonne["properties"]["chef_lieu"]["nom"] == "Toulouse"
+    lon, lat = garonne["properties"]["chef_lieu"]["point"]
+    points = [p for polygon in garonne["geometry"]["coordinates"] for ring in polygon for p in ring]
+    assert min(x for x, _ in points) < lon < max(x for x, _ in points) and min(y for _, y in points) < lat < max(y for _, y in points)
+    assert features["48"]["properties"]["chef_lieu"]["nom"] == "Mende"
+    again = client.get("/v1/outlines/departements", headers={"If-None-Match": answer.headers["etag"]})
+    assert again.status_code == 304  # cached by the browser, revalidated by its validator
