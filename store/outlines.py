@@ -19,7 +19,7 @@ from core.errors import OutlinesMissing
 from .builds import current_build
 from .caches import cache_folder, needed_by
 
-__all__ = ["CENTROIDS", "BORDERS", "package_file", "folder_for", "departement_of", "departement_outlines", "departement_borders",
+__all__ = ["CENTROIDS", "BORDERS", "LIGHT", "package_file", "folder_for", "departement_of", "departement_outlines", "departement_borders",
            "centroids"]
 
 DEPARTEMENT = re.compile(r"^(?:[0-9]{2,3}|2A|2B)$")
@@ -27,6 +27,8 @@ DEPARTEMENT = re.compile(r"^(?:[0-9]{2,3}|2A|2B)$")
 CENTROIDS = "centroids.json"
 #: the départements' borders made from the outlines (``ingest.borders``)
 BORDERS = "departements.geojson"
+#: the folder of the lighter outlines, for a map of many départements (``ingest.light_outlines``)
+LIGHT = "light"
 
 
 def package_file() -> tuple[Path, str]:
@@ -51,14 +53,19 @@ def departement_of(commune: str) -> str:
     return commune[:3] if commune.startswith("97") else commune[:2]
 
 
-def departement_outlines(data_dir: Path, code: str) -> bytes | None:
-    """The GeoJSON FeatureCollection (bytes) of a département's communes, or None if it has none."""
+def departement_outlines(data_dir: Path, code: str, light: bool = False) -> bytes | None:
+    """The GeoJSON FeatureCollection (bytes) of a département's communes, or None if it has none;
+    ``light``: simplified to about 300 m, for a map of many départements (the full ones when an older
+    build has no light ones)."""
     if not DEPARTEMENT.match(code):  # the code names a file: nothing else may reach the path
         return None
     folder = folder_for(data_dir)
     if folder is None or not (folder / "source.json").exists():
         raise OutlinesMissing("Contours des communes pas encore préparés : lancez `maillage build`.")
     path = folder / f"{code}.geojson"
+    lighter = folder / LIGHT / f"{code}.geojson"
+    if light and lighter.is_file():
+        return lighter.read_bytes()
     return path.read_bytes() if path.is_file() else None
 
 

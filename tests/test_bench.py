@@ -76,8 +76,8 @@ def test_bench_whatif(small_shared):
 
 def test_bench_map(small_shared):
     out = _bench(small_shared, "bench_map.py", "--data-dir", str(small_shared.data_dir), "--registry",
-                 str(small_shared.registry), "--rounds", "1")
-    assert "rapport région / départements" in out
+                 str(small_shared.registry), "--rounds", "1", "--pages", "1")
+    assert "rapport région / départements" in out and "rapport aujourd'hui / avant" in out
 
 
 def test_bench_api(small_shared):

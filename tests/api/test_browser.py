@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from core.settings import PROJECT_ROOT
+from queries.palette import COVERED
 from running import running_service
 
 pytestmark = pytest.mark.browser
@@ -194,6 +195,10 @@ def test_occitanie_in_one_view_and_its_exports_open(served, tmp_path):
         assert communes > 4000 and 0 <= communes - drawn <= 5  # the 13 départements; a few communes lack an outline
         assert "r=76" in page.url
         expect(page.locator(".legende")).to_contain_text("Couverte par au moins un dispositif")
+        # drawn once, in the layer's colours (the outlines are added to the map after the layer's answer)
+        fills = page.locator("path.commune").evaluate_all("ps => ps.map(p => p.getAttribute('fill'))")
+        covered = int(page.locator("#etat").inner_text().split()[0])
+        assert 0 <= covered - fills.count(COVERED) <= 5 and covered > 800 and "#cccccc" not in fills  # a few lack an outline
         view(page, tmp_path, "carte-occitanie")
         with page.expect_download() as sheet:
             page.locator("#export-xlsx").click()

@@ -275,10 +275,13 @@ function resetPanel(text) {
   $("panneau").innerHTML = `<p class="aide">${escape(text || "Cliquez sur une commune pour voir qui la couvre et pourquoi.")}</p>`;
 }
 
+// Several départements: their lighter outlines (about 300 m, a third of the points: a région is drawn
+// in a third of the time, its communes still apart at its zoom); one: the full ones.
 async function outlinesOf(departements) {
+  const detail = departements.length > 1 ? { detail: "light" } : {};
   const found = await Promise.all(departements.map(async (d) => {
     try {
-      return { code: d, collection: await ask(`/v1/outlines/departement/${encodeURIComponent(d)}`) };
+      return { code: d, collection: await ask(`/v1/outlines/departement/${encodeURIComponent(d)}`, detail) };
     } catch (err) {
       if (err.status === 404) return { code: d, collection: null };
       throw err;
@@ -307,6 +310,11 @@ async function loadTerritory() {
   }
   if (typeof hideKnowledge === "function") hideKnowledge();
   say("Chargement des contours…");
+  // The layer is asked with the outlines, not after them, and the outlines are drawn once: at the view's
+  // zoom and in the layer's colours (a région's 4,446 paths drawn at France's zoom, then again at the
+  // région's, then restyled, were most of its time).
+  const layerAsked = MODES[$("couche").value] ? null : askLayer();
+  layerAsked?.catch(() => {});  // its error is said by loadLayer
   try {
     if (region) departements = await departementsOfRegion(region);
     const found = await outlinesOf(departements);
@@ -330,13 +338,12 @@ async function loadTerritory() {
         layer.on("click", () => (typeof simulate === "function" && simulate(feature.id)) || explain(feature.id, feature.properties.nom));
         byCode[feature.id] = layer;
       },
-    }).addTo(map);
-    outlines.eachLayer(named);
+    });
     drawn = departements.join(",");
+    fit(outlines.getBounds());  // before drawing; not animated: an animation still running would swallow a later zoom
     if (typeof drawBorders === "function") drawBorders(departements);
-    fit(outlines.getBounds());  // not animated: an animation still running would swallow a later zoom
     if (missing.length) say(`Sans contours : ${missing.join(", ")}.`);
-    await loadLayer(missing.length ? `Sans contours : ${missing.join(", ")}. ` : "");
+    await loadLayer(missing.length ? `Sans contours : ${missing.join(", ")}. ` : "", layerAsked);
     if (typeof showChanges === "function" && sinceValue()) await showChanges();
   } catch (err) {
     if (ticket !== asked) return;
@@ -346,26 +353,38 @@ async function loadTerritory() {
   }
 }
 
-async function loadLayer(prefix) {
+function askLayer() {
+  return ask(`/v1/layers/${$("couche").value}`, Object.assign({ territory: territories() }, filters()));
+}
+
+// The outlines on the map (drawn once, with the styles they have by then), each named, under the borders.
+function showOutlines() {
+  if (!outlines) return;
+  outlines.setStyle(styleOf);  // off the map: only the options, drawn once when added
+  if (!map.hasLayer(outlines)) outlines.addTo(map);
+  outlines.eachLayer(named);
+  if (typeof raiseBorders === "function") raiseBorders();
+}
+
+async function loadLayer(prefix, answer) {
   if (!outlines && !$("region").value && !chosenDepartements().length && typeof showKnowledge === "function") {
     return loadTerritory();  // the first view follows the type and the date too
   }
   const mode = MODES[$("couche").value];
-  if (mode) { saveAddress(); showTitle(); return mode.load(prefix); }
+  if (mode) { saveAddress(); showTitle(); showOutlines(); return mode.load(prefix); }
   const ticket = ++asked;
   saveAddress();
   if (!outlines) return;
   say((prefix || "") + "Calcul de la couche…");
   state("couche", "attente");
   try {
-    const layer = await ask(`/v1/layers/${$("couche").value}`, Object.assign({ territory: territories() }, filters()));
+    const layer = await (answer || askLayer());
     if (ticket !== asked) return;
     statuses = Object.fromEntries(layer.communes.map((c) => [c.code, c.status]));
     inferred = Object.fromEntries(layer.communes.filter((c) => c.inferred).map((c) => [c.code, true]));
     COLOURS = layer.colours || {};
     showLegend(layer.legend, layer.counts, layer.rules);
-    outlines.setStyle(styleOf);
-    outlines.eachLayer(named);
+    showOutlines();
     showTitle();
     say(`${prefix || ""}${statusLine(layer)} · au ${day(layer.on)}`);
     showExports();
@@ -373,6 +392,7 @@ async function loadLayer(prefix) {
   } catch (err) {
     if (ticket !== asked) return;
     clearColours();  // the old colours would answer another question
+    showOutlines();
     say(`${prefix || ""}${err.message}`);
     state("couche", "erreur");
   }

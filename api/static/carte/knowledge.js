@@ -142,4 +142,6 @@ async function drawBorders(codes) {
   } catch (err) { /* no borders (an older build): the communes are still drawn */ }
 }
 
+function raiseBorders() { bordersDrawn?.bringToFront(); }
+
 map.on("zoomend", showChefsLieux);
