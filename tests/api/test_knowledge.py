@@ -1,4 +1,4 @@
-"""/v1/knowledge and the départements' borders the map's first view draws, on the real registry."""
+"""/v1/knowledge, the départements' borders the map's first view draws, and the lighter outlines of a région's map."""
 
 from __future__ import annotations
 
@@ -29,3 +29,12 @@ def test_the_departements_borders_carry_their_names_and_chefs_lieux(client):
     assert features["48"]["properties"]["chef_lieu"]["nom"] == "Mende"
     again = client.get("/v1/outlines/departements", headers={"If-None-Match": answer.headers["etag"]})
     assert again.status_code == 304  # cached by the browser, revalidated by its validator
+
+
+def test_the_lighter_outlines_hold_the_same_communes_in_fewer_bytes(client):
+    """What the map draws for several départements (``?detail=light``): every commune, a lighter outline."""
+    full, light = (client.get("/v1/outlines/departement/31", params=p) for p in ({}, {"detail": "light"}))
+    assert full.status_code == light.status_code == 200
+    assert [f["id"] for f in full.json()["features"]] == [f["id"] for f in light.json()["features"]]
+    assert len(light.content) < 0.7 * len(full.content)
+    assert client.get("/v1/outlines/departement/31", params={"detail": "tout"}).status_code == 422
