@@ -10,12 +10,14 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
+from queries import palette
+
 from test_browser import READY, layer_ready, page_at, served, shot  # noqa: F401 (served: the fixture)
 
 pytestmark = pytest.mark.browser
 
 GEVAUDAN = ["48005", "48032", "48068", "48072", "48092", "48099", "48103", "48107", "48124", "48138", "48165", "48168"]
-COVERED = "rgb(42, 157, 143)"  # #2a9d8f, the gaps layer's « couvert »
+COVERED = "rgb({}, {}, {})".format(*(int(palette.COVERED[i:i + 2], 16) for i in (1, 3, 5)))  # the gaps layer's « couvert »
 
 
 def _fill(page, code: str) -> str:
