@@ -185,7 +185,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)  # outside the caching: a HEAD is looked up as its GET
     app.add_middleware(InternalErrors)
     # a full query endpoint refused before routing, once the request is within its bounds
-    app.add_middleware(FullFirst, gates=svc.gates, paths={"/sparql": "sparql", "/cypher": "cypher"})
+    app.add_middleware(FullFirst, gates=svc.gates, paths={"/sparql": "sparql", "/cypher": "cypher",
+                                                          "/v1/scenarios": "scenarios"})
     app.add_middleware(RequestBounds, limit=settings.max_body_kb * 1024)  # outermost: before any parsing
 
     # fhir before linked: /id/fhir/… is a FHIR definition, not a node of the graph

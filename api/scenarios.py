@@ -5,7 +5,10 @@ tables in memory (``analysis.whatif``), never to the registry nor to the data fo
 public posts, it is JSON only (415 otherwise; a page of another site would need a preflight, which is
 refused: ``api/caching.py``), at most ``scenario_kb`` (413 beyond, read before anything else), nested
 at most ``limits.JSON_DEPTH`` levels (checked by ``limits.RequestBounds``), and each of its rules is
-checked with a French message naming the entry (``analysis.scenario``).
+checked with a French message naming the entry (``analysis.scenario``). A scenario costs a few hundred
+milliseconds of CPU and, a POST, is never answered from the kept answers: one runs at a time in its
+own gate (``api/gate.py``), ``query_queue`` more wait, the next is answered 503 at once, so that a flood
+of scenarios never holds the thread pool the other routes answer from.
 
 The answer is JSON, or one of its tables (``format=csv``, ``csv-excel``; ``table=`` chooses which), or
 an XLSX workbook holding every table, one sheet each.
@@ -17,7 +20,6 @@ import json
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from analysis.scenario import read_scenario
 from analysis.whatif import TABLES, WhatIf, tables_of, what_if
@@ -60,7 +62,8 @@ async def _body(request: Request, svc: Service) -> object:
 
 @router.post("/scenarios", response_model=WhatIf,
              responses={**ERRORS, **CSV_CONTENT, 413: {"model": ErrorBody, "description": "Scénario trop grand"},
-                        415: {"model": ErrorBody, "description": "Scénario envoyé autrement qu'en JSON"}},
+                        415: {"model": ErrorBody, "description": "Scénario envoyé autrement qu'en JSON"},
+                        503: {"model": ErrorBody, "description": "Trop de scénarios en cours : réessayer (Retry-After)"}},
              summary="Et si… : lacunes et chevauchements que changeraient des dispositifs hypothétiques (sans écriture)",
              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
                  "schema": {"type": "object"}, "example": EXAMPLE}}}})
@@ -78,7 +81,9 @@ async def post_scenario(request: Request,
     leurs scores. Rien n'est écrit, ni dans le registre ni ailleurs. Forme du scénario : docs/what-if.md."""
     raw = await _body(request, svc)
     scenario = read_scenario(raw, "corps de la requête")
-    answer = await run_in_threadpool(what_if, b, scenario)
+    gate = svc.gate("scenarios", "calcul des scénarios", 1)
+    timeout = float(svc.settings.query_timeout)
+    answer = await gate.run(what_if, b, scenario, wait=timeout, deadline=2 * timeout + 5)
     kind = table_format(request, format)
     if kind == "xlsx":
         return Response(to_xlsx_book(tables_of(answer)), media_type=XLSX,

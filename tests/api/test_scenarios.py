@@ -59,3 +59,22 @@ def test_a_scenario_beyond_its_bound_is_refused_unread(national):
         body = json.dumps({"changes": [{"kind": "new", "type": "CPTS", "perimeter": [f"commune:{48000 + i}" for i in range(200)]}]})
         refused = c.post("/v1/scenarios", content=body, headers={"Content-Type": "application/json"})
         assert refused.status_code == 413 and "MAILLAGE_SCENARIO_KB" in refused.json()["message"]
+
+
+def test_scenarios_wait_in_their_own_gate_and_are_refused_when_it_is_full(client):
+    assert client.post("/v1/scenarios", json=CPTS).status_code == 200  # the gate is made on first use
+    gate = client.app.state.service.gates["scenarios"]
+    assert gate.workers == 1
+    held = 0
+    try:
+        while gate.full() is None:
+            gate._admit()  # places taken as running scenarios would take them
+            held += 1
+        refused = client.post("/v1/scenarios", json=CPTS)
+        assert refused.status_code == 503 and refused.headers["retry-after"]
+        assert refused.json()["message"].startswith("Calcul des scénarios saturé")
+        assert client.get("/v1/health").status_code == 200  # the other routes answer meanwhile
+    finally:
+        for _ in range(held):
+            gate._release(None)
+    assert client.post("/v1/scenarios", json=CPTS).status_code == 200
