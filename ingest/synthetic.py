@@ -7,10 +7,11 @@ carries ``m:synthetic true``), and a registry that mixes synthetic and real file
 The plan, for each département, over *tiles* (the communes of one EPCI inside the département, or the
 communes outside any EPCI):
 
-* one DAC, SIAO and PTSM for the whole département, one CPTS and one each of CLS, CLSM, PASS, LHSS,
+* one DAC, SIAO, PTSM and MDPH for the whole département (the types a national rule of
+  ``ontology/expectations.ttl`` expects everywhere, with EMPP), one CPTS and one each of CLS, CLSM, PASS, LHSS,
   ACT and LAM per tile: types tile the country without overlapping;
 * **planted gaps**: in some départements a tile is left out of the DAC, in others out of the CPTS;
-  every département declares an inventory of its DAC, SIAO and PTSM, and most of their CPTS, so an
+  every département declares an inventory of its DAC, SIAO, PTSM and MDPH, and most of their CPTS, so an
   uncovered commune is a gap where a CPTS inventory exists and unknown where none does;
 * **planted overlaps**: a second CPTS on a tile (same type); a PTA active while the DAC is (related
   types); an LHSS for all precarious people beside one for homeless people (a broader public); an EMSP
@@ -144,7 +145,8 @@ def _departement(dep: str, tiles: list, doc: dict, ars: str, rng: random.Random,
     add(_instance(f"syn-siao-{d}", "SIAO", dep_ref, publics=("personnes-sans-domicile",), actors=(("operator", f"syn-ccas-{d}"),)))
     add(_instance(f"syn-ptsm-{d}", "PTSM", dep_ref, actors=(("pilot", f"syn-ch-{d}"), ("partner", f"syn-cd-{d}"))))
     add(_instance(f"syn-empp-{d}", "EMPP", dep_ref, publics=("personnes-precaires",), actors=(("operator", f"syn-ch-{d}"),)))
-    for type_ in ("DAC", "SIAO", "PTSM") + (("CPTS",) if cpts_inventoried else ()):
+    add(_instance(f"syn-mdph-{d}", "MDPH", dep_ref, actors=(("operator", f"syn-cd-{d}"),)))
+    for type_ in ("DAC", "SIAO", "PTSM", "MDPH") + (("CPTS",) if cpts_inventoried else ()):
         doc["inventories"].append({"id": f"syn-inv-{type_.lower()}-{d}", "type": type_, "territory": f"departement:{dep}",
                                    "as_of": "2025-01-01", "source": _cite(f"recensement {type_} {dep}")})
     if dac_gap is not None:

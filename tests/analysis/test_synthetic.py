@@ -73,7 +73,7 @@ def test_every_planted_overlap_is_found_and_nothing_else(synthetic):
 def test_every_planted_gap_is_found_and_unknown_kept_apart(synthetic):
     _, truth, data = synthetic
     reports = G.gaps(data, frozenset(data.communes), G.specs_for(data), dt.date(2025, 6, 1))
-    assert {r.type for r in reports} == {"DAC", "SIAO", "PTSM", "CPTS"}
+    assert {r.type for r in reports} == {"DAC", "SIAO", "PTSM", "CPTS", "MDPH"}  # every type a national rule expects
     found_gaps = {f"{r.departement}|{r.type}": r.communes[G.GAP] for r in reports if r.communes[G.GAP]}
     found_unknown = {f"{r.departement}|{r.type}": r.communes[G.UNKNOWN] for r in reports if r.communes[G.UNKNOWN]}
     assert truth.gaps and truth.unknown
