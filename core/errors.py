@@ -51,6 +51,7 @@ __all__ = [
     "AlreadyDecided",
     "SourceInvalid",
     "SourceNotObtained",
+    "SourceUnreadable",
     "SettingInvalid",
     "RegistryFileRefused",
     "NotJson",
@@ -355,6 +356,19 @@ class SourceNotObtained(MaillageError, RuntimeError):
 
     status = 502
     exit_code = 2
+
+
+class SourceUnreadable(MaillageError, ValueError):
+    """A national file with its described checksum that its reader cannot parse (cut, not JSON, not gzip):
+    the description names bytes that are not the format it says. Nothing of the file is kept."""
+
+    status = 500
+    exit_code = 2
+
+    def __init__(self, file: str, reason: str):
+        self.file, self.reason = file, reason
+        super().__init__(f"Fichier national {file} illisible : {reason}. La construction s'arrête sans rien publier ; "
+                         f"vérifiez le fichier et sa description (maillage sources).")
 
 
 class RegistryFileRefused(MaillageError, ValueError):

@@ -18,13 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import ijson
 
 from core.dates import read_date
-from core.errors import InvalidDate
+from core.errors import InvalidDate, SourceUnreadable
 
 from .geography import Geography
 from .seats import Seat, SeatFile, coordinate
@@ -57,8 +58,13 @@ def _open(path: Path):
 def establishments(path: Path) -> Iterator[dict]:
     """Every establishment of the flux, in file order (legal entity by legal entity), one at a time as
     the file is read. Numbers come as ``json`` gives them (``int`` or ``float``, not ``Decimal``)."""
-    with _open(path) as handle:
-        yield from ijson.items(handle, _ESTABLISHMENTS, use_float=True)
+    try:
+        with _open(path) as handle:
+            yield from ijson.items(handle, _ESTABLISHMENTS, use_float=True)
+    except ijson.JSONError as err:  # IncompleteJSONError too: a flux cut short
+        raise SourceUnreadable(path.name, f"JSON invalide ({err})") from err
+    except (gzip.BadGzipFile, EOFError, zlib.error) as err:
+        raise SourceUnreadable(path.name, f"compression gzip invalide ou coupée ({err})") from err
 
 
 def whole_establishments(path: Path) -> list[dict]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import gzip
 import json
 
-import ijson
 import pytest
 
+from core.errors import SourceUnreadable
 from core.settings import Settings
 from ingest import finess, geography, national_sources, seats
 
@@ -67,9 +67,19 @@ def test_establishments_come_before_the_file_is_read_to_its_end(tmp_path):
     path = tmp_path / "coupé.json.gz"
     path.write_bytes(gzip.compress(text[: len(text) // 2]))
     handed = []
-    with pytest.raises(ijson.IncompleteJSONError):
+    with pytest.raises(SourceUnreadable, match="Fichier national coupé.json.gz illisible : JSON invalide"):
         for record in finess.establishments(path):
             handed.append(record["informationsGeneralesEGE"]["numFinessEge"])
     assert 900 < len(handed) < 1000 and handed == [r["informationsGeneralesEGE"]["numFinessEge"] for r in records[:len(handed)]]
     with pytest.raises(json.JSONDecodeError):
         finess.whole_establishments(path)
+
+
+@pytest.mark.parametrize("content", [b"pas du gzip", gzip.compress(b'{"pmej": [{"ege": [{"a": 1}, }]}')[:-6],
+                                     gzip.compress(b'{"pmej": [{"ege": [{"a": 1} {"b": 2}]}]}')])
+def test_an_unreadable_flux_is_refused_in_french_naming_its_file(tmp_path, content):
+    path = tmp_path / "finess.json.gz"
+    path.write_bytes(content)
+    with pytest.raises(SourceUnreadable) as err:
+        list(finess.establishments(path))
+    assert "finess.json.gz illisible" in str(err.value) and err.value.exit_code == 2
