@@ -4,7 +4,7 @@
 // (communes and population changing state, overlaps created). The simulation is kept in the address
 // (sim=TYPE|AGES|codes), exported as CSV or XLSX, and proposed as a correction in one step (a new
 // instance, en projet, POST /v1/proposals). Uses carte.js's globals ($, say, escape, saveAddress,
-// loadLayer, statuses, inferred, styleOf, outlines, byCode, chosen, day, departementOf) and propose.js's reportHtml.
+// loadLayer, statuses, inferred, styleOf, outlines, byCode, chosen, day, departementOf) and propose.js's send.
 "use strict";
 
 const sim = { on: false, type: "CPTS", ages: "", name: "", communes: new Set(), answer: null };
@@ -90,7 +90,7 @@ function showSimulation() {
         <label>Extrait (les mots exacts de la source) <textarea name="extrait" rows="3" required maxlength="2000"></textarea></label>
         <button type="submit">Proposer ce dispositif (en projet)</button>
         <p class="aide">Un nouveau dispositif en projet sur ces communes, dans le fichier du département ; l'opérateur décide.</p>
-        <div class="rapport" aria-live="polite"></div>
+        <div class="apercu" hidden></div><div class="rapport" aria-live="polite"></div>
       </form></details>`;
   $("sim-type").addEventListener("change", (e) => { sim.type = e.target.value; sim.answer = null; saveAddress(); });
   $("sim-ages").addEventListener("change", (e) => { sim.ages = e.target.value.trim(); sim.answer = null; saveAddress(); });
@@ -156,28 +156,11 @@ function proposalOfSimulation(form) {
   return { kind: "instance", file: `${departementOf(codes[0])}.yaml`, entry, source, excerpt: form.elements.extrait.value.trim() };
 }
 
-document.getElementById("panneau").addEventListener("submit", async (event) => {
+document.getElementById("panneau").addEventListener("submit", (event) => {
   const form = event.target.closest("form.proposer-simulation");
   if (!form) return;
   event.preventDefault();
-  const report = form.querySelector(".rapport");
-  form.querySelector("button").disabled = true;
-  report.className = "rapport";
-  report.textContent = "Vérification par les règles du registre…";
-  try {
-    const response = await fetch("/v1/proposals", { method: "POST", body: JSON.stringify(proposalOfSimulation(form)),
-                                                     headers: { "Content-Type": "application/json", Accept: "application/json" } });
-    let body = {};
-    try { body = await response.json(); } catch (err) { /* the status says enough */ }
-    report.className = `rapport ${response.status === 201 ? "valide" : "refuse"}`;
-    report.innerHTML = reportHtml(response.status, body);
-    document.body.dataset.proposition = response.status === 201 ? "enregistree" : "refusee";
-  } catch (err) {
-    report.className = "rapport refuse";
-    report.textContent = `Envoi impossible : ${err.message}`;
-  } finally {
-    form.querySelector("button").disabled = false;
-  }
+  send(form, proposalOfSimulation(form));  // propose.js: posts it and shows the report
 });
 
 function toggleSimulation(on) {
