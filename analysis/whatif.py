@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from core import rules
 from core.namespaces import local
+from core.tabular import Rows
 from core.terms import match_territory
 from core.errors import AmbiguousPlace, InvalidQuery, PlaceNotFound
 from queries.concepts import public_iri, type_code
@@ -342,12 +343,15 @@ def _overlap_changes(before: AnalysisData, after: AnalysisData, state: _Applied,
 
 
 #: the tables of an answer, by name (the API's ``table=``, the CLI's ``--csv``, the workbook's sheets in order)
-TABLES = {"departements": "balances", "mouvements": "moves", "communes": "communes", "chevauchements": "overlaps"}
+TABLES = {"departements": ("balances", Balance), "mouvements": ("moves", Move), "communes": ("communes", MovedCommune),
+          "chevauchements": ("overlaps", OverlapChange)}
 
 
-def tables_of(answer: WhatIf) -> dict[str, list]:
-    """The answer's tables by name: balance per département, moves, communes moved, overlaps changed."""
-    return {name: getattr(answer, attribute) for name, attribute in TABLES.items()}
+def tables_of(answer: WhatIf) -> dict[str, Rows]:
+    """The answer's tables by name: balance per département, moves, communes moved, overlaps changed
+    (an empty one keeps its header: its record's fields)."""
+    return {name: Rows(getattr(answer, attribute), [f.name for f in dataclasses.fields(record)])
+            for name, (attribute, record) in TABLES.items()}
 
 
 def what_if(session, scenario: Scenario) -> WhatIf:

@@ -25,7 +25,7 @@ from typing import Any
 
 from core import jsonable
 
-__all__ = ["to_csv", "flat", "cell", "uncell", "table", "unflat", "to_xlsx", "to_xlsx_book", "JOIN", "NOT_IN_XML"]
+__all__ = ["Rows", "to_csv", "flat", "cell", "uncell", "table", "unflat", "to_xlsx", "to_xlsx_book", "JOIN", "NOT_IN_XML"]
 
 JOIN = " | "
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -76,10 +76,20 @@ def flat(value: Any, prefix: str = "", typed: bool = False) -> dict[str, Any]:
     return {key: cell(value)}
 
 
+class Rows(list):
+    """A table's items that know their columns: an empty table keeps its header row."""
+
+    def __init__(self, items, columns: Sequence[str]):
+        super().__init__(items)
+        self.columns = list(columns)
+
+
 def table(items: Sequence[Any], typed: bool = False) -> tuple[list[str], list[dict[str, Any]]]:
-    """The columns (in order of first appearance) and rows of ``items`` (dataclasses or dicts); with
-    ``typed``, numbers stay numbers (:func:`flat`)."""
+    """The columns (in order of first appearance; an empty :class:`Rows`, its own) and rows of ``items``
+    (dataclasses or dicts); with ``typed``, numbers stay numbers (:func:`flat`)."""
     rows = [flat(jsonable.plain(item), typed=typed) for item in items]
+    if not rows:
+        return list(getattr(items, "columns", [])), rows
     return list(dict.fromkeys(k for row in rows for k in row)), rows
 
 

@@ -78,3 +78,17 @@ def test_scenarios_wait_in_their_own_gate_and_are_refused_when_it_is_full(client
         for _ in range(held):
             gate._release(None)
     assert client.post("/v1/scenarios", json=CPTS).status_code == 200
+
+
+def test_an_empty_table_keeps_its_header(client):
+    end = {"on": "2026-12-01", "changes": [{"kind": "new", "type": "CPTS", "perimeter": ["commune:75056"]}]}
+    answer = client.post("/v1/scenarios", json=end).json()
+    assert answer["communes"] and answer["overlaps"] == []
+    empty = client.post("/v1/scenarios?format=csv&table=chevauchements", json=end)
+    assert empty.text.splitlines() == ["change,a,a_name,a_type,b,b_name,b_type,reason,score_before,score_after,"
+                                       "population_before,population_after,communes_before,communes_after,departements,"
+                                       "inferred,planned"]
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.post("/v1/scenarios?format=xlsx", json=end).content))
+    assert next(book["chevauchements"].iter_rows(values_only=True))[:3] == ("change", "a", "a_name")
