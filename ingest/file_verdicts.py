@@ -7,7 +7,7 @@ date as after writing the registry anew. Here each file is:
    the cache's ``readings`` (``store.caches``) by the file's name and bytes and the package source, so an
    unchanged file is not read again. A large file is cut into slices once parsed (``ingest.slices``),
    each a part of its own from here on: read, remembered, validated and reused apart;
-2. **merged** with the others (``registry.merge_parts``): the rules that need every file (an id in two
+2. **merged** with the others (``registry.merge``): the rules that need every file (an id in two
    files, the scope of each coverage and inventory, actors' places, provenance) run over the whole
    registry's index there; files that conflict are read again together, and validated at once, so a
    duplicate is reported as it always was;
@@ -44,13 +44,13 @@ from store.caches import Caches, unpickle
 from . import registry as registry_module
 from .geography import Geography
 from ._safe_yaml import load_yaml
-from .registry import RegistryGraph, conflicts, joined_ntriples, merge_parts, read_part, read_together, registry_files
+from .registry import Readings, RegistryGraph, joined_ntriples, merge, read_folder, read_part
 from .slices import how_cut, is_head, slices_of
 from .publish import cards_of_file
 from .validate import (geography_stubs, problems_from_results, registry_locator, shacl_results, validate_registry,
                        validation_graph)
 
-__all__ = ["read_and_validate", "worker_pool", "cached_ntriples", "every_card", "POOL_BYTES"]
+__all__ = ["read", "merged", "validate", "read_and_validate", "worker_pool", "cached_ntriples", "every_card", "POOL_BYTES"]
 
 #: below this many bytes of files to read or validate, the work is done in this process: starting
 #: workers costs more than it saves
@@ -337,19 +337,39 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
     return sorted(set(problems), key=lambda p: (p.file, p.entry, p.field, p.rule))
 
 
+def read(folder: Path, extra: list[tuple], caches: Caches | None, pool: Executor | None = None,
+         progress: Callable[[str], None] | None = None) -> Readings:
+    """The registry of ``folder`` (and the CSV documents ``extra``) read file by file, in ``pool``'s
+    workers, each reading remembered in ``caches`` when given (``registry.read_folder``)."""
+    say = progress or (lambda _text: None)
+    return read_folder(folder, extra, lambda files: _read_parts(files, caches, pool, say))
+
+
+def merged(readings: Readings, geo: Geography, shared: Path | None,
+           progress: Callable[[str], None] | None = None) -> RegistryGraph:
+    """The registry merged from ``readings`` (``registry.merge``), saying when its files are read
+    again together."""
+    if readings.conflicting and progress:
+        progress("  un identifiant ou une source figure dans plusieurs fichiers : le registre est relu et validé d'un bloc")
+    return merge(readings, geo, shared)
+
+
+def validate(readings: Readings, reg: RegistryGraph, geo: Geography, caches: Caches | None,
+             pool: Executor | None = None, progress: Callable[[str], None] | None = None) -> list[Problem]:
+    """The shapes' problems of the registry ``reg`` merged from ``readings``: part by part, each
+    verdict remembered in ``caches`` when given, or at once when its files were read together."""
+    if readings.conflicting:
+        return validate_registry(reg, geo)
+    return _validate_parts(readings.parts, reg, geo, caches, pool, progress or (lambda _text: None))
+
+
 def read_and_validate(folder: Path, geo: Geography, extra: list[tuple], shared: Path | None, caches: Caches | None,
                       pool: Executor | None = None, progress: Callable[[str], None] | None = None,
                       ) -> tuple[RegistryGraph, list[Problem]]:
     """The registry of ``folder`` (and the CSV documents ``extra``, as ``read_registry`` takes them),
     and the shapes' problems: the same as ``read_registry`` then ``validate_registry``, file by file;
-    each reading and verdict remembered in ``caches`` when given."""
-    say = progress or (lambda _text: None)
-    files, folder_problems = registry_files(folder)
-    parts = _read_parts(files, caches, pool, say)
-    parts += [read_part(name, data, list(problems[0]) if problems else []) for name, data, *problems in extra]
-    if conflicts(parts):
-        say("  un identifiant ou une source figure dans plusieurs fichiers : le registre est relu et validé d'un bloc")
-        reg = read_together(folder_problems, files, extra, geo, shared)
-        return reg, validate_registry(reg, geo)
-    reg = merge_parts(folder_problems, parts, geo, shared)
-    return reg, _validate_parts(parts, reg, geo, caches, pool, say)
+    each reading and verdict remembered in ``caches`` when given (:func:`read`, `merged`,
+    :func:`validate`, as a build's pipeline runs them: ``ingest.build``)."""
+    readings = read(folder, extra, caches, pool, progress)
+    reg = merged(readings, geo, shared, progress)
+    return reg, validate(readings, reg, geo, caches, pool, progress)

@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import NamedTuple
 
@@ -39,7 +39,7 @@ from .schema import allowed_fields
 from .values import length_refusal, number_refusal, shown, text_refusal, url_refusal
 
 __all__ = ["Where", "RegistryGraph", "joined_ntriples", "read_registry", "read_part", "read_yaml_part", "read_yaml_bytes", "registry_files", "conflicts",
-           "merge_parts", "read_together", "read_entries", "merge_problems", "IGNORED", "REGISTRY_KINDS"]
+           "merge_parts", "read_together", "read_entries", "Readings", "read_folder", "merge", "merge_problems", "IGNORED", "REGISTRY_KINDS"]
 
 # The fields each kind of entry may have (declared in ingest/schema.py): a typo ("agse") is reported,
 # not silently ignored.
@@ -71,64 +71,83 @@ def joined_ntriples(parts: Iterable[str | Path]) -> str:
     return "".join(t if isinstance(t, str) else t.read_text(encoding="utf-8") for t in parts)
 
 
+def _kept(merge: str, factory=None, default=None):
+    """A field of :class:`RegistryGraph`, with how :func:`merge_parts` joins the parts' values:
+    ``extend`` (lists, in the parts' order), ``update`` (dicts), ``union`` (sets), ``distinct`` (a
+    list without repeats), or ``own`` (a part's, or the merged registry's, never joined). Declared
+    here, beside the field, so that a new field cannot be silently left out of the merge
+    (``tests/ingest/test_registry_merge.py``)."""
+    if factory is not None:
+        return field(default_factory=factory, metadata={"merge": merge})
+    return field(default=default, metadata={"merge": merge})
+
+
 @dataclass
 class RegistryGraph:
-    """The registry as RDF, with where each node came from and what it refers to."""
+    """The registry as RDF, with where each node came from and what it refers to: a part (one
+    file, or a slice of one, read on its own: :func:`read_part`) or the registry merged from them
+    (:func:`merge`). Its fields fall in three groups: what a reading holds (from ``ntriples`` to
+    ``external``), the cross-file facts a merge adds (``custom_communes``, ``covering``,
+    ``sources_verified``), and the ledger of the incremental layer (``part_keys``, ``cards``)."""
 
     #: the graph of each file as N-Triples (a file read on its own, or in a worker process), or the
     #: path of the file that holds them (a reading remembered: read only when needed), until
     #: :attr:`graph` is first asked for; then everything is in that one index graph
-    ntriples: list[str | Path] = field(default_factory=list)
-    where: dict[str, Where] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    ntriples: list[str | Path] = _kept("extend", list)
+    where: dict[str, Where] = _kept("update", dict)
+    problems: list[Problem] = _kept("extend", list)
     #: official territories referenced (kind, code), whose description SHACL needs to see
-    referenced: set[tuple[str, str]] = field(default_factory=set)
-    #: custom territory id -> the codes of its current communes
-    custom_communes: dict[str, set[str]] = field(default_factory=dict)
+    referenced: set[tuple[str, str]] = _kept("union", set)
     #: file -> scope (kind, code); coverage checks against it after every file is read
-    scopes: dict[str, tuple[str, str]] = field(default_factory=dict)
-    coverage_refs: list[tuple[Where, str, str]] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
+    scopes: dict[str, tuple[str, str]] = _kept("update", dict)
+    coverage_refs: list[tuple[Where, str, str]] = _kept("extend", list)
+    files: list[str] = _kept("distinct", list)  # a file cut into slices is one file
     #: "kind:id" -> file that declared it, and source key -> (file, entry): duplicates across files
-    seen_ids: dict[str, str] = field(default_factory=dict)
-    sources: dict[str, tuple[str, dict]] = field(default_factory=dict)
+    seen_ids: dict[str, str] = _kept("update", dict)
+    sources: dict[str, tuple[str, dict]] = _kept("update", dict)
     #: files marked ``synthetic: true``; a registry may not mix them with real files
-    synthetic_files: set[str] = field(default_factory=set)
+    synthetic_files: set[str] = _kept("union", set)
     #: (where, source key, excerpt) of every citation, checked against its document
-    citations: list[tuple[Where, str, str]] = field(default_factory=list)
+    citations: list[tuple[Where, str, str]] = _kept("extend", list)
     #: (where, territory reference) of each actor's ``based_in`` and each inventory's territory
-    based_in: list[tuple[Where, str]] = field(default_factory=list)
-    #: whether the documents folder was there to check files and excerpts against
-    sources_verified: bool = False
-    documents: Path | None = None
-
+    based_in: list[tuple[Where, str]] = _kept("extend", list)
     #: entries minted by this part (file) → their ``rdf:type`` IRIs: what another file's SHACL stubs say
-    types: dict[str, list[str]] = field(default_factory=dict)
+    types: dict[str, list[str]] = _kept("update", dict)
+    #: (custom territory id, member kind, member code) of each ``members`` entry, resolved on merge
+    members: list[tuple[str, str, str]] = _kept("extend", list)
+    #: instance IRI → its number of coverages (what a build counts, without parsing the graph)
+    covered: dict[str, int] = _kept("update", dict)
+    #: FINESS number → instance; instance → (type, territories covered, actors of its roles); actor →
+    #: where it is based (what ``seats.seat_links`` matches a seat with)
+    finess: dict[str, str] = _kept("update", dict)
+    ties: dict[str, tuple[str, set[str], set[str]]] = _kept("update", dict)
+    based: dict[str, str] = _kept("update", dict)
+    #: a part's name: its file's, or the file's and which of its slices it is (``ingest.slices``)
+    label: str = _kept("own", default="")
     #: registry nodes this part refers to without minting them (an actor, source or territory of
     #: another file), whose types its validation needs
-    external: set[str] = field(default_factory=set)
-    #: (custom territory id, member kind, member code) of each ``members`` entry, resolved on merge
-    members: list[tuple[str, str, str]] = field(default_factory=list)
-    #: instance IRI → its number of coverages (what a build counts, without parsing the graph)
-    covered: dict[str, int] = field(default_factory=dict)
-    #: FINESS number → instance; instance → (type, territories covered, actors of its roles); actor →
-    #: where it is based (``seats.link_seats``)
-    finess: dict[str, str] = field(default_factory=dict)
-    ties: dict[str, tuple[str, set[str], set[str]]] = field(default_factory=dict)
-    based: dict[str, str] = field(default_factory=dict)
+    external: set[str] = _kept("own", set)
+
+    # -- the cross-file facts, made by the merge ------------------------------------------------
+    #: custom territory id -> the codes of its current communes
+    custom_communes: dict[str, set[str]] = _kept("own", dict)
+    #: the labels of the parts with a coverage, whose cards a build needs (``file_verdicts.every_card``)
+    covering: set[str] = _kept("own", set)
+    #: whether the documents folder was there to check files and excerpts against
+    sources_verified: bool = _kept("own", default=False)
+    documents: Path | None = _kept("own", default=None)
+
+    # -- the ledger of the incremental layer (``file_verdicts``) -----------------------------------
     #: part label (its file's name, or a slice's: ``ingest.slices``) → the key its reading is remembered
     #: by (``file_verdicts``), for the next build's reuse
-    part_keys: dict[str, str] = field(default_factory=dict)
+    part_keys: dict[str, str] = _kept("update", dict)
     #: file name → its coverages' cards (coverage IRI → JSON text), made beside its validation, or the
     #: file they are remembered in, read only if a cold build needs them (``file_verdicts.every_card``);
     #: a file that refers to another's nodes has none
-    cards: dict[str, dict[str, str] | Path] = field(default_factory=dict)
-    #: a part's name: its file's, or the file's and which of its slices it is (``ingest.slices``)
-    label: str = ""
-    #: the labels of the parts with a coverage, whose cards a build needs (``file_verdicts.every_card``)
-    covering: set[str] = field(default_factory=set)
-    _graph: Graph | None = field(default=None, repr=False)
-    _added: list[tuple] = field(default_factory=list, repr=False)
+    cards: dict[str, dict[str, str] | Path] = _kept("own", dict)
+
+    _graph: Graph | None = field(default=None, repr=False, metadata={"merge": "own"})
+    _added: list[tuple] = field(default_factory=list, repr=False, metadata={"merge": "own"})
 
     @property
     def graph(self) -> Graph:
@@ -797,10 +816,20 @@ def read_part(name: str, data: object, problems: list[Problem], read: bool | Non
     out.problems += problems
     if (data is not None) if read is None else read:  # an empty YAML file is read, and said to be empty
         read_entries(out, name, data, sections, offset, whole)
+    _after_reading(out)
+    out.ntriples = [ntriples_text(out.graph)]
+    out._graph = None
+    return out
+
+
+def _after_reading(out: RegistryGraph) -> None:
+    """What every reading notes once its entries are read, a part's or the whole registry's read
+    together: the synthetic mark, the entries' types, the nodes it names without minting them, the
+    custom territories' members, the coverages counted, and what a seat is matched with."""
     graph = out.graph
     # Every record of a generated file says so, down to its statuses, roles and citations.
-    if name in out.synthetic_files:
-        for node in out.where:
+    for node, where in out.where.items():
+        if where.file in out.synthetic_files:
             graph.add((URIRef(node), M.synthetic, _TRUE))
     for s, o in graph.subject_objects(RDF.type):
         if _top_level(str(s)):
@@ -814,9 +843,6 @@ def read_part(name: str, data: object, problems: list[Problem], read: bool | Non
     for s in graph.subjects(M.hasCoverage):
         out.covered[str(s)] = out.covered.get(str(s), 0) + 1
     _note_ties(out, graph)
-    out.ntriples = [ntriples_text(graph)]
-    out._graph = None
-    return out
 
 
 #: kinds of the nodes the registry mints, whose IRIs another file may refer to
@@ -874,6 +900,16 @@ def conflicts(parts: list[RegistryGraph]) -> bool:
     return False
 
 
+#: how :func:`merge_parts` joins each field of the parts (declared beside each field: ``_kept``)
+_JOIN = {
+    "extend": lambda mine, theirs: mine.extend(theirs),
+    "update": lambda mine, theirs: mine.update(theirs),
+    "union": lambda mine, theirs: mine.update(theirs),
+    "distinct": lambda mine, theirs: mine.extend([x for x in theirs if x not in mine]),
+}
+_JOINED = [(f.name, _JOIN[f.metadata["merge"]]) for f in fields(RegistryGraph) if f.metadata.get("merge") != "own"]
+
+
 def merge_parts(folder_problems: list[Problem], parts: list[RegistryGraph], geo: Geography,
                 shared: Path | None) -> RegistryGraph:
     """The registry from its files read apart, then the rules that need all of them: a registry that
@@ -882,29 +918,48 @@ def merge_parts(folder_problems: list[Problem], parts: list[RegistryGraph], geo:
     out = RegistryGraph()
     out.problems = list(folder_problems)
     for part in parts:
-        out.files += [name for name in part.files if name not in out.files]  # a file cut into slices is one file
-        out.problems += part.problems
-        out.ntriples += part.ntriples
-        out.where.update(part.where)
-        out.referenced |= part.referenced
-        out.scopes.update(part.scopes)
-        out.coverage_refs += part.coverage_refs
-        out.seen_ids.update(part.seen_ids)
-        out.sources.update(part.sources)
-        out.synthetic_files |= part.synthetic_files
-        out.citations += part.citations
-        out.based_in += part.based_in
-        out.types.update(part.types)
-        out.members += part.members
-        out.covered.update(part.covered)
-        out.part_keys.update(part.part_keys)
-        out.finess.update(part.finess)
-        out.ties.update(part.ties)
-        out.based.update(part.based)
+        for name, join in _JOINED:
+            join(getattr(out, name), getattr(part, name))
         if part.covered:
             out.covering.add(part.label or part.files[0])
     _registry_checks(out, geo, shared)
     return out
+
+
+@dataclass(frozen=True)
+class Readings:
+    """A registry folder read file by file, before the merge: the folder's problems, its ``*.yaml``
+    files, the CSV documents already parsed (``extra``, as :func:`read_registry` takes them), and
+    each part read on its own (a file, or a slice of one)."""
+
+    folder_problems: list[Problem]
+    files: list[Path]
+    extra: list[tuple]
+    parts: list[RegistryGraph]
+
+    @functools.cached_property
+    def conflicting(self) -> bool:
+        """Whether the files must be read again together to read as the rules of duplicates say."""
+        return conflicts(self.parts)
+
+
+def read_folder(folder: Path, extra: Iterable[tuple] = (),
+                read_files: Callable[[list[Path]], list[RegistryGraph]] | None = None) -> Readings:
+    """Every ``*.yaml`` of ``folder`` read on its own (by ``read_files``, which may remember them:
+    ``file_verdicts``; :func:`read_yaml_part` on each by default), and the CSV documents ``extra``."""
+    files, folder_problems = registry_files(folder)
+    extra = list(extra)
+    parts = read_files(files) if read_files is not None else [read_yaml_part(path) for path in files]
+    parts += [read_part(name, data, list(problems[0]) if problems else []) for name, data, *problems in extra]
+    return Readings(folder_problems, files, extra, parts)
+
+
+def merge(readings: Readings, geo: Geography, shared: Path | None) -> RegistryGraph:
+    """The one registry from its readings (:func:`merge_parts`), or, when files conflict (an id in
+    two files), from every file read again together, in order (:func:`read_together`)."""
+    if readings.conflicting:
+        return read_together(readings.folder_problems, readings.files, readings.extra, geo, shared)
+    return merge_parts(readings.folder_problems, readings.parts, geo, shared)
 
 
 def _registry_checks(out: RegistryGraph, geo: Geography, shared: Path | None) -> None:
@@ -926,16 +981,9 @@ def read_registry(
     (``(name, document)`` or ``(name, document or None, problems)``).
 
     ``shared`` is the folder of the project's documents that sources' ``file`` name (see ``provenance``).
-    Each file is read on its own (:func:`read_part`), then merged (:func:`merge_parts`); files that
-    conflict (an id in two files) are read again together, in order, as the rules of duplicates say.
+    Each file is read on its own (:func:`read_folder`), then merged (:func:`merge`).
     """
-    files, folder_problems = registry_files(folder)
-    extra = list(extra)
-    parts = [read_yaml_part(path) for path in files]
-    parts += [read_part(name, data, list(problems[0]) if problems else []) for name, data, *problems in extra]
-    if conflicts(parts):
-        return read_together(folder_problems, files, extra, geo, shared)
-    return merge_parts(folder_problems, parts, geo, shared)
+    return merge(read_folder(folder, extra), geo, shared)
 
 
 def read_together(folder_problems: list[Problem], files: list[Path], extra: list[tuple], geo: Geography,
@@ -959,19 +1007,13 @@ def read_together(folder_problems: list[Problem], files: list[Path], extra: list
         out.problems += rest[0] if rest else []
         if data is not None:
             read_entries(out, name, data)
-    for node, where in out.where.items():
-        if where.file in out.synthetic_files:
-            out.graph.add((URIRef(node), M.synthetic, _TRUE))
-    for s, member in out.graph.subject_objects(M.member):
-        kind, code = str(member).split("/")[-2:]
-        out.members.append((str(s).rsplit("/", 1)[1], kind, code))
-    _note_ties(out, out.graph)
+    _after_reading(out)
     _registry_checks(out, geo, shared)
     return out
 
 
 def _note_ties(out: RegistryGraph, g: Graph) -> None:
-    """What links a national file's seat to an instance (``seats.link_seats``): FINESS numbers, types,
+    """What links a national file's seat to an instance (``seats.seat_links``): FINESS numbers, types,
     places covered, actors and where they are based."""
     for s, v in g.subject_objects(M.finess):
         if (s, RDF.type, M.SchemeInstance) in g:

@@ -4,7 +4,7 @@ Each national source is a short declarative description in ``ingest/sources/<nam
 producer, file and its SHA-256, filters, the fields read and how they map, and the reader that turns the
 file's records into :class:`Seat` records: ``ingest.finess:read``), read by ``national_sources``. This
 module holds what the readers share: checking the file's bytes against the description, and writing the
-seats into the registry's graph, each with its provenance (the file, its SHA-256, the row number and the
+seats as N-Triples, each with its provenance (the file, its SHA-256, the row number and the
 row's values as excerpt), validated by the same shapes as the registry (``validate.validate_seats``,
 whose verdict is remembered per file content: the same bytes through the same rules).
 
@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, RDFS, URIRef
+from rdflib import RDF, RDFS
 
 from core.errors import Problem
 
@@ -30,7 +30,7 @@ from ._ntriples import lit, ref, triple, typed
 from .registry import RegistryGraph
 from .vocabulary import DCTERMS, GEO, M, PROV, TYPE, iri
 
-__all__ = ["Seat", "SeatFile", "file_of", "mismatch", "sha256_of", "seat_triples", "link_seats", "coordinate"]
+__all__ = ["Seat", "SeatFile", "file_of", "mismatch", "sha256_of", "seat_triples", "seat_links", "coordinate"]
 
 #: what a national file's id may be to become the last segment of a seat's IRI
 SEAT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -151,7 +151,7 @@ _P = {name: ref(str(term)) for name, term in (
     ("lat", GEO.lat), ("long", GEO.long), ("from", M.validFrom), ("to", M.validTo), ("kind", M.seatKind),
     ("finess", M.finess), ("siret", M.siret), ("derivation", PROV.qualifiedDerivation),
     ("derived", PROV.wasDerivedFrom), ("entity", PROV.entity), ("excerpt", M.excerpt), ("row", M.row))}
-_SEAT, _DERIVATION = ref(str(M.Seat)), ref(str(PROV.Derivation))
+_SEAT, _DERIVATION, _SEAT_OF = ref(str(M.Seat)), ref(str(PROV.Derivation)), ref(str(M.seatOf))
 
 
 def seat_triples(read: SeatFile) -> str:
@@ -197,18 +197,17 @@ def _instance_ties(reg: RegistryGraph, kinds: set[str]) -> dict[tuple[str, str],
     return ties
 
 
-def link_seats(reg: RegistryGraph, found: list[Seat]) -> int:
-    """Link each seat that matches one registry instance to it (``m:seatOf``, in the registry's graph,
-    validated with it): by its FINESS number, else as the one instance of its type tied to its
-    commune; the number linked."""
+def seat_links(reg: RegistryGraph, found: list[Seat]) -> list[str]:
+    """The links (``m:seatOf``, as N-Triples lines) of each seat that matches one registry instance:
+    by its FINESS number, else as the one instance of its type tied to its commune. The registry is
+    only read: the links are loaded with the seats (``ingest.build``)."""
     ties = _instance_ties(reg, {seat.type for seat in found})
-    linked = 0
+    links = []
     for seat in found:
         instance = reg.finess.get(seat.finess or "")
         if instance is None:
             candidates = ties.get((seat.type, seat.commune), set())
             instance = next(iter(candidates)) if len(candidates) == 1 else None
         if instance is not None:
-            reg.add((URIRef(iri("seat", seat.key)), M.seatOf, URIRef(instance)))
-            linked += 1
-    return linked
+            links.append(triple(ref(iri("seat", seat.key)), _SEAT_OF, ref(instance)))
+    return links

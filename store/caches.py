@@ -81,7 +81,7 @@ KINDS = {kind.name: kind for kind in (
     Kind("geography-store", "the Oxigraph store of the geography and the vocabulary, and its communes' name "
                             "table (ingest.geography_store)",
          ("the package's version", "the SHA-256 of its data files"), (".store", ".places.sqlite")),
-    Kind("seats", "a national file's seats and their N-Triples, pickled (ingest.build, ingest.seats)",
+    Kind("seats", "a national file's seats and their N-Triples, pickled (ingest.incremental, ingest.seats)",
          ("the file's SHA-256", "its description (ingest/sources/<name>.yaml)", "the geography's version and "
           "checksums"), (".pickle",)),
     Kind("seat-verdicts", "a national file's seats passed the shapes (ingest.validate)",
