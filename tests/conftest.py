@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from geography_cut import cut
+from geography_cut import cut, cut_outlines
 from ingest import geography
 from ingest.build import build
 from store.session import open_backend
@@ -48,6 +48,15 @@ def geography_cache(tmp_path_factory) -> Path:
 def cut_package(tmp_path_factory) -> Path:
     """The small geography's package folder, cut from the installed one at the start of the session."""
     return cut(Settings.from_env().geography, tmp_path_factory.mktemp("geography-cut"))
+
+
+@pytest.fixture(scope="session")
+def cut_cache(tmp_path_factory, cut_package) -> Path:
+    """The cache of the builds on the small geography, holding the map's outlines of its départements
+    only (the national builds' cache, ``geography_cache``, makes the whole country's)."""
+    cache = tmp_path_factory.mktemp("cut-cache")
+    cut_outlines(cut_package, cache)
+    return cache
 
 
 @pytest.fixture(scope="session")
@@ -127,7 +136,7 @@ def backend(national):
 
 
 @pytest.fixture(scope="session")
-def registry_copy(geography_cache, cut_package):
+def registry_copy(geography_cache, cut_cache, cut_package):
     """``make(root, files, national=False)``: settings of a registry holding copies of ``files`` under
     ``root``, with its own data folder and documents folder, on the small geography (the national one
     with ``national``), for module-scoped fixtures (nothing is built)."""
@@ -137,8 +146,8 @@ def registry_copy(geography_cache, cut_package):
         registry.mkdir(parents=True)
         for path in files:
             shutil.copy(path, registry / path.name)
-        return _settings(root / "var", registry, geography_cache, _shared_documents(registry, root / "shared"),
-                         None if national else cut_package)
+        return _settings(root / "var", registry, geography_cache if national else cut_cache,
+                         _shared_documents(registry, root / "shared"), None if national else cut_package)
 
     return make
 
@@ -153,10 +162,10 @@ def _small(folder: Path, geography_cache: Path, package: Path) -> Settings:
 
 
 @pytest.fixture
-def small(tmp_path, geography_cache, cut_package) -> Settings:
+def small(tmp_path, cut_cache, cut_package) -> Settings:
     """A built copy of the small test registry, on the small geography, in its own data folder, that a
     test may break."""
-    return _small(tmp_path, geography_cache, cut_package)
+    return _small(tmp_path, cut_cache, cut_package)
 
 
 @pytest.fixture
@@ -167,9 +176,9 @@ def small_national(tmp_path, geography_cache) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def small_shared(tmp_path_factory, geography_cache, cut_package) -> Settings:
+def small_shared(tmp_path_factory, cut_cache, cut_package) -> Settings:
     """A built copy of the small test registry shared by a module's tests, which must leave it as it is."""
-    return _small(tmp_path_factory.mktemp("small"), geography_cache, cut_package)
+    return _small(tmp_path_factory.mktemp("small"), cut_cache, cut_package)
 
 
 # --- Neo4j: one real server for the session, started by the tests themselves -----------------------

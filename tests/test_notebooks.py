@@ -7,10 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import jupytext
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from analysis.gaps import CATEGORIES
 
@@ -42,6 +39,8 @@ def _with_parameters(notebook, values: dict) -> None:
     defaults = notebook.cells[index].source
     for name, value in values.items():
         assert f"{name} = " in defaults and f"{name} = {value!r}" not in defaults, name  # really another value
+    import nbformat
+
     injected = nbformat.v4.new_code_cell("\n".join(f"{k} = {v!r}" for k, v in values.items()))
     injected.metadata["tags"] = ["injected-parameters"]
     notebook.cells.insert(index + 1, injected)
@@ -53,6 +52,12 @@ def test_notebook_runs_with_other_parameters_and_writes_its_figures(name, values
     monkeypatch.setenv("MPLBACKEND", "Agg")
     source = (NOTEBOOKS / f"{name}.py").read_text(encoding="utf-8")
     assert "matplotlib.use(" not in source  # figures show inline in Jupyter
+    # imported here: jsonschema's format checkers, which nbformat loads, take seconds to import, and
+    # every session collects this module (the fast loop too, which deselects it)
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+
     notebook = jupytext.reads(source, fmt="py:percent")
     _with_parameters(notebook, {**values, "FIGURES": str(tmp_path / "figures")})
     NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()

@@ -93,6 +93,7 @@ def _nothing_unaccepted_is_live(settings, ident: str, before: bytes) -> None:
             or (journal is not None and journal["id"] == ident))
 
 
+@pytest.mark.slow  # a real service started, killed and started again at each step
 @pytest.mark.parametrize("step", STEPS)
 def test_an_accept_killed_at_each_step_never_publishes_an_unaccepted_change(small, step):
     path = small.registry / "31.yaml"

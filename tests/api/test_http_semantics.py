@@ -107,6 +107,7 @@ def _served(c) -> dict:
             "builds": live[0] if live else None}
 
 
+@pytest.mark.slow  # two CLI builds in processes of their own, and a service watching for them
 def test_a_cli_build_is_served_whole_by_every_route(small):
     app = create_app(small)
     unwatched = TestClient(app)  # no lifespan: nothing watches for a new build
