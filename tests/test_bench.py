@@ -87,9 +87,9 @@ def test_bench_api(small_shared):
 
 
 def test_bench_hostile(small_shared):
-    out = _bench(small_shared, "bench_hostile.py", "--data-dir", str(small_shared.data_dir), "--samples", "20",
-                 "--attackers", "1")
-    assert "p99 sous attaque / p99 au repos" in out
+    out = _bench(small_shared, "bench_hostile.py", "--data-dir", str(small_shared.data_dir), "--rounds", "20",
+                 "--sparql", "4", "--floods", "1")
+    assert "p99 sous attaque / p99 au repos" in out and "431" in out  # the header flood refused as it arrives
 
 
 @pytest.mark.skipif(not NATIONAL_FILES.is_dir(), reason="the shared documents hold the national files")
