@@ -87,13 +87,17 @@ def _shared_documents(registry: Path, folder: Path) -> Path:
     stand_ins: dict[Path, list[str]] = {}  # one file may be cited under several keys, by several files
     for path in sorted(registry.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for key, source in (doc.get("sources") or {}).items():
+        # a listing's mapping has one source, its table's (whose rows are the excerpts)
+        sources = {doc["source"]["key"]: doc["source"]} if "listing" in doc else doc.get("sources") or {}
+        for key, source in sources.items():
             if not source.get("file"):
                 continue
             target = folder / source["file"]
             target.parent.mkdir(parents=True, exist_ok=True)
             if (real / source["file"]).is_file():
                 shutil.copyfile(real / source["file"], target)
+            elif "listing" in doc:
+                shutil.copyfile(path.parent / doc["listing"], target)
             else:
                 stand_ins.setdefault(target, []).extend(_excerpts(doc, key))
     for target, excerpts in stand_ins.items():
@@ -146,6 +150,9 @@ def registry_copy(geography_cache, cut_cache, cut_package):
         registry.mkdir(parents=True)
         for path in files:
             shutil.copy(path, registry / path.name)
+            if path.name.endswith(".listing.yaml"):  # a listing's mapping names its table, beside it
+                table = yaml.safe_load(path.read_text(encoding="utf-8"))["listing"]
+                shutil.copy(path.parent / table, registry / table)
         return _settings(root / "var", registry, geography_cache if national else cut_cache,
                          _shared_documents(registry, root / "shared"), None if national else cut_package)
 
