@@ -20,11 +20,14 @@ from api.app import create_app
 SELECT = ("PREFIX m: <https://w3id.org/maillage/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
           "SELECT ?i ?name WHERE { ?i a m:SchemeInstance ; rdfs:label ?name } ORDER BY ?i")
 LIMIT_S = 3
+#: rows an answer may have: more than the registry's instances (136 with Provence-Alpes-Côte d'Azur), so the
+#: SELECT of every instance comes whole and a SELECT of every triple is cut
+ROWS = 200
 
 
 @pytest.fixture(scope="module")
 def limited(national):
-    settings = dataclasses.replace(national, query_timeout=LIMIT_S, query_rows=100, sparql_workers=2)
+    settings = dataclasses.replace(national, query_timeout=LIMIT_S, query_rows=ROWS, sparql_workers=2)
     with TestClient(create_app(settings)) as c:
         yield c
 
@@ -34,7 +37,7 @@ def test_select_in_every_result_format(limited, backend):
     r = limited.get("/sparql", params={"query": SELECT})
     assert r.headers["content-type"] == "application/sparql-results+json"
     bindings = r.json()["results"]["bindings"]
-    assert len(bindings) == instances and bindings[0]["name"]["xml:lang"] == "fr"
+    assert instances < ROWS and len(bindings) == instances and bindings[0]["name"]["xml:lang"] == "fr"
     as_csv = list(csv.reader(io.StringIO(limited.get("/sparql", params={"query": SELECT, "format": "csv"}).text)))
     assert as_csv[0] == ["i", "name"] and len(as_csv) == instances + 1
     tsv = limited.get("/sparql", params={"query": SELECT}, headers={"Accept": "text/tab-separated-values"}).text
@@ -52,7 +55,7 @@ def test_construct_ask_and_the_size_limit(limited):
     assert turtle.headers["content-type"].startswith("text/turtle") and "dac-31" in turtle.text
     assert limited.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
     many = limited.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o }", "format": "csv"})
-    assert many.headers["x-maillage-truncated"] == "true" and len(many.text.splitlines()) == 101
+    assert many.headers["x-maillage-truncated"] == "true" and len(many.text.splitlines()) == ROWS + 1
 
 
 @pytest.mark.parametrize("query,word", [
@@ -81,10 +84,18 @@ CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
 
 def test_a_cross_product_is_cut_off_and_the_service_still_answers(limited):
     r = limited.get("/sparql", params={"query": CROSS})
-    assert r.status_code == 503 and r.json()["error"] == "QueryTimeout"
-    assert f"après {LIMIT_S} s" in r.json()["message"]  # stopped by the time limit, not by an error
+    # stopped by the time limit, or before it by the worker's memory bound (the join's table of a store
+    # of half a million triples reaches it in about as long): never an error of the service
+    assert r.status_code == 503 and r.json()["error"] in {"QueryTimeout", "QueryOutOfMemory"}
+    assert f"après {LIMIT_S} s" in r.json()["message"] or "mémoire" in r.json()["message"]
     assert limited.get("/v1/health").status_code == 200
-    assert limited.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True  # a fresh worker
+    # a fresh worker replaces the stopped one (an interpreter and the store opened: seconds on a loaded
+    # machine, meanwhile « occupé » with Retry-After)
+    deadline = time.monotonic() + 60
+    while (ask := limited.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})).status_code == 503:
+        assert ask.headers["retry-after"] and time.monotonic() < deadline
+        time.sleep(1)
+    assert ask.json()["boolean"] is True
 
 
 def test_bad_text(limited):
