@@ -110,7 +110,16 @@ def _without_path(problem: Problem, tmp: str) -> Problem:
 def _environment(settings: Settings) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAILLAGE_") or k == "MAILLAGE_DEBUG"}
     env.update(settings.environment())
+    # one BLAS thread: each one's buffers count against the child's address space, for nothing here
+    env["OPENBLAS_NUM_THREADS"] = env["OMP_NUM_THREADS"] = "1"
     return env
+
+
+def _out_of_memory(done: subprocess.CompletedProcess) -> bool:
+    """Whether the child stopped for want of memory: in Python (its own exit status), or in C code that
+    says so and exits (OpenBLAS's « Memory allocation still failed », Rust's « memory allocation of »)."""
+    said = done.stderr[-2000:].decode(errors="replace").lower()
+    return done.returncode == _OUT_OF_MEMORY or (done.returncode > 0 and "memory allocation" in said)
 
 
 def _run(settings: Settings, filename: str) -> list[Problem]:
@@ -124,7 +133,7 @@ def _run(settings: Settings, filename: str) -> list[Problem]:
     if done.returncode == 0:
         return [Problem(**p) for p in json.loads(done.stdout)["problems"]]
     log.warning("validation of an upload stopped (status %s): %s", done.returncode, done.stderr[-2000:].decode(errors="replace"))
-    if done.returncode == _OUT_OF_MEMORY:
+    if _out_of_memory(done):
         why = f"sa validation demandait plus de {settings.validate_memory_mb} Mo de mémoire"
     elif done.returncode == -signal.SIGXCPU:
         why = f"sa validation dépassait {settings.validate_seconds} s de calcul"
