@@ -53,6 +53,11 @@ class WorkerPool:
         parent, child = self._context.Pipe()
         process = self._context.Process(target=sparql_worker.serve, args=(child, self.memory_mb), daemon=True,
                                         name="maillage-sparql")
+        # The worker's address space is bounded (RLIMIT_AS): glibc's per-thread arenas (64 MB reserved
+        # each, for Oxigraph's threads) and OpenBLAS's per-core buffers (if an import brings numpy) would
+        # spend it before any query. A spawned interpreter reads these from the environment it starts with.
+        for name in ("MALLOC_ARENA_MAX", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+            os.environ.setdefault(name, "2" if name == "MALLOC_ARENA_MAX" else "1")
         process.start()
         # Lowered at once, from here: the interpreter's start (a second of CPU, at each replacement of a
         # killed worker) would otherwise run at the service's own priority.
