@@ -27,7 +27,8 @@ def main() -> None:
     from card_equal import coverage_pairs, reference_session
 
     from core.settings import Settings
-    from ingest import csv_import, geography
+    from ingest import geography
+    from ingest.build import table_documents
     from ingest.publish import card_facts, cards_of_graph
     from ingest.registry import read_registry
     from ingest.validate import referenced_territories
@@ -39,7 +40,7 @@ def main() -> None:
     print(f"charge moyenne au début : {os.getloadavg()[0]:.2f}")
     started = time.perf_counter()
     geo = geography.load(settings.geography)
-    reg = read_registry(settings.registry, geo, csv_import.read_folder(settings.registry), settings.documents)
+    reg = read_registry(settings.registry, geo, table_documents(settings, geo), settings.documents)  # listings too
     territories = "".join(referenced_territories(reg, geo))
     print(f"registre lu en {time.perf_counter() - started:.1f} s")
 

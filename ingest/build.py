@@ -47,7 +47,7 @@ from .registry import Readings, RegistryGraph, merge_problems
 from .validate import referenced_territories, shapes_engine, validate_geography, validate_seats
 from .vocabulary import M, iri, local
 
-__all__ = ["build", "check", "leftovers"]
+__all__ = ["build", "check", "leftovers", "table_documents"]
 
 Say = Callable[[str], None]
 
@@ -136,7 +136,7 @@ def read(settings: Settings, geo: geography.Geography, memo: Incremental, worker
     engine = shapes_engine()
     say("  règles SHACL du registre et des sièges : évaluateur SHACL Core de Maillage" if engine[0] == "shacl_core" else
         f"  règles SHACL du registre et des sièges : pySHACL, plus lent (l'évaluateur rapide ne les fait pas : {engine[1]})")
-    documents = csv_import.read_folder(settings.registry) + listings.read_folder(settings.registry, geo, settings.geography)
+    documents = table_documents(settings, geo)
     registry = file_verdicts.read(settings.registry, documents, memo.caches, workers, say)
     described, problems = national_sources.sources()  # each names its reader (ingest/sources/*.yaml)
     seat_files = []
@@ -383,3 +383,6 @@ def _batches(parts: list[str | Path], size: int) -> Iterator[bytes]:
         yield b"\n".join(batch)
 
 
+def table_documents(settings: Settings, geo: geography.Geography) -> list:
+    """The registry's documents read from tables rather than YAML: its CSV imports and its listings."""
+    return csv_import.read_folder(settings.registry) + listings.read_folder(settings.registry, geo, settings.geography)

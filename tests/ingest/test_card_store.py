@@ -11,7 +11,8 @@ import pytest
 from card_equal import coverage_pairs, reference_session
 
 from core.settings import Settings
-from ingest import csv_import, geography, listings
+from ingest import csv_import, geography
+from ingest.build import table_documents
 from ingest.card_rows import COLUMNS, CardRows
 from ingest.slices import file_of
 from ingest.file_verdicts import every_card, read_and_validate
@@ -26,8 +27,7 @@ pytestmark = pytest.mark.equivalence
 
 
 def _read(settings: Settings, geo):
-    documents = csv_import.read_folder(settings.registry) + listings.read_folder(settings.registry, geo, settings.geography)
-    reg = read_registry(settings.registry, geo, documents, settings.documents)  # as the build reads it
+    reg = read_registry(settings.registry, geo, table_documents(settings, geo), settings.documents)  # as the build reads it
     return reg, "".join(referenced_territories(reg, geo))
 
 
