@@ -61,7 +61,7 @@ class WorkerPool:
         process.start()
         # Lowered at once, from here: the interpreter's start (a second of CPU, at each replacement of a
         # killed worker) would otherwise run at the service's own priority.
-        os.setpriority(os.PRIO_PROCESS, process.pid, sparql_worker.NICE)
+        sparql_worker.lower(process.pid)
         child.close()
         # Start-up (an interpreter and Oxigraph) is not counted in a query's time.
         if not parent.poll(60):
