@@ -118,9 +118,7 @@ class Session:
     def surveys_of(self, code: str) -> list[tuple[str | None, dt.date]]:
         """(type or None for every type, as-of date) of each survey or inventory containing a commune."""
         if self.long_lived:
-            tables = self.tables
-            found = [(s.type, s.as_of) for s in tables.surveys if code in tables.communes_of(s.territory)]
-            return found + [(i.type, i.as_of) for i in tables.inventories if code in tables.communes_of(i.territory)]
+            return self.tables.looked_at(code)
         return [(r["type"], r["asOf"]) for r in self.run("commune_surveys", commune=iri("commune", code))]
 
     @cached_property

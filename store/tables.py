@@ -178,6 +178,8 @@ class AnalysisData:
     _by_territory: dict[str, list[CoverageRow]] | None = field(default=None, init=False, repr=False, compare=False)
     _every_code: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
     _areas: dict[tuple[str, str], Area] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _looked: dict[str, list[tuple[int, str | None, dt.date]]] | None = field(default=None, init=False, repr=False,
+                                                                            compare=False)
 
     def holding(self) -> dict[str, frozenset[str]]:
         """Commune code → the territories (IRIs) holding it. Whatever the tables say of a commune
@@ -195,6 +197,19 @@ class AnalysisData:
                 held = frozenset(territories)
                 self._holding[code] = shared.setdefault(held, held)
         return self._holding
+
+    def looked_at(self, code: str) -> list[tuple[str | None, dt.date]]:
+        """(type or None for every type, as-of date) of each survey, then each inventory, whose territory
+        holds the commune ``code``, in the tables' order. Asked by every who-covers answer: the
+        territories holding the commune (:meth:`holding`) are looked up, not every survey scanned."""
+        if self._looked is None:
+            looked: dict[str, list[tuple[int, str | None, dt.date]]] = defaultdict(list)
+            for rank, (territory, type, as_of) in enumerate([*((s.territory, s.type, s.as_of) for s in self.surveys),
+                                                             *((i.territory, i.type, i.as_of) for i in self.inventories)]):
+                looked[territory].append((rank, type, as_of))
+            self._looked = dict(looked)
+        found = [entry for territory in self.holding().get(code, ()) for entry in self._looked.get(territory, ())]
+        return [(type, as_of) for _, type, as_of in sorted(found, key=lambda entry: entry[0])]
 
     def touching(self, within: frozenset[str]) -> set[str]:
         """The territories (IRIs) holding at least one commune of ``within``."""

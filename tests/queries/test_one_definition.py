@@ -107,3 +107,15 @@ def test_instance_lists_keep_the_instances_with_a_coverage_in_force(sessions, tr
             for dep in DEPARTEMENTS:
                 listed |= {i.id for i in list_instances(session, type=type_, territory=f"departement:{dep}", on=day)}
             assert listed == in_force[type_, day], (type_, day)
+
+
+def test_where_the_registry_looked_is_the_same_from_the_tables_and_the_named_question(sessions):
+    """``surveys_of``: the long-lived session's index of the tables against the named question, on every
+    commune a survey or an inventory holds (Provence-Alpes-Côte d'Azur's included) and a few none does."""
+    one_shot, long_lived = sessions
+    tables = long_lived.tables
+    held = set().union(*(tables.communes_of(x.territory) for x in [*tables.surveys, *tables.inventories]))
+    codes = sorted(held)[::7] + ["2A004", "97411", "59350"]
+    assert len(codes) > 100
+    for code in codes:
+        assert sorted(long_lived.surveys_of(code), key=str) == sorted(one_shot.surveys_of(code), key=str), code
