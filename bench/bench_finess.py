@@ -11,7 +11,7 @@ peak is its own):
 
 * **streamed** — ``finess.read`` as the build calls it: the flux parsed as it is read
   (``finess.establishments``);
-* **whole** — the same ``read`` over ``finess.whole_establishments``: ``json.load`` of the whole file
+* **whole** — the same ``read`` over ``whole_establishments`` (``tests/oracles.py``): ``json.load`` of the whole file
   first, as the reader did before. Its process is limited to ``--whole-limit-mb`` of address space
   (``RLIMIT_AS``) so that it cannot take the machine's memory; past it, the run says so.
 
@@ -39,6 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the whole-file reader, the tests' oracle
 
 _NUMBER = re.compile(r'("numFinessEge": ")([^"]*)(")')
 
@@ -87,6 +88,7 @@ def _child(mode: str, path: Path) -> None:
     """Read ``path`` one way and print what it took, as JSON (run in a process of its own)."""
     from core.settings import Settings
     from ingest import finess, geography, national_sources
+    from oracles import whole_establishments
 
     geo = geography.load(Settings.from_env().geography)
     desc = national_sources.source("finess").description
@@ -94,7 +96,7 @@ def _child(mode: str, path: Path) -> None:
     _reset_peak()
     before = _status_mib("VmRSS")
     started = time.perf_counter()
-    records = finess.whole_establishments(path) if mode == "whole" else None
+    records = whole_establishments(path) if mode == "whole" else None
     read = finess.read(desc, path, "0" * 64, geo, records)
     seconds = time.perf_counter() - started
     digest = hashlib.sha256(repr((read.seats, sorted(read.skipped.items()))).encode()).hexdigest()

@@ -9,15 +9,14 @@ FINESS says so (``etatObjet`` A) and no closing date on or before the file's dat
 The national flux is about 50 MB compressed and ten times that as JSON: it is parsed as it is read
 (:func:`establishments`, ijson's C parser over the gzip stream), one establishment at a time, so
 memory holds one establishment and the seats kept, never the file (``bench/bench_finess.py``).
-:func:`whole_establishments` is the reader as it was, the whole file loaded at once: the reference the
-stream is held equal to (``tests/national/test_finess_stream.py``) and the bench's baseline.
+The reader as it was, the whole file loaded at once, is an oracle in the tests (``tests/oracles.py``):
+the stream is held equal to it (``tests/national/test_finess_stream.py``), and it is the bench's baseline.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gzip
-import json
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -30,7 +29,7 @@ from core.errors import InvalidDate, SourceUnreadable
 from .geography import Geography
 from .seats import Seat, SeatFile, coordinate
 
-__all__ = ["read", "active", "establishments", "whole_establishments"]
+__all__ = ["read", "active", "establishments", "open_flux"]
 
 #: where the establishments are in the flux: each item of each legal entity's ``ege``
 _ESTABLISHMENTS = "pmej.item.ege.item"
@@ -51,7 +50,8 @@ def active(record: dict, on: dt.date, state: str = "A") -> bool:
             and (closed is None or closed > on))
 
 
-def _open(path: Path):
+def open_flux(path: Path):
+    """The flux's bytes, gzip-compressed (``.gz``) or not."""
     return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
 
 
@@ -59,19 +59,12 @@ def establishments(path: Path) -> Iterator[dict]:
     """Every establishment of the flux, in file order (legal entity by legal entity), one at a time as
     the file is read. Numbers come as ``json`` gives them (``int`` or ``float``, not ``Decimal``)."""
     try:
-        with _open(path) as handle:
+        with open_flux(path) as handle:
             yield from ijson.items(handle, _ESTABLISHMENTS, use_float=True)
     except ijson.JSONError as err:  # IncompleteJSONError too: a flux cut short
         raise SourceUnreadable(path.name, f"JSON invalide ({err})") from err
     except (gzip.BadGzipFile, EOFError, zlib.error) as err:
         raise SourceUnreadable(path.name, f"compression gzip invalide ou coupée ({err})") from err
-
-
-def whole_establishments(path: Path) -> list[dict]:
-    """Every establishment of the flux, the whole file loaded first: the reference of :func:`establishments`."""
-    with _open(path) as handle:
-        flux = json.load(handle)
-    return [ege for pmej in flux.get("pmej", []) for ege in pmej.get("ege", [])]
 
 
 def read(desc: dict, path: Path, sha256: str, geo: Geography, records: Iterable[dict] | None = None) -> SeatFile:

@@ -12,6 +12,7 @@ import pytest
 from core.errors import SourceUnreadable
 from core.settings import Settings
 from ingest import finess, geography, national_sources, seats
+from oracles import whole_establishments
 
 pytestmark = pytest.mark.equivalence
 
@@ -40,7 +41,7 @@ def test_the_stream_gives_the_whole_readers_seats_on_the_sample():
     path, digest, problem = seats.file_of(desc, SHARED)
     assert problem is None and path is not None and digest is not None
     streamed = finess.read(desc, path, digest, geo)
-    whole = finess.read(desc, path, digest, geo, finess.whole_establishments(path))
+    whole = finess.read(desc, path, digest, geo, whole_establishments(path))
     assert streamed.rows == whole.rows == 1753
     assert streamed.seats == whole.seats and len(streamed.seats) > 20
     assert streamed.skipped == whole.skipped and streamed.refused_rows == whole.refused_rows
@@ -55,7 +56,7 @@ def test_the_stream_reads_what_json_reads(tmp_path):
         with opener(path, "wt", encoding="utf-8") as handle:
             json.dump(_flux(records, {"schemaVersion": "v1.0.0", "gcc": [{"a": [1, {"b": None}]}]}), handle)
         streamed = list(finess.establishments(path))
-        assert streamed == finess.whole_establishments(path) == records
+        assert streamed == whole_establishments(path) == records
         assert [type(r["adresse"][0]["coordonneesGeographique"]["coordonneeX"]) for r in streamed] == [float, str, int, float]
 
 
@@ -72,7 +73,7 @@ def test_establishments_come_before_the_file_is_read_to_its_end(tmp_path):
             handed.append(record["informationsGeneralesEGE"]["numFinessEge"])
     assert 900 < len(handed) < 1000 and handed == [r["informationsGeneralesEGE"]["numFinessEge"] for r in records[:len(handed)]]
     with pytest.raises(json.JSONDecodeError):
-        finess.whole_establishments(path)
+        whole_establishments(path)
 
 
 @pytest.mark.parametrize("content", [b"pas du gzip", gzip.compress(b'{"pmej": [{"ege": [{"a": 1}, }]}')[:-6],
