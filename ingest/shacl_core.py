@@ -224,10 +224,13 @@ class _Program:
         self.index = index
         self._supers: dict = {}
         out = []
-        for shape, targets in self.targeted:
-            for focus in self.focus_nodes(targets):
-                for failed, node, component, value in self.failures(shape, focus):
-                    out.append(Result(node, failed.path, component, failed.message, value, failed.severity))
+        try:
+            for shape, targets in self.targeted:
+                for focus in self.focus_nodes(targets):
+                    for failed, node, component, value in self.failures(shape, focus):
+                        out.append(Result(node, failed.path, component, failed.message, value, failed.severity))
+        finally:  # a program kept for the next build holds no data of this one
+            self.index, self._supers = None, {}
         return out
 
 

@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 from itertools import chain
+from pathlib import Path
 
 import pyshacl
 import pyoxigraph as ox
@@ -173,25 +175,48 @@ def shacl_results(data: Graph, shapes: Graph | None = None) -> Results:
     The SHACL Core subset ``shacl_core`` evaluates exactly is evaluated there, equal to pySHACL and
     far faster on the registry; anything else it refuses (``Unsupported``: another constraint, a
     path expression…), and pySHACL validates the whole graph instead. The answer says which did."""
-    shapes = compiled_shapes() if shapes is None else shapes
     try:
-        program = shacl_core.compile_shapes(shapes)
-        return Results(shacl_core.results(program, data))
-    except shacl_core.Unsupported as refused:
-        conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none")
-        out = Results([] if conforms else report_results(report, shapes))
-        out.engine, out.why = "pySHACL", str(refused)
-        return out
+        if shapes is None:
+            program, why = _project_program()
+            if program is not None:
+                with _RUNNING:
+                    return Results(shacl_core.results(program, data))
+        else:
+            return Results(shacl_core.results(shacl_core.compile_shapes(shapes), data))
+    except shacl_core.Unsupported as refused:  # a failing shape with two messages is found running
+        why = str(refused)
+    shapes = compiled_shapes() if shapes is None else shapes
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none")
+    out = Results([] if conforms else report_results(report, shapes))
+    out.engine, out.why = "pySHACL", why
+    return out
 
 
 def shapes_engine() -> tuple[str, str]:
     """Which engine the project's shapes go to ("shacl_core" or "pySHACL") and, for pySHACL, what
     in them the fast evaluator refuses: what the build says before validating the registry."""
+    program, why = _project_program()
+    return ("shacl_core", "") if program is not None else ("pySHACL", why)
+
+
+#: one run of the project's compiled shapes at a time: a program holds the data it runs over
+_RUNNING = threading.Lock()
+
+
+def _project_program() -> tuple[shacl_core._Program | None, str]:
+    """The project's shapes (``SHAPES_FILE``) compiled for ``shacl_core``, or None and why it refuses
+    them; read once per content of the file: a build asked three times, and each read of the Turtle
+    and compilation took a fifth of a second, the most of a small registry's refused build."""
+    return _program_of(str(SHAPES_FILE), SHAPES_FILE.read_bytes())
+
+
+@functools.lru_cache(maxsize=8)
+def _program_of(path: str, text: bytes) -> tuple[shacl_core._Program | None, str]:
+    shapes = compiled_shapes(Graph().parse(data=text, format="turtle", publicID=Path(path).as_uri()))
     try:
-        shacl_core.compile_shapes(compiled_shapes())
+        return shacl_core.compile_shapes(shapes), ""
     except shacl_core.Unsupported as refused:
-        return "pySHACL", str(refused)
-    return "shacl_core", ""
+        return None, str(refused)
 
 
 def referenced_territories(reg: RegistryGraph, geo: Geography) -> list[str]:

@@ -100,7 +100,8 @@ class _Quiet(http.server.ThreadingHTTPServer):
 @contextmanager
 def _serving():
     server = _Quiet(("127.0.0.1", 0), _Server)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # polled every 50 ms, not 0.5 s: each test waits that long for the server to stop
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
