@@ -15,12 +15,14 @@ from store.session import Session
 from .answer import Answer
 from . import limits
 from .models import ERRORS
+from .quick import QuickRoute
 from .pages import CSV_CONTENT, FORMAT, csv_response, wants_csv
-from .service import Service, backend, service
+from .service import backend, service_of
 
 __all__ = ["router", "AGES", "PUBLIC", "ON", "TYPE"]
 
-router = APIRouter(prefix="/v1", tags=["couverture"])
+# QuickRoute: the parameters of a question asked once are the largest part of its cost (api/quick.py)
+router = APIRouter(prefix="/v1", tags=["couverture"], route_class=QuickRoute)
 
 AGES = Query(None, max_length=limits.WORD, description="Tranche d'âges, par exemple 0-12 (défaut : tous âges)", examples=["0-12"])
 PUBLIC = Query(None, max_length=limits.WORD, description="Public, par exemple enfants (défaut : tous publics)", examples=["enfants"])
@@ -59,8 +61,6 @@ async def get_who_covers(
     type: list[str] | None = TYPES,
     state: list[str] | None = STATES,
     format: str | None = FORMAT,
-    b: Session = Depends(backend),
-    svc: Service = Depends(service),
 ):
     """Chaque dispositif dont une couverture en vigueur atteint la commune, un par dispositif : son état à la
     date (actif, en projet, suspendu, terminé, statut inconnu), son dernier constat (« à confirmer » au-delà
@@ -69,6 +69,9 @@ async def get_who_covers(
     registre sait de la commune (`knowledge` : recensée, ou hors registre). Quand le lieu demandé n'est pas
     la commune elle-même (code postal, arrondissement, commune déléguée…), `commune.note` dit comment il a
     été lu."""
+    # The service and its session taken here, not as dependencies: FastAPI solves each dependency of
+    # each request anew (a third of this route's cost for a question asked once; decision 0112).
+    svc, b = service_of(request), await backend(request)
     where: str | PlaceCandidate
     if lat is not None or lon is not None:
         if lat is None or lon is None:
