@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from queries import palette
 
-from test_browser import READY, layer_ready, page_at, served, shot  # noqa: F401 (served: the fixture)
+from test_browser import READY, layer_ready, page_at, served, shot, view  # noqa: F401 (served: the fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -75,3 +75,78 @@ def test_simulate_a_cpts_share_it_export_it_and_propose_it(served, tmp_path):
         expect(shared.locator("#sim-perimetre")).to_contain_text("12 commune(s)")
         expect(shared.locator("#sim-bilan")).to_contain_text("en projet → couvert")
         assert _fill(shared, "48165") == COVERED
+
+
+def _tab_to(page, ident: str, back: bool = False, limit: int = 100) -> None:
+    """Tab (or Shift+Tab) until the control ``ident`` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        if page.evaluate("document.activeElement.id") == ident:
+            return
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+    assert page.evaluate("document.activeElement.id") == ident, f"« {ident} » jamais atteint au clavier"
+
+
+def test_a_keyboard_alone_simulates_a_cpts_on_an_epci(served, tmp_path):
+    """Simuler without a mouse: the button, a commune from the search, an EPCI's communes from the panel,
+    one taken out by its button and one by Enter on the map, the type and ages chosen, the balance
+    computed, focused and said aloud; axe-core finds nothing in these views."""
+    with page_at(served, "/carte/#d=48&c=gaps&t=CPTS&on=2026-12-01") as page:
+        layer_ready(page)
+        said = page.locator("#annonce")
+        _tab_to(page, "simuler")
+        page.keyboard.press("Enter")
+        expect(page.locator("#simuler")).to_have_attribute("aria-pressed", "true")
+        expect(said).to_contain_text("Mode Simuler")
+
+        _tab_to(page, "recherche", back=True)  # a commune found by the search joins the perimeter
+        page.keyboard.type("Marvejols")
+        expect(page.locator("#resultats [role=option]").first).to_contain_text("Marvejols (48092", timeout=30_000)
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        expect(said).to_contain_text("Marvejols (48092) ajoutée au périmètre : 1 commune(s).")
+        expect(page.locator("#sim-perimetre")).to_contain_text("1 commune(s)")
+
+        _tab_to(page, "sim-epci")  # then the whole EPCI (Marvejols is one of its communes)
+        page.keyboard.type("Gévaudan")
+        page.keyboard.press("Enter")
+        expect(said).to_contain_text("12 commune(s) ajoutée(s) au périmètre, 12 en tout", timeout=30_000)
+        expect(page.locator("#sim-perimetre")).to_contain_text("12 commune(s)")
+        assert page.evaluate("document.activeElement.id") == "sim-epci"  # the panel drawn again, the focus kept
+        assert page.evaluate("[...sim.communes].sort()") == GEVAUDAN
+        page.evaluate("document.body.dataset.simulation = ''")
+        view(page, tmp_path, "clavier-simulation-perimetre")
+
+        _tab_to(page, "sim-retirer-48005")  # one taken out by its button…
+        page.keyboard.press("Enter")
+        expect(said).to_contain_text("(48005) retirée du périmètre : 11 commune(s).")
+        assert page.evaluate("document.activeElement.id") == "sim-perimetre"
+        _tab_to(page, "carte", back=True)  # …and Marvejols by Enter on the map, then put back
+        expect(page.locator("body")).to_have_attribute("data-focalisee", "48092")
+        expect(said).to_contain_text("dans le périmètre simulé ; Entrée : l'en retirer")
+        page.keyboard.press("Enter")
+        expect(said).to_contain_text("Marvejols (48092) retirée du périmètre : 10 commune(s).")
+        page.keyboard.press("Enter")
+        expect(said).to_contain_text("Marvejols (48092) ajoutée au périmètre : 11 commune(s).")
+        _tab_to(page, "recherche", back=True)  # and the first one again, by its code
+        page.keyboard.press("Control+a")
+        page.keyboard.type("48005")
+        expect(page.locator("#resultats [role=option]").first).to_contain_text("(48005", timeout=30_000)
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        expect(said).to_contain_text("(48005) ajoutée au périmètre : 12 commune(s).")
+
+        _tab_to(page, "sim-type")  # the type and the ages
+        page.keyboard.type("CPTS")
+        assert page.locator("#sim-type").input_value() == "CPTS"
+        _tab_to(page, "sim-ages")
+        page.keyboard.type("0-120")
+        _tab_to(page, "sim-calculer")
+        page.keyboard.press("Enter")
+        expect(page.locator("body")).to_have_attribute("data-simulation", "prete", timeout=READY)
+        assert page.evaluate("document.activeElement.tagName + ' ' + document.activeElement.textContent").startswith("H3 Bilan au")
+        expect(said).to_contain_text("12 commune(s) changent d'état pour CPTS", timeout=READY)
+        expect(said).to_contain_text("en projet → couvert")
+        expect(page.locator("#sim-bilan table.bilan tr", has_text="Lozère")).to_contain_text("CPTS 0-120")
+        assert {_fill(page, code) for code in GEVAUDAN} == {COVERED}
+        assert "sim=CPTS%7C0-120%7C" + "%2C".join(GEVAUDAN) in page.evaluate("location.hash")
+        view(page, tmp_path, "clavier-simulation-bilan")

@@ -570,6 +570,7 @@ async function go(place, focus) {
   if (layer) fit(layer.getBounds(), { maxZoom: 12 });
   if (PHONE.matches) drawer("filtres", false);
   if (typeof focusCommune === "function") focusCommune(place.code, false);
+  if (typeof simulate === "function" && simulate(place.code, place.name)) return;  // « Simuler »: it joins the perimeter
   await explain(place.code, place.name, focus);
 }
 

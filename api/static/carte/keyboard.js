@@ -45,7 +45,10 @@ function describe(code) {
   const name = layer.feature.properties.nom;
   if (byCode[code]) {
     const label = legendShown[statuses[code]];
-    return `${name} (${code})${label ? " : " + label.split(" :")[0] : ""}. Entrée : qui la couvre.`;
+    const enter = typeof sim === "object" && sim.on
+      ? (sim.communes.has(code) ? "dans le périmètre simulé ; Entrée : l'en retirer" : "Entrée : l'ajouter au périmètre simulé")
+      : "Entrée : qui la couvre";
+    return `${name} (${code})${label ? " : " + label.split(" :")[0] : ""}. ${enter}.`;
   }
   return `${layer.getElement?.()?.getAttribute("aria-label") || name}. Entrée : ses communes.`;
 }
@@ -90,6 +93,7 @@ $("carte").addEventListener("keydown", (event) => {
     else announce("Pas de voisin dans cette direction.");
   } else if (event.key === "Enter" && focused && layers[focused]) {
     event.preventDefault();
+    if (byCode[focused] && typeof simulate === "function" && simulate(focused)) return;  // « Simuler » takes it
     if (byCode[focused]) explain(focused, byCode[focused].feature.properties.nom, true);
     else if (typeof openDepartement === "function") openDepartement(focused);
   } else if (event.key === "+" || event.key === "=") {
