@@ -137,7 +137,7 @@ def read(settings: Settings, geo: geography.Geography, memo: Incremental, worker
     say("  règles SHACL du registre et des sièges : évaluateur SHACL Core de Maillage" if engine[0] == "shacl_core" else
         f"  règles SHACL du registre et des sièges : pySHACL, plus lent (l'évaluateur rapide ne les fait pas : {engine[1]})")
     documents = table_documents(settings, geo)
-    registry = file_verdicts.read(settings.registry, documents, memo.caches, workers, say)
+    registry = file_verdicts.read(settings.registry, documents, memo.caches, workers, say, memo.ledger)
     described, problems = national_sources.sources()  # each names its reader (ingest/sources/*.yaml)
     seat_files = []
     for source in described:
@@ -172,7 +172,7 @@ def validate(sources: Sources, merged: Merged, geo: geography.Geography, memo: I
     """Validate the registry (part by part, in ``workers`` when given, each verdict remembered), the
     seats and the geography; raise :class:`RegistryInvalid` with every problem found."""
     reg = merged.registry
-    shapes = file_verdicts.validate(sources.registry, reg, geo, memo.caches, workers, say)
+    shapes = file_verdicts.validate(sources.registry, reg, geo, memo.caches, workers, say, memo.ledger)
     problems = merge_problems(list(reg.problems) + sources.problems + _seat_problems(sources, geo, memo), shapes)
     say("Validation SHACL de la géographie par pySHACL (mémorisée tant que le paquet et le code ne changent pas)…")
     problems += validate_geography(geo, memo.caches)
@@ -202,7 +202,7 @@ def publish_folder(settings: Settings, geo: geography.Geography, merged: Merged,
     if reused is None:
         ox.Store.read_only(str(base)).backup(str(folder / "oxigraph"))
         store = ox.Store(str(folder / "oxigraph"))
-        _write_store(store, folder, reg, territories, other, places, say)
+        _write_store(store, folder, reg, territories, other, places, say, every_card(reg, memo.ledger))
         store.flush()
         triples = len(store)
         del store  # closes the store before the folder is published
@@ -336,15 +336,14 @@ def _custom_within(reg: RegistryGraph) -> str:
 
 
 def _write_store(store: ox.Store, tmp: Path, reg: RegistryGraph, territories: str, other: str, places: Path,
-                 say: Say) -> None:
-    """A cold build's store: the registry loaded one file at a time, then its cards (made beside each
-    file's validation, ``file_verdicts``; when a file refers to another's nodes, every card is made in a
-    worker process meanwhile, from the registry's N-Triples) and the snapshot, with the geography's
-    ``places`` table copied.
+                 say: Say, made: dict[str, str] | None) -> None:
+    """A cold build's store: the registry loaded one file at a time, then its cards (``made`` beside each
+    file's validation, ``file_verdicts.every_card``; None when a file refers to another's nodes: every
+    card is then made in a worker process meanwhile, from the registry's N-Triples) and the snapshot,
+    with the geography's ``places`` table copied.
 
     The SKOS concepts a worker's cards name are the vocabulary's, already in the store copied from the
     geography's: they are asked before the registry is loaded."""
-    made = every_card(reg)
     with ExitStack() as stack:
         cards: Callable[[], dict[str, str]]
         if made is None:

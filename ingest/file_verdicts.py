@@ -23,6 +23,11 @@ date as after writing the registry anew. Here each file is:
 
 Problems are located with the merged registry's index, then sorted and made distinct, as a whole
 validation's are (a source defined identically in two files is reported once, where it was last read).
+
+What this layer remembers of a build's registry besides its graph is its :class:`Ledger` (each part's
+reading key, each part's cards), held by the build's incremental layer (``ingest.incremental``) and
+handed to :func:`read` and :func:`validate`: the registry's graph and facts (``registry.RegistryGraph``)
+carry none of it.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +56,27 @@ from .publish import cards_of_file
 from .validate import (geography_stubs, problems_from_results, registry_locator, shacl_results, validate_registry,
                        validation_graph)
 
-__all__ = ["read", "merged", "validate", "read_and_validate", "worker_pool", "cached_ntriples", "every_card", "POOL_BYTES"]
+__all__ = ["Ledger", "read", "merged", "validate", "read_and_validate", "worker_pool", "cached_ntriples", "every_card",
+           "POOL_BYTES"]
 
 #: below this many bytes of files to read or validate, the work is done in this process: starting
 #: workers costs more than it saves
 POOL_BYTES = 256 * 1024
 _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+@dataclass
+class Ledger:
+    """What a build remembers of its registry's parts, for itself and the next build.
+
+    ``part_keys``: part label (its file's name, or a slice's: ``ingest.slices``) → the key its reading
+    is remembered by in the cache's ``readings``; a part read with problems, or without a cache, has
+    none. ``cards``: part label → its coverages' cards (coverage IRI → JSON text), made beside its
+    validation, or the cache file they are remembered in, read only if a cold build needs them
+    (:func:`every_card`); a part that refers to another file's nodes has none."""
+
+    part_keys: dict[str, str] = field(default_factory=dict)
+    cards: dict[str, dict[str, str] | Path] = field(default_factory=dict)
 
 
 def cached_ntriples(caches: Caches, key: str) -> str | None:
@@ -124,19 +145,20 @@ def _part_put(caches: Caches, key: str, part: RegistryGraph) -> None:
     caches.remember("readings", key, part, ".part")
 
 
-def _read_job(name: str, raw: bytes, caches: Caches | None, key: str) -> list[RegistryGraph]:
+def _read_job(name: str, raw: bytes, caches: Caches | None, key: str) -> list[tuple[RegistryGraph, str]]:
     """A file read, whole or by slices (``ingest.slices``), each part remembered in ``caches`` when it
     reads without problem, by the process that read it: what comes back then names its N-Triples
     file instead of carrying their text (a région's is tens of MB, otherwise pickled twice and
-    written by the build's own process). A slice remembered is not read again."""
+    written by the build's own process). A slice remembered is not read again. Each part comes with
+    the key it is remembered by ("" when it is not)."""
     data, problems = load_yaml(raw, name)
     cut = None if problems else slices_of(name, data, len(raw))
     if cut is None:
         part = read_part(name, data, problems, read=not problems)
-        if caches is not None and not part.problems:
-            _part_put(caches, key, part)
-            part.part_keys = {name: key}
-        return [part]
+        if caches is None or part.problems:
+            return [(part, "")]
+        _part_put(caches, key, part)
+        return [(part, key)]
     parts = []
     for piece in cut:
         slice_key = caches.key("readings", *piece.identity()) if caches is not None else ""
@@ -145,20 +167,18 @@ def _read_job(name: str, raw: bytes, caches: Caches | None, key: str) -> list[Re
             got = read_part(name, piece.data, [], piece=piece.piece)
             if caches is not None and not got.problems:
                 _part_put(caches, slice_key, got)
-        if caches is not None and not got.problems:
-            got.part_keys = {piece.label: slice_key}
-        parts.append(got)
-    if caches is not None and all(part.part_keys for part in parts):
-        caches.remember("readings", key, [next(iter(part.part_keys.values())) for part in parts], ".slices")
+        parts.append((got, slice_key if caches is not None and not got.problems else ""))
+    if caches is not None and all(slice_key for _, slice_key in parts):
+        caches.remember("readings", key, [slice_key for _, slice_key in parts], ".slices")
     return parts
 
 
-def _remembered(caches: Caches, key: str) -> list[RegistryGraph] | None:
-    """A file's parts remembered under the key of its bytes: its one reading, or its slices'."""
+def _remembered(caches: Caches, key: str) -> list[tuple[RegistryGraph, str]] | None:
+    """A file's parts remembered under the key of its bytes, each with its own key: its one reading,
+    or its slices'."""
     whole = _part_get(caches, key)
     if whole is not None:
-        whole.part_keys = {whole.files[0]: key}
-        return [whole]
+        return [(whole, key)]
     keys = caches.recall("readings", key, ".slices")
     if not isinstance(keys, list):
         return None
@@ -166,19 +186,17 @@ def _remembered(caches: Caches, key: str) -> list[RegistryGraph] | None:
     parts = [part for part in found if part is not None]
     if not parts or len(parts) != len(found):
         return None
-    for part, slice_key in zip(parts, keys):
-        part.part_keys = {part.label: slice_key}
-    return parts
+    return list(zip(parts, keys))
 
 
-def _read_parts(files: list[Path], caches: Caches | None, pool, say) -> list[RegistryGraph]:
-    parts: list[list[RegistryGraph] | None] = [None] * len(files)
+def _read_parts(files: list[Path], caches: Caches | None, pool, say, ledger: Ledger) -> list[RegistryGraph]:
+    parts: list[list[tuple[RegistryGraph, str]] | None] = [None] * len(files)
     jobs, where = [], []
     for i, path in enumerate(files):
         try:
             raw = path.read_bytes()
         except OSError:
-            parts[i] = [registry_module.read_yaml_part(path)]  # says it is unreadable
+            parts[i] = [(registry_module.read_yaml_part(path), "")]  # says it is unreadable
             continue
         key = caches.key("readings", how_cut(), path.name, raw) if caches is not None else ""
         parts[i] = _remembered(caches, key) if caches is not None else None
@@ -188,16 +206,17 @@ def _read_parts(files: list[Path], caches: Caches | None, pool, say) -> list[Reg
     if jobs:
         say(f"Lecture de {len(jobs)} fichier(s) du registre sur {len(files)} (les autres sont inchangés)…")
 
-    def done(j: int, read: list[RegistryGraph], finished: int) -> None:
-        instances = sum(len(part.covered) for part in read)
+    def done(j: int, read: list[tuple[RegistryGraph, str]], finished: int) -> None:
+        instances = sum(len(part.covered) for part, _ in read)
         say(f"  {files[where[j]].name} : lu, {instances} dispositifs ({finished}/{len(jobs)})")
 
     for i, read in zip(where, _run(pool, jobs, done)):
         parts[i] = read
-    every = [part for read in parts for part in read]  # type: ignore[union-attr]
+    every = [kept for read in parts for kept in read]  # type: ignore[union-attr]
+    ledger.part_keys.update((_label(part), key) for part, key in every if key)
     if caches is not None:  # the slices' keys, made by the processes that read them
-        caches.note("readings", (key for part in every for key in part.part_keys.values()))
-    return every
+        caches.note("readings", (key for _, key in every if key))
+    return [part for part, _ in every]
 
 
 def _label(part: RegistryGraph) -> str:
@@ -210,14 +229,14 @@ def _heads(parts: list[RegistryGraph]) -> dict[str, RegistryGraph]:
 
 
 def _around_key(part: RegistryGraph, reg: RegistryGraph, geo: Geography, added: dict[str, list[str]],
-                head: RegistryGraph | None) -> tuple[str, list[str]]:
+                head: RegistryGraph | None, ledger: Ledger) -> tuple[str, list[str]]:
     """What identifies what a part's shapes see besides its own triples (:func:`_around`), without
     writing the geography's part of it: the triples added to its nodes, the geography's version and
     the territories it names, the types of the other files' nodes it refers to, and its file's head
     (by its reading's key, with what was added to its nodes: its sources' provenance, which cards
     show); and those types, as N-Triples."""
     types = [f"<{node}> {_RDF_TYPE} <{cls}> .\n" for node in sorted(_outside(part, head)) for cls in reg.types.get(node, ())]
-    head_key = ("".join(head.part_keys.values()) or hashlib.sha256(head.ntriples_text().encode()).hexdigest()
+    head_key = (ledger.part_keys.get(_label(head)) or hashlib.sha256(head.ntriples_text().encode()).hexdigest()
                 if head is not None else "")
     beside = added.get(_label(head), ()) if head is not None else ()
     # sorted: the added lines come in an order that changes with each process's string hashing
@@ -253,14 +272,14 @@ def _added_by_part(reg: RegistryGraph, parts: list[RegistryGraph]) -> dict[str, 
     return by_part
 
 
-def every_card(reg: RegistryGraph) -> dict[str, str] | None:
+def every_card(reg: RegistryGraph, ledger: Ledger) -> dict[str, str] | None:
     """Every coverage's card made beside the files' validation (:func:`read_and_validate`), when each
     part (file or slice) with an instance covering somewhere has its own; None otherwise (or when one
     remembered is unreadable): they are then made from the whole registry."""
-    if reg._graph is not None or any(label not in reg.cards for label in reg.covering):
+    if reg._graph is not None or any(label not in ledger.cards for label in reg.covering):
         return None
     every: dict[str, str] = {}
-    for held in reg.cards.values():
+    for held in ledger.cards.values():
         cards = unpickle(held) if isinstance(held, Path) else held
         if not isinstance(cards, dict):
             return None
@@ -278,9 +297,9 @@ def _verdict(own: list[str | Path], around: list[str | Path], cards: bool) -> tu
 
 
 def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geography, caches: Caches | None,
-                    pool, say) -> list[Problem]:
+                    pool, say, ledger: Ledger) -> list[Problem]:
     """The shapes' problems of every part; the cards of each conforming part that refers to no node
-    of another file, made beside its validation or remembered with its verdict, in ``reg.cards``."""
+    of another file, made beside its validation or remembered with its verdict, in ``ledger.cards``."""
     added = _added_by_part(reg, parts)
     heads = _heads(parts)
     locate = registry_locator(reg)
@@ -291,18 +310,18 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
         label = _label(part)
         head = heads.get(part.files[0])
         head = None if head is part else head
-        around, types = _around_key(part, reg, geo, added, head)
+        around, types = _around_key(part, reg, geo, added, head, ledger)
         # A part's own triples are known by its reading's key (its name, bytes and the code that
         # reads it): its text is read, from the cache, only when it must be validated.
-        own = "".join(part.part_keys.values()) or part.ntriples_text()
+        own = ledger.part_keys.get(label) or part.ntriples_text()
         key = caches.key("verdicts", own, around) if caches is not None else ""
         marker = caches.path("verdicts", key, ".valid") if caches is not None else None
         cards_entry = caches.path("verdicts", key, ".cards") if caches is not None else None
         local = not _outside(part, head)  # its cards can be made beside its validation
         if marker is not None and marker.exists():
             if local and cards_entry is not None and cards_entry.exists():  # read only if a cold build needs them (every_card)
-                reg.cards[label] = cards_entry
-            if label in reg.cards or not local:
+                ledger.cards[label] = cards_entry
+            if label in ledger.cards or not local:
                 continue
             # the verdict is known, the cards are not (remembered by an earlier version): both made again
         stubs = _around(part, geo, added, head, types)
@@ -327,7 +346,7 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
             said += f", validé par pySHACL ({getattr(results, 'why', '')})"
         say(f"  {_label(part)} : {said} ({finished}/{len(jobs)}, {time.perf_counter() - started:.1f} s)")
         if cards is not None:
-            reg.cards[_label(part)] = cards
+            ledger.cards[_label(part)] = cards
         if caches is not None and not found:
             if cards is not None:
                 caches.remember("verdicts", key, cards, ".cards")
@@ -338,11 +357,13 @@ def _validate_parts(parts: list[RegistryGraph], reg: RegistryGraph, geo: Geograp
 
 
 def read(folder: Path, extra: list[tuple], caches: Caches | None, pool: Executor | None = None,
-         progress: Callable[[str], None] | None = None) -> Readings:
+         progress: Callable[[str], None] | None = None, ledger: Ledger | None = None) -> Readings:
     """The registry of ``folder`` (and the CSV documents ``extra``) read file by file, in ``pool``'s
-    workers, each reading remembered in ``caches`` when given (``registry.read_folder``)."""
+    workers, each reading remembered in ``caches`` when given (``registry.read_folder``), its key in
+    ``ledger`` (for :func:`validate` and the next build)."""
     say = progress or (lambda _text: None)
-    return read_folder(folder, extra, lambda files: _read_parts(files, caches, pool, say))
+    kept = ledger if ledger is not None else Ledger()
+    return read_folder(folder, extra, lambda files: _read_parts(files, caches, pool, say, kept))
 
 
 def merged(readings: Readings, geo: Geography, shared: Path | None,
@@ -355,21 +376,29 @@ def merged(readings: Readings, geo: Geography, shared: Path | None,
 
 
 def validate(readings: Readings, reg: RegistryGraph, geo: Geography, caches: Caches | None,
-             pool: Executor | None = None, progress: Callable[[str], None] | None = None) -> list[Problem]:
+             pool: Executor | None = None, progress: Callable[[str], None] | None = None,
+             ledger: Ledger | None = None) -> list[Problem]:
     """The shapes' problems of the registry ``reg`` merged from ``readings``: part by part, each
-    verdict remembered in ``caches`` when given, or at once when its files were read together."""
+    verdict remembered in ``caches`` when given and each part's cards kept in ``ledger`` (the one
+    :func:`read` filled), or at once when its files were read together."""
+    kept = ledger if ledger is not None else Ledger()
     if readings.conflicting:
+        # read again together: the parts' readings are not what was merged, and not the next build's
+        # to reuse (``ingest.reuse`` then writes the store whole)
+        kept.part_keys.clear()
         return validate_registry(reg, geo)
-    return _validate_parts(readings.parts, reg, geo, caches, pool, progress or (lambda _text: None))
+    return _validate_parts(readings.parts, reg, geo, caches, pool, progress or (lambda _text: None), kept)
 
 
 def read_and_validate(folder: Path, geo: Geography, extra: list[tuple], shared: Path | None, caches: Caches | None,
                       pool: Executor | None = None, progress: Callable[[str], None] | None = None,
-                      ) -> tuple[RegistryGraph, list[Problem]]:
+                      ledger: Ledger | None = None) -> tuple[RegistryGraph, list[Problem]]:
     """The registry of ``folder`` (and the CSV documents ``extra``, as ``read_registry`` takes them),
     and the shapes' problems: the same as ``read_registry`` then ``validate_registry``, file by file;
     each reading and verdict remembered in ``caches`` when given (:func:`read`, `merged`,
-    :func:`validate`, as a build's pipeline runs them: ``ingest.build``)."""
-    readings = read(folder, extra, caches, pool, progress)
+    :func:`validate`, as a build's pipeline runs them: ``ingest.build``), the parts' keys and cards in
+    ``ledger`` when given."""
+    kept = ledger if ledger is not None else Ledger()
+    readings = read(folder, extra, caches, pool, progress, kept)
     reg = merged(readings, geo, shared, progress)
-    return reg, validate(readings, reg, geo, caches, pool, progress)
+    return reg, validate(readings, reg, geo, caches, pool, progress, kept)

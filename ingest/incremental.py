@@ -12,7 +12,8 @@ key) for what an earlier build left:
   with the manifest that lets the next build do the same (``keep``);
 * once a build is switched, one prune (``prune``).
 
-The registry's own readings and verdicts are remembered by ``file_verdicts``, given :attr:`caches`.
+The registry's own readings and verdicts are remembered by ``file_verdicts``, given :attr:`caches`;
+what it keeps of the registry's parts (their reading keys, their cards) is this layer's :attr:`ledger`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -31,7 +32,7 @@ from store.outlines import BORDERS, CENTROIDS, LIGHT, package_file
 
 from . import seats
 from .geography import Geography, load
-from .file_verdicts import worker_pool
+from .file_verdicts import Ledger, worker_pool
 from .geography_store import GeographyStore
 from .registry import RegistryGraph
 from .reuse import MANIFEST, manifest, reuse_store
@@ -43,10 +44,12 @@ Say = Callable[[str], None]
 
 @dataclass
 class Incremental:
-    """A build's view of the cache (``caches``), and of the manifest of what its store is made of."""
+    """A build's view of the cache (``caches``), what it keeps of the registry's parts (``ledger``),
+    and the manifest of what its store is made of (``parts``)."""
 
     caches: Caches
     parts: dict | None = None
+    ledger: Ledger = field(default_factory=Ledger)
 
     @classmethod
     @contextmanager
@@ -107,7 +110,7 @@ class Incremental:
         """The new build's store in ``folder`` made from the live build's (``previous``) and what
         changed, and the number of its triples; None (nothing written) when it cannot be reused
         (``ingest.reuse``). Notes what :meth:`keep` writes beside the new build."""
-        self.parts = manifest(reg, self.caches, geo.checksums, other)
+        self.parts = manifest(reg, self.ledger.part_keys, self.caches, geo.checksums, other)
         return reuse_store(previous, folder, reg, self.parts, self.caches, say, every_card)
 
     def keep(self, folder: Path) -> None:

@@ -86,9 +86,10 @@ def _kept(merge: str, factory=None, default=None):
 class RegistryGraph:
     """The registry as RDF, with where each node came from and what it refers to: a part (one
     file, or a slice of one, read on its own: :func:`read_part`) or the registry merged from them
-    (:func:`merge`). Its fields fall in three groups: what a reading holds (from ``ntriples`` to
-    ``external``), the cross-file facts a merge adds (``custom_communes``, ``covering``,
-    ``sources_verified``), and the ledger of the incremental layer (``part_keys``, ``cards``)."""
+    (:func:`merge`). Its fields fall in two groups: what a reading holds (from ``ntriples`` to
+    ``external``), and the cross-file facts a merge adds (``custom_communes``, ``covering``,
+    ``sources_verified``). What the incremental layer remembers of the parts (their reading keys,
+    their cards) is its own (``file_verdicts.Ledger``)."""
 
     #: the graph of each file as N-Triples (a file read on its own, or in a worker process), or the
     #: path of the file that holds them (a reading remembered: read only when needed), until
@@ -136,15 +137,6 @@ class RegistryGraph:
     #: whether the documents folder was there to check files and excerpts against
     sources_verified: bool = _kept("own", default=False)
     documents: Path | None = _kept("own", default=None)
-
-    # -- the ledger of the incremental layer (``file_verdicts``) -----------------------------------
-    #: part label (its file's name, or a slice's: ``ingest.slices``) → the key its reading is remembered
-    #: by (``file_verdicts``), for the next build's reuse
-    part_keys: dict[str, str] = _kept("update", dict)
-    #: file name → its coverages' cards (coverage IRI → JSON text), made beside its validation, or the
-    #: file they are remembered in, read only if a cold build needs them (``file_verdicts.every_card``);
-    #: a file that refers to another's nodes has none
-    cards: dict[str, dict[str, str] | Path] = _kept("own", dict)
 
     _graph: Graph | None = field(default=None, repr=False, metadata={"merge": "own"})
     _added: list[tuple] = field(default_factory=list, repr=False, metadata={"merge": "own"})

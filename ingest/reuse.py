@@ -47,11 +47,12 @@ _CARD = ox.NamedNode(str(M.card))
 _HAS_COVERAGE = ox.NamedNode(str(M.hasCoverage))
 
 
-def manifest(reg: RegistryGraph, caches: Caches, checksums: dict, other: str) -> dict:
+def manifest(reg: RegistryGraph, part_keys: dict[str, str], caches: Caches, checksums: dict, other: str) -> dict:
     """What the next build needs to reuse this one's store: the package source (the code that reads,
-    validates and writes cards and snapshot, the rules, the questions), the geography, each file's
-    reading key, the triples added after reading, and a digest of the other sources' triples."""
-    return {"code": caches.source.hex(), "geography": checksums, "files": list(reg.files), "parts": dict(reg.part_keys),
+    validates and writes cards and snapshot, the rules, the questions), the geography, each part's
+    reading key (``file_verdicts.Ledger``), the triples added after reading, and a digest of the other
+    sources' triples."""
+    return {"code": caches.source.hex(), "geography": checksums, "files": list(reg.files), "parts": dict(part_keys),
             "added": reg.added_ntriples(), "other": hashlib.sha256(other.encode()).hexdigest()}
 
 

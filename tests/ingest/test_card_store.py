@@ -15,7 +15,7 @@ from ingest import csv_import, geography
 from ingest.build import table_documents
 from ingest.card_rows import COLUMNS, CardRows
 from ingest.slices import file_of
-from ingest.file_verdicts import every_card, read_and_validate
+from ingest.file_verdicts import Ledger, every_card, read_and_validate
 from ingest.publish import CARD_CHUNK, card_facts, cards_of_graph, cards_of_ntriples, vocabulary_concepts
 from ingest.registry import read_registry
 from ingest.synthetic import generate, write
@@ -95,20 +95,21 @@ def test_the_cards_made_beside_each_file_s_validation_are_the_registry_s(nationa
     write(docs, truth, tmp_path)
     cases = [(tmp_path / "registry", []), (national.registry, csv_import.read_folder(national.registry))]
     for n, (folder, extra) in enumerate(cases):
-        reg, problems = read_and_validate(folder, geo, extra, national.documents, None)
+        ledger = Ledger()
+        reg, problems = read_and_validate(folder, geo, extra, national.documents, None, ledger=ledger)
         assert problems == []
         territories = "".join(referenced_territories(reg, geo))
         reference = cards_of_ntriples(reg.ntriples_parts(), territories, whole.concepts)
         files_of = {reg.where[c].file for c in reference}
         # a part's cards, by file: a région's file is cut into slices (``ingest.slices``), each with its own
         by_file: dict[str, dict] = {}
-        for label, cards in reg.cards.items():
+        for label, cards in ledger.cards.items():
             by_file.setdefault(file_of(label, reg.files), {}).update(cards)
         if n == 0:
             assert set(by_file) == set(reg.files) == files_of and len(reg.files) == 2
-            assert any(" (instances " in label for label in reg.cards)
-            assert every_card(reg) == reference
+            assert any(" (instances " in label for label in ledger.cards)
+            assert every_card(reg, ledger) == reference
         else:
-            assert every_card(reg) is None and set(by_file) < files_of
+            assert every_card(reg, ledger) is None and set(by_file) < files_of
         for file, cards in by_file.items():
             assert cards == {c: text for c, text in reference.items() if reg.where[c].file == file}, file

@@ -12,7 +12,7 @@ import pytest
 
 from core.settings import PROJECT_ROOT, Settings
 from ingest import csv_import, slices
-from ingest.file_verdicts import every_card, read_and_validate, worker_pool
+from ingest.file_verdicts import Ledger, every_card, read_and_validate, worker_pool
 from ingest.geography import load as load_geography
 from ingest.registry import merge_problems, read_together, registry_files
 from ingest.synthetic import generate, write
@@ -52,9 +52,10 @@ def _at_once(folder: Path, geo, shared: Path | None):
     return reg, merge_problems(list(reg.problems), validate_registry(reg, geo))
 
 
-def _file_by_file(folder: Path, geo, shared: Path | None, cache: Path | Caches | None, pool=None):
+def _file_by_file(folder: Path, geo, shared: Path | None, cache: Path | Caches | None, pool=None,
+                  ledger: Ledger | None = None):
     caches = Caches(cache) if isinstance(cache, Path) else cache
-    reg, shapes = read_and_validate(folder, geo, csv_import.read_folder(folder), shared, caches, pool)
+    reg, shapes = read_and_validate(folder, geo, csv_import.read_folder(folder), shared, caches, pool, ledger=ledger)
     return reg, merge_problems(list(reg.problems), shapes)
 
 
@@ -71,8 +72,9 @@ def _same(folder: Path, geo, shared: Path | None, cache: Path | None = None, poo
 def test_real_registry_says_the_same(national_geo, tmp_path, cut):
     geo = national_geo
     assert _same(PROJECT_ROOT / "registry", geo, Settings.from_env().documents, tmp_path / "cache") == []
-    reg, _ = _file_by_file(PROJECT_ROOT / "registry", geo, Settings.from_env().documents, tmp_path / "cache")
-    assert any(" (instances " in label for label in reg.part_keys) == cut  # the slices were read and remembered
+    ledger = Ledger()
+    _file_by_file(PROJECT_ROOT / "registry", geo, Settings.from_env().documents, tmp_path / "cache", ledger=ledger)
+    assert any(" (instances " in label for label in ledger.part_keys) == cut  # the slices were read and remembered
     # and again, from the remembered readings and verdicts
     assert _same(PROJECT_ROOT / "registry", geo, Settings.from_env().documents, tmp_path / "cache") == []
     assert list((tmp_path / "cache" / "verdicts").glob("*.valid"))
@@ -149,24 +151,27 @@ def test_cards_are_remembered_with_their_verdict(geo, tmp_path):
     write(docs, truth, tmp_path)
     registry, cache = tmp_path / "registry", tmp_path / "cache"
     first_caches = Caches(cache)
-    first, problems = _file_by_file(registry, geo, None, first_caches)
-    made = every_card(first)
+    first_ledger = Ledger()
+    first, problems = _file_by_file(registry, geo, None, first_caches, ledger=first_ledger)
+    made = every_card(first, first_ledger)
     assert problems == [] and made and len(made) == first.counts()[1]
     assert len(list((cache / "verdicts").glob("*.cards"))) == 2
     again_caches = Caches(cache)
-    again, _ = _file_by_file(registry, geo, None, again_caches)
-    assert every_card(again) == made and again_caches.needed["verdicts"] == first_caches.needed["verdicts"]
+    again_ledger = Ledger()
+    again, _ = _file_by_file(registry, geo, None, again_caches, ledger=again_ledger)
+    assert every_card(again, again_ledger) == made and again_caches.needed["verdicts"] == first_caches.needed["verdicts"]
     path = registry / "region-02.yaml"
     path.write_text(re.sub(r"(from: '?)(\d{4})", lambda m: f"{m[1]}{int(m[2]) - 1}", path.read_text(encoding="utf-8"),
                            count=1), encoding="utf-8")
     edited_caches = Caches(cache)
-    edited, problems = _file_by_file(registry, geo, None, edited_caches)
+    edited_ledger = Ledger()
+    edited, problems = _file_by_file(registry, geo, None, edited_caches, ledger=edited_ledger)
     verdicts = edited_caches.needed["verdicts"]
     assert problems == [] and len(verdicts) == 2 and len(verdicts & first_caches.needed["verdicts"]) == 1
-    assert every_card(edited) != made and every_card(edited).keys() == made.keys()
+    assert every_card(edited, edited_ledger) != made and every_card(edited, edited_ledger).keys() == made.keys()
     assert len(list((cache / "verdicts").glob("*.cards"))) == 3
     assert {p.stem for p in (cache / "verdicts").glob("*.cards")} >= verdicts
-    assert set(edited.part_keys.values()) <= edited_caches.needed["readings"]
+    assert set(edited_ledger.part_keys.values()) <= edited_caches.needed["readings"]
 
 
 VALIDATE = """
