@@ -19,7 +19,9 @@ written) is what the reader receives and what the seats' provenance cites.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import importlib
 import re
 from collections.abc import Callable
@@ -87,7 +89,7 @@ def _load(path: Path) -> Source:
         return SourceInvalid(file, field, reason)
 
     try:
-        desc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        desc = copy.deepcopy(_parsed(path.read_text(encoding="utf-8")))  # the reader may change its own
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise refuse("(fichier)", f"illisible ({type(err).__name__})") from None
     if not isinstance(desc, dict):
@@ -130,6 +132,12 @@ def _load(path: Path) -> Source:
         answers=tuple(answers), format=text("format"),
         reader=reader, read=_reader(reader, refuse), description=desc,
     )
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str) -> object:
+    """A description's YAML, parsed once per text: every build reads every description again."""
+    return yaml.safe_load(text)
 
 
 def _reader(spec: str, refuse: Callable[[str, str], SourceInvalid]) -> Callable:
