@@ -91,7 +91,8 @@ def _overlaps(data: AnalysisData, on: dt.date | None) -> list[Overlap]:
     for i, c in enumerate(data.coverages):
         if not c.aggregate and c.valid_on(on):
             by_territory[c.territory].append(i)
-    members = {t: data.communes_of(t) for t in by_territory}
+    # cells, not communes: two coverages of different arrondissements of one commune do not meet
+    members = {t: data.cells_of(t) for t in by_territory}
     # Communes sharing the same territories need looking at once: group them by that signature.
     territories_at: dict[str, list[str]] = defaultdict(list)
     for t, codes in members.items():
@@ -118,7 +119,7 @@ def _instance_population(data: AnalysisData, instances: set[str]) -> dict[str, i
     codes: dict[str, set[str]] = defaultdict(set)
     for c in data.coverages:
         if c.instance in instances:
-            codes[c.instance] |= data.communes_of(c.territory)
+            codes[c.instance] |= data.cells_of(c.territory)
     return {instance: data.population(found) for instance, found in codes.items()}
 
 
@@ -147,12 +148,12 @@ def _by_instance_pair(data: AnalysisData, shared, verdicts) -> list[Overlap]:
     out = []
     for (a, b), m in merged.items():
         x, y = m["x"], m["y"]
-        shared_pop = data.population(m["communes"])
+        shared_pop = data.population(m["communes"])  # cells: an arrondissement counts its own people
         out.append(Overlap(
             a=a, a_name=x.name, a_type=x.type, b=b, b_name=y.name, b_type=y.type,
             reason="même type" if x.type == y.type else f"types apparentés ({x.type} ~ {y.type})",
             score=overlap_score(shared_pop, population[a], population[b], m["ages"], ages_of[a], ages_of[b]),
-            population=shared_pop, communes=tuple(sorted(m["communes"])), ages=m["ages"],
+            population=shared_pop, communes=tuple(sorted({data.commune_of(c) for c in m["communes"]})), ages=m["ages"],
             start=m["start"], end=m["end"], sources=tuple(m["sources"][k] for k in sorted(m["sources"], key=lambda k: (k[0], k[1] or ""))),
             inferred=m["inferred"],
         ))

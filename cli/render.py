@@ -39,6 +39,8 @@ def _item(c: Coverage, details: bool) -> list[str]:
     mark = _mark(c.confidence)
     aggregate = " (capacité agrégée, pas un dispositif unique)" if c.aggregate else ""
     lines = [f"■ {c.type} · {c.name}{aggregate}{mark}", f"    {_status(c)} · {c.freshness.label}"]
+    if partial := getattr(c, "partial", None):  # a commune reached through some of its arrondissements
+        lines.append(f"    {partial}")
     for r in c.coverages:
         inferred = f" {INFERRED} périmètre déduit" if r.confidence == "inferred" else ""
         lines.append(f"    couvre via {r.level_label} : {r.territory_name}{inferred}")

@@ -1,6 +1,8 @@
-"""The five levels of territory, from the commune up to the région, and the record that names one.
+"""The six levels of territory, from the arrondissement municipal up to the région, and the record that
+names one.
 
-A coverage names a territory of one level; a commune is inside territories of every level. The same
+A coverage names a territory of one level; a commune is inside territories of every level above it, and
+Paris, Lyon and Marseille are each split into arrondissements municipaux (decision 0142). The same
 words are the kinds of a territory reference (``departement:31``) and of the API's catalogue. The
 levels are declared once, by :class:`core.namespaces.Level`; the tables here are read from it (plain
 strings, as the stored answers hold them).
@@ -14,7 +16,7 @@ from .namespaces import Level
 
 __all__ = ["Level", "LEVELS", "LEVEL_ORDER", "LEVEL_LABELS", "Territory"]
 
-#: class IRI → (level key, French label), from the commune up to the région
+#: class IRI → (level key, French label), from the arrondissement up to the région
 LEVELS = {level.rdf_class: (level.value, level.label) for level in Level}
 LEVEL_ORDER = [key for key, _ in LEVELS.values()]
 LEVEL_LABELS = dict(LEVELS.values())

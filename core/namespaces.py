@@ -48,7 +48,7 @@ NAMESPACES = {"m": M, "igeo": IGEO, "org": ORG, "prov": PROV, "skos": SKOS, "dct
 
 
 class Level(StrEnum):
-    """The kinds of territory, from the commune up to the région: the one list of them.
+    """The kinds of territory, from the arrondissement municipal up to the région: the one list of them.
 
     A member is its word (``Level.EPCI == "epci"``): the path segment of the territory's IRI, the kind
     of a territory reference (``epci:200068641``) and of the API's ``kind``. Each also has its French
@@ -60,6 +60,9 @@ class Level(StrEnum):
     label: str
     rdf_class: str
 
+    #: the 45 arrondissements municipaux of Paris, Lyon and Marseille, each a part of its commune
+    #: (decision 0142): the only kind smaller than a commune
+    ARRONDISSEMENT = "arrondissement", "arrondissement municipal", IGEO.ArrondissementMunicipal
     COMMUNE = "commune", "commune", IGEO.Commune
     EPCI = "epci", "EPCI", IGEO.Intercommunalite
     TERRITOIRE = "territoire", "territoire de projet", M.CustomTerritory

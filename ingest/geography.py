@@ -1,8 +1,9 @@
 """The official geography of France from the npm package ``@etalab/decoupage-administratif``.
 
 The package is installed by name at a pinned version (``package.json``); its version and the SHA-256 of
-each data file become the provenance of every territory. Current communes only (``commune-actuelle``):
-delegated and associated communes and municipal arrondissements are not places a scheme covers.
+each data file become the provenance of every territory. Current communes (``commune-actuelle``) and the
+45 arrondissements municipaux of Paris, Lyon and Marseille (``arrondissement-municipal``, each part of its
+commune: decision 0142); delegated and associated communes are not places a scheme covers.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from store.caches import Caches
 
 from ._ntriples import lit, ref, triple, typed
 
-__all__ = ["Commune", "Geography", "load", "triples", "fact_triples", "derived_triples", "node_triples"]
+__all__ = ["Commune", "Arrondissement", "Geography", "load", "triples", "fact_triples", "derived_triples", "node_triples"]
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 RDFS_LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
@@ -40,6 +41,16 @@ class Commune:
     epci: str | None
 
 
+@dataclass(frozen=True)
+class Arrondissement:
+    """An arrondissement municipal: a part of its commune (Paris, Lyon, Marseille), with its population."""
+
+    code: str
+    name: str
+    commune: str
+    population: int | None
+
+
 @dataclass
 class Geography:
     """The official territories, indexed by code, with the provenance of the package they came from."""
@@ -54,6 +65,8 @@ class Geography:
     #: municipal arrondissement, delegated or associated commune -> the current commune it lies in
     #: (national files often give 75112 for Paris 12e, or a delegated commune's own code)
     part_of: dict[str, str] = field(default_factory=dict)
+    #: the arrondissements municipaux by code, in the package's order
+    arrondissements: dict[str, Arrondissement] = field(default_factory=dict)
 
     def current_commune(self, code: str) -> str | None:
         """The current commune a code names: itself, or the commune an arrondissement or a delegated
@@ -81,13 +94,21 @@ class Geography:
         return table
 
     def exists(self, kind: str, code: str) -> bool:
-        table: dict[str, dict[str, Any]] = {"commune": self.communes, "epci": self.epcis, "departement": self.departements, "region": self.regions}
+        table: dict[str, dict[str, Any]] = {"commune": self.communes, "epci": self.epcis, "departement": self.departements,
+                                            "region": self.regions, "arrondissement": self.arrondissements}
         return code in table[kind]
 
+    def arrondissements_of(self, commune: str) -> list[str]:
+        """The codes of a commune's arrondissements municipaux, in order ([] for any other commune)."""
+        return [a.code for a in self.arrondissements.values() if a.commune == commune]
+
     def communes_of(self, kind: str, code: str) -> Iterable[str]:
-        """Codes of the current communes inside an official territory."""
+        """Codes of the current communes inside an official territory; an arrondissement municipal
+        gives its commune, which it covers only in part."""
         if kind == "commune":
             return (code,) if code in self.communes else ()
+        if kind == "arrondissement":
+            return (self.arrondissements[code].commune,) if code in self.arrondissements else ()
         if kind == "epci":
             return self.epcis[code][2] if code in self.epcis else ()
         if kind in ("departement", "region"):
@@ -138,6 +159,8 @@ def _tables(version: str, checksums: dict[str, str], raw: dict[str, bytes]) -> G
             parent = c.get("commune") or c.get("chefLieu")
             if parent:
                 geo.part_of.setdefault(c["code"], parent)
+            if c["type"] == "arrondissement-municipal":
+                geo.arrondissements[c["code"]] = Arrondissement(c["code"], c["nom"], c["commune"], c.get("population"))
             continue
         geo.communes[c["code"]] = Commune(
             code=c["code"],
@@ -157,6 +180,7 @@ def _p(term) -> str:
 # Written once: looking a term up in an rdflib namespace costs about a microsecond, and the national
 # geography writes half a million triples.
 _COMMUNE, _EPCI, _DEPARTEMENT, _REGION = (_p(c) for c in (IGEO.Commune, IGEO.Intercommunalite, IGEO.Departement, IGEO.Region))
+_ARRONDISSEMENT, _IN_COMMUNE = _p(IGEO.ArrondissementMunicipal), _p(M.inCommune)
 _CODE, _SIREN, _KIND, _POPULATION = _p(IGEO.codeINSEE), _p(M.siren), _p(M.territoryKind), _p(M.population)
 _IN_DEPARTEMENT, _IN_REGION, _IN_EPCI, _DERIVED = _p(M.inDepartement), _p(M.inRegion), _p(M.inEpci), _p(PROV.wasDerivedFrom)
 _NAME_KEY, _WITHIN = _p(M.nameKey), _p(M.within)
@@ -180,14 +204,17 @@ def node_triples(geo: Geography, kind: str, code: str) -> Iterator[str]:
     """
     s = ref(iri(kind, code))
     src = ref(geo.source_iri)
-    if kind == "commune":
-        c = geo.communes[code]
-        yield triple(s, RDF_TYPE, _COMMUNE)
+    if kind in ("commune", "arrondissement"):
+        place: Commune | Arrondissement = geo.communes[code] if kind == "commune" else geo.arrondissements[code]
+        yield triple(s, RDF_TYPE, _COMMUNE if kind == "commune" else _ARRONDISSEMENT)
         yield triple(s, _CODE, lit(code))
-        yield triple(s, RDFS_LABEL, lit(c.name, "fr"))
-        if c.population is not None:
-            yield triple(s, _POPULATION, typed(c.population, "integer"))
-        yield triple(s, _IN_DEPARTEMENT, ref(iri("departement", c.departement)))
+        yield triple(s, RDFS_LABEL, lit(place.name, "fr"))
+        if place.population is not None:
+            yield triple(s, _POPULATION, typed(place.population, "integer"))
+        if isinstance(place, Commune):
+            yield triple(s, _IN_DEPARTEMENT, ref(iri("departement", place.departement)))
+        else:
+            yield triple(s, _IN_COMMUNE, ref(iri("commune", place.commune)))
     elif kind == "epci":
         name, epci_kind, _members = geo.epcis[code]
         yield triple(s, RDF_TYPE, _EPCI)
@@ -225,7 +252,8 @@ def membership_triples(geo: Geography) -> Iterator[str]:
 def fact_triples(geo: Geography) -> Iterator[str]:
     """What the package says, as N-Triples lines: this is what SHACL validates."""
     yield from source_triples(geo)
-    for kind, table in (("region", geo.regions), ("departement", geo.departements), ("epci", geo.epcis), ("commune", geo.communes)):
+    for kind, table in (("region", geo.regions), ("departement", geo.departements), ("epci", geo.epcis), ("commune", geo.communes),
+                        ("arrondissement", geo.arrondissements)):
         for code in table:
             yield from node_triples(geo, kind, code)
     yield from membership_triples(geo)
@@ -234,7 +262,9 @@ def fact_triples(geo: Geography) -> Iterator[str]:
 def derived_triples(geo: Geography) -> Iterator[str]:
     """What our code computes from the facts, for the queries: each commune's folded name
     (``m:nameKey``) and its reflexive-transitive ``m:within`` closure (itself, EPCI, département,
-    région), so that coverage is one hop from any commune. Not validated by SHACL (it is a function
+    région), so that coverage is one hop from any commune; an arrondissement municipal's closure is
+    itself and its commune's (a coverage of Marseille covers the 14e; one of the 14e covers Marseille
+    only in part, which the questions read through ``m:inCommune``, never ``m:within``). Not validated by SHACL (it is a function
     of validated facts); ``tests/ingest/test_geography.py`` checks it against the facts.
     """
     name_key, within = _NAME_KEY, _WITHIN
@@ -246,6 +276,17 @@ def derived_triples(geo: Geography) -> Iterator[str]:
             yield triple(s, within, ref(iri("epci", c.epci)))
         yield triple(s, within, ref(iri("departement", c.departement)))
         yield triple(s, within, ref(iri("region", c.region)))
+    for a in geo.arrondissements.values():
+        parent = geo.communes.get(a.commune)
+        if parent is None:  # the shapes say so: an arrondissement must be part of a current commune
+            continue
+        s = ref(iri("arrondissement", a.code))
+        yield triple(s, name_key, lit(fold(a.name)))
+        yield triple(s, within, s)
+        for kind, code in (("commune", parent.code), ("epci", parent.epci), ("departement", parent.departement),
+                           ("region", parent.region)):
+            if code:
+                yield triple(s, within, ref(iri(kind, code)))
 
 
 def triples(geo: Geography) -> Iterator[str]:

@@ -78,11 +78,10 @@ class Resolver:
             return f"commune:{code}", code, None
         aliases = self._aliases.get(code, [])
         if level == "arrondissement":
-            parts = [a for a in aliases if a["kind"] == "arrondissement-municipal"]
-            if not parts:
+            part = self.geo.arrondissements.get(code)
+            if part is None:
                 return f"code-inconnu: {code} n'est pas un arrondissement municipal de Paris, Lyon ou Marseille"
-            parent = parts[0]["commune"]
-            return f"commune:{parent}", parent, f"{code}, {parts[0]['name']}"  # the coverage says how it is read
+            return f"arrondissement:{code}", part.commune, None  # a territory of its own (decision 0142)
         current = {a["commune"] for a in aliases if a["commune"] in self.geo.communes}
         if len(current) > 1:
             return f"code-ambigu: {code} désigne plusieurs communes actuelles ({', '.join(sorted(current))})"
@@ -93,11 +92,6 @@ class Resolver:
         if not said:  # a commune déléguée's code is also a former code: said once, as the déléguée
             said = [f"ancien code INSEE d'une commune fusionnée dans {self._commune(parent)} ({parent})"]
         return f"commune:{parent}", parent, f"{code} : " + " ; ".join(said) + f", lu comme {parent}"
-
-    def arrondissements_of(self, commune: str) -> list[str]:
-        """The codes of a commune's arrondissements municipaux (Paris, Lyon, Marseille), in order."""
-        return sorted(code for code, aliases in self._aliases.items()
-                      if any(a["kind"] == "arrondissement-municipal" and a["commune"] == commune for a in aliases))
 
     def by_name(self, written: str, departement: str) -> Found:
         departement = departement.zfill(2) if departement.isdigit() else departement.upper()

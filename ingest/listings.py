@@ -185,7 +185,6 @@ def read_listing(mapping: Path, resolver: Resolver) -> tuple[str, dict | None, l
             parts_of.setdefault((row["name"], row["commune"]), []).append(number)
         rows.append(row)
     porteuse = bool(data.get("commune_porteuse"))
-    parts: dict[int, list[str]] = {}  # a coverage read from arrondissement rows → their codes
     for row in rows:
         name_text = row["name"]
         ident = row["id"] or (str(data.get("id_prefix") or "") + _slug(name_text))
@@ -211,17 +210,9 @@ def read_listing(mapping: Path, resolver: Resolver) -> tuple[str, dict | None, l
         known = next((c for c in instance["coverage"] if c["territory"] == territory), None)
         if known is not None:
             # two rows naming one territory (an old code and its commune nouvelle): one coverage, both said
-            if row["level"] == "arrondissement" and id(known) in parts:
-                parts[id(known)].append(row["written"])
-            elif row["level"] != "arrondissement" and id(known) in parts:  # the whole commune listed too
-                del parts[id(known)]
-                known.pop("confidence")
             known["note"].append(f"aussi ligne {row['number']}" + (f" ({row['note']})" if row["note"] else ""))
             continue
         coverage = {"territory": territory, "source": citation, "note": [row["note"]] if row["note"] else []}
-        if row["level"] == "arrondissement" and territory.startswith("commune:"):
-            coverage["confidence"] = "inferred"  # a part of the commune read as all of it
-            parts[id(coverage)] = [row["written"]]
         if porteuse and row["level"] == "arrondissement":
             porteur = [r["number"] for r in rows if r["name"] == name_text and r["commune"] == row["commune"]
                        and r["level"] == "commune"]
@@ -232,13 +223,6 @@ def read_listing(mapping: Path, resolver: Resolver) -> tuple[str, dict | None, l
     for instance in document["instances"]:
         for coverage in instance["coverage"]:
             notes = coverage.pop("note")
-            if id(coverage) in parts:  # says the coverage is partial, before how each row was read
-                commune = coverage["territory"].split(":", 1)[1]
-                every = resolver.arrondissements_of(commune)
-                listed = sorted(parts[id(coverage)])
-                notes.insert(0, f"partiel : couvre {len(listed)} des {len(every)} arrondissements de "
-                                f"{resolver.geo.communes[commune].name} ({', '.join(listed)}), lu comme la commune "
-                                "entière : le registre ne connaît pas encore les arrondissements municipaux")
             if notes:
                 coverage["note"] = " ; ".join(notes)
     _statements(document, data, key, Path(name).stem)

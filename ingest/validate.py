@@ -307,7 +307,11 @@ def validate_seats(text: str, communes: set[str], geo: Geography, caches: Caches
 
 
 def _with_parents(geo: Geography, kind: str, code: str):
-    """A territory and the ones its shape requires to exist (its département and région)."""
+    """A territory and the ones its shape requires to exist (its département and région; an
+    arrondissement's commune)."""
+    if kind == "arrondissement":
+        yield kind, code
+        kind, code = "commune", geo.arrondissements[code].commune
     yield kind, code
     if kind == "commune":
         c = geo.communes[code]

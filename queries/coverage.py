@@ -29,9 +29,9 @@ from store.session import Session
 
 from .concepts import accepted_publics, label_of, many, public_iri, state_codes, type_codes
 from .knowledge import TypeAnswer, commune_answers
-from .places import Place, commune_iri, resolve_commune
+from .places import Place, commune_iri, resolve_place
 
-__all__ = ["CoverageArea", "HeldRole", "Freshness", "Coverage", "Knowledge", "CoverageAnswer", "who_covers",
+__all__ = ["CoverageArea", "HeldRole", "Freshness", "Coverage", "PartialCoverage", "Knowledge", "CoverageAnswer", "who_covers",
            "freshness_of", "roles_on", "instance_coverage", "coverage_rows", "IN_REGISTRY", "OUT_OF_REGISTRY"]
 
 IN_REGISTRY, OUT_OF_REGISTRY = "recense", "hors-registre"
@@ -113,6 +113,15 @@ class Coverage:
     sources: list[Source] = field(default_factory=list)
 
 
+@dataclass
+class PartialCoverage(Coverage):
+    """An instance reaching a commune only through some of its arrondissements municipaux (decision 0142)."""
+
+    #: the codes of the arrondissements it covers, and the sentence saying so
+    arrondissements: list[str] = field(default_factory=list)
+    partial: str = ""
+
+
 @dataclass(frozen=True)
 class Knowledge:
     """Whether the registry has looked at the commune, for which types, as of when."""
@@ -187,7 +196,9 @@ def who_covers(
     Ages overlap rather than contain: a 11-21 scheme is listed for 0-12, with its ages shown.
     A coverage with no start or end date is taken as valid on that side. ``public`` and ``type`` may
     name several values (any of them will do), and ``state`` keeps the instances in one of the states named. ``place`` is what a planner types
-    (:func:`~queries.places.resolve_commune`) or a commune already resolved.
+    (:func:`~queries.places.resolve_place`: a commune, or an arrondissement municipal) or a place already
+    resolved. A commune split into arrondissements is reached in part by an instance covering only some
+    of them: its entry is a :class:`PartialCoverage` saying which (« couvre 3 des 16 arrondissements »).
     """
     age_range = parse_ages(ages)
     day = parse_date(on)
@@ -195,7 +206,7 @@ def who_covers(
     accepted = accepted_publics(session, publics)
     codes = type_codes(session, type)
     states = state_codes(state)
-    commune = place if isinstance(place, Place) else resolve_commune(session, place)
+    commune = place if isinstance(place, Place) else resolve_place(session, place)
     if session.answers_from_memory:
         found = session.coverage_index.matching(commune.code, age_range, accepted, day)
         pairs = [(m.card, _reach(m.card, m.row, m.path)) for m in found]
@@ -205,18 +216,22 @@ def who_covers(
         if len(publics) > 1:
             pairs = [(card, reach) for card, reach in pairs if rules.serves(card.publics, accepted)]
     grouped: dict[str, tuple[Card, list[CoverageArea]]] = {}
+    # the card of an instance's first coverage speaks for it (its sources): first by id, on both ways
+    pairs.sort(key=lambda pair: pair[1].coverage_id)
     for card, reach in pairs:
         reach.public_labels = [label_of(session, PUBLIC[p], p) for p in reach.publics]
         if not codes or card.type in codes:
             grouped.setdefault(card.instance_id, (card, []))[1].append(reach)
     windows = session.freshness
-    items = [instance_coverage(card, reaches, day, windows.get(card.type, windows[None])) for card, reaches in grouped.values()]
+    items = [_partial(session, commune, instance_coverage(card, reaches, day, windows.get(card.type, windows[None])))
+             for card, reaches in grouped.values()]
     if states:
         items = [c for c in items if c.state in states]
     items.sort(key=lambda c: (LEVEL_ORDER.index(c.coverages[0].level), c.type, c.name, c.instance_id))
     return CoverageAnswer(commune=commune, ages=age_range, public=", ".join(publics) or None, on=day,
                           knowledge=_knowledge(session, commune, bool(items)), instances=items, types=codes,
-                          answers=commune_answers(session, commune.code, commune.name, codes, {c.type for c in items}, day))
+                          answers=commune_answers(session, session.commune_of(commune.code), commune.name, codes,
+                                                  {c.type for c in items}, day))
 
 
 def _queried(session: Session, commune: Place, age_range: AgeRange, wanted: str | None, day: dt.date) -> list[tuple[Card, CoverageArea]]:
@@ -235,8 +250,24 @@ def _queried(session: Session, commune: Place, age_range: AgeRange, wanted: str 
         card = parse_card(row["card"])
         # the question holds the coverage's own period; its instance's creation bounds it here
         if rules.coverage_in_force(row["from"], row["to"], card.history, day):
-            out.append((card, _reach(card, row, territories.path(row["territory"]))))
+            if row["territory"] in territories.steps:
+                path = territories.path(row["territory"])
+            else:  # an arrondissement of the commune asked: it reaches the commune in part
+                path = [Territory(card.level, local(row["territory"]), card.territory_name)]
+            out.append((card, _reach(card, row, path)))
     return out
+
+
+def _partial(session: Session, place: Place, entry: Coverage) -> Coverage:
+    """``entry`` as a :class:`PartialCoverage` when the instance reaches the commune asked only through
+    some of its arrondissements municipaux; else as it is."""
+    if getattr(place, "level", "commune") != "commune" or any(r.level != "arrondissement" for r in entry.coverages):
+        return entry
+    every = sorted(code for code, part in session.arrondissements.items() if part["commune"] == place.code)
+    listed = sorted(r.territory for r in entry.coverages)
+    return PartialCoverage(**{f.name: getattr(entry, f.name) for f in fields(Coverage)},
+                           arrondissements=listed, partial=f"partiel : couvre {len(listed)} des {len(every)} "
+                           f"arrondissements ({', '.join(listed)})")
 
 
 def _knowledge(session: Session, commune: Place, found: bool) -> Knowledge:

@@ -6,6 +6,11 @@ merged commune; or the map gives a point (``lat``/``lon``). Each resolves to a c
 place schemes cover. When the words did not name the commune itself, the answer's ``note`` says in
 French how they were read ("Paris 15e Arrondissement, arrondissement municipal de Paris").
 
+An arrondissement municipal is a territory of its own (decision 0142): :func:`resolve_place` (who covers,
+the territories of a place) answers ``13214`` or « Marseille 14e » with the arrondissement itself (an
+:class:`ArrondissementPlace`); :func:`resolve_commune` (what needs a commune: seats nearby, a commune's
+outline) still reads it as its commune, with the note.
+
 Order, for a five-digit code: a current commune's INSEE code, then the code of an arrondissement,
 commune déléguée or associée or a former code, then a postcode (several communes share one: the
 answer lists them, larger first). For a name: a current commune's name, then an arrondissement's or a
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,13 +38,60 @@ from store.outlines import folder_for
 from store.places import PlaceTable
 from store.session import Session
 
-__all__ = ["resolve_commune", "named_as_is", "Place", "closest", "commune_iri", "CODE", "POSTCODE", "by_postcode",
+__all__ = ["resolve_commune", "resolve_place", "ArrondissementPlace", "arrondissement_named", "named_as_is", "Place", "closest", "commune_iri", "CODE", "POSTCODE", "by_postcode",
            "by_alias", "alias_note", "commune_at", "resolve_point"]
 
 Place = PlaceCandidate
 CODE = re.compile(r"^(?:[0-9]{5}|2[AB][0-9]{3})$", re.IGNORECASE)
 POSTCODE = re.compile(r"^[0-9]{5}$")
 SUGGESTIONS = 5
+
+
+@dataclass(frozen=True)
+class ArrondissementPlace(PlaceCandidate):
+    """An arrondissement municipal asked as a place: its own coverages and its commune's reach it."""
+
+    level: str = "arrondissement"
+    #: the commune it is a part of (code, name)
+    commune: str = ""
+    commune_name: str = ""
+
+
+def _arrondissement(session: Session, code: str) -> ArrondissementPlace | None:
+    part = session.arrondissements.get(code)
+    if part is None:
+        return None
+    return ArrondissementPlace(code=code, name=part["name"], departement=part["departementName"],
+                               population=part["population"], note=f"arrondissement municipal {_of(part['communeName'])}",
+                               commune=part["commune"], commune_name=part["communeName"])
+
+
+def _short(name: str) -> str:
+    """« marseille 14e arrondissement » → « marseille 14e »: how a planner writes it."""
+    key = fold(name)
+    return key.removesuffix(" arrondissement")
+
+
+def arrondissement_named(session: Session, text: str) -> ArrondissementPlace | None:
+    """The arrondissement municipal ``text`` names (``13214``, « Marseille 14e Arrondissement »,
+    « Marseille 14e »), or None."""
+    text = (text or "").strip()
+    if CODE.match(text):
+        return _arrondissement(session, text.upper())
+    key = _short(text)
+    code = next((c for c, r in session.arrondissements.items() if _short(r["name"]) == key), None)
+    return _arrondissement(session, code) if code else None
+
+
+def resolve_place(session: Session, text: str) -> Place:
+    """The one place ``text`` names: a current commune, or an arrondissement municipal of Paris, Lyon or
+    Marseille as itself (a commune's own name or code comes first)."""
+    stripped = (text or "").strip()
+    if stripped and not session.places.named(fold(stripped)) and (CODE.match(stripped) is None
+                                                                    or session.places.get(stripped.upper()) is None):
+        if (part := arrondissement_named(session, stripped)) is not None:
+            return part
+    return resolve_commune(session, text)
 
 
 def _candidate(row: dict, note: str | None = None) -> Place:
@@ -140,7 +193,8 @@ def closest(index: PlaceTable, key: str) -> list[Place]:
 
 
 def commune_iri(place: Place) -> str:
-    return iri("commune", place.code)
+    """The IRI of the place: a commune's, or an arrondissement municipal's."""
+    return iri(getattr(place, "level", "commune"), place.code)
 
 
 # --- a point on the map → the commune whose outline holds it ------------------------------------

@@ -1,7 +1,13 @@
 // who_covers: the coverage of one commune for an age range, a public and a date (twin of who_covers.rq).
+// $commune may be an arrondissement municipal; a commune is also reached, in part, through its arrondissements.
 // Parameters: $commune (IRI), $minAge, $maxAge (integers), $on (date), $public (IRI of a public, or null).
 MATCH (:Maillage {name: 'maillage'})-[:CURRENT]->(b:Build)
-MATCH (:Resource {key: b.id + '|' + $commune})-[:WITHIN]->(territory)
+MATCH (place:Resource {key: b.id + '|' + $commune})
+CALL {
+  WITH place MATCH (place)-[:WITHIN]->(territory) RETURN territory
+  UNION
+  WITH place MATCH (territory:Arrondissement)-[:IN_COMMUNE]->(place) RETURN territory
+}
 MATCH (coverage:Coverage)-[:TERRITORY]->(territory)
 WHERE coverage.minAge <= $maxAge AND coverage.maxAge >= $minAge
   AND (coverage.validFrom IS NULL OR coverage.validFrom <= $on)

@@ -27,7 +27,8 @@ class CommuneTerritories:
                 continue
             step = Territory(LEVELS[r["level"]][0], local(r["territory"]), r["name"])
             self.steps[r["territory"]] = step
-            if step.level == "commune":
+            # the place asked: the commune, or the arrondissement municipal inside it
+            if step.level == "arrondissement" or (step.level == "commune" and self.commune is None):
                 self.commune = step
             # Several declared members may hold the commune (itself and its EPCI): keep the smallest
             # IRI so that both backends explain the same way.
@@ -50,8 +51,9 @@ class CommuneTerritories:
 
 def chain(commune: Territory | None, target: Territory, through: Territory | None = None) -> list[Territory]:
     """``commune ∈ through ∈ target``: ``through`` is the EPCI by which the commune belongs to a custom
-    territory, or the département between it and its région; a commune's own coverage is one step."""
-    if target.level == "commune":
+    territory, or the département between it and its région; a commune's own coverage is one step (an
+    arrondissement's: one step; its commune's: ``13214 ∈ Marseille``)."""
+    if commune is None or target == commune or (target.level == "commune" and commune.level == "commune"):
         return [target]
     return [s for s in (commune, through, target) if s is not None]
 

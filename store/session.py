@@ -9,7 +9,9 @@ call for a long-lived process. Nothing else sets state on a backend.
 |---|---|---|
 | ``places`` | every commune by INSEE code, folded name or prefix | ``places.sqlite`` of the build, else ``place_names`` |
 | ``aliases`` | postcodes, arrondissements municipaux, communes déléguées and associées, former codes | ``<build>/place-aliases.json`` (``aliases`` module) |
-| ``territory_names`` | every other territory (EPCI, custom, département, région) by (level, code) | ``territory_names`` |
+| ``arrondissements`` | the 45 arrondissements municipaux by code: name, population, commune | ``arrondissement_table`` |
+| ``territory_names`` | every other territory (EPCI, custom, département, région) by (level, code) | ``arrondissements`` | the 45 arrondissements municipaux by code: name, population, commune | ``arrondissement_table`` |
+| ``territory_names`` |
 | ``concepts`` | every SKOS concept: notation, label, scheme, broader | ``concepts`` |
 | ``freshness`` | each type's freshness window (``None``: the default) | ``freshness`` |
 | ``coverage_index`` | for each commune, the coverages reaching it and through which member | ``coverage_index`` module |
@@ -41,7 +43,7 @@ from .places import PlaceTable
 __all__ = ["Session", "INDEXES", "open_backend"]
 
 #: the indexes a session declares, in the order a long-lived process warms them
-INDEXES = ("places", "aliases", "territory_names", "concepts", "freshness", "coverage_index", "tables", "seats")
+INDEXES = ("places", "aliases", "arrondissements", "territory_names", "concepts", "freshness", "coverage_index", "tables", "seats")
 
 
 class Session:
@@ -93,6 +95,17 @@ class Session:
         return read_aliases(self.build)
 
     @cached_property
+    def arrondissements(self) -> dict[str, dict]:
+        """Code → the arrondissement municipal (name, population, commune, communeName, departement,
+        departementName): a part of Paris, Lyon or Marseille a coverage may name (decision 0142)."""
+        return {r["code"]: r for r in self.run("arrondissement_table")}
+
+    def commune_of(self, code: str) -> str:
+        """The commune a place code lies in: an arrondissement's commune, else the code itself."""
+        part = self.arrondissements.get(code)
+        return part["commune"] if part is not None else code
+
+    @cached_property
     def territory_names(self) -> dict[tuple[str, str], str]:
         """(level, code) → name of every territory other than a commune."""
         return {(LEVELS[r["level"]][0], local(r["territory"])): r["name"] for r in self.run("territory_names")}
@@ -116,7 +129,9 @@ class Session:
         return windows
 
     def surveys_of(self, code: str) -> list[tuple[str | None, dt.date]]:
-        """(type or None for every type, as-of date) of each survey or inventory containing a commune."""
+        """(type or None for every type, as-of date) of each survey or inventory containing a commune
+        (an arrondissement: its commune's; the registry looks at communes and larger territories)."""
+        code = self.commune_of(code)
         if self.long_lived:
             return self.tables.looked_at(code)
         return [(r["type"], r["asOf"]) for r in self.run("commune_surveys", commune=iri("commune", code))]

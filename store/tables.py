@@ -11,13 +11,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from core import rules
-from core.namespaces import local
+from core.namespaces import iri, local
 
 from .cards import INFERRED, Status, parse_card
 
-__all__ = ["Area", "Commune", "CoverageRow", "Expectation", "Inventory", "Survey", "Freshness", "RoleRow",
+__all__ = ["Area", "Arrondissement", "Commune", "CoverageRow", "Expectation", "Inventory", "Survey", "Freshness", "RoleRow",
            "AnalysisData", "load_tables", "expectations_of", "with_publics", "ages_overlap", "periods_overlap", "OUT_OF_REGISTRY",
            "NOT_COVERED", "GAP", "UNKNOWN_COVERAGE"]
 
@@ -34,6 +35,16 @@ class Commune:
     departement: str
     departement_name: str
     region: str
+
+
+@dataclass(frozen=True)
+class Arrondissement:
+    """An arrondissement municipal of Paris, Lyon or Marseille: a part of its commune (decision 0142)."""
+
+    code: str
+    name: str
+    population: int
+    commune: str
 
 
 @dataclass(frozen=True)
@@ -171,6 +182,8 @@ class AnalysisData:
     related: dict[str, frozenset[str]] = field(default_factory=dict)
     surveys: list[Survey] = field(default_factory=list)
     freshness: list[Freshness] = field(default_factory=list)
+    #: the arrondissements municipaux by code: a coverage of one reaches its commune in part
+    arrondissements: dict[str, Arrondissement] = field(default_factory=dict)
     #: commune code → the territories holding it, territory → its coverages, and the areas of the map
     #: layers: made on first use, so that a map layer reads only what touches its communes (``within``),
     #: not the whole country
@@ -340,10 +353,50 @@ class AnalysisData:
                 and rules.ages_overlap(c.min_age, c.max_age, min_age, max_age) and rules.serves(c.publics, accepted)]
 
     def communes_of(self, territory: str) -> frozenset[str]:
+        """The communes a territory holds; an arrondissement municipal's: its commune, held in part."""
         return self.territory_communes.get(territory, frozenset())
 
+    def part_of(self, territory: str) -> Arrondissement | None:
+        """The arrondissement municipal ``territory`` (an IRI) is, or None."""
+        code = territory.rsplit("/", 1)[-1]
+        part = self.arrondissements.get(code)
+        return part if part is not None and territory.endswith(f"/arrondissement/{code}") else None
+
+    def cells_of(self, territory: str) -> frozenset[str]:
+        """The smallest places a territory holds: its communes, each split into its arrondissements
+        municipaux (Paris, Lyon, Marseille); an arrondissement: itself. Two coverages meet where
+        their cells do (two CPTS of different arrondissements of Marseille do not)."""
+        part = self.part_of(territory)
+        if part is not None:
+            return frozenset((part.code,))
+        codes = self.communes_of(territory)
+        split = self._split
+        if split.keys().isdisjoint(codes):
+            return codes
+        return frozenset(c for code in codes for c in (split[code] if code in split else (code,)))
+
+    @cached_property
+    def _split(self) -> dict[str, tuple[str, ...]]:
+        """Commune code → its arrondissements' codes, for the communes split into arrondissements."""
+        found: dict[str, list[str]] = {}
+        for a in self.arrondissements.values():
+            found.setdefault(a.commune, []).append(a.code)
+        return {c: tuple(sorted(codes)) for c, codes in found.items()}
+
+    def commune_of(self, cell: str) -> str:
+        """The commune of a cell (:meth:`cells_of`): an arrondissement's commune, else the code itself."""
+        part = self.arrondissements.get(cell)
+        return part.commune if part is not None else cell
+
     def population(self, codes) -> int:
-        return sum(self.communes[c].population for c in codes if c in self.communes)
+        """The population of communes (or of arrondissements municipaux: cells)."""
+        total = 0
+        for c in codes:
+            if c in self.communes:
+                total += self.communes[c].population
+            elif c in self.arrondissements:
+                total += self.arrondissements[c].population
+        return total
 
     def publics_overlap(self, a: frozenset[str], b: frozenset[str]) -> bool:
         """Two sets of publics share someone: the same public, one under the other, or everyone."""
@@ -445,6 +498,10 @@ def load_tables(backend) -> AnalysisData:
     territory_communes: dict[str, set[str]] = defaultdict(set)
     for r in backend.run("covered_communes"):
         territory_communes[r["territory"]].add(r["code"])
+    arrondissements = {r["code"]: Arrondissement(r["code"], r["name"], r["population"] or 0, r["commune"])
+                       for r in backend.run("arrondissement_table")}
+    for a in arrondissements.values():  # an arrondissement reaches its commune, in part
+        territory_communes[iri("arrondissement", a.code)].add(a.commune)
     broader: dict[str, set[str]] = defaultdict(set)
     for r in backend.run("public_broader"):
         broader[r["public"]].add(r["broader"])
@@ -473,5 +530,6 @@ def load_tables(backend) -> AnalysisData:
                        key=lambda s: (s.id, s.type or "")),
         freshness=sorted((Freshness(r["type"], r["window"], r["reason"]) for r in backend.run("freshness")),
                          key=lambda f: f.type or ""),
+        arrondissements=arrondissements,
     )
     return data

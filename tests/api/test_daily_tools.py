@@ -12,12 +12,14 @@ import pytest
 from core.tabular import JOIN, unflat
 
 
-def test_an_arrondissement_municipal_answers_for_its_commune(client):
+def test_an_arrondissement_municipal_answers_for_itself(client):
+    """An arrondissement is a territory of its own (decision 0142): who covers it says so, with its commune."""
     body = client.get("/v1/who-covers", params={"place": "75115", "on": "2024-06-01"}).json()
-    assert body["commune"]["code"] == "75056" and body["commune"]["name"] == "Paris"
-    assert body["commune"]["note"] == "Paris 15e Arrondissement, arrondissement municipal de Paris"
+    assert body["commune"]["code"] == "75115" and body["commune"]["name"] == "Paris 15e Arrondissement"
+    assert (body["commune"]["level"], body["commune"]["commune"]) == ("arrondissement", "75056")
+    assert body["commune"]["note"] == "arrondissement municipal de Paris"
     marseille = client.get("/v1/who-covers", params={"place": "Marseille 1er Arrondissement"}).json()["commune"]
-    assert marseille["code"] == "13055" and "arrondissement municipal de Marseille" in marseille["note"]
+    assert marseille["code"] == "13201" and marseille["commune_name"] == "Marseille"
 
 
 def test_a_postcode_ranks_its_largest_commune_first(client):

@@ -69,13 +69,23 @@ def test_derived_triples_follow_from_the_facts():
             " ?c a <http://rdf.insee.fr/def/geo#Commune> ; (m:inEpci | m:inDepartement | m:inDepartement/m:inRegion)? ?t }"
         )
     }
+    # an arrondissement municipal: itself, and what holds its commune (decision 0142)
+    implied |= {
+        (r["a"].value, r["t"].value)
+        for r in facts.query(
+            "PREFIX m: <https://w3id.org/maillage/ontology#> SELECT ?a ?t WHERE {"
+            " ?a a <http://rdf.insee.fr/def/geo#ArrondissementMunicipal> ;"
+            " (m:inCommune/(m:inEpci | m:inDepartement | m:inDepartement/m:inRegion)?)? ?t }"
+        )
+    }
+    assert len([a for a, t in implied if a == t and "/arrondissement/" in a]) == 45
     derived = ox.Store()
     derived.load("".join(geography.derived_triples(geo)).encode(), format=ox.RdfFormat.N_TRIPLES)
     within = {(q.subject.value, q.object.value) for q in derived.quads_for_pattern(None, ox.NamedNode("https://w3id.org/maillage/ontology#within"), None)}
     assert within == implied and len(within) > 3 * 34969
     labels = {q.subject.value: q.object.value for q in facts.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None)}
     keys = list(derived.quads_for_pattern(None, ox.NamedNode("https://w3id.org/maillage/ontology#nameKey"), None))
-    assert len(keys) == 34969 and all(q.object.value == fold(labels[q.subject.value]) for q in keys)
+    assert len(keys) == 34969 + 45 and all(q.object.value == fold(labels[q.subject.value]) for q in keys)
 
 
 def _tiny_geography(**changes) -> geography.Geography:

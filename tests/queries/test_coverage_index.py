@@ -34,6 +34,7 @@ def both(national):
 def _cases():
     rng = random.Random(31)
     yield from ((code, ages, None, "2024-06-01") for code in LANDMARKS for ages in AGES)
+    yield from ((code, None, None, "2026-11-23") for code in ("13055", "13214", "13201"))
     for _ in range(300):
         yield None, rng.choice(AGES), rng.choice(PUBLICS), rng.choice(DATES)
 
@@ -48,7 +49,7 @@ def test_the_index_answers_as_the_named_question(both):
         assert jsonable.plain(who_covers(indexed, code, ages, public, day)) == expected, (code, ages, public, day)
         compared += 1
         answered += bool(expected["instances"])
-    assert compared == len(LANDMARKS) * len(AGES) + 300
+    assert compared == len(LANDMARKS) * len(AGES) + 3 + 300
     assert answered > compared // 3  # the comparison is mostly not between empty answers
 
 

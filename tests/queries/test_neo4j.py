@@ -150,7 +150,7 @@ def test_parity_of_what_the_registry_knows_of_france(backends):
         assert a["types"][0]["departements"], (type, on)
 
 
-ANALYSIS_QUESTIONS = ("analysis_coverages", "covered_communes", "commune_table", "analysis_roles",
+ANALYSIS_QUESTIONS = ("analysis_coverages", "covered_communes", "commune_table", "arrondissement_table", "analysis_roles",
                       "expectations", "inventories", "public_broader", "related_types", "surveys", "freshness")
 
 
@@ -387,8 +387,10 @@ def test_parity_on_provence_alpes_cote_d_azur(backends):
 
     marseille = same(who_covers, "Marseille", type="CPTS")
     assert len(marseille["instances"]) == 8
-    assert all(c["coverages"][0]["note"].startswith("partiel : couvre ") for c in marseille["instances"])
-    assert len(same(who_covers, "13214", type="CPTS")["instances"]) == 8  # read as Marseille (decision 0141)
+    assert all(c["partial"].startswith("partiel : couvre ") for c in marseille["instances"])
+    assert [c["name"] for c in same(who_covers, "13214", type="CPTS")["instances"]] == ["CPTS Actes Santé"]  # decision 0142
+    assert not [o for o in same(overlaps_in, "departement:13", type="CPTS")["overlaps"] if "13055" in o["communes"]]
+    assert _rows(embedded.run("arrondissement_table")) == _rows(graph.run("arrondissement_table"))
     assert len(same(who_covers, "Nice", type="CPTS")["instances"]) == 3
     assert [c["name"] for c in same(who_covers, "Aubessagne", type="DAC")["instances"]] == ["DAC Hautes-Alpes"]
     assert len(same(overlaps_in, "departement:06", type="CPTS")["overlaps"]) == 3

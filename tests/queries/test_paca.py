@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from analysis.ask import gap_rows, gaps_in, overlaps_in
+from cli.render import coverage_text
 from cli.render_analysis import gaps_text
 from core.settings import Settings
 from ingest import geography, listings
@@ -49,20 +50,23 @@ def test_the_seven_old_codes_are_resolved_with_a_note(read):
     assert "05043 : ancien code INSEE d'une commune fusionnée dans Aubessagne (05039), lu comme 05039" in notes
 
 
-def test_marseille_s_cpts_each_say_which_arrondissements_they_cover(read):
-    notes = {i["name"]: c["note"] for i in read["region-93-cpts.tsv"][0]["instances"] for c in i["coverage"]
-             if c["territory"] == "commune:13055"}
-    assert len(notes) == 8
-    assert notes["CPTS Actes Santé"].startswith("partiel : couvre 3 des 16 arrondissements de Marseille "
-                                                "(13214, 13215, 13216), lu comme la commune entière")
-    covered = sorted(code for note in notes.values() for code in note.split("(", 1)[1].split(")", 1)[0].split(", "))
-    assert covered == [f"132{n:02d}" for n in range(2, 17)]  # 13202-13216 each once; 13201 in none
+def test_marseille_s_cpts_each_cover_their_arrondissements(read):
+    """Each arrondissement row is a coverage of the arrondissement (decision 0142), as sure as the listing
+    says (not inferred); the commune porteuse row is no coverage of its own."""
+    covered = {c["territory"]: i["name"] for i in read["region-93-cpts.tsv"][0]["instances"] for c in i["coverage"]
+               if c["territory"].startswith("arrondissement:")}
+    assert sorted(covered) == [f"arrondissement:132{n:02d}" for n in range(2, 17)]  # 13202-13216 each once; 13201 in none
+    assert [t for t, name in covered.items() if name == "CPTS Actes Santé"] == [
+        "arrondissement:13214", "arrondissement:13215", "arrondissement:13216"]
+    coverages = [c for i in read["region-93-cpts.tsv"][0]["instances"] for c in i["coverage"]]
+    assert not any(c["territory"] == "commune:13055" for c in coverages)
+    assert not any(c.get("confidence") == "inferred" for c in coverages if c["territory"].startswith("arrondissement:"))
 
 
-@pytest.mark.parametrize("porteuse, partial", [(True, True), (False, False)])
-def test_a_commune_row_beside_its_arrondissements(tmp_path, resolver, porteuse, partial):
+@pytest.mark.parametrize("porteuse", [True, False])
+def test_a_commune_row_beside_its_arrondissements(tmp_path, resolver, porteuse):
     """With ``commune_porteuse``, Marseille's row stands for the arrondissements listed under it; without,
-    it is the whole commune, and the coverage is neither partial nor deduced."""
+    it is the whole commune, beside the arrondissement's own coverage."""
     mapping = (REGISTRY / "region-93-cpts.listing.yaml").read_text(encoding="utf-8")
     (tmp_path / "region-93-cpts.listing.yaml").write_text(
         mapping.replace("commune_porteuse: true", f"commune_porteuse: {str(porteuse).lower()}"), encoding="utf-8")
@@ -71,10 +75,19 @@ def test_a_commune_row_beside_its_arrondissements(tmp_path, resolver, porteuse, 
     (tmp_path / "region-93-cpts.tsv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     _, document, problems = listings.read_listing(tmp_path / "region-93-cpts.listing.yaml", resolver)
     assert problems == []
-    [coverage] = document["instances"][0]["coverage"]
-    assert coverage["territory"] == "commune:13055"
-    assert coverage["note"].startswith("partiel : couvre 1 des 16 arrondissements de Marseille (13214)") is partial
-    assert (coverage.get("confidence") == "inferred") is partial
+    territories = [c["territory"] for c in document["instances"][0]["coverage"]]
+    assert territories == (["arrondissement:13214"] if porteuse else ["commune:13055", "arrondissement:13214"])
+    assert not any(c.get("confidence") == "inferred" for c in document["instances"][0]["coverage"])
+
+
+def test_an_unknown_arrondissement_is_refused_by_row(tmp_path, resolver):
+    mapping = (REGISTRY / "region-93-cpts.listing.yaml").read_text(encoding="utf-8")
+    (tmp_path / "region-93-cpts.listing.yaml").write_text(mapping, encoding="utf-8")
+    header = (REGISTRY / "region-93-cpts.tsv").read_text(encoding="utf-8").split("\n", 1)[0]
+    (tmp_path / "region-93-cpts.tsv").write_text("\n".join([header, "CPTS A\t13217\tarrondissement_municipal\t\t\t13\t\t\t"])
+                                                 + "\n", encoding="utf-8")
+    _, _, problems = listings.read_listing(tmp_path / "region-93-cpts.listing.yaml", resolver)
+    assert [p.rule for p in problems] == ["code-inconnu"] and "13217" in problems[0].message
 
 
 def test_every_paca_commune_has_exactly_one_dac(backend):
@@ -103,7 +116,37 @@ def test_45_communes_of_paca_have_no_cpts_and_are_named_with_their_population(ba
     assert "06 CPTS · Mandelieu-la-Napoule (06079) : 21 640 hab." in text  # the largest, first
 
 
-def test_who_covers_marseille_lists_its_cpts(backend):
+def test_who_covers_marseille_lists_its_cpts_each_with_its_arrondissements(backend):
     answer = who_covers(backend, "Marseille", type="CPTS")
-    names = sorted(c.name for c in answer.instances)
-    assert len(names) == 8 and "CPTS Actes Santé" in names
+    by_name = {c.name: c for c in answer.instances}
+    assert len(by_name) == 8
+    actes = by_name["CPTS Actes Santé"]
+    assert actes.arrondissements == ["13214", "13215", "13216"]
+    assert actes.partial == "partiel : couvre 3 des 16 arrondissements (13214, 13215, 13216)"
+    assert all(c.partial.startswith("partiel : couvre ") for c in answer.instances)
+    assert sorted(a for c in answer.instances for a in c.arrondissements) == [f"132{n:02d}" for n in range(2, 17)]
+    assert "partiel : couvre 3 des 16 arrondissements" in coverage_text(answer)
+
+
+@pytest.mark.parametrize("place", ["13214", "Marseille 14e", "Marseille 14e Arrondissement"])
+def test_who_covers_an_arrondissement_answers_for_it(backend, place):
+    answer = who_covers(backend, place, type="CPTS")
+    assert (answer.commune.code, answer.commune.level, answer.commune.commune) == ("13214", "arrondissement", "13055")
+    assert [c.name for c in answer.instances] == ["CPTS Actes Santé"]
+    [reach] = answer.instances[0].coverages
+    assert (reach.level, reach.territory, reach.confidence) == ("arrondissement", "13214", "verified")
+    assert answer.knowledge.registry == "recense"  # the listing's survey of the région holds it
+
+
+def test_an_arrondissement_is_reached_by_its_commune_s_coverages(backend):
+    """The DAC of the Bouches-du-Rhône covers the whole département, so the 14e too, through Marseille."""
+    answer = who_covers(backend, "13201", type="DAC")
+    [dac] = answer.instances
+    assert [s.level for s in dac.coverages[0].path][:2] == ["arrondissement", "commune"]
+    assert who_covers(backend, "13201", type="CPTS").instances == []  # 13201 is in no CPTS
+
+
+def test_no_two_cpts_of_marseille_overlap(backend):
+    overlaps = overlaps_in(backend, "departement:13", type="CPTS").overlaps
+    assert not [o for o in overlaps if "13055" in o.communes]
+    assert not any(o.inferred for o in overlaps if "13055" in o.communes)
