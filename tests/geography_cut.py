@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 __all__ = ["DEPARTEMENTS", "cut"]
@@ -89,19 +89,36 @@ def cut_outlines(package: Path, cache: Path) -> Path:
     folder = caches.path("outlines", caches.key("outlines", version))
     wanted = {d["code"] for d in _read(package, "departements.json")}
     csv.field_size_limit(1 << 30)
-    out = io.StringIO()
-    with io.TextIOWrapper(lzma.open(source), encoding="utf-8", newline="") as text:
-        reader = csv.reader(text)
-        header = next(reader)
-        code = header.index("code")
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(row for row in reader if departement_of(row[code]) in wanted)
+    with lzma.open(source) as packed:
+        header, *lines = packed.read().decode("utf-8").split("\n")
+    code = next(csv.reader([header])).index("code")
+    kept = [header]
+    for row in _rows(lines):
+        first = row.split(",", code + 1)[:code + 1]
+        if '"' in "".join(first):  # quoted: read as CSV
+            first = next(csv.reader(io.StringIO(row, newline="")))
+        if departement_of(first[code]) in wanted:
+            kept.append(row)
     cut_file = cache / "communes-cut.csv.lzma"
-    cut_file.write_bytes(lzma.compress(out.getvalue().encode("utf-8"), preset=0))
+    cut_file.write_bytes(lzma.compress(("\n".join(kept) + "\n").encode("utf-8"), preset=0))
     _write_all(folder, cut_file, version)
     map_outlines(folder)  # the rest (centroids, borders, lighter outlines) from the cut's outlines
     return folder
+
+
+def _rows(lines: list[str]) -> Iterator[str]:
+    """The rows of a CSV file's lines as written (a quoted field may hold line breaks: a row ends
+    where its quotes are even), without reading their fields: the package's 37,000 rows, 50 MB with
+    their outlines, took a second of CPU to read as CSV, of which the cut keeps a seventh."""
+    row: list[str] = []
+    quoted = False
+    for line in lines:
+        row.append(line)
+        quoted ^= line.count('"') % 2 == 1
+        if not quoted:
+            if row != [""]:
+                yield "\n".join(row)
+            row = []
 
 
 if __name__ == "__main__":

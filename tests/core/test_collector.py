@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import gc
+from functools import cache
 
 from core.collector import YOUNG, tuned_for_a_build
 from core.settings import PROJECT_ROOT
@@ -16,9 +17,11 @@ ENTRY_POINTS = {("cli/__init__.py", "build"), ("cli/__init__.py", "check"), ("cl
                 ("api/sandbox.py", "main"), ("ingest/file_verdicts.py", "_worker_start")}
 
 
-def _uses(name: str) -> set[tuple[str, str]]:
-    """(module, function) of every use of ``name`` in the package's code, outside ``core.collector``."""
-    found = set()
+@cache
+def _names() -> tuple[tuple[str, str, str], ...]:
+    """(module, function, name) of every name used in a function of the package's code, outside
+    ``core.collector``: the modules parsed once for both questions."""
+    found = []
     for room in ROOMS:
         for path in sorted((PROJECT_ROOT / room).rglob("*.py")):
             module = path.relative_to(PROJECT_ROOT).as_posix()
@@ -27,10 +30,13 @@ def _uses(name: str) -> set[tuple[str, str]]:
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for function in ast.walk(tree):
                 if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    for node in ast.walk(function):
-                        if isinstance(node, ast.Name) and node.id == name:
-                            found.add((module, function.name))
-    return found
+                    found += [(module, function.name, node.id) for node in ast.walk(function) if isinstance(node, ast.Name)]
+    return tuple(found)
+
+
+def _uses(name: str) -> set[tuple[str, str]]:
+    """(module, function) of every use of ``name`` in the package's code, outside ``core.collector``."""
+    return {(module, function) for module, function, used in _names() if used == name}
 
 
 def test_the_tuning_is_entered_only_where_a_building_process_starts():
