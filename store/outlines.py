@@ -8,6 +8,7 @@ them: a service started before any build answers that they are missing.
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import json
 import importlib.util
@@ -19,7 +20,7 @@ from core.errors import OutlinesMissing
 from .builds import current_build
 from .caches import cache_folder, needed_by
 
-__all__ = ["CENTROIDS", "BORDERS", "LIGHT", "package_file", "folder_for", "departement_of", "departement_outlines", "departement_borders",
+__all__ = ["CENTROIDS", "BORDERS", "LIGHT", "TOPO", "region_topology", "merge", "package_file", "folder_for", "departement_of", "departement_outlines", "departement_borders",
            "centroids"]
 
 DEPARTEMENT = re.compile(r"^(?:[0-9]{2,3}|2A|2B)$")
@@ -29,6 +30,8 @@ CENTROIDS = "centroids.json"
 BORDERS = "departements.geojson"
 #: the folder of the lighter outlines, for a map of many départements (``ingest.light_outlines``)
 LIGHT = "light"
+#: the folder of the départements' quantised TopoJSON topologies, for a région's map (``ingest.topo_outlines``)
+TOPO = "topo"
 
 
 def package_file() -> tuple[Path, str]:
@@ -67,6 +70,41 @@ def departement_outlines(data_dir: Path, code: str, light: bool = False) -> byte
     if light and lighter.is_file():
         return lighter.read_bytes()
     return path.read_bytes() if path.is_file() else None
+
+
+def region_topology(data_dir: Path, departements: list[str]) -> bytes:
+    """The TopoJSON topology (bytes) of the communes of ``departements`` (a région's), those of them
+    without outlines named in ``sans_contours``; the live build's files, merged once per outlines
+    folder and set of départements (:func:`merge`)."""
+    folder = folder_for(data_dir)
+    if folder is None or not (folder / TOPO / "source.json").exists():
+        raise OutlinesMissing("Contours des communes pas encore préparés : lancez `maillage build`.")
+    return _merged(folder / TOPO, tuple(sorted(d for d in departements if DEPARTEMENT.match(d))))
+
+
+@functools.lru_cache(maxsize=4)
+def _merged(folder: Path, departements: tuple[str, ...]) -> bytes:
+    found = [d for d in departements if (folder / f"{d}.json").is_file()]
+    topo = merge([json.loads((folder / f"{d}.json").read_bytes()) for d in found])
+    topo["sans_contours"] = [d for d in departements if d not in found]
+    return json.dumps(topo, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def merge(topologies: list[dict]) -> dict:
+    """One topology of several (the départements of a région): their arcs one after the other, each
+    geometry's references moved by the arcs before its own (all on one grid: ``ingest.topo_outlines.GRID``)."""
+    arcs: list = []
+    geometries: list = []
+    for topo in topologies:
+        offset = len(arcs)
+        arcs.extend(topo["arcs"])
+        for g in topo["objects"]["communes"]["geometries"]:
+            moved = [[[r + offset if r >= 0 else ~(~r + offset) for r in ring] for ring in polygon] for polygon in g["arcs"]]
+            geometries.append({**g, "arcs": moved})
+    first = topologies[0] if topologies else {}
+    return {"type": "Topology", "source": first.get("source", {}),
+            "transform": first.get("transform"),
+            "objects": {"communes": {"type": "GeometryCollection", "geometries": geometries}}, "arcs": arcs}
 
 
 def departement_borders(data_dir: Path) -> bytes | None:

@@ -290,9 +290,20 @@ async function outlinesOf(departements) {
   return found;
 }
 
-async function departementsOfRegion(region) {
-  const communes = await all(`/v1/territories/region/${encodeURIComponent(region)}/communes`);
-  return Array.from(new Set(communes.map((c) => departementOf(c.code)))).sort();
+// A région: its communes in one request, one topology (topo.js), the same features per département.
+let regionAsked = {};  // région code → its topology asked (start() asks the address's before the lists)
+function askRegion(region) {
+  regionAsked[region] ||= ask(`/v1/outlines/region/${encodeURIComponent(region)}`).catch((err) => { delete regionAsked[region]; throw err; });
+  return regionAsked[region];
+}
+
+async function outlinesOfRegion(region) {
+  const topo = await askRegion(region);
+  const byDepartement = {};
+  for (const feature of topoFeatures(topo)) (byDepartement[departementOf(feature.id)] ||= []).push(feature);
+  return Object.entries(byDepartement).map(([code, features]) => ({ code, collection: { features } }))
+    .concat(topo.sans_contours.map((code) => ({ code, collection: null })))
+    .sort((a, b) => a.code.localeCompare(b.code));
 }
 
 async function loadTerritory() {
@@ -316,9 +327,9 @@ async function loadTerritory() {
   const layerAsked = MODES[$("couche").value] ? null : askLayer();
   layerAsked?.catch(() => {});  // its error is said by loadLayer
   try {
-    if (region) departements = await departementsOfRegion(region);
-    const found = await outlinesOf(departements);
+    const found = region ? await outlinesOfRegion(region) : await outlinesOf(departements);
     if (ticket !== asked) return;
+    departements = found.map((f) => f.code);
     const missing = found.filter((f) => !f.collection || !f.collection.features.length).map((f) => f.code);
     const features = found.flatMap((f) => (f.collection ? f.collection.features : []));
     clearDrawing();
@@ -329,16 +340,17 @@ async function loadTerritory() {
       state("couche", "sans-contours");
       return;
     }
-    outlines = L.geoJSON({ type: "FeatureCollection", features }, {
+    outlines = L.geoJSON({ type: "FeatureCollection", features }, Object.assign({}, region ? TOPO_POINTS : {}, {
       style: styleOf,
       onEachFeature: (feature, layer) => {
         // a class per commune, so that a person (or a browser test) can find one by its INSEE code
         layer.options.className = `commune commune-${feature.id}`;
-        layer.bindTooltip(feature.properties.nom, { sticky: true });
         layer.on("click", () => (typeof simulate === "function" && simulate(feature.id)) || explain(feature.id, feature.properties.nom));
         byCode[feature.id] = layer;
       },
-    });
+    }));
+    // one tooltip for the whole layer, not one per commune (4,446 sets of listeners on a région)
+    outlines.bindTooltip((layer) => escape(layer.feature.properties.nom), { sticky: true });
     drawn = departements.join(",");
     fit(outlines.getBounds());  // before drawing; not animated: an animation still running would swallow a later zoom
     if (typeof drawBorders === "function") drawBorders(departements);
@@ -577,6 +589,8 @@ async function go(place, focus) {
 // --- start -----------------------------------------------------------------------------------------
 
 async function start() {
+  const early = new URLSearchParams(location.hash.slice(1)).get("r");
+  if (/^[0-9]{2}$/.test(early || "")) askRegion(early).catch(() => {});  // meanwhile the lists come
   $("date").value = today();
   const [departements, regionList, types, publics] = await Promise.all([
     all("/v1/territories/departement"), all("/v1/territories/region"), all("/v1/scheme-types"), all("/v1/publics"),
