@@ -19,7 +19,7 @@ from queries.layer import CommuneStatus, Layer, layer_rules
 from . import gaps as _gaps
 from . import network as _network
 from . import overlaps as _overlaps
-from .scope import scope_communes
+from .scope import scope_communes, scope_parts
 
 __all__ = ["OverlapAnswer", "GapAnswer", "NetworkAnswer", "overlaps_in", "gaps_in", "network_of", "gap_rows",
            "gap_layer", "GAP_LEGEND", "GAP_COLOURS"]
@@ -83,11 +83,13 @@ def overlaps_in(backend, territory: str | None = None, on: str | dt.date | None 
 
 def gaps_in(backend, territory: str | None = None, type: str | None = None, ages: str | None = None,
             public: str | None = None, on: str | dt.date | None = None) -> GapAnswer:
-    """Gaps in ``territory`` for ``type`` (default: every expected type), by département."""
+    """Gaps in ``territory`` for ``type`` (default: every expected type), by département; of an
+    arrondissement municipal (``arrondissement:13201``), that arrondissement's alone."""
     data = backend.tables
     label, communes = scope_communes(backend, data, territory)
     day = parse_date(on)
-    return GapAnswer(label, day, _gaps.gaps(data, communes, _specs(backend, data, type, ages, public), day))
+    return GapAnswer(label, day, _gaps.gaps(data, communes, _specs(backend, data, type, ages, public), day,
+                                           scope_parts(data, territory)))
 
 
 def _specs(backend, data, type: str | None, ages: str | None, public: str | None) -> list[_gaps.Spec]:
@@ -145,10 +147,12 @@ def network_of(backend, territory: str | None = None, threshold: int = 3, on: st
 
 
 def gap_rows(backend, answer: GapAnswer) -> list[dict]:
-    """One row per commune and spec, for CSV and maps: the commune, its population and its status."""
-    communes = backend.tables.communes
+    """One row per commune (or arrondissement municipal, asked of one) and spec, for CSV and maps: the
+    place, its population and its status."""
+    data = backend.tables
+    place = {**data.communes, **data.arrondissements}
     return [
         {"departement": r.departement, "type": r.type, "ages": f"{r.ages[0]}-{r.ages[1]}", "public": r.public or "",
-         "code": code, "commune": communes[code].name, "population": communes[code].population, "statut": status}
+         "code": code, "commune": place[code].name, "population": place[code].population, "statut": status}
         for r in answer.reports for status, codes in r.communes.items() for code in codes
     ]

@@ -15,6 +15,13 @@ Each commune is in one of seven categories, for a type on a date:
 
 A commune is never counted covered, nor silently a gap, for want of data.
 
+Paris, Lyon and Marseille are split into arrondissements municipaux (decision 0142). A commune reached by
+a coverage of some of its arrondissements counts *couvert* (never a lacune); the report's notes then say
+it is covered in part and name each arrondissement left, with its category and population
+(« Marseille (13055) couverte en partie : 15 des 16 arrondissements ; reste : Marseille 1er
+Arrondissement (13201) lacune, 37 599 hab. »). Asked of an arrondissement (``arrondissement:13201``), the
+report is of that arrondissement alone: its category and its own population.
+
 What is expected comes from ``ontology/expectations.ttl`` (every commune by a DAC, a SIAO, a PTSM, a
 CPTS by 2026); any other type can be asked for explicitly (the ILC for 0-12, say).
 """
@@ -31,7 +38,7 @@ from store.tables import AnalysisData, Expectation
 
 __all__ = ["COVERED", "PROJECT", "SUSPENDED", "GAP", "UNKNOWN", "NOT_SURVEYED", "OUT", "CATEGORIES", "Spec", "GapReport",
            "gaps",
-           "commune_status", "covering", "specs_for"]
+           "commune_status", "part_status", "covering", "specs_for"]
 
 COVERED, PROJECT, SUSPENDED, GAP, UNKNOWN, OUT = "couvert", "en projet", "suspendu", "lacune", "inconnu", "hors registre"
 NOT_SURVEYED = "type non recensé"
@@ -95,12 +102,30 @@ def commune_status(data: AnalysisData, spec: Spec, communes: frozenset[str], on:
     """Each commune of ``communes`` → its category (:data:`CATEGORIES`) for ``spec`` on ``on``."""
     communes = frozenset(communes)
     states = data.states(spec.type, spec.min_age, spec.max_age, spec.public, on, communes)
+    category = _categories(data, spec, communes, on)
+    return {code: category(code, states.get(code, {})) for code in communes}
+
+
+def part_status(data: AnalysisData, spec: Spec, parts: frozenset[str], on: dt.date) -> dict[str, str]:
+    """Each arrondissement municipal of ``parts`` → its category for ``spec`` on ``on``: reached by the
+    coverages whose cells hold it (its own, its commune's, larger ones); looked at as its commune is."""
+    reached: dict[str, dict[str, set[str]]] = {code: {} for code in parts}
+    for c, state in data.matching(spec.type, spec.min_age, spec.max_age, spec.public, on):
+        for code in data.cells_of(c.territory) & parts:
+            reached[code].setdefault(state, set()).add(c.instance)
+    communes = frozenset(data.commune_of(code) for code in parts)
+    category = _categories(data, spec, communes, on)
+    return {code: category(data.commune_of(code), reached[code]) for code in parts}
+
+
+def _categories(data: AnalysisData, spec: Spec, communes: frozenset[str], on: dt.date):
+    """``category(commune, reached)``: a place's category from the states of the instances reaching it
+    (state → instances) and what the registry knows of its commune (among ``communes``)."""
     inventoried, _ = data.inventoried(spec.type, on, communes)
     surveyed = data.surveyed(spec.type, communes)
     looked = data.surveyed(None, communes)
 
-    def category(code: str) -> str:
-        reached = states.get(code, {})
+    def category(code: str, reached: dict[str, set[str]]) -> str:
         for state, category in ((rules.ACTIVE, COVERED), (rules.PROJECT, PROJECT), (rules.SUSPENDED, SUSPENDED),
                                 (rules.UNKNOWN, UNKNOWN)):
             if reached.get(state):
@@ -109,7 +134,25 @@ def commune_status(data: AnalysisData, spec: Spec, communes: frozenset[str], on:
             return GAP
         return UNKNOWN if code in surveyed else NOT_SURVEYED if code in looked else OUT
 
-    return {code: category(code) for code in communes}
+    return category
+
+
+def _partly(data: AnalysisData, spec: Spec, covered: list[str], on: dt.date) -> list[str]:
+    """A note for each commune of ``covered`` reached only through some of its arrondissements municipaux."""
+    notes = []
+    for code in covered:
+        parts = frozenset(a.code for a in data.arrondissements.values() if a.commune == code)
+        if not parts:
+            continue
+        status = part_status(data, spec, parts, on)
+        left = sorted(p for p, category in status.items() if category != COVERED)
+        if not left:
+            continue
+        said = ", ".join(f"{data.arrondissements[p].name} ({p}) {status[p]}, "
+                         + f"{data.arrondissements[p].population:,}".replace(",", " ") + " hab." for p in left)
+        notes.append(f"{data.communes[code].name} ({code}) couverte en partie : {len(parts) - len(left)} des "
+                     f"{len(parts)} arrondissements ; reste : {said}")
+    return notes
 
 
 def _notes(data: AnalysisData, spec: Spec, on: dt.date, gaps: set[str], unknown: set[str],
@@ -139,30 +182,35 @@ def _notes(data: AnalysisData, spec: Spec, on: dt.date, gaps: set[str], unknown:
     return notes
 
 
-def gaps(data: AnalysisData, communes: frozenset[str], specs: list[Spec], on: dt.date) -> list[GapReport]:
+def gaps(data: AnalysisData, communes: frozenset[str], specs: list[Spec], on: dt.date,
+         parts: frozenset[str] | None = None) -> list[GapReport]:
     """For each département touched by ``communes`` and each spec: covered, gap and unknown population
-    and communes, the inventories that make a gap a gap, and the rule's source."""
+    and communes, the inventories that make a gap a gap, and the rule's source. With ``parts``
+    (arrondissements municipaux), the report is of those arrondissements instead of communes."""
     out = []
     for spec in specs:
-        status = commune_status(data, spec, communes, on)
+        status = part_status(data, spec, parts, on) if parts else commune_status(data, spec, communes, on)
         by_dep: dict[str, dict[str, list[str]]] = defaultdict(lambda: {c: [] for c in CATEGORIES})
         for code in sorted(status):
-            by_dep[data.communes[code].departement][status[code]].append(code)
+            by_dep[data.communes[data.commune_of(code)].departement][status[code]].append(code)
         inventories = [
             {"id": i.id, "territory": i.territory, "as_of": i.as_of, "confidence": i.confidence, **i.source}
             for i in data.inventories if i.type == spec.type
         ]
         for dep, lists in sorted(by_dep.items()):
-            first = data.communes[next(c for group in lists.values() for c in group)]
+            first = data.communes[data.commune_of(next(c for group in lists.values() for c in group))]
             rule = spec.expectation
+            held = {data.commune_of(c) for c in lists[GAP] + lists[UNKNOWN]}
             out.append(GapReport(
                 departement=dep, departement_name=first.departement_name, type=spec.type,
                 ages=(spec.min_age, spec.max_age), public=spec.public, on=on, expected=rule is not None,
                 due=rule.due if rule else None, rule=rule.label if rule else None,
                 population={k: data.population(v) for k, v in lists.items()}, communes=lists,
-                inventories=[i for i in inventories if set(lists[GAP] + lists[UNKNOWN]) & data.communes_of(i["territory"])],
+                inventories=[i for i in inventories if held & data.communes_of(i["territory"])],
                 sources=[rule.source] if rule else [],
-                notes=_notes(data, spec, on, set(lists[GAP]), set(lists[UNKNOWN]),
-                             {c for group in lists.values() for c in group}),
+                notes=_notes(data, spec, on, {data.commune_of(c) for c in lists[GAP]},
+                             {data.commune_of(c) for c in lists[UNKNOWN]},
+                             {data.commune_of(c) for group in lists.values() for c in group})
+                + ([] if parts else _partly(data, spec, lists[COVERED], on)),
             ))
     return out

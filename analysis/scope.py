@@ -8,7 +8,7 @@ from core.terms import parse_territory
 from queries.territories import communes_within
 from store.tables import AnalysisData
 
-__all__ = ["scope_communes"]
+__all__ = ["scope_communes", "scope_parts"]
 
 
 def scope_communes(session, data: AnalysisData, territory: str | None) -> tuple[str, frozenset[str]]:
@@ -22,3 +22,12 @@ def scope_communes(session, data: AnalysisData, territory: str | None) -> tuple[
     if not codes:
         raise InvalidQuery(f"Territoire « {territory} » inconnu ou sans commune.")
     return territory, codes
+
+
+def scope_parts(data: AnalysisData, territory: str | None) -> frozenset[str] | None:
+    """The arrondissement municipal an analysis is asked about (``arrondissement:13201``), else None: the
+    analysis is then of communes."""
+    if territory is None:
+        return None
+    kind, code = parse_territory(territory)
+    return frozenset((code,)) if kind == "arrondissement" and code in data.arrondissements else None

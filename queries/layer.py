@@ -12,6 +12,12 @@ Why it is fast: what the tables say of a commune depends only on the territories
 of territories (Occitanie: 4,446 communes, 24 sets). The layer picks the coverages once, decides once
 per set, and is left with one record per commune; a département's or a région's communes, with what
 holds each, are kept (``AnalysisData.area_in``).
+
+Sub-commune coverage (decision 0142): when a coverage the layer picks names an arrondissement municipal of
+a commune of the layer, the layer is a :class:`SplitLayer` whose ``arrondissements`` give each
+arrondissement of that commune (Paris, Lyon, Marseille) its own status, decided the same way from the
+territories holding it (its own, and its commune's but for its siblings); the commune keeps its record,
+reached (in part) by the coverages of its arrondissements. The map draws them over the commune.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from dataclasses import dataclass, field
 
 from core import rules
 from core.errors import NotFound
+from core.namespaces import iri
 from core.terms import AgeRange, parse_ages, parse_date
 from store.session import Session
 from store.tables import Area, CoverageRow
@@ -31,7 +38,7 @@ from .catalogue import territory_communes
 from .concepts import public_iri, type_codes
 from .knowledge import expected, rule_text
 
-__all__ = ["CommuneStatus", "Layer", "coverage_layer", "merged", "layer_rules", "COVERAGE_LEGEND", "COVERAGE_COLOURS"]
+__all__ = ["CommuneStatus", "Layer", "SplitLayer", "coverage_layer", "merged", "layer_rules", "COVERAGE_LEGEND", "COVERAGE_COLOURS"]
 
 #: a commune's status on the coverage layer: the first that holds
 COVERAGE_LEGEND = {
@@ -47,6 +54,7 @@ COVERAGE_LEGEND = {
 COVERAGE_COLOURS = {"couverte": palette.COVERED, "en-projet": palette.PROJECT, "suspendue": palette.SUSPENDED,
                     "inconnue": palette.UNKNOWN, "non-couverte": palette.NOT_FOUND, "type-non-recense": palette.NOT_SURVEYED,
                     "hors-registre": palette.OUT}
+_ARRONDISSEMENT = iri("arrondissement", "")
 _BY_STATE = ((rules.ACTIVE, "couverte"), (rules.PROJECT, "en-projet"), (rules.SUSPENDED, "suspendue"),
              (rules.UNKNOWN, "inconnue"))
 
@@ -91,6 +99,15 @@ class Layer:
             self.counts[commune.status] = self.counts.get(commune.status, 0) + 1
 
 
+@dataclass
+class SplitLayer(Layer):
+    """A layer with sub-commune coverage: each arrondissement municipal of the communes split by it."""
+
+    #: the arrondissements' statuses (``code`` an arrondissement's, ``name`` its name); not in ``counts``,
+    #: which counts communes
+    arrondissements: list[CommuneStatus] = field(default_factory=list)
+
+
 def coverage_layer(
     session: Session,
     kind: str,
@@ -115,9 +132,26 @@ def coverage_layer(
     decided = {held: _decided(held, found, surveying, looked, day) for held in set(area.held)}
     statuses = [CommuneStatus(c.code, c.name, status, list(instances), inferred)
                 for c, (status, instances, inferred) in zip(area.communes, map(decided.__getitem__, area.held))]
-    return Layer(f"{kind}:{code}", ",".join(codes) or None, age_range, public, day, dict(COVERAGE_LEGEND), statuses,
-                 layer_rules(session, codes, day, [c.code for c in statuses if c.status != "couverte"]),
-                 dict(COVERAGE_COLOURS))
+    args = (f"{kind}:{code}", ",".join(codes) or None, age_range, public, day, dict(COVERAGE_LEGEND), statuses,
+            layer_rules(session, codes, day, [c.code for c in statuses if c.status != "couverte"]), dict(COVERAGE_COLOURS))
+    parts = _parts(tables, area, found, surveying, looked, day)
+    return SplitLayer(*args, arrondissements=parts) if parts else Layer(*args)
+
+
+def _parts(tables, area: Area, found: list[tuple[CoverageRow, str]], surveying: frozenset[str], looked: frozenset[str],
+           day: dt.date) -> list[CommuneStatus]:
+    """The arrondissements of the layer's communes that a coverage found names an arrondissement of."""
+    split = {part.commune for c, _ in found if (part := tables.part_of(c.territory)) is not None}
+    out = []
+    for commune, held in zip(area.communes, area.held):
+        if commune.code not in split:
+            continue
+        siblings = {t for t in held if tables.part_of(t) is not None}
+        for part in sorted((a for a in tables.arrondissements.values() if a.commune == commune.code), key=lambda a: a.code):
+            own = frozenset(held - siblings | {f"{_ARRONDISSEMENT}{part.code}"})
+            status, instances, inferred = _decided(own, found, surveying, looked, day)
+            out.append(CommuneStatus(part.code, part.name, status, instances, inferred))
+    return out
 
 
 def layer_rules(session: Session, types: list[str], day: dt.date, uncovered: list[str]) -> list[str]:
@@ -174,6 +208,8 @@ def merged(layers: list[Layer]) -> Layer:
         for commune in layer.communes:
             seen.setdefault(commune.code, commune)
     legend = {k: v for layer in layers for k, v in layer.legend.items()}
-    return Layer(",".join(layer.territory for layer in layers), first.type, first.ages, first.public, first.on, legend,
-                 list(seen.values()), sorted({rule for layer in layers for rule in layer.rules}),
-                 {k: v for layer in layers for k, v in layer.colours.items()})
+    args = (",".join(layer.territory for layer in layers), first.type, first.ages, first.public, first.on, legend,
+            list(seen.values()), sorted({rule for layer in layers for rule in layer.rules}),
+            {k: v for layer in layers for k, v in layer.colours.items()})
+    parts = {p.code: p for layer in layers for p in getattr(layer, "arrondissements", ())}
+    return SplitLayer(*args, arrondissements=list(parts.values())) if parts else Layer(*args)

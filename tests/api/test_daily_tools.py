@@ -192,3 +192,10 @@ def test_cors_is_read_only(client):
     assert read.headers["access-control-allow-origin"] == "*"
     write = client.options("/v1/admin/builds", headers={"Origin": "https://exemple.fr", "Access-Control-Request-Method": "POST"})
     assert write.status_code == 400 and "POST" not in write.headers.get("access-control-allow-methods", "")
+
+
+def test_the_coverage_layer_carries_arrondissements_where_a_coverage_names_one(client):
+    body = client.get("/v1/layers/coverage", params={"territory": "departement:13", "type": "CPTS", "on": "2026-06-01"}).json()
+    parts = {p["code"]: p["status"] for p in body["arrondissements"]}
+    assert len(parts) == 16 and parts["13201"] == "non-couverte" and parts["13214"] == "couverte"
+    assert "arrondissements" not in client.get("/v1/layers/coverage", params={"territory": "departement:48", "type": "CPTS"}).json()

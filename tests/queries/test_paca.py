@@ -150,3 +150,36 @@ def test_no_two_cpts_of_marseille_overlap(backend):
     overlaps = overlaps_in(backend, "departement:13", type="CPTS").overlaps
     assert not [o for o in overlaps if "13055" in o.communes]
     assert not any(o.inferred for o in overlaps if "13055" in o.communes)
+
+
+def test_marseille_is_covered_in_part_and_its_first_arrondissement_is_a_lacune(backend):
+    """Marseille counts covered (never a lacune), and the report says which arrondissement is left; asked of
+    13201, the report is of that arrondissement, with its own population."""
+    answer = gaps_in(backend, "commune:13055", "CPTS")
+    [report] = answer.reports
+    assert report.communes["couvert"] == ["13055"] and report.communes["lacune"] == []
+    assert ("Marseille (13055) couverte en partie : 15 des 16 arrondissements ; reste : Marseille 1er Arrondissement "
+            "(13201) lacune, 37 599 hab.") in report.notes
+    [regional] = [r for r in gaps_in(backend, "region:93", "CPTS").reports if r.departement == "13"]
+    assert [n for n in regional.notes if n.startswith("Marseille (13055) couverte en partie")]
+    [part] = gaps_in(backend, "arrondissement:13201", "CPTS").reports
+    assert part.communes["lacune"] == ["13201"] and part.population["lacune"] == 37599
+    [covered] = gaps_in(backend, "arrondissement:13214", "CPTS").reports
+    assert covered.communes["couvert"] == ["13214"] and covered.population["couvert"] == 60505
+    first = gaps_in(backend, "arrondissement:13201", "CPTS")
+    text = gaps_text(first, gap_rows(backend, first))
+    assert "Marseille 1er Arrondissement (13201) : 37 599 hab." in text
+
+
+def test_the_coverage_layer_gives_marseille_by_arrondissement(backend):
+    """Sub-commune coverage: the layer of the Bouches-du-Rhône's CPTS gives each arrondissement of Marseille
+    its own status (13201: none found); a layer without it has no arrondissements."""
+    from queries.layer import coverage_layer
+
+    layer = coverage_layer(backend, "departement", "13", type="CPTS", on="2026-06-01")
+    parts = {p.code: p for p in layer.arrondissements}
+    assert sorted(parts) == [f"132{n:02d}" for n in range(1, 17)]
+    assert parts["13201"].status == "non-couverte" and parts["13214"].instances == ["paca-cpts-actes-sante"]
+    assert all(parts[code].status == "couverte" for code in parts if code != "13201")
+    assert next(c for c in layer.communes if c.code == "13055").status == "couverte"
+    assert not hasattr(coverage_layer(backend, "departement", "06", type="CPTS", on="2026-06-01"), "arrondissements")
