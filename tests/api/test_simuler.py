@@ -150,3 +150,8 @@ def test_a_keyboard_alone_simulates_a_cpts_on_an_epci(served, tmp_path):
         assert {_fill(page, code) for code in GEVAUDAN} == {COVERED}
         assert "sim=CPTS%7C0-120%7C" + "%2C".join(GEVAUDAN) in page.evaluate("location.hash")
         view(page, tmp_path, "clavier-simulation-bilan")
+        _tab_to(page, "sim-xlsx")  # the balance exported from the keyboard too
+        with page.expect_download() as download:
+            page.keyboard.press("Enter")
+        book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
+        assert len(list(book["communes"].iter_rows(values_only=True))) == 13
