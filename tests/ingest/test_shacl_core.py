@@ -115,14 +115,17 @@ def test_graphs_broken_at_random_give_the_same_results(small_triples):
     assert len(components) >= 8
 
 
-def test_shapes_it_does_not_understand_go_to_pyshacl(small_triples, monkeypatch):
+def test_shapes_it_does_not_understand_go_to_pyshacl(small_triples, monkeypatch, tmp_path):
     shapes = compiled_shapes()
     shapes.add((URIRef("https://w3id.org/maillage/shapes#CoverageShape"), SH.closed, Literal(True)))
     with pytest.raises(shacl_core.Unsupported):
         shacl_core.compile_shapes(shapes)
     import ingest.validate as validate
 
-    monkeypatch.setattr(validate, "compiled_shapes", lambda: shapes)
+    # the shapes file changed (the project's compiled shapes are kept per content of the file)
+    changed = tmp_path / "shapes.ttl"
+    changed.write_text(shapes.serialize(format="turtle"), encoding="utf-8")
+    monkeypatch.setattr(validate, "SHAPES_FILE", changed)
     results = shacl_results(graph_from_triples(set(small_triples)))
     assert any(r.component == "Closed" for r in results)  # pySHACL ran: this engine has no sh:closed
 
