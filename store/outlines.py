@@ -20,7 +20,7 @@ from core.errors import OutlinesMissing
 from .builds import current_build
 from .caches import cache_folder, needed_by
 
-__all__ = ["CENTROIDS", "BORDERS", "LIGHT", "TOPO", "region_topology", "merge", "package_file", "folder_for", "departement_of", "departement_outlines", "departement_borders",
+__all__ = ["CENTROIDS", "BORDERS", "LIGHT", "TOPO", "ARRONDISSEMENTS", "arrondissement_outlines", "region_topology", "merge", "package_file", "folder_for", "departement_of", "departement_outlines", "departement_borders",
            "centroids"]
 
 DEPARTEMENT = re.compile(r"^(?:[0-9]{2,3}|2A|2B)$")
@@ -32,6 +32,8 @@ BORDERS = "departements.geojson"
 LIGHT = "light"
 #: the folder of the départements' quantised TopoJSON topologies, for a région's map (``ingest.topo_outlines``)
 TOPO = "topo"
+#: the arrondissements municipaux' outlines (``ingest.outlines``), one file: decision 0142
+ARRONDISSEMENTS = "arrondissements.json"
 
 
 def package_file() -> tuple[Path, str]:
@@ -105,6 +107,14 @@ def merge(topologies: list[dict]) -> dict:
     return {"type": "Topology", "source": first.get("source", {}),
             "transform": first.get("transform"),
             "objects": {"communes": {"type": "GeometryCollection", "geometries": geometries}}, "arcs": arcs}
+
+
+def arrondissement_outlines(data_dir: Path) -> bytes | None:
+    """The 45 arrondissements municipaux of Paris, Lyon and Marseille as GeoJSON, or None when the
+    outlines folder has none (not built yet, or made by a version before them)."""
+    folder = folder_for(data_dir)
+    path = folder / ARRONDISSEMENTS if folder is not None else None
+    return path.read_bytes() if path is not None and path.is_file() else None
 
 
 def departement_borders(data_dir: Path) -> bytes | None:

@@ -595,3 +595,17 @@ def test_the_panel_shows_one_quote_per_source_passage(served, tmp_path):
         cited = sum(len(i["sources"]) for i in page.request.get(url + "/v1/who-covers", params={"place": "31395"}).json()["instances"])
         assert 0 < shown < cited  # MDPH 31, MDA 31, the ACT calls… cite a passage twice or inside a longer one
         view(page, tmp_path, "carte-une-citation-par-passage")
+
+
+def test_marseille_is_drawn_by_arrondissement_when_a_layer_covers_part_of_it(served, tmp_path):
+    """Bouches-du-Rhône, CPTS: each of Marseille's 16 arrondissements drawn over the commune in its own
+    status's colour (13201, in no CPTS, apart from 13214, CPTS Actes Santé's); Lozère's layer draws none."""
+    with page_at(served, "/carte/") as page:
+        _draw(page, "Bouches-du-Rhône (13)", type="CPTS", date="2026-06-01")
+        parts = page.locator("path.arrondissement")
+        expect(parts).to_have_count(16, timeout=READY)
+        first, fourteenth = (page.locator(f"path.arrondissement-{code}").get_attribute("fill") for code in ("13201", "13214"))
+        assert first and fourteenth and first != fourteenth
+        view(page, tmp_path, "carte-marseille-arrondissements")
+        _draw(page, "Lozère (48)", type="CPTS", date="2026-06-01")
+        expect(page.locator("path.arrondissement")).to_have_count(0)

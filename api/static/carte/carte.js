@@ -383,7 +383,7 @@ async function loadLayer(prefix, answer) {
     return loadTerritory();  // the first view follows the type and the date too
   }
   const mode = MODES[$("couche").value];
-  if (mode) { saveAddress(); showTitle(); showOutlines(); return mode.load(prefix); }
+  if (mode) { saveAddress(); showTitle(); showArrondissements(null); showOutlines(); return mode.load(prefix); }
   const ticket = ++asked;
   saveAddress();
   if (!outlines) return;
@@ -397,6 +397,7 @@ async function loadLayer(prefix, answer) {
     COLOURS = layer.colours || {};
     showLegend(layer.legend, layer.counts, layer.rules);
     showOutlines();
+    showArrondissements(layer.arrondissements, COLOURS);  // arrondissements.js: sub-commune coverage
     showTitle();
     say(`${prefix || ""}${statusLine(layer)} · au ${day(layer.on)}`);
     showExports();
@@ -404,6 +405,7 @@ async function loadLayer(prefix, answer) {
   } catch (err) {
     if (ticket !== asked) return;
     clearColours();  // the old colours would answer another question
+    showArrondissements(null);
     showOutlines();
     say(`${prefix || ""}${err.message}`);
     state("couche", "erreur");
