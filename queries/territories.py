@@ -16,7 +16,7 @@ from store.cards import parse_card
 from store.session import Session
 
 from .concepts import type_code
-from .places import commune_iri, resolve_commune
+from .places import commune_iri, resolve_commune, resolve_place
 
 __all__ = ["InstanceRef", "territories_of", "territory_iri", "communes_within", "instances_in"]
 
@@ -32,8 +32,9 @@ class InstanceRef:
 
 
 def territories_of(session: Session, place: str) -> list[Territory]:
-    """Every territory containing the commune ``place``, from the commune up to the région."""
-    commune = resolve_commune(session, place)
+    """Every territory containing the commune ``place`` (or the arrondissement municipal: itself, then its
+    commune's), from the smallest up to the région."""
+    commune = resolve_place(session, place)
     rows = session.run("territories_of_commune", commune=commune_iri(commune))
     found = {Territory(LEVELS[r["level"]][0], local(r["territory"]), r["name"]) for r in rows if r["level"] in LEVELS}
     return sorted(found, key=lambda t: (LEVEL_ORDER.index(t.level), t.name))

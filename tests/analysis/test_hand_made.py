@@ -173,3 +173,37 @@ def test_an_overlap_score_is_a_property_of_the_pair(data):
 def test_aggregates_never_overlap(data):
     data.coverages.append(cov("lhss-places", "LHSS", "all", aggregate=True))
     assert not {p for p in pairs(overlaps(data)) if "lhss-places" in p}
+
+
+def test_coverages_meet_by_arrondissement_inside_a_split_commune():
+    """Decision 0142: two coverages of different arrondissements of a commune do not overlap; one of an
+    arrondissement and one of the whole commune meet on that arrondissement, with its own population; a
+    commune covered through one arrondissement is covered (not a gap), the other arrondissement a gap."""
+    from store.tables import Arrondissement
+
+    iri = "https://w3id.org/maillage/arrondissement/"
+    marseille = Commune("13055", "Marseille", 1000, "13", "Bouches-du-Rhône", "93")
+    parts = {"13201": Arrondissement("13201", "1er", 400, "13055"), "13214": Arrondissement("13214", "14e", 600, "13055")}
+    row = lambda instance, territory: CoverageRow(instance, f"{instance}/coverage/0", "CPTS", instance, territory, 0, 120,  # noqa: E731
+                                                  frozenset({"tout-public"}), None, None)
+    data = AnalysisData(
+        communes={"13055": marseille},
+        coverages=[row("un", iri + "13201"), row("quatorze", iri + "13214"), row("ville", "t:ville")],
+        territory_communes={iri + "13201": frozenset({"13055"}), iri + "13214": frozenset({"13055"}),
+                            "t:ville": frozenset({"13055"}), "t:region": frozenset({"13055"})},
+        inventories=[Inventory("inv", "CPTS", "t:region", D(2026, 1, 1), "verified", {"title": "t", "excerpt": "e"})],
+        arrondissements=parts,
+    )
+    pairs = {(o.a, o.b): o for o in overlaps(data)}
+    assert set(pairs) == {("quatorze", "ville"), ("un", "ville")}
+    assert pairs[("quatorze", "ville")].population == 600 and pairs[("quatorze", "ville")].communes == ("13055",)
+    alone = AnalysisData(communes=data.communes, coverages=data.coverages[:2], territory_communes=data.territory_communes,
+                         inventories=data.inventories, arrondissements=parts)
+    [report] = gaps(alone, frozenset({"13055"}), [Spec("CPTS")], D(2026, 6, 1))
+    assert report.communes[COVERED] == ["13055"]
+    [only] = gaps(AnalysisData(communes=data.communes, coverages=data.coverages[1:2],
+                               territory_communes=data.territory_communes, inventories=data.inventories,
+                               arrondissements=parts), frozenset({"13055"}), [Spec("CPTS")], D(2026, 6, 1))
+    assert only.communes[COVERED] == ["13055"] and "reste : 1er (13201) lacune, 400 hab." in only.notes[-1]
+    [first] = gaps(alone, frozenset({"13055"}), [Spec("CPTS")], D(2026, 6, 1), parts=frozenset({"13201"}))
+    assert first.communes[COVERED] == ["13201"] and first.population[COVERED] == 400

@@ -391,6 +391,14 @@ def test_parity_on_provence_alpes_cote_d_azur(backends):
     assert [c["name"] for c in same(who_covers, "13214", type="CPTS")["instances"]] == ["CPTS Actes Santé"]  # decision 0142
     assert not [o for o in same(overlaps_in, "departement:13", type="CPTS")["overlaps"] if "13055" in o["communes"]]
     assert _rows(embedded.run("arrondissement_table")) == _rows(graph.run("arrondissement_table"))
+    assert same(who_covers, "13201", type="DAC")["instances"]  # through Marseille, on both backends
+    for territory in ("arrondissement:13201", "arrondissement:13214", "commune:13055"):
+        same(gaps_in, territory, "CPTS", on="2026-06-01")
+    from queries.layer import coverage_layer
+    from queries.territories import territories_of
+
+    assert len(same(coverage_layer, "departement", "13", type="CPTS", on="2026-06-01")["arrondissements"]) == 16
+    assert same(territories_of, "13214")[0]["level"] == "arrondissement"
     assert len(same(who_covers, "Nice", type="CPTS")["instances"]) == 3
     assert [c["name"] for c in same(who_covers, "Aubessagne", type="DAC")["instances"]] == ["DAC Hautes-Alpes"]
     assert len(same(overlaps_in, "departement:06", type="CPTS")["overlaps"]) == 3

@@ -183,3 +183,11 @@ def test_the_coverage_layer_gives_marseille_by_arrondissement(backend):
     assert all(parts[code].status == "couverte" for code in parts if code != "13201")
     assert next(c for c in layer.communes if c.code == "13055").status == "couverte"
     assert not hasattr(coverage_layer(backend, "departement", "06", type="CPTS", on="2026-06-01"), "arrondissements")
+
+
+def test_the_territories_of_an_arrondissement_start_with_it(backend):
+    from queries.territories import territories_of
+
+    found = [(t.level, t.id) for t in territories_of(backend, "Marseille 14e")]
+    assert found[:2] == [("arrondissement", "13214"), ("commune", "13055")]
+    assert ("departement", "13") in found and ("region", "93") in found
