@@ -4,7 +4,7 @@
 MATCH (:Maillage {name: 'maillage'})-[:CURRENT]->(b:Build)
 // Two MATCH clauses: within one pattern Cypher never walks the same relationship twice, which would
 // hide the territory asked for itself (a département's own coverage).
-MATCH (:Resource {key: b.id + '|' + $territory})<-[:WITHIN]-(commune:Commune)
+MATCH (:Resource {key: b.id + '|' + $territory})<-[:WITHIN]-(commune:Commune|Arrondissement)
 MATCH (commune)-[:WITHIN]->(covered)
 WITH DISTINCT covered
 MATCH (coverage:Coverage)-[:TERRITORY]->(covered)

@@ -399,6 +399,11 @@ def test_parity_on_provence_alpes_cote_d_azur(backends):
 
     assert len(same(coverage_layer, "departement", "13", type="CPTS", on="2026-06-01")["arrondissements"]) == 16
     assert same(territories_of, "13214")[0]["level"] == "arrondissement"
+    from queries.territories import instances_in
+
+    in_13 = {i["name"] for i in same(instances_in, "departement:13", type="CPTS", on="2026-06-01")}
+    assert {c["name"] for c in marseille["instances"]} <= in_13  # found through their arrondissements
+    assert [i["name"] for i in same(instances_in, "arrondissement:13214", type="CPTS", on="2026-06-01")] == ["CPTS Actes Santé"]
     assert len(same(who_covers, "Nice", type="CPTS")["instances"]) == 3
     assert [c["name"] for c in same(who_covers, "Aubessagne", type="DAC")["instances"]] == ["DAC Hautes-Alpes"]
     assert len(same(overlaps_in, "departement:06", type="CPTS")["overlaps"]) == 3
