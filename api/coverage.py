@@ -67,8 +67,11 @@ async def get_who_covers(
     de la fenêtre de fraîcheur du type), sa fiabilité, ses couvertures avec leur chemin (commune ∈ EPCI ∈
     territoire…) et leur périmètre (déduit ou non), l'historique, les rôles et les sources ; et ce que le
     registre sait de la commune (`knowledge` : recensée, ou hors registre). Quand le lieu demandé n'est pas
-    la commune elle-même (code postal, arrondissement, commune déléguée…), `commune.note` dit comment il a
-    été lu."""
+    la commune elle-même (code postal, commune déléguée…), `commune.note` dit comment il a été lu. Un
+    arrondissement municipal de Paris, Lyon ou Marseille (`13214`, « Marseille 14e ») est répondu pour
+    lui-même : `commune.level` vaut `arrondissement`, avec `commune.commune` et `commune.commune_name` ; à
+    l'inverse, un dispositif qui n'atteint la commune que par certains de ses arrondissements porte
+    `arrondissements` (leurs codes) et `partial` (« partiel : couvre 3 des 16 arrondissements … »)."""
     # The service and its session taken here, not as dependencies: FastAPI solves each dependency of
     # each request anew (a third of this route's cost for a question asked once; decision 0112).
     svc, b = service_of(request), await backend(request)
@@ -112,7 +115,9 @@ def get_coverage_layer(
     """Pour chaque commune son statut (couverte, en-projet, suspendue, inconnue, non-couverte, type-non-recense,
     hors-registre) et par quels dispositifs (d'un ou plusieurs types) ; `counts` compte les communes de chaque
     statut (les nombres de la légende et de la ligne d'état de la carte), `colours` donne leur couleur, `rules`
-    les règles nationales qui prévoient un type que la couche ne trouve pas."""
+    les règles nationales qui prévoient un type que la couche ne trouve pas. Quand une couverture retenue
+    nomme un arrondissement municipal d'une commune de la couche, `arrondissements` donne le statut de chaque
+    arrondissement de cette commune (la carte les dessine sur elle)."""
     parsed = [parse_territory(t) for t in territory[:MAX_TERRITORIES]]
     layer = merged([coverage_layer(b, kind, code, type=type, ages=ages, public=public, on=on) for kind, code in parsed])
     if wants_csv(request, format):
