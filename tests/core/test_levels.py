@@ -19,7 +19,7 @@ WORDS = {level.value for level in Level}
 
 
 def test_the_tables_are_read_from_the_enum():
-    assert LEVEL_ORDER == ["commune", "epci", "territoire", "departement", "region"]
+    assert LEVEL_ORDER == ["arrondissement", "commune", "epci", "territoire", "departement", "region"]  # smallest first
     assert LEVELS[IGEO.Intercommunalite] == ("epci", "EPCI") and LEVELS[M.CustomTerritory][1] == "territoire de projet"
     assert LEVEL_LABELS == {level.value: level.label for level in Level}
     assert all(type(key) is str for key, _ in LEVELS.values())  # plain words, as the stored answers hold them
