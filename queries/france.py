@@ -163,6 +163,7 @@ def _type_knowledge(session: Session, type: str | None, day: dt.date, by_departe
     communes = tables.communes
     reached: dict[str, set[str]] = defaultdict(set)     # département → instance names
     covered: set[str] = set()
+    cells: set[str] = set()  # communes and arrondissements municipaux an active instance covers
     names: set[str] = set()
     for c, state in tables.matching(type, 0, 120, None, day):
         names.add(c.instance)
@@ -171,6 +172,14 @@ def _type_knowledge(session: Session, type: str | None, day: dt.date, by_departe
                 reached[communes[code].departement].add(c.name)
                 if state == rules.ACTIVE:
                     covered.add(code)
+        if state == rules.ACTIVE:
+            cells |= tables.cells_of(c.territory)
+
+    def covered_population(here: set[str]) -> int:
+        # A commune covered in part (some of its arrondissements municipaux) counts among the communes
+        # covered, as the gaps count it, with the population of the arrondissements covered only.
+        return tables.population(cell for cell in cells if tables.commune_of(cell) in here)
+
     looked_any = {d for (_, d) in surveys} | {d for (_, d) in inventories}
     rows = []
     for departement in sorted(set(reached) | looked_any):
@@ -178,7 +187,7 @@ def _type_knowledge(session: Session, type: str | None, day: dt.date, by_departe
         if not members:
             continue
         rows.append(_departement(departement, members, type, reached, covered, surveys, inventories, regions,
-                                 tables.population))
+                                 tables.population, covered_population))
     label = "tous les types" if type is None else session.concepts.get(
         f"https://w3id.org/maillage/type/{type}", {}).get("label", type)
     national = figures_of(type) if type else []
@@ -189,7 +198,7 @@ def _type_knowledge(session: Session, type: str | None, day: dt.date, by_departe
 
 
 def _departement(departement: str, members: list, type: str | None, reached: dict, covered: set, surveys: dict,
-                 inventories: dict, regions: dict[str, str], population) -> DepartementKnowledge:
+                 inventories: dict, regions: dict[str, str], population, covered_population) -> DepartementKnowledge:
     codes = {c.code for c in members}
     surveyed = _merged(surveys, type, departement)
     inventory = _merged(inventories, type, departement) if type else _merged(inventories, None, departement)
@@ -209,7 +218,7 @@ def _departement(departement: str, members: list, type: str | None, reached: dic
     return DepartementKnowledge(
         departement, first.departement_name, first.region, regions.get(first.region, first.region), knowledge,
         KNOWLEDGE[knowledge], len(codes), population(codes), sorted(reached.get(departement, ())), len(here),
-        population(here), bool(surveyed.communes), surveyed.as_of, len(surveyed.communes & codes),
+        covered_population(here), bool(surveyed.communes), surveyed.as_of, len(surveyed.communes & codes),
         bool(inventory.communes), inventory.as_of, len(inventory.communes & codes))
 
 

@@ -29,7 +29,8 @@ def test_cpts_are_known_in_occitanie_and_set_beside_the_national_figure(backend)
 
 
 def test_each_departement_agrees_with_the_coverage_layer_and_the_instance_list(backend):
-    """Communes and population covered are the coverage layer's « couverte »; the instances named are
+    """Communes and population covered are the coverage layer's « couverte » (the population of a commune
+    split into arrondissements municipaux: its arrondissements « couverte »); the instances named are
     those the instance list finds in the département; the knowledge follows the surveys and inventories."""
     answer = knowledge_of_france(backend, on=DAY)
     assert answer.types[0].type is None and answer.departements_total >= 100
@@ -40,7 +41,11 @@ def test_each_departement_agrees_with_the_coverage_layer_and_the_instance_list(b
             layer = coverage_layer(backend, "departement", d.code, type=t.type, on=DAY)
             covered = [c.code for c in layer.communes if c.status == "couverte"]
             assert d.communes_covered == len(covered), (t.type, d.code)
-            assert d.population_covered == backend.tables.population(covered)
+            # a commune the layer splits into arrondissements municipaux: the population of those covered
+            parts = getattr(layer, "arrondissements", [])
+            split = {backend.tables.commune_of(a.code) for a in parts}
+            cells = [c for c in covered if c not in split] + [a.code for a in parts if a.status == "couverte"]
+            assert d.population_covered == backend.tables.population(cells), (t.type, d.code)
             listed = {i.name for i in list_instances(backend, type=t.type, territory=f"departement:{d.code}", on=DAY)}
             assert set(d.instances) == listed, (t.type, d.code)
             assert d.knowledge in KNOWLEDGE and d.label == KNOWLEDGE[d.knowledge]
@@ -69,3 +74,16 @@ def test_the_answer_is_plain_json(backend):
     dac = plain["types"][0]
     assert dac["national"][0]["url"].startswith("https://") and "133" in dac["summary"]
     assert plain["colours"]["hors-registre"] == "#f7f7f2"
+
+
+def test_marseille_counts_the_population_of_the_arrondissements_its_cpts_cover(backend):
+    """Marseille's CPTS cover 15 of its 16 arrondissements (none covers the 1st): the Bouches-du-Rhône's
+    population covered by a CPTS leaves out the 1st arrondissement's people, not Marseille's."""
+    cpts = {d.code: d for d in _type(knowledge_of_france(backend, type="CPTS", on=DAY), "CPTS").departements}
+    tables = backend.tables
+    first = tables.arrondissements["13201"]
+    assert first.commune == "13055" and first.population > 0
+    layer = coverage_layer(backend, "departement", "13", type="CPTS", on=DAY)
+    whole = tables.population([c.code for c in layer.communes if c.status == "couverte"])
+    assert "13055" in {c.code for c in layer.communes if c.status == "couverte"}
+    assert cpts["13"].population_covered == whole - first.population
