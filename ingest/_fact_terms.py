@@ -65,6 +65,12 @@ def fact_terms(geo: Geography) -> Iterator[tuple]:
                 value = populations[lexical] = Literal(lexical, datatype=XSD.integer)
             yield s, population, value
         yield from ((s, in_departement, _named("departement", departements, c.departement)), (s, DERIVED, source))
+    for code, a in geo.arrondissements.items():
+        s = URIRef(iri("arrondissement", code))
+        yield from ((s, TYPE, IGEO.ArrondissementMunicipal), (s, CODE, Literal(code)), (s, LABEL, Literal(a.name, lang="fr")))
+        if a.population is not None:
+            yield s, population, Literal(f"{a.population}", datatype=XSD.integer)
+        yield from ((s, M.inCommune, _named("commune", communes, a.commune)), (s, DERIVED, source))
     yield from _memberships(geo, communes, epcis)
 
 
