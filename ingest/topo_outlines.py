@@ -12,24 +12,21 @@ its ends kept: neighbours stay joined, no slivers) and written as integer steps 
 its arcs' simplification would flatten keeps its arcs whole. Objects: ``communes``, one MultiPolygon
 per commune, ``id`` its INSEE code, ``properties`` its ``nom`` (the GeoJSON files' ``code`` is the ``id``).
 
-Made by ``ingest.outlines`` beside the GeoJSON files (``topo/<département>.json``), from the package's
-own points, not from the simplified ones; a région's is these merged (``store.outlines.merge``, for
+Made by ``ingest.outlines`` beside the GeoJSON files (``topo/<département>.json``, in the same folder
+made at once), from the package's own points, not from the simplified ones; a région's is these merged (``store.outlines.merge``, for
 ``/v1/outlines/region/{code}``).
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 from array import array
 from pathlib import Path
 
 from core import atomic
-from store.outlines import TOPO, departement_of
+from .outlines import douglas_peucker
 
-from .outlines import douglas_peucker, package_communes
-
-__all__ = ["GRID", "TOLERANCE", "quantised", "topology", "write_topologies", "topo_outlines"]
+__all__ = ["GRID", "TOLERANCE", "quantised", "topology", "write_topologies"]
 
 GRID = 1e-4  # degrees: about 10 m, the points' grid
 TOLERANCE = 30  # grid steps (0.003°, about 300 m): a third of a pixel at a région's zoom, as the lighter outlines
@@ -155,21 +152,3 @@ def write_topologies(target: Path, shapes: dict[str, list], provenance: dict) ->
     atomic.write_text(target / "source.json", json.dumps({**provenance, "quantification_degres": GRID,
                                                           "simplification_degres": round(TOLERANCE * GRID, 6)}))
 
-
-def topo_outlines(folder: Path) -> Path:
-    """``folder/topo`` made from the installed package, unless there already (an outlines folder made
-    before the topologies: ``ingest.outlines`` makes them with the GeoJSON files)."""
-    target = folder / TOPO
-    if (target / "source.json").exists():
-        return target
-    provenance, communes = package_communes()
-    shapes: dict[str, list] = {}
-    for code, name, polygons in communes:
-        shapes.setdefault(departement_of(code), []).append((code, name, quantised(polygons)))
-    tmp = atomic.new_folder(target)
-    write_topologies(tmp, shapes, provenance)
-    try:
-        atomic.publish_folder(tmp, target)
-    except OSError:  # made meanwhile by another process: the same files
-        shutil.rmtree(tmp, ignore_errors=True)
-    return target

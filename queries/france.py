@@ -175,10 +175,14 @@ def _type_knowledge(session: Session, type: str | None, day: dt.date, by_departe
         if state == rules.ACTIVE:
             cells |= tables.cells_of(c.territory)
 
+    # A commune covered in part (some of its arrondissements municipaux) counts among the communes
+    # covered, as the gaps count it, with the population of the arrondissements covered only.
+    people: dict[str, int] = defaultdict(int)
+    for cell in cells:
+        people[tables.commune_of(cell)] += tables.population((cell,))
+
     def covered_population(here: set[str]) -> int:
-        # A commune covered in part (some of its arrondissements municipaux) counts among the communes
-        # covered, as the gaps count it, with the population of the arrondissements covered only.
-        return tables.population(cell for cell in cells if tables.commune_of(cell) in here)
+        return sum(people.get(code, 0) for code in here)
 
     looked_any = {d for (_, d) in surveys} | {d for (_, d) in inventories}
     rows = []

@@ -147,7 +147,7 @@ def _parts(tables, area: Area, found: list[tuple[CoverageRow, str]], surveying: 
         if commune.code not in split:
             continue
         siblings = {t for t in held if tables.part_of(t) is not None}
-        for part in sorted((a for a in tables.arrondissements.values() if a.commune == commune.code), key=lambda a: a.code):
+        for part in map(tables.arrondissements.__getitem__, tables.arrondissements_of(commune.code)):
             own = frozenset(held - siblings | {f"{_ARRONDISSEMENT}{part.code}"})
             status, instances, inferred = _decided(own, found, surveying, looked, day)
             out.append(CommuneStatus(part.code, part.name, status, instances, inferred))

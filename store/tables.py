@@ -375,6 +375,10 @@ class AnalysisData:
             return codes
         return frozenset(c for code in codes for c in (split[code] if code in split else (code,)))
 
+    def arrondissements_of(self, commune: str) -> tuple[str, ...]:
+        """The codes of a commune's arrondissements municipaux, in order (() for any other commune)."""
+        return self._split.get(commune, ())
+
     @cached_property
     def _split(self) -> dict[str, tuple[str, ...]]:
         """Commune code → its arrondissements' codes, for the communes split into arrondissements."""
