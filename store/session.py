@@ -10,8 +10,7 @@ call for a long-lived process. Nothing else sets state on a backend.
 | ``places`` | every commune by INSEE code, folded name or prefix | ``places.sqlite`` of the build, else ``place_names`` |
 | ``aliases`` | postcodes, arrondissements municipaux, communes déléguées and associées, former codes | ``<build>/place-aliases.json`` (``aliases`` module) |
 | ``arrondissements`` | the 45 arrondissements municipaux by code: name, population, commune | ``arrondissement_table`` |
-| ``territory_names`` | every other territory (EPCI, custom, département, région) by (level, code) | ``arrondissements`` | the 45 arrondissements municipaux by code: name, population, commune | ``arrondissement_table`` |
-| ``territory_names`` |
+| ``territory_names`` | every other territory (EPCI, custom, département, région) by (level, code) | ``territory_names`` |
 | ``concepts`` | every SKOS concept: notation, label, scheme, broader | ``concepts`` |
 | ``freshness`` | each type's freshness window (``None``: the default) | ``freshness`` |
 | ``coverage_index`` | for each commune, the coverages reaching it and through which member | ``coverage_index`` module |
