@@ -212,7 +212,7 @@ def test_a_mapping_never_hides_a_registry_file(tmp_path):
 LEVELS = "{name: Dispositif, code: Code INSEE, level: Niveau}\nlevels: {commune: commune, arrondissement_municipal: arrondissement}"
 
 
-def test_arrondissements_read_as_their_commune_say_it_is_partial(tmp_path, resolver):
+def test_a_code_that_is_no_arrondissement_or_an_unknown_level_is_refused(tmp_path, resolver):
     """The small geography has no arrondissement: the national one (Marseille's) is in
     tests/queries/test_paca.py; here, a code that is no arrondissement is refused at that level."""
     body = "Dispositif,Code INSEE,Niveau\nCPTS A,31395,arrondissement_municipal\n"
