@@ -99,17 +99,17 @@ def douglas_peucker(points: list, tolerance: float) -> list:
     return [p for p, k in zip(points, keep) if k]
 
 
-def _communes(raw: bytes, kind: str = "COM"):
-    """(code, name, polygons) of each current commune of the package's data file (``raw``: its bytes),
-    or of each row of another ``kind`` (``ARM``: the arrondissements municipaux)."""
+def _places(raw: bytes):
+    """(type, code, name, polygons) of each current commune (``COM``) and arrondissement municipal
+    (``ARM``) of the package's data file (``raw``: its bytes), in one reading of it."""
     csv.field_size_limit(1 << 30)
     with io.TextIOWrapper(lzma.open(io.BytesIO(raw)), encoding="utf-8") as text:
         for row in csv.DictReader(text):
-            # Current communes only: delegated (COMD) and associated (COMA) communes and municipal
-            # arrondissements (ARM) lie inside a current commune's outline.
-            if row["type"] == kind and row["geometry"] not in ("", "\\N"):
+            # Delegated (COMD) and associated (COMA) communes lie inside a current commune's outline;
+            # the arrondissements too, drawn over it only where a layer covers part of it.
+            if row["type"] in ("COM", "ARM") and row["geometry"] not in ("", "\\N"):
                 # departement_id is the package's database key, not the INSEE code: use the code's rule.
-                yield row["code"], row["nom"], parse_wkb(bytes.fromhex(row["geometry"]))
+                yield row["type"], row["code"], row["nom"], parse_wkb(bytes.fromhex(row["geometry"]))
 
 
 def _feature(code: str, name: str, polygons: list) -> dict:
@@ -121,11 +121,11 @@ def _feature(code: str, name: str, polygons: list) -> dict:
             "geometry": {"type": "MultiPolygon", "coordinates": polygons}}
 
 
-def _write_arrondissements(path: Path, raw: bytes, head: str) -> None:
+def _write_arrondissements(path: Path, parts: list[tuple[str, str, list]], head: str) -> None:
     """The 45 arrondissements municipaux of Paris, Lyon and Marseille (``ARM``): the map draws them over
     their commune when a layer covers part of it (decision 0142). Not a ``.geojson``: the folder's
     ``*.geojson`` are the communes, one file per département."""
-    features = [_json(_feature(code, name, polygons)) for code, name, polygons in sorted(_communes(raw, "ARM"))]
+    features = [_json(_feature(code, name, polygons)) for code, name, polygons in sorted(parts)]
     atomic.write_text(path, f"{head}[{','.join(features)}]}}")
 
 
@@ -142,7 +142,11 @@ def _write_all(folder: Path, source: Path, version: str) -> None:
     # Each feature kept as its JSON text, not as nested lists of floats: a third of the memory.
     by_departement: dict[str, list[tuple[str, str]]] = {}
     shapes: dict[str, list] = {}  # the package's own points, on the topologies' integer grid
-    for code, name, polygons in _communes(raw):
+    parts: list[tuple[str, str, list]] = []  # the arrondissements municipaux, met in the same reading
+    for kind, code, name, polygons in _places(raw):
+        if kind == "ARM":
+            parts.append((code, name, polygons))
+            continue
         feature = _feature(code, name, polygons)
         by_departement.setdefault(departement_of(code), []).append((code, _json(feature)))
         shapes.setdefault(departement_of(code), []).append((code, name, quantised(polygons)))
@@ -153,7 +157,7 @@ def _write_all(folder: Path, source: Path, version: str) -> None:
     for departement, features in by_departement.items():
         body = ",".join(text for _, text in sorted(features))
         atomic.write_text(tmp / f"{departement}.geojson", f"{head}[{body}]}}")
-    _write_arrondissements(tmp / ARRONDISSEMENTS, raw, head)
+    _write_arrondissements(tmp / ARRONDISSEMENTS, parts, head)
     atomic.write_text(tmp / "source.json", json.dumps(provenance, indent=1))
     try:
         atomic.publish_folder(tmp, folder)
