@@ -1,7 +1,7 @@
 """Benchmark: Occitanie's layer drawn in Chromium from a cold page, today's map against the map before,
 and the map's data for a whole région in one request against one request per département.
 
-Run: ``.venv/bin/python bench/bench_map.py [--data-dir var] [--rounds 15] [--pages 7] [--before 3f3522f]``
+Run: ``.venv/bin/python bench/bench_map.py [--data-dir var] [--rounds 15] [--pages 7] [--before 7ab0fc6]``
 (without ``--data-dir``, a national build is made first in a temporary folder).
 
 **In Chromium** (Debian's, through Playwright, as the browser test): the map before (``--before``: its
@@ -60,7 +60,7 @@ def main() -> None:
     parser = parser_for(__doc__)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--pages", type=int, default=7, help="cold pages of each map in Chromium")
-    parser.add_argument("--before", default="3f3522f", help="the commit of the map to compare with")
+    parser.add_argument("--before", default="7ab0fc6", help="the commit of the map to compare with (default: the map when issue 34 was filed)")
     args = parser.parse_args()
     settings, tmp = national_settings(args.data_dir, "maillage-bench-map-", args.registry)
     try:
