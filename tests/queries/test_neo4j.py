@@ -96,6 +96,7 @@ def test_parity_on_every_named_question(national, backends):
         assert _rows(embedded.run("instances_in_territory", **params)) == _rows(graph.run("instances_in_territory", **params))
 
 
+@NEEDS_NATIONAL_FILES  # the seats' extents: the FINESS sample's
 def test_parity_of_periods_confidence_answers_and_seat_extents(backends):
     """The fields issue 30 added agree on both backends, and are really there: the period a source speaks
     of (the RAP 31 report: 2019), a citation's own period, the cards' attestations and propagated

@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 import yaml
+from national_files import NEEDS_NATIONAL_FILES
 
 from analysis.ask import gap_layer, gaps_in
 from core import jsonable
@@ -104,6 +105,7 @@ def test_toulouse_has_its_cpts_with_their_sources(backend):
         assert item.coverages[0].confidence == "inferred" and "partie de Toulouse" in item.coverages[0].note
 
 
+@NEEDS_NATIONAL_FILES  # the seats nearby: the national files'
 def test_a_sample_says_so_and_far_is_not_near(backend):
     answer = nearby(backend, "Muret", type="ACT", max_km=100)
     [act] = answer.groups
